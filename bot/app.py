@@ -1,0 +1,71 @@
+"""Building the python-telegram-bot Application: handlers, the outbox deliverer, the database."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import BotCommand, Update
+from telegram.request import BaseRequest
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+
+from bot import i18n
+from bot.config import Config
+from bot.delivery import Deliverer
+from bot.handlers import buttons, group, intake, lookup, start
+from bot.services.context import Ctx
+from bot.store.db import Database
+
+log = logging.getLogger(__name__)
+COMMANDS = ("new", "wish", "complain", "status", "my", "queue", "bind", "lang", "help")
+
+
+async def _errors(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log unexpected errors without personal data; tell a button presser something went wrong."""
+    log.error("handler failed: %s", type(context.error).__name__, exc_info=context.error)
+    if isinstance(update, Update) and update.callback_query:
+        try:
+            await update.callback_query.answer(i18n.label(i18n.DEFAULT, "error_generic"))
+        except Exception:  # the answer itself may be stale
+            pass
+
+
+async def _post_init(app: Application) -> None:
+    config: Config = app.bot_data["config"]
+    db = await Database(config.database).open()
+    deliverer = Deliverer(db, app.bot)
+    me = await app.bot.get_me()
+    app.bot_data["ctx"] = Ctx(db, config, deliverer.kick, me.username or "")
+    app.bot_data["deliverer"] = deliverer
+    app.bot_data["delivery_task"] = asyncio.create_task(deliverer.run_forever(), name="outbox")
+    for loc in i18n.LOCALES:
+        cmds = [BotCommand(c, i18n.label(loc, f"cmd_{c}")) for c in COMMANDS]
+        await app.bot.set_my_commands(cmds, language_code=None if loc == i18n.DEFAULT else loc)
+
+
+async def _post_shutdown(app: Application) -> None:
+    task = app.bot_data.get("delivery_task")
+    if task:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    ctx: Ctx | None = app.bot_data.get("ctx")
+    if ctx:
+        await ctx.db.close()
+
+
+def build(config: Config, request: BaseRequest | None = None) -> Application:
+    """The Application for this configuration, with every handler registered."""
+    builder = ApplicationBuilder()
+    if request is not None:
+        builder = builder.request(request)
+    builder = (builder.token(config.token).base_url(config.api_base_url)
+               .base_file_url(config.file_base_url).post_init(_post_init).post_shutdown(_post_shutdown)
+               .concurrent_updates(False))
+    if config.rate_limiter:
+        builder = builder.rate_limiter(AIORateLimiter())
+    app = builder.build()
+    app.bot_data["config"] = config
+    for module in (start, group, intake, lookup, buttons):
+        module.register(app)
+    app.add_error_handler(_errors)
+    return app

@@ -1,0 +1,49 @@
+"""`python -m bot roster import FILE [--config FILE]`: load the grid tree and its people."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from datetime import datetime, timezone
+
+from bot import config as config_mod
+from bot.domain.roster import RosterInvalid, load_roster
+from bot.services.roster import apply
+from bot.store.db import Database
+
+
+async def _import(cfg: config_mod.Config, path: str) -> int:
+    roster = load_roster(path)
+    db = await Database(cfg.database).open()
+    try:
+        s = await apply(db, roster, datetime.now(timezone.utc))
+    finally:
+        await db.close()
+    print(f"grids: {s.grids_added} added, {s.grids_updated} updated; people: {s.people_added} added, "
+          f"{s.people_updated} updated, {s.people_deactivated} deactivated")
+    if s.invites:
+        print("\nInvite links for people not yet on Telegram (send each person their own):")
+        user = cfg.bot_username or "<bot username>"
+        for code, name, invite in s.invites:
+            print(f"  {code}\t{name}\thttps://t.me/{user}?start=inv_{invite}")
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    """Validate the whole file first; apply it in one transaction or report every bad row."""
+    parser = argparse.ArgumentParser(prog="python -m bot roster")
+    parser.add_argument("action", choices=["import"])
+    parser.add_argument("file")
+    parser.add_argument("--config", default=None, help="TOML configuration file (for the database path)")
+    args = parser.parse_args(argv)
+    try:
+        cfg = config_mod.load(args.config, need_token=False)
+        return asyncio.run(_import(cfg, args.file))
+    except config_mod.ConfigError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+    except RosterInvalid as exc:
+        print(f"{args.file}: nothing was imported; please fix:", file=sys.stderr)
+        for err in exc.errors:
+            print(f"  line {err.line}: {err.message} / {err.message_zh}", file=sys.stderr)
+    return 2

@@ -1,0 +1,1 @@
+"""Pure domain core: no Telegram, no SQLite, time comes in as `now`."""

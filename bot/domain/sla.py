@@ -1,0 +1,68 @@
+"""SLA tiers and durations: `90s`, `30m`, `2h`, `3d`, `1w`, or combinations like `1h30m`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+_PART = re.compile(r"(\d+)\s*([smhdw])")
+
+
+def parse_duration(text: str) -> timedelta:
+    """Parse a duration such as `90s`, `2h` or `1d12h`; raise ValueError if malformed."""
+    cleaned = str(text).strip().lower()
+    if not cleaned or _PART.sub("", cleaned).strip():
+        raise ValueError(f"not a duration: {text!r} (write e.g. 90s, 30m, 2h, 3d)")
+    seconds = sum(int(n) * _UNITS[u] for n, u in _PART.findall(cleaned))
+    if seconds <= 0:
+        raise ValueError(f"duration must be positive: {text!r}")
+    return timedelta(seconds=seconds)
+
+
+def format_duration(delta: timedelta) -> str:
+    """Render a duration compactly, the inverse of parse_duration for whole units."""
+    seconds = int(delta.total_seconds())
+    for unit, size in (("w", 604800), ("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds and seconds % size == 0:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
+
+
+@dataclass(frozen=True)
+class Tier:
+    """How long a ticket may wait to be accepted and to be resolved."""
+
+    name: str
+    accept: timedelta
+    resolve: timedelta
+
+
+DEFAULT_TIERS = {
+    "urgent": Tier("urgent", timedelta(minutes=30), timedelta(hours=24)),
+    "normal": Tier("normal", timedelta(hours=2), timedelta(days=3)),
+    "wish": Tier("wish", timedelta(hours=24), timedelta(days=7)),
+}
+
+
+@dataclass(frozen=True)
+class QuietHours:
+    """A daily local window in which nothing is sent to workers or residents."""
+
+    start: time
+    end: time
+
+    def contains(self, local: datetime) -> bool:
+        """True if the local wall-clock time falls inside the window."""
+        t = local.timetz().replace(tzinfo=None)
+        if self.start <= self.end:
+            return self.start <= t < self.end
+        return t >= self.start or t < self.end
+
+    def release_time(self, local: datetime) -> datetime:
+        """The first local moment at or after `local` outside the window."""
+        if not self.contains(local):
+            return local
+        end = local.replace(hour=self.end.hour, minute=self.end.minute, second=0, microsecond=0)
+        return end if end > local else end + timedelta(days=1)

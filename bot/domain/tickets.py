@@ -1,0 +1,240 @@
+"""The ticket state machine: every transition is a pure function returning new state plus events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from bot.domain.sla import Tier
+
+LEADER_ROLES = frozenset({"small_leader", "big_leader", "admin"})
+HELPER_ROLES = frozenset({"worker", "volunteer", "liaison"})
+
+
+class Status(StrEnum):
+    """Where a ticket is in its life."""
+
+    OPEN = "open"  # submitted and assigned, waiting to be accepted
+    ACCEPTED = "accepted"  # someone is working on it
+    CLOSED = "closed"  # the worker says it is done; the resident has to confirm
+    DONE = "done"  # confirmed by the resident or automatically
+
+
+class Kind(StrEnum):
+    """A wish (small help request) or a complaint."""
+
+    WISH = "wish"
+    COMPLAINT = "complaint"
+
+
+class Refused(Exception):
+    """An action the rules do not allow; `reason` names a template key for the polite answer."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: a Telegram user, the roster person behind them, and their roles near the ticket."""
+
+    user_id: int | None
+    person_id: int | None = None
+    roles_here: frozenset[str] = frozenset()
+    roles_above: frozenset[str] = frozenset()
+
+    @property
+    def is_leader(self) -> bool:
+        """True for a small-group leader, big-grid leader or admin at or above the ticket's grid."""
+        return bool(LEADER_ROLES & (self.roles_here | self.roles_above))
+
+    @property
+    def is_staff(self) -> bool:
+        """True for anyone holding a role at or above the ticket's grid."""
+        return bool(self.roles_here | self.roles_above)
+
+
+SYSTEM = Actor(user_id=None)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One row of a ticket's timeline."""
+
+    action: str
+    from_status: str | None
+    to_status: str
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """A wish or complaint and its whole mutable state; deadlines are plain columns."""
+
+    id: int | None
+    kind: Kind
+    category: str
+    grid: str
+    resident_id: int
+    text: str
+    created_at: datetime
+    status: Status = Status.OPEN
+    assignee_id: int | None = None
+    closed_by: int | None = None
+    close_note: str | None = None
+    rating: int | None = None
+    reopen_count: int = 0
+    escalation_level: int = 0
+    self_submitted: bool = False
+    origin_chat_id: int | None = None
+    photo_file_id: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    close_photo: str | None = None
+    accepted_at: datetime | None = None
+    closed_at: datetime | None = None
+    done_at: datetime | None = None
+    accept_due: datetime | None = None
+    resolve_due: datetime | None = None
+    confirm_due: datetime | None = None
+
+    @property
+    def next_due(self) -> datetime | None:
+        """The earliest deadline still running, used by the sweep index."""
+        dues = {
+            Status.OPEN: (self.accept_due, self.resolve_due),
+            Status.ACCEPTED: (self.resolve_due,),
+            Status.CLOSED: (self.confirm_due,),
+        }.get(self.status, ())
+        present = [d for d in dues if d is not None]
+        return min(present) if present else None
+
+
+Result = tuple[Ticket, list[Event]]
+
+
+def _move(t: Ticket, action: str, to: Status, detail: dict | None = None, **changes: Any) -> Result:
+    new = replace(t, status=to, **changes)
+    return new, [Event(action, t.status.value, to.value, detail or {})]
+
+
+def submit(t: Ticket, tier: Tier, assignee_id: int | None, now: datetime) -> Result:
+    """Open a new ticket with its deadlines and first assignee."""
+    opened = replace(t, status=Status.OPEN, created_at=now, assignee_id=assignee_id,
+                     accept_due=now + tier.accept, resolve_due=now + tier.resolve)
+    return opened, [Event("submit", None, Status.OPEN.value, {"assignee": assignee_id})]
+
+
+def _require(condition: bool, reason: str) -> None:
+    if not condition:
+        raise Refused(reason)
+
+
+def _require_status(t: Ticket, *allowed: Status) -> None:
+    if t.status not in allowed:
+        raise Refused(f"not_{'_or_'.join(s.value for s in allowed)}")
+
+
+def accept(t: Ticket, actor: Actor, now: datetime) -> Result:
+    """The assignee accepts an open ticket; the first valid press wins."""
+    if t.status is Status.ACCEPTED and t.assignee_id == actor.person_id:
+        raise Refused("already_accepted")
+    _require_status(t, Status.OPEN)
+    _require(actor.person_id is not None and actor.person_id == t.assignee_id, "not_assignee")
+    return _move(t, "accept", Status.ACCEPTED, accepted_at=now, accept_due=None, escalation_level=0)
+
+
+def decline(t: Ticket, actor: Actor, now: datetime, reason: str, to_person: int | None) -> Result:
+    """The assignee declines with a reason; the ticket goes to the next responsible person."""
+    _require_status(t, Status.OPEN)
+    _require(actor.person_id is not None and actor.person_id == t.assignee_id, "not_assignee")
+    _require(to_person != actor.person_id, "nobody_to_hand_to")
+    detail = {"reason": reason, "from": actor.person_id, "to": to_person}
+    return _move(t, "decline", Status.OPEN, detail, assignee_id=to_person)
+
+
+def claim(t: Ticket, actor: Actor, now: datetime) -> Result:
+    """A worker or volunteer of the grid claims an open wish from the group card."""
+    _require(t.kind is Kind.WISH, "only_wishes_claimable")
+    _require_status(t, Status.OPEN)
+    _require(actor.person_id is not None and bool(HELPER_ROLES & actor.roles_here or actor.is_leader),
+             "not_grid_helper")
+    detail = {"previous": t.assignee_id}
+    return _move(t, "claim", Status.ACCEPTED, detail, assignee_id=actor.person_id,
+                 accepted_at=now, accept_due=None, escalation_level=0)
+
+
+def close(t: Ticket, actor: Actor, now: datetime, note: str, confirm_within: timedelta,
+          photo: str | None = None) -> Result:
+    """The assignee reports the work done; the resident is asked to confirm."""
+    _require_status(t, Status.ACCEPTED)
+    _require(actor.person_id is not None and actor.person_id == t.assignee_id, "not_assignee")
+    return _move(t, "close", Status.CLOSED, {"note": note}, closed_by=actor.person_id,
+                 close_note=note, close_photo=photo, closed_at=now, confirm_due=now + confirm_within, escalation_level=0)
+
+
+def _require_resident(t: Ticket, actor: Actor) -> None:
+    _require(actor.user_id is not None and actor.user_id == t.resident_id, "not_resident")
+
+
+def confirm(t: Ticket, actor: Actor, now: datetime) -> Result:
+    """The resident confirms the result."""
+    _require_resident(t, actor)
+    _require_status(t, Status.CLOSED)
+    return _move(t, "confirm", Status.DONE, {"credited": t.closed_by}, done_at=now, confirm_due=None)
+
+
+def reopen(t: Ticket, actor: Actor, now: datetime, tier: Tier) -> Result:
+    """The resident says it is not resolved: back to the same assignee with a fresh deadline."""
+    _require_resident(t, actor)
+    _require_status(t, Status.CLOSED)
+    return _move(t, "reopen", Status.ACCEPTED, {"assignee": t.assignee_id},
+                 reopen_count=t.reopen_count + 1, confirm_due=None, closed_at=None,
+                 resolve_due=now + tier.resolve, escalation_level=0)
+
+
+def rate(t: Ticket, actor: Actor, now: datetime, stars: int) -> Result:
+    """The resident rates a finished ticket from 1 to 5, once."""
+    _require_resident(t, actor)
+    _require_status(t, Status.DONE)
+    _require(t.rating is None, "already_rated")
+    _require(1 <= stars <= 5, "bad_rating")
+    new = replace(t, rating=stars)
+    return new, [Event("rate", t.status.value, t.status.value, {"stars": stars})]
+
+
+def auto_confirm(t: Ticket, now: datetime) -> Result:
+    """A closed ticket the resident left unanswered past its window counts as confirmed."""
+    _require_status(t, Status.CLOSED)
+    _require(t.confirm_due is not None and now >= t.confirm_due, "not_due")
+    return _move(t, "auto_confirm", Status.DONE, {"credited": t.closed_by}, done_at=now, confirm_due=None)
+
+
+def reassign(t: Ticket, actor: Actor, now: datetime, to_person: int, tier: Tier) -> Result:
+    """A leader hands an unfinished ticket to another worker, who must accept it."""
+    _require_status(t, Status.OPEN, Status.ACCEPTED)
+    _require(actor.is_leader, "not_leader")
+    _require(to_person != t.assignee_id or t.status is Status.ACCEPTED, "same_assignee")
+    detail = {"from": t.assignee_id, "to": to_person}
+    return _move(t, "reassign", Status.OPEN, detail, assignee_id=to_person, accepted_at=None,
+                 accept_due=now + tier.accept, escalation_level=0)
+
+
+def take(t: Ticket, actor: Actor, now: datetime) -> Result:
+    """A leader takes an unfinished ticket over personally."""
+    _require_status(t, Status.OPEN, Status.ACCEPTED)
+    _require(actor.is_leader and actor.person_id is not None, "not_leader")
+    _require(actor.person_id != t.assignee_id or t.status is Status.OPEN, "already_yours")
+    detail = {"from": t.assignee_id, "to": actor.person_id}
+    return _move(t, "take", Status.ACCEPTED, detail, assignee_id=actor.person_id,
+                 accepted_at=now, accept_due=None, escalation_level=0)
+
+
+def flag_earner(t: Ticket) -> int | None:
+    """Who earns the red flag for a done ticket: its closer, unless a worker submitted it."""
+    if t.status is not Status.DONE or t.self_submitted:
+        return None
+    return t.closed_by

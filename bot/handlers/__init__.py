@@ -1,0 +1,1 @@
+"""Thin Telegram handlers: parse the update, call one service, deliver."""

@@ -1,0 +1,55 @@
+"""What every handler shares: the services' context, the acting user, refusals and redeliveries."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from datetime import datetime, timezone
+from typing import Any, Awaitable, Callable
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.domain.tickets import Refused
+from bot.services import reply
+from bot.services.context import Ctx, Who
+from bot.store.db import AlreadyProcessed
+
+log = logging.getLogger(__name__)
+Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[Any]]
+
+
+def ctx_of(context: ContextTypes.DEFAULT_TYPE) -> Ctx:
+    """The services' context stored on the application."""
+    return context.application.bot_data["ctx"]
+
+
+def now() -> datetime:
+    """The current time, aware and in UTC."""
+    return datetime.now(timezone.utc)
+
+
+def who_of(update: Update) -> Who:
+    """The Telegram user behind the update."""
+    u = update.effective_user
+    return Who(u.id, u.first_name or "", u.language_code)
+
+
+def guarded(fn: Handler) -> Handler:
+    """Answer refusals politely (toast for buttons, message otherwise); ignore redeliveries."""
+    @functools.wraps(fn)
+    async def wrapper(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Any:
+        try:
+            return await fn(update, context)
+        except AlreadyProcessed:
+            if update.callback_query:
+                await update.callback_query.answer()
+        except Refused as exc:
+            ctx = ctx_of(context)
+            chat = update.effective_chat.id if update.effective_chat else None
+            text = await reply.refusal_text(ctx, update.effective_user.id, chat, exc.reason)
+            if update.callback_query:
+                await update.callback_query.answer(text, show_alert=True)
+            elif chat is not None:
+                await reply.tell_text(ctx, chat, text, now())
+    return wrapper

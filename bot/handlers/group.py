@@ -1,0 +1,50 @@
+"""Group life: /bind, the bot added, promoted or removed, and the upgrade to a supergroup."""
+
+from __future__ import annotations
+
+from telegram import ChatMemberAdministrator, Update
+from telegram.ext import Application, ChatMemberHandler, CommandHandler, ContextTypes, MessageHandler, filters
+
+from bot.handlers.base import ctx_of, guarded, now, who_of
+from bot.services import reply, setup
+
+GROUP = filters.ChatType.GROUPS & filters.UpdateType.MESSAGE
+
+
+@guarded
+async def bind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/bind GRID-CODE`: a leader binds this group to its grid."""
+    if not context.args:
+        await reply.tell(ctx_of(context), update.effective_chat.id, "bind_usage", now())
+        return
+    chat = update.effective_chat
+    await setup.bind_group(ctx_of(context), who_of(update), chat.id, chat.title or "", context.args[0],
+                           now(), update.update_id)
+
+
+@guarded
+async def membership(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Follow the bot's own membership and rights in a group."""
+    change = update.my_chat_member
+    if change.chat.type not in {"group", "supergroup"}:
+        return
+    member = change.new_chat_member
+    can_delete = isinstance(member, ChatMemberAdministrator) and member.can_delete_messages
+    await setup.bot_membership(ctx_of(context), change.chat.id, change.chat.title, member.status,
+                               bool(can_delete), now(), update.update_id)
+
+
+@guarded
+async def migrated(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A group became a supergroup: move its binding to the new chat id."""
+    msg = update.effective_message
+    old, new = (msg.chat_id, msg.migrate_to_chat_id) if msg.migrate_to_chat_id else (msg.migrate_from_chat_id,
+                                                                                      msg.chat_id)
+    await setup.migrate_group(ctx_of(context), old, new, update.update_id)
+
+
+def register(app: Application) -> None:
+    """Add this module's handlers."""
+    app.add_handler(CommandHandler("bind", bind, GROUP))
+    app.add_handler(ChatMemberHandler(membership, ChatMemberHandler.MY_CHAT_MEMBER))
+    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, migrated))

@@ -1,0 +1,89 @@
+"""Submitting: /wish and /complain in a grid group, replies to the bot's prompts, private answers."""
+
+from __future__ import annotations
+
+from telegram import Message, Update
+from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
+
+from bot.domain.tickets import Kind, Refused
+from bot.handlers.base import ctx_of, guarded, now, who_of
+from bot.services import close, decline, guide, intake, reply
+from bot.store import groups
+
+GROUP = filters.ChatType.GROUPS & filters.UpdateType.MESSAGE
+PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+
+
+async def _submit_in_group(update: Update, context: ContextTypes.DEFAULT_TYPE, kind: Kind, text: str) -> None:
+    ctx, msg = ctx_of(context), update.effective_message
+    group = await groups.get(ctx.db.reader, msg.chat_id)
+    if group is None or not group["grid"]:
+        raise Refused("group_not_bound")
+    category, body = intake.parse_category(ctx, text)
+    photo = msg.photo[-1].file_id if msg.photo else None
+    s = intake.Submission(kind, category, body, group["grid"], msg.chat_id, msg.message_id, photo)
+    await intake.submit(ctx, who_of(update), s, now(), update.update_id)
+
+
+def _command(kind: Kind):
+    @guarded
+    async def handler(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """`/wish text` or `/complain text`; without text, ask for it with a reply prompt."""
+        text = " ".join(context.args or [])
+        if text.strip():
+            return await _submit_in_group(update, context, kind, text)
+        who = who_of(update)
+        await reply.ask_in_group(ctx_of(context), update.effective_chat.id, who.id, who.first_name,
+                                 kind.value, now(), update.update_id)
+    return handler
+
+
+@guarded
+async def answered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A message answering one of the bot's prompts, or a step of a private draft."""
+    ctx, msg, who = ctx_of(context), update.effective_message, who_of(update)
+    reply_to = msg.reply_to_message.message_id if msg.reply_to_message else None
+    prompt = await reply.prompt_for(ctx, msg.chat_id, who.id, reply_to)
+    if prompt is not None and prompt["user_id"] != who.id:
+        raise Refused("not_your_prompt")
+    if prompt is not None:
+        return await _by_prompt(update, context, prompt, msg)
+    if msg.chat.type == "private":
+        return await _draft_step(update, context, msg)
+
+
+async def _by_prompt(update: Update, context: ContextTypes.DEFAULT_TYPE, prompt, msg: Message) -> None:
+    ctx, who, text = ctx_of(context), who_of(update), msg.text or msg.caption or ""
+    photo = msg.photo[-1].file_id if msg.photo else None
+    purpose, ticket = prompt["purpose"], prompt["ticket_id"]
+    if purpose in {"wish", "complaint"}:
+        return await _submit_in_group(update, context, Kind(purpose), text)
+    if purpose == "decline":
+        return await decline.decline(ctx, who, ticket, text, now(), update.update_id)
+    if purpose == "close":
+        return await close.close(ctx, who, ticket, text, photo, now(), update.update_id)
+
+
+async def _draft_step(update: Update, context: ContextTypes.DEFAULT_TYPE, msg: Message) -> None:
+    ctx, who = ctx_of(context), who_of(update)
+    if msg.location:
+        field, value = "location", (msg.location.latitude, msg.location.longitude)
+    elif msg.photo:
+        field, value = "photo", msg.photo[-1].file_id
+    else:
+        field, value = "text", msg.text or ""
+    try:
+        await guide.answer(ctx, who, field, value, now(), update.update_id)
+    except Refused as exc:
+        if exc.reason != "no_draft":
+            raise
+        await reply.tell(ctx, msg.chat_id, "help", now(), who.id, group=False)
+
+
+def register(app: Application) -> None:
+    """Add this module's handlers."""
+    app.add_handler(CommandHandler(["wish", "xinyuan"], _command(Kind.WISH), GROUP))
+    app.add_handler(CommandHandler(["complain", "tousu"], _command(Kind.COMPLAINT), GROUP))
+    answers = (filters.TEXT & ~filters.COMMAND) | filters.PHOTO | filters.LOCATION
+    app.add_handler(MessageHandler(GROUP & filters.REPLY & answers, answered))
+    app.add_handler(MessageHandler(PRIVATE & answers, answered))

@@ -1,0 +1,61 @@
+"""All user-visible text: Jinja2 templates per locale, autoescaped for Telegram's HTML parse mode."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import datetime
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+LOCALES = ("zh", "en")
+DEFAULT = "zh"
+
+
+def templates_dir() -> str:
+    """The folder holding `<locale>/*.j2` templates and `<locale>/labels.toml`."""
+    return str(resources.files("bot") / "templates")
+
+
+@lru_cache(maxsize=None)
+def _env(locale: str) -> Environment:
+    env = Environment(loader=FileSystemLoader(f"{templates_dir()}/{locale}"), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                      keep_trailing_newline=False)
+    env.globals["label"] = lambda key, **kw: label(locale, key, **kw)
+    env.filters["clock"] = _clock
+    return env
+
+
+def _clock(moment: datetime | None, zone: ZoneInfo | str = "Asia/Shanghai") -> str:
+    if moment is None:
+        return "—"
+    tz = zone if isinstance(zone, ZoneInfo) else ZoneInfo(zone)
+    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+
+
+@lru_cache(maxsize=None)
+def labels(locale: str) -> dict[str, str]:
+    """Short texts (buttons, names of statuses, roles, kinds) for a locale."""
+    path = resources.files("bot") / "templates" / locale / "labels.toml"
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def pick(locale: str | None) -> str:
+    """A supported locale, falling back to the default."""
+    return locale if locale in LOCALES else DEFAULT
+
+
+def label(locale: str, key: str, **params: Any) -> str:
+    """One short text, formatted with params (plain text: escape it yourself for HTML)."""
+    table = labels(pick(locale))
+    text = table.get(key) or labels(DEFAULT).get(key) or key
+    return text.format(**params) if params else text
+
+
+def render(locale: str, name: str, **params: Any) -> str:
+    """Render the template `<locale>/<name>.j2` to HTML text, stripped."""
+    return _env(pick(locale)).get_template(f"{name}.j2").render(**params).strip()

@@ -1,0 +1,1 @@
+"""Use cases: load, decide with the domain, save in one transaction, return what to tell whom."""

@@ -1,0 +1,54 @@
+"""The shape every ticket action shares: load, authorise and decide, save, log, enqueue notices."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Awaitable, Callable
+
+import aiosqlite
+
+from bot import i18n
+from bot.domain.tickets import Actor, Refused, Result, Ticket
+from bot.services.common import user_locale
+from bot.services.context import Ctx, Outcome, Who
+from bot.services.notices import Notice, enqueue
+from bot.store import people
+from bot.store import tickets as store
+
+Decide = Callable[[aiosqlite.Connection, Ticket, Actor], Awaitable[Result]]
+Notify = Callable[[aiosqlite.Connection, Ticket, Ticket, Actor], Awaitable[list[Notice]]]
+
+
+@dataclass
+class Pressed:
+    """The message whose button was pressed, to be edited in place."""
+
+    chat_id: int
+    message_id: int
+
+
+async def act(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int | None,
+              decide: Decide, notify: Notify, answer_key: str = "") -> Outcome:
+    """Run one ticket transition as a single transaction with its event log and notices."""
+    async with ctx.db.write(update_id) as conn:
+        before = await store.get(conn, ticket_id)
+        if before is None:
+            raise Refused("no_ticket")
+        await people.touch_user(conn, who.id, who.first_name, who.language)
+        actor = await people.actor_for(conn, who.id, before.grid)
+        after, events = await decide(conn, before, actor)
+        await store.save(conn, after)
+        await store.add_events(conn, after.id, events, actor, now, update_id)
+        await enqueue(conn, await notify(conn, before, after, actor), now,
+                      ctx.config.quiet_hours, ctx.config.timezone)
+        loc = await user_locale(ctx, conn, who.id)
+    ctx.kick()
+    return Outcome(i18n.label(loc, answer_key, n=ticket_id) if answer_key else "", ticket_id=ticket_id)
+
+
+def edit_pressed(pressed: Pressed | None, text: str, buttons: list | None = None) -> list[Notice]:
+    """Replace the pressed message's text and buttons (no buttons: they disappear)."""
+    if pressed is None:
+        return []
+    return [Notice(pressed.chat_id, text, buttons, op="edit", message_id=pressed.message_id)]

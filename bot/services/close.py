@@ -1,0 +1,56 @@
+"""Closing: the assignee reports the work done with a note (and a photo); the resident is asked."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot import i18n
+from bot.domain import tickets as domain
+from bot.domain.tickets import Refused
+from bot.services import common
+from bot.services.act import act
+from bot.services.context import Ctx, Outcome, Who
+from bot.services.notices import Notice, enqueue
+from bot.store import people
+from bot.store import tickets as store
+
+
+async def ask_note(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int | None) -> Outcome:
+    """Check the presser may close, then ask for a note (and optional photo) with a reply prompt."""
+    async with ctx.db.write(update_id) as conn:
+        t = await store.get(conn, ticket_id)
+        if t is None:
+            raise Refused("no_ticket")
+        actor = await people.actor_for(conn, who.id, t.grid)
+        domain.close(t, actor, now, "", ctx.config.auto_confirm)  # authorisation and state check only
+        loc = await common.user_locale(ctx, conn, who.id)
+        text = i18n.render(loc, "ask_close_note", **common.ticket_view(ctx, t, loc))
+        prompt = {"user_id": who.id, "purpose": "close", "ticket_id": t.id}
+        await enqueue(conn, [Notice(who.id, text, force_reply=True, prompt=prompt, ticket_id=t.id)], now)
+    ctx.kick()
+    return Outcome(i18n.label(loc, "ok_note_asked"), ticket_id=ticket_id)
+
+
+async def close(ctx: Ctx, who: Who, ticket_id: int, note: str, photo: str | None, now: datetime,
+                update_id: int | None) -> Outcome:
+    """Close the ticket; the resident is asked "Resolved?" privately or, if need be, in the group."""
+    note = note.strip()[:1000]
+    if not note and not photo:
+        raise Refused("empty_note")
+
+    async def decide(conn, t, actor):
+        return domain.close(t, actor, now, note, ctx.config.auto_confirm, photo)
+
+    async def notify(conn, before, t, actor):
+        out = await common.card(ctx, conn, t)
+        loc = await common.user_locale(ctx, conn, t.resident_id)
+        worker = await common.staff_label(conn, t.closed_by, t.grid, loc)
+        out += await common.to_resident(ctx, conn, t, "ask_confirm", common.confirm_buttons(t),
+                                        worker=worker, days=ctx.config.auto_confirm.days or 1)
+        if photo and out[-1].chat_id == t.resident_id:
+            out.insert(len(out) - 1, Notice(t.resident_id, op="photo", photo=photo, ticket_id=t.id,
+                                            text=i18n.render(loc, "close_photo", **common.ticket_view(ctx, t, loc)),
+                                            quiet=True))
+        out += await common.to_person(ctx, conn, t.closed_by, "closed_worker", t, quiet=False)
+        return out
+    return await act(ctx, who, ticket_id, now, update_id, decide, notify, "ok_closed")

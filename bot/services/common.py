@@ -1,0 +1,142 @@
+"""Helpers shared by the ticket services: locales, people's names, the card, resident notices."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import aiosqlite
+
+from bot import i18n
+from bot.domain.tickets import Kind, Status, Ticket
+from bot.services.context import Ctx
+from bot.services.notices import Buttons, Notice
+from bot.store import groups, people
+
+
+async def user_locale(ctx: Ctx, conn: aiosqlite.Connection, user_id: int | None) -> str:
+    """A user's language: their choice, else the bot's default."""
+    row = await people.user(conn, user_id) if user_id else None
+    return i18n.pick(row["locale"] if row and row["locale"] else ctx.config.locale)
+
+
+async def person_locale(ctx: Ctx, conn: aiosqlite.Connection, person_id: int) -> str:
+    """A staff member's language: their Telegram choice, else the roster's, else the default."""
+    who = await people.person(conn, person_id)
+    if who and who.tg_user_id:
+        row = await people.user(conn, who.tg_user_id)
+        if row and row["locale"]:
+            return i18n.pick(row["locale"])
+    return i18n.pick(who.locale if who and who.locale else ctx.config.locale)
+
+
+async def group_locale(ctx: Ctx, conn: aiosqlite.Connection, chat_id: int | None) -> str:
+    """A group's language."""
+    row = await groups.get(conn, chat_id) if chat_id else None
+    return i18n.pick(row["locale"] if row and row["locale"] else ctx.config.locale)
+
+
+async def staff_label(conn: aiosqlite.Connection, person_id: int | None, grid: str, locale: str) -> str:
+    """`网格员 赵强`: the person's role near the grid and their name."""
+    who = await people.person(conn, person_id) if person_id else None
+    if who is None:
+        return i18n.label(locale, "nobody")
+    rows = await conn.execute_fetchall("SELECT role FROM roles WHERE person_id = ?", (who.id,))
+    order = ["worker", "liaison", "small_leader", "big_leader", "admin", "volunteer"]
+    held = sorted({r[0] for r in rows}, key=lambda r: order.index(r) if r in order else 99)
+    role = i18n.label(locale, f"role_{held[0]}") if held else ""
+    return f"{role} {who.name}".strip()
+
+
+def category_name(ctx: Ctx, key: str, locale: str) -> str:
+    """The category's display name in a locale."""
+    return ctx.config.category(key).names.get(locale, key)
+
+
+def ticket_view(ctx: Ctx, t: Ticket, locale: str) -> dict:
+    """Template parameters describing a ticket."""
+    return {"t": t, "kind": i18n.label(locale, f"kind_{t.kind.value}"),
+            "category": category_name(ctx, t.category, locale),
+            "status": i18n.label(locale, f"status_{t.status.value}"), "tz": ctx.config.timezone}
+
+
+def card_buttons(t: Ticket, locale: str) -> Buttons | None:
+    """Buttons on the group card: an open wish can be claimed by any worker or volunteer."""
+    if t.kind is Kind.WISH and t.status is Status.OPEN:
+        return [[(i18n.label(locale, "btn_claim"), f"t:{t.id}:clm")]]
+    return None
+
+
+async def card(ctx: Ctx, conn: aiosqlite.Connection, t: Ticket, **extra: object) -> list[Notice]:
+    """The group card (sent the first time, edited afterwards); complaints never show their text."""
+    if t.origin_chat_id is None or t.origin_chat_id > 0:
+        return []
+    loc = await group_locale(ctx, conn, t.origin_chat_id)
+    who = await staff_label(conn, t.assignee_id, t.grid, loc) if t.assignee_id else None
+    text = i18n.render(loc, "card", assignee=who, **ticket_view(ctx, t, loc), **extra)
+    return [Notice(t.origin_chat_id, text, card_buttons(t, loc), op="card", ticket_id=t.id)]
+
+
+def mention(user_id: int, name: str) -> dict:
+    """Parameters for a template's mention of a user (the template escapes the name)."""
+    return {"mention_id": user_id, "mention_name": name or str(user_id)}
+
+
+async def to_resident(ctx: Ctx, conn: aiosqlite.Connection, t: Ticket, template: str,
+                      buttons_for: object = None, quiet: bool = True, in_group: bool = True,
+                      **params: object) -> list[Notice]:
+    """Tell the resident privately; if they never started the bot (or blocked it), in their group."""
+    user = await people.user(conn, t.resident_id)
+    loc = await user_locale(ctx, conn, t.resident_id)
+    gloc = await group_locale(ctx, conn, t.origin_chat_id)
+    name = user["first_name"] if user else ""
+    make = buttons_for if callable(buttons_for) else (lambda _loc: None)
+    private_ok = bool(user and user["started"] and not user["blocked"])
+    if not in_group and not private_ok:
+        return []
+    group_text = i18n.render(gloc, f"{template}_group", **ticket_view(ctx, t, gloc),
+                             **mention(t.resident_id, name), **params) if in_group else None
+    if private_ok or t.origin_chat_id is None:
+        text = i18n.render(loc, template, **ticket_view(ctx, t, loc), **params)
+        return [Notice(t.resident_id, text, make(loc), quiet=quiet, ticket_id=t.id,
+                       fallback_chat_id=t.origin_chat_id if in_group else None, fallback_text=group_text,
+                       fallback_buttons=make(gloc))]
+    return [Notice(t.origin_chat_id, group_text, make(gloc), quiet=quiet, ticket_id=t.id)]
+
+
+async def to_person(ctx: Ctx, conn: aiosqlite.Connection, person_id: int | None, template: str,
+                    t: Ticket, buttons_for: object = None, quiet: bool = True, **params: object) -> list[Notice]:
+    """A private message to a staff member who has bound their Telegram account."""
+    who = await people.person(conn, person_id) if person_id else None
+    if who is None or who.tg_user_id is None:
+        return []
+    loc = await person_locale(ctx, conn, who.id)
+    make = buttons_for if callable(buttons_for) else (lambda _loc: None)
+    text = i18n.render(loc, template, **ticket_view(ctx, t, loc), **params)
+    return [Notice(who.tg_user_id, text, make(loc), quiet=quiet, ticket_id=t.id)]
+
+
+def accept_buttons(t: Ticket) -> object:
+    """Accept and Decline, for the assignee's private request."""
+    return lambda loc: [[(i18n.label(loc, "btn_accept"), f"t:{t.id}:acc"),
+                         (i18n.label(loc, "btn_decline"), f"t:{t.id}:dec")]]
+
+
+def close_buttons(t: Ticket) -> object:
+    """The Close button, for the worker's accepted ticket."""
+    return lambda loc: [[(i18n.label(loc, "btn_close"), f"t:{t.id}:cls")]]
+
+
+def confirm_buttons(t: Ticket) -> object:
+    """Resolved? Yes / No, for the resident."""
+    return lambda loc: [[(i18n.label(loc, "btn_yes"), f"t:{t.id}:yes"),
+                         (i18n.label(loc, "btn_no"), f"t:{t.id}:no")]]
+
+
+def rating_buttons(t: Ticket) -> object:
+    """One to five stars, for the resident."""
+    return lambda loc: [[(f"{n}⭐", f"t:{t.id}:r:{n}") for n in range(1, 6)]]
+
+
+async def assignment_request(ctx: Ctx, conn: aiosqlite.Connection, t: Ticket, now: datetime) -> list[Notice]:
+    """The private request to the assignee: full text, Accept and Decline."""
+    return await to_person(ctx, conn, t.assignee_id, "assigned", t, accept_buttons(t))

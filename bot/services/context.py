@@ -1,0 +1,41 @@
+"""What every service needs: the database, the configuration, and the outbox's wake-up call."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from bot.config import Config
+from bot.store.db import Database
+
+
+@dataclass
+class Ctx:
+    """Shared service dependencies."""
+
+    db: Database
+    config: Config
+    kick: Callable[[], None] = field(default=lambda: None)
+    bot_username: str = ""
+
+    def deep_link(self, payload: str) -> str:
+        """A t.me link that opens a private chat with the bot and sends /start payload."""
+        return f"https://t.me/{self.bot_username or self.config.bot_username or 'bot'}?start={payload}"
+
+
+@dataclass
+class Who:
+    """The Telegram user behind an update."""
+
+    id: int
+    first_name: str = ""
+    language: str | None = None
+
+
+@dataclass
+class Outcome:
+    """What a service tells the acting user right away (a button's toast), after storing notices."""
+
+    answer: str = ""
+    alert: bool = False
+    ticket_id: int | None = None

@@ -1,0 +1,119 @@
+"""Intake: a resident's wish or complaint becomes a routed ticket, a group card and a request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import aiosqlite
+
+from bot import i18n
+from bot.domain import routing
+from bot.domain import tickets as domain
+from bot.domain.tickets import Kind, Refused, Ticket
+from bot.services import common
+from bot.services.context import Ctx, Outcome, Who
+from bot.services.notices import Notice, enqueue
+from bot.store import groups, people
+from bot.store import tickets as store
+
+MAX_TEXT = 2000
+
+
+@dataclass
+class Submission:
+    """What the resident gave us."""
+
+    kind: Kind
+    category: str
+    text: str
+    grid: str
+    origin_chat_id: int | None = None
+    origin_message_id: int | None = None
+    photo_file_id: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+def parse_category(ctx: Ctx, text: str) -> tuple[str, str]:
+    """Split a leading category word (key or name in any locale) off the text."""
+    first, _, rest = text.strip().partition(" ")
+    for c in ctx.config.categories:
+        if first.lower() in {c.key, *(n.lower() for n in c.names.values())} and rest.strip():
+            return c.key, rest.strip()
+    return "other", text.strip()
+
+
+async def _limits(ctx: Ctx, conn: aiosqlite.Connection, user_id: int, now: datetime) -> None:
+    open_count, hour_count, oldest = await store.recent_count(conn, user_id, now - timedelta(hours=1))
+    if open_count >= ctx.config.max_open_per_resident:
+        raise Refused("limit_open")
+    if hour_count >= ctx.config.max_submissions_per_hour and oldest is not None:
+        raise Refused("limit_hourly")
+
+
+async def _route(ctx: Ctx, conn: aiosqlite.Connection, s: Submission) -> routing.Routing:
+    cat = ctx.config.category(s.category)
+    liaison = await people.person_by_code(conn, cat.liaison) if cat.liaison else None
+    workers = await people.holders(conn, s.grid, "worker")
+    counts = await store.open_counts(conn, workers)
+    ladder = await people.ladder(conn, s.grid)
+    leaders = [p for role in routing.LADDER for p in ladder[role]]
+    volunteers = await people.holders(conn, s.grid, "volunteer")
+    return routing.choose(cat.track, liaison.id if liaison and liaison.active else None,
+                          [routing.Candidate(p, counts[p]) for p in workers], leaders, volunteers)
+
+
+async def _notices(ctx: Ctx, conn: aiosqlite.Connection, t: Ticket, s: Submission,
+                   copied: tuple[int, ...], deleted: bool) -> list[Notice]:
+    out: list[Notice] = []
+    if deleted:
+        out.append(Notice(s.origin_chat_id, op="delete", message_id=s.origin_message_id, ticket_id=t.id))
+    out += await common.card(ctx, conn, t, removed=deleted)
+    out += await common.to_resident(ctx, conn, t, "received", quiet=False, in_group=False,
+                                    assignee=await common.staff_label(conn, t.assignee_id, t.grid,
+                                                                      await common.user_locale(ctx, conn, t.resident_id)))
+    out += await common.assignment_request(ctx, conn, t, t.created_at)
+    for volunteer in copied:
+        out += await common.to_person(ctx, conn, volunteer, "copied", t)
+    return out
+
+
+def _check_text(text: str) -> None:
+    if not text.strip():
+        raise Refused("empty_text")
+    if len(text) > MAX_TEXT:
+        raise Refused("text_too_long")
+
+
+async def open_ticket(ctx: Ctx, conn: aiosqlite.Connection, who: Who, s: Submission, now: datetime,
+                      update_id: int | None) -> Outcome:
+    """Inside a transaction: route, store, log and enqueue the card, acknowledgement and request."""
+    _check_text(s.text)
+    if await people.grid(conn, s.grid) is None:
+        raise Refused("no_grid")
+    await people.touch_user(conn, who.id, who.first_name, who.language)
+    await _limits(ctx, conn, who.id, now)
+    route = await _route(ctx, conn, s)
+    actor = await people.actor_for(conn, who.id, s.grid)
+    draft = Ticket(None, s.kind, ctx.config.category(s.category).key, s.grid, who.id, s.text.strip(), now,
+                   self_submitted=actor.is_staff, origin_chat_id=s.origin_chat_id,
+                   photo_file_id=s.photo_file_id, latitude=s.latitude, longitude=s.longitude)
+    opened, events = domain.submit(draft, ctx.config.tier_for(s.kind.value, s.category), route.assignee_id, now)
+    t = await store.insert(conn, opened)
+    await store.add_events(conn, t.id, events, actor, now, update_id)
+    group = await groups.get(conn, s.origin_chat_id) if s.origin_chat_id else None
+    deleted = bool(s.kind is Kind.COMPLAINT and group and group["can_delete"] and s.origin_message_id)
+    await enqueue(conn, await _notices(ctx, conn, t, s, route.copied, deleted), now,
+                  ctx.config.quiet_hours, ctx.config.timezone)
+    loc = await common.user_locale(ctx, conn, who.id)
+    return Outcome(i18n.label(loc, "ok_submitted", n=t.id), ticket_id=t.id)
+
+
+async def submit(ctx: Ctx, who: Who, s: Submission, now: datetime, update_id: int | None) -> Outcome:
+    """Open a ticket in one transaction, with its card, acknowledgement and assignment request."""
+    _check_text(s.text)
+    async with ctx.db.write(update_id) as conn:
+        outcome = await open_ticket(ctx, conn, who, s, now, update_id)
+    ctx.kick()
+    return outcome

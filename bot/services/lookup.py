@@ -1,0 +1,71 @@
+"""Looking things up: /status N, /my and /queue, each with the tickets' timelines."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot import i18n
+from bot.domain.tickets import Refused, Ticket
+from bot.services import common
+from bot.services.context import Ctx, Outcome, Who
+from bot.services.notices import Notice, enqueue
+from bot.store import people
+from bot.store import tickets as store
+
+MAX_LISTED = 10
+
+
+async def _may_see(conn, who: Who, t: Ticket) -> bool:
+    if t.resident_id == who.id:
+        return True
+    actor = await people.actor_for(conn, who.id, t.grid)
+    return actor.is_staff
+
+
+async def _entry(ctx: Ctx, conn, t: Ticket, loc: str, private: bool) -> dict:
+    events = await store.timeline(conn, t.id)
+    steps = [{"at": e["at"], "action": i18n.label(loc, f"event_{e['action']}"),
+              "who": e["actor_name"] or ""} for e in events]
+    who = await common.staff_label(conn, t.assignee_id, t.grid, loc) if t.assignee_id else None
+    return {**common.ticket_view(ctx, t, loc), "steps": steps, "assignee": who, "private": private}
+
+
+async def _reply(ctx: Ctx, who: Who, chat_id: int, now: datetime, update_id: int | None,
+                 template: str, pick) -> Outcome:
+    async with ctx.db.write(update_id) as conn:
+        loc = await (common.user_locale(ctx, conn, who.id) if chat_id > 0
+                     else common.group_locale(ctx, conn, chat_id))
+        found = await pick(conn)
+        entries = [await _entry(ctx, conn, t, loc, chat_id > 0) for t in found[:MAX_LISTED]]
+        text = i18n.render(loc, template, entries=entries, more=max(0, len(found) - MAX_LISTED))
+        await enqueue(conn, [Notice(chat_id, text)], now)
+    ctx.kick()
+    return Outcome()
+
+
+async def status(ctx: Ctx, who: Who, chat_id: int, ticket_id: int, now: datetime,
+                 update_id: int | None) -> Outcome:
+    """One ticket with its timeline, for its resident or the staff of its grid."""
+    async def pick(conn):
+        t = await store.get(conn, ticket_id)
+        if t is None or not await _may_see(conn, who, t):
+            raise Refused("no_ticket")
+        return [t]
+    return await _reply(ctx, who, chat_id, now, update_id, "status", pick)
+
+
+async def mine(ctx: Ctx, who: Who, chat_id: int, now: datetime, update_id: int | None) -> Outcome:
+    """A resident's own tickets, newest first."""
+    async def pick(conn):
+        return await store.of_resident(conn, who.id, MAX_LISTED + 1)
+    return await _reply(ctx, who, chat_id, now, update_id, "my", pick)
+
+
+async def queue(ctx: Ctx, who: Who, chat_id: int, now: datetime, update_id: int | None) -> Outcome:
+    """A worker's unfinished tickets, oldest first."""
+    async def pick(conn):
+        person = await people.person_by_user(conn, who.id)
+        if person is None:
+            raise Refused("not_staff")
+        return await store.queue_of(conn, person.id, MAX_LISTED + 1)
+    return await _reply(ctx, who, chat_id, now, update_id, "queue", pick)

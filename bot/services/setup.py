@@ -1,0 +1,94 @@
+"""Setting up: staff bind their Telegram accounts, admins bind groups, the bot follows its groups."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot import i18n
+from bot.domain.tickets import Refused
+from bot.services import common
+from bot.services.context import Ctx, Outcome, Who
+from bot.services.notices import Notice, enqueue
+from bot.store import groups, people
+
+BINDERS = frozenset({"admin", "big_leader", "small_leader"})
+
+
+async def bind_person(ctx: Ctx, who: Who, invite: str, now: datetime, update_id: int | None) -> Outcome:
+    """An invite deep link binds the Telegram account to its roster person."""
+    async with ctx.db.write(update_id) as conn:
+        await people.touch_user(conn, who.id, who.first_name, who.language, started=True)
+        rows = await conn.execute_fetchall("SELECT id, name, tg_user_id FROM people WHERE invite_code = ? "
+                                           "AND active = 1", (invite,))
+        loc = await common.user_locale(ctx, conn, who.id)
+        if not rows or rows[0]["tg_user_id"] not in (None, who.id):
+            raise Refused("bad_invite")
+        await conn.execute("UPDATE people SET tg_user_id = NULL WHERE tg_user_id = ?", (who.id,))
+        await conn.execute("UPDATE people SET tg_user_id = ? WHERE id = ?", (who.id, rows[0]["id"]))
+        roles = await conn.execute_fetchall(
+            "SELECT r.role, g.name FROM roles r JOIN grids g ON g.code = r.grid WHERE r.person_id = ?",
+            (rows[0]["id"],))
+        held = [f"{i18n.label(loc, 'role_' + r['role'])} · {r['name']}" for r in roles]
+        text = i18n.render(loc, "welcome_staff", name=rows[0]["name"], roles=held)
+        await enqueue(conn, [Notice(who.id, text)], now)
+    ctx.kick()
+    return Outcome(ticket_id=None)
+
+
+async def bind_group(ctx: Ctx, who: Who, chat_id: int, title: str, grid_code: str, now: datetime,
+                     update_id: int | None) -> Outcome:
+    """A leader of the grid (or above) binds this group to the grid; the group gets its deep link."""
+    async with ctx.db.write(update_id) as conn:
+        grid = await people.grid(conn, grid_code.strip())
+        if grid is None:
+            raise Refused("no_grid")
+        actor = await people.actor_for(conn, who.id, grid["code"])
+        if not BINDERS & (actor.roles_here | actor.roles_above):
+            raise Refused("not_binder")
+        group = await groups.ensure(conn, chat_id, title)
+        await groups.bind(conn, chat_id, grid["code"], who.id, now)
+        loc = await common.group_locale(ctx, conn, chat_id)
+        text = i18n.render(loc, "group_bound", grid=grid["name"])
+        button = [[(i18n.label(loc, "btn_submit_private"), "url:" + ctx.deep_link(f"g_{group['link_code']}"))]]
+        await enqueue(conn, [Notice(chat_id, text, button)], now)
+    ctx.kick()
+    return Outcome()
+
+
+async def bot_membership(ctx: Ctx, chat_id: int, title: str | None, status: str, can_delete: bool,
+                         now: datetime, update_id: int | None) -> None:
+    """Follow the bot being added to, promoted in, or removed from a group."""
+    member = status in {"member", "administrator", "creator", "restricted"}
+    async with ctx.db.write(update_id) as conn:
+        before = await groups.get(conn, chat_id)
+        await groups.ensure(conn, chat_id, title)
+        await groups.set_membership(conn, chat_id, member, can_delete and member)
+        if member and (before is None or not before["member"]) and not (before and before["grid"]):
+            loc = await common.group_locale(ctx, conn, chat_id)
+            await enqueue(conn, [Notice(chat_id, i18n.render(loc, "group_hello"))], now)
+    ctx.kick()
+
+
+async def migrate_group(ctx: Ctx, old_id: int, new_id: int, update_id: int | None) -> bool:
+    """A group became a supergroup: its binding, tickets and pending posts follow the new id."""
+    async with ctx.db.write(update_id) as conn:
+        return await groups.migrate(conn, old_id, new_id)
+
+
+async def set_language(ctx: Ctx, who: Who, chat_id: int, locale: str, now: datetime,
+                       update_id: int | None) -> Outcome:
+    """Choose the language of a user (private) or of a group (its leaders only)."""
+    if locale not in i18n.LOCALES:
+        raise Refused("bad_language")
+    async with ctx.db.write(update_id) as conn:
+        if chat_id > 0:
+            await people.set_user_locale(conn, who.id, locale)
+        else:
+            group = await groups.get(conn, chat_id)
+            actor = await people.actor_for(conn, who.id, group["grid"]) if group and group["grid"] else None
+            if actor is None or not BINDERS & (actor.roles_here | actor.roles_above):
+                raise Refused("not_binder")
+            await groups.set_locale(conn, chat_id, locale)
+        await enqueue(conn, [Notice(chat_id, i18n.render(locale, "language_set"))], now)
+    ctx.kick()
+    return Outcome()

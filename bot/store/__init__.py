@@ -1,0 +1,1 @@
+"""Persistence: SQLite through aiosqlite, raw parameterised SQL, one writer at a time."""

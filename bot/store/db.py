@@ -1,0 +1,117 @@
+"""The database: WAL mode, numbered migrations, serialised write transactions, idempotent updates."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from contextlib import asynccontextmanager
+from datetime import datetime, timezone
+from importlib import resources
+from pathlib import Path
+from typing import Any, AsyncIterator, Iterable
+
+import aiosqlite
+
+
+class AlreadyProcessed(Exception):
+    """The update was handled before (a redelivery after a crash): change nothing."""
+
+
+def ts(moment: datetime | None) -> float | None:
+    """A datetime as epoch seconds for storage."""
+    return None if moment is None else moment.timestamp()
+
+
+def dt(value: float | None) -> datetime | None:
+    """Epoch seconds from storage as an aware UTC datetime."""
+    return None if value is None else datetime.fromtimestamp(value, timezone.utc)
+
+
+def _migrations() -> list[tuple[int, str, str]]:
+    folder = resources.files("bot.store") / "migrations"
+    found = []
+    for entry in folder.iterdir():
+        match = re.fullmatch(r"(\d+)_(\w+)\.sql", entry.name)
+        if match:
+            found.append((int(match[1]), match[2], entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+async def _connect(path: Path) -> aiosqlite.Connection:
+    conn = await aiosqlite.connect(path, isolation_level=None)
+    conn.row_factory = aiosqlite.Row
+    await conn.execute("PRAGMA journal_mode=WAL")
+    await conn.execute("PRAGMA synchronous=NORMAL")
+    await conn.execute("PRAGMA foreign_keys=ON")
+    await conn.execute("PRAGMA busy_timeout=5000")
+    return conn
+
+
+class Database:
+    """One writer connection behind a lock, one reader connection that sees committed data."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self._writer: aiosqlite.Connection | None = None
+        self._reader: aiosqlite.Connection | None = None
+        self._lock = asyncio.Lock()
+
+    async def open(self) -> "Database":
+        """Open both connections and apply pending migrations."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._writer = await _connect(self.path)
+        await self._migrate()
+        self._reader = await _connect(self.path)
+        return self
+
+    async def close(self) -> None:
+        """Close both connections."""
+        for conn in (self._reader, self._writer):
+            if conn is not None:
+                await conn.close()
+        self._reader = self._writer = None
+
+    async def _migrate(self) -> None:
+        w = self._writer
+        await w.execute("CREATE TABLE IF NOT EXISTS schema_migrations "
+                        "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at REAL NOT NULL)")
+        done = {row[0] for row in await w.execute_fetchall("SELECT version FROM schema_migrations")}
+        for version, name, sql in _migrations():
+            if version in done:
+                continue
+            await w.executescript(f"BEGIN IMMEDIATE;\n{sql}\n"
+                                  f"INSERT INTO schema_migrations VALUES ({version}, '{name}', "
+                                  f"{datetime.now(timezone.utc).timestamp()});\nCOMMIT;")
+
+    @asynccontextmanager
+    async def write(self, update_id: int | None = None) -> AsyncIterator[aiosqlite.Connection]:
+        """One serialised transaction; with an update id, a second delivery raises AlreadyProcessed."""
+        async with self._lock:
+            conn = self._writer
+            await conn.execute("BEGIN IMMEDIATE")
+            try:
+                if update_id is not None:
+                    cur = await conn.execute("INSERT OR IGNORE INTO processed_updates VALUES (?, ?)",
+                                             (update_id, datetime.now(timezone.utc).timestamp()))
+                    if cur.rowcount == 0:
+                        raise AlreadyProcessed(update_id)
+                yield conn
+            except BaseException:
+                await conn.execute("ROLLBACK")
+                raise
+            else:
+                await conn.execute("COMMIT")
+
+    @property
+    def reader(self) -> aiosqlite.Connection:
+        """The read-only connection (committed data only)."""
+        return self._reader
+
+    async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
+        """Rows of a read-only query over committed data."""
+        return list(await self._reader.execute_fetchall(sql, tuple(params)))
+
+    async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
+        """The first row of a read-only query, or None."""
+        rows = await self.fetchall(sql, params)
+        return rows[0] if rows else None

@@ -1,0 +1,126 @@
+"""Ticket repository: rows to domain tickets and back, and the per-ticket event log."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import fields
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from bot.domain.tickets import Actor, Event, Kind, Status, Ticket
+from bot.store.db import dt, ts
+
+_TIME_FIELDS = {"created_at", "accepted_at", "closed_at", "done_at", "accept_due", "resolve_due", "confirm_due"}
+_COLUMNS = [f.name for f in fields(Ticket) if f.name != "id"]
+
+
+def _to_row(t: Ticket) -> dict[str, Any]:
+    row = {name: getattr(t, name) for name in _COLUMNS}
+    for name in _TIME_FIELDS:
+        row[name] = ts(row[name])
+    row["kind"], row["status"] = t.kind.value, t.status.value
+    row["self_submitted"] = int(t.self_submitted)
+    row["next_due"] = ts(t.next_due)
+    return row
+
+
+def from_row(row: aiosqlite.Row) -> Ticket:
+    """A domain ticket from a `tickets` row."""
+    values = {name: row[name] for name in _COLUMNS}
+    for name in _TIME_FIELDS:
+        values[name] = dt(values[name])
+    values["kind"], values["status"] = Kind(row["kind"]), Status(row["status"])
+    values["self_submitted"] = bool(row["self_submitted"])
+    return Ticket(id=row["id"], **values)
+
+
+async def insert(conn: aiosqlite.Connection, t: Ticket) -> Ticket:
+    """Insert a new ticket and return it with its id."""
+    row = _to_row(t)
+    names = ", ".join(row)
+    marks = ", ".join(f":{k}" for k in row)
+    cur = await conn.execute(f"INSERT INTO tickets ({names}) VALUES ({marks})", row)
+    return Ticket(**{**{f.name: getattr(t, f.name) for f in fields(Ticket)}, "id": cur.lastrowid})
+
+
+async def save(conn: aiosqlite.Connection, t: Ticket) -> None:
+    """Write every mutable column of an existing ticket."""
+    row = _to_row(t)
+    sets = ", ".join(f"{k} = :{k}" for k in row)
+    await conn.execute(f"UPDATE tickets SET {sets} WHERE id = :id", {**row, "id": t.id})
+
+
+async def get(conn: aiosqlite.Connection, ticket_id: int) -> Ticket | None:
+    """The ticket with this id, or None."""
+    rows = await conn.execute_fetchall("SELECT * FROM tickets WHERE id = ?", (ticket_id,))
+    return from_row(rows[0]) if rows else None
+
+
+async def card_of(conn: aiosqlite.Connection, ticket_id: int) -> tuple[int | None, int | None]:
+    """The (chat id, message id) of the ticket's group card, if it was posted."""
+    rows = await conn.execute_fetchall(
+        "SELECT card_chat_id, card_message_id FROM tickets WHERE id = ?", (ticket_id,))
+    return (rows[0][0], rows[0][1]) if rows else (None, None)
+
+
+async def set_card(conn: aiosqlite.Connection, ticket_id: int, chat_id: int, message_id: int) -> None:
+    """Remember where the ticket's group card lives."""
+    await conn.execute("UPDATE tickets SET card_chat_id = ?, card_message_id = ? WHERE id = ?",
+                       (chat_id, message_id, ticket_id))
+
+
+async def add_events(conn: aiosqlite.Connection, ticket_id: int, events: list[Event], actor: Actor,
+                     now: datetime, update_id: int | None = None) -> None:
+    """Append events to the ticket's timeline: who, what, when, from which update."""
+    await conn.executemany(
+        "INSERT INTO ticket_events (ticket_id, at, actor_user_id, actor_person_id, action, "
+        "from_status, to_status, detail, update_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(ticket_id, ts(now), actor.user_id, actor.person_id, e.action, e.from_status, e.to_status,
+          json.dumps(e.detail, ensure_ascii=False), update_id) for e in events])
+
+
+async def timeline(conn: aiosqlite.Connection, ticket_id: int) -> list[dict[str, Any]]:
+    """The ticket's events in order, with the actor's roster name where known."""
+    rows = await conn.execute_fetchall(
+        "SELECT e.*, p.name AS actor_name FROM ticket_events e "
+        "LEFT JOIN people p ON p.id = e.actor_person_id WHERE ticket_id = ? ORDER BY e.id", (ticket_id,))
+    return [{**dict(r), "at": dt(r["at"]), "detail": json.loads(r["detail"])} for r in rows]
+
+
+async def open_counts(conn: aiosqlite.Connection, person_ids: list[int]) -> dict[int, int]:
+    """How many unfinished tickets each person holds."""
+    if not person_ids:
+        return {}
+    marks = ", ".join("?" * len(person_ids))
+    rows = await conn.execute_fetchall(
+        f"SELECT assignee_id, COUNT(*) FROM tickets WHERE assignee_id IN ({marks}) "
+        "AND status IN ('open', 'accepted') GROUP BY assignee_id", person_ids)
+    counts = {p: 0 for p in person_ids}
+    counts.update({r[0]: r[1] for r in rows})
+    return counts
+
+
+async def of_resident(conn: aiosqlite.Connection, user_id: int, limit: int = 20) -> list[Ticket]:
+    """A resident's tickets, newest first."""
+    rows = await conn.execute_fetchall(
+        "SELECT * FROM tickets WHERE resident_id = ? ORDER BY id DESC LIMIT ?", (user_id, limit))
+    return [from_row(r) for r in rows]
+
+
+async def queue_of(conn: aiosqlite.Connection, person_id: int, limit: int = 30) -> list[Ticket]:
+    """A worker's unfinished tickets, oldest first."""
+    rows = await conn.execute_fetchall(
+        "SELECT * FROM tickets WHERE assignee_id = ? AND status IN ('open', 'accepted') "
+        "ORDER BY created_at, id LIMIT ?", (person_id, limit))
+    return [from_row(r) for r in rows]
+
+
+async def recent_count(conn: aiosqlite.Connection, user_id: int, since: datetime) -> tuple[int, int, float | None]:
+    """(open tickets, submissions since `since`, oldest submission time since then) of a resident."""
+    rows = await conn.execute_fetchall(
+        "SELECT SUM(status IN ('open', 'accepted', 'closed')), SUM(created_at >= ?), "
+        "MIN(CASE WHEN created_at >= ? THEN created_at END) FROM tickets WHERE resident_id = ?",
+        (ts(since), ts(since), user_id))
+    return int(rows[0][0] or 0), int(rows[0][1] or 0), rows[0][2]

@@ -1,0 +1,71 @@
+"""A fake Bot API transport for handler tests: records every call and answers like Telegram."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from telegram.request import BaseRequest, RequestData
+
+BOT_ID = 777
+
+
+class FakeTransport(BaseRequest):
+    """Answers Bot API calls in memory; `fail_next` makes the next call of a method fail."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.next_id: dict[int, int] = {}
+        self.fail_next: dict[str, tuple[int, str]] = {}
+
+    async def initialize(self) -> None:
+        """Nothing to open."""
+
+    async def shutdown(self) -> None:
+        """Nothing to close."""
+
+    @property
+    def read_timeout(self) -> float:
+        """Telegram's default read timeout."""
+        return 5.0
+
+    async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
+                         read_timeout=None, write_timeout=None, connect_timeout=None, pool_timeout=None):
+        """Record the call and return a Telegram-shaped JSON answer."""
+        name = url.rsplit("/", 1)[-1]
+        params = request_data.json_parameters if request_data else {}
+        params = {k: _load(v) for k, v in params.items()}
+        self.calls.append((name, params))
+        if name in self.fail_next:
+            code, text = self.fail_next.pop(name)
+            return code, json.dumps({"ok": False, "error_code": code, "description": text}).encode()
+        return 200, json.dumps({"ok": True, "result": self._result(name, params)}).encode()
+
+    def _result(self, name: str, p: dict[str, Any]) -> Any:
+        if name == "getMe":
+            return {"id": BOT_ID, "is_bot": True, "first_name": "Grid", "username": "grid_bot",
+                    "can_join_groups": True, "can_read_all_group_messages": False,
+                    "supports_inline_queries": False}
+        if name in {"sendMessage", "sendPhoto", "editMessageText"}:
+            chat = int(p["chat_id"])
+            mid = p.get("message_id") or self._next(chat)
+            return {"message_id": int(mid), "date": 0, "chat": {"id": chat, "type": "private" if chat > 0 else "group"},
+                    "from": {"id": BOT_ID, "is_bot": True, "first_name": "Grid"}, "text": p.get("text", "")}
+        return True
+
+    def _next(self, chat: int) -> int:
+        self.next_id[chat] = self.next_id.get(chat, 1000) + 1
+        return self.next_id[chat]
+
+    def sent(self, chat_id: int | None = None) -> list[dict[str, Any]]:
+        """Messages sent or edited (text, buttons), optionally to one chat."""
+        return [p | {"method": n} for n, p in self.calls
+                if n in {"sendMessage", "editMessageText", "sendPhoto"}
+                and (chat_id is None or int(p["chat_id"]) == chat_id)]
+
+
+def _load(value: Any) -> Any:
+    try:
+        return json.loads(value) if isinstance(value, str) and value[:1] in "{[" else value
+    except ValueError:
+        return value
