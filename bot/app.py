@@ -17,6 +17,7 @@ from bot.services.context import Ctx
 from bot.store.db import Database
 
 log = logging.getLogger(__name__)
+HANDLER_MODULES = (start, group, intake, lookup, buttons)
 COMMANDS = ("new", "wish", "complain", "status", "my", "queue", "bind", "lang", "help")
 
 
@@ -65,7 +66,8 @@ def build(config: Config, request: BaseRequest | None = None) -> Application:
         builder = builder.rate_limiter(AIORateLimiter())
     app = builder.build()
     app.bot_data["config"] = config
-    for module in (start, group, intake, lookup, buttons):
+    for module in HANDLER_MODULES:
         module.register(app)
+    buttons.register_last(app)
     app.add_error_handler(_errors)
     return app

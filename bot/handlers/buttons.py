@@ -54,6 +54,17 @@ async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.callback_query.answer(text or None)
 
 
+@guarded
+async def stale(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Any button data no handler knows: forged, garbage or from an old version."""
+    raise Refused("bad_button")
+
+
 def register(app: Application) -> None:
     """Add this module's handlers."""
-    app.add_handler(CallbackQueryHandler(pressed))
+    app.add_handler(CallbackQueryHandler(pressed, pattern=r"^[td]:"))
+
+
+def register_last(app: Application) -> None:
+    """The catch-all for button data nobody knows; added after every other module."""
+    app.add_handler(CallbackQueryHandler(stale))
