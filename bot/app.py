@@ -9,7 +9,7 @@ from telegram import BotCommand, Update
 from telegram.request import BaseRequest
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 
-from bot import i18n
+from bot import i18n, jobs
 from bot.config import Config
 from bot.delivery import Deliverer
 from bot.handlers import buttons, group, intake, lookup, start
@@ -69,5 +69,6 @@ def build(config: Config, request: BaseRequest | None = None) -> Application:
     for module in HANDLER_MODULES:
         module.register(app)
     buttons.register_last(app)
+    jobs.schedule(app)
     app.add_error_handler(_errors)
     return app

@@ -39,9 +39,13 @@ def _clock(moment: datetime | None, zone: ZoneInfo | str = "Asia/Shanghai") -> s
 
 @lru_cache(maxsize=None)
 def labels(locale: str) -> dict[str, str]:
-    """Short texts (buttons, names of statuses, roles, kinds) for a locale."""
-    path = resources.files("bot") / "templates" / locale / "labels.toml"
-    return tomllib.loads(path.read_text(encoding="utf-8"))
+    """Short texts (buttons, names of statuses, roles, kinds) for a locale, from every labels*.toml."""
+    merged: dict[str, str] = {}
+    folder = resources.files("bot") / "templates" / locale
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.startswith("labels") and entry.name.endswith(".toml"):
+            merged.update(tomllib.loads(entry.read_text(encoding="utf-8")))
+    return merged
 
 
 def pick(locale: str | None) -> str:

@@ -1,0 +1,15 @@
+"""Periodic work on PTB's JobQueue: each area adds its `schedule(app)` to SCHEDULERS."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from telegram.ext import Application
+
+SCHEDULERS: list[Callable[[Application], None]] = []
+
+
+def schedule(app: Application) -> None:
+    """Register every periodic job (the deadline sweep, scheduled posts) on the app's JobQueue."""
+    for register in SCHEDULERS:
+        register(app)
