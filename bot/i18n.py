@@ -53,13 +53,13 @@ def pick(locale: str | None) -> str:
     return locale if locale in LOCALES else DEFAULT
 
 
-def label(locale: str, key: str, **params: Any) -> str:
+def label(locale: str, key: str, /, **params: Any) -> str:
     """One short text, formatted with params (plain text: escape it yourself for HTML)."""
     table = labels(pick(locale))
     text = table.get(key) or labels(DEFAULT).get(key) or key
     return text.format(**params) if params else text
 
 
-def render(locale: str, name: str, **params: Any) -> str:
+def render(locale: str, name: str, /, **params: Any) -> str:
     """Render the template `<locale>/<name>.j2` to HTML text, stripped."""
     return _env(pick(locale)).get_template(f"{name}.j2").render(**params).strip()
