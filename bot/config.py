@@ -88,10 +88,14 @@ class _Reader:
     def get(self, key: str, kind: type, default: Any) -> Any:
         """The value at a dotted key, checked against `kind`, or the default."""
         node: Any = self.data
+        walked: list[str] = []
         for part in key.split("."):
-            if not isinstance(node, dict) or part not in node:
+            if not isinstance(node, dict):
+                raise self.fail(".".join(walked), f"must be a table, got {node!r}")
+            if part not in node:
                 return default
             node = node[part]
+            walked.append(part)
         if not isinstance(node, kind) or (kind is int and isinstance(node, bool)):
             raise self.fail(key, f"must be {kind.__name__}, got {node!r}")
         return node

@@ -64,5 +64,6 @@ class QuietHours:
         """The first local moment at or after `local` outside the window."""
         if not self.contains(local):
             return local
-        end = local.replace(hour=self.end.hour, minute=self.end.minute, second=0, microsecond=0)
+        end = local.replace(hour=self.end.hour, minute=self.end.minute, second=self.end.second,
+                            microsecond=0)
         return end if end > local else end + timedelta(days=1)

@@ -151,7 +151,7 @@ def decline(t: Ticket, actor: Actor, now: datetime, reason: str, to_person: int 
     """The assignee declines with a reason; the ticket goes to the next responsible person."""
     _require_status(t, Status.OPEN)
     _require(actor.person_id is not None and actor.person_id == t.assignee_id, "not_assignee")
-    _require(to_person != actor.person_id, "nobody_to_hand_to")
+    _require(to_person is not None and to_person != actor.person_id, "nobody_to_hand_to")
     detail = {"reason": reason, "from": actor.person_id, "to": to_person}
     return _move(t, "decline", Status.OPEN, detail, assignee_id=to_person)
 

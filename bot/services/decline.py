@@ -23,7 +23,8 @@ async def ask_reason(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_i
         if t is None:
             raise Refused("no_ticket")
         actor = await people.actor_for(conn, who.id, t.grid)
-        domain.decline(t, actor, now, "", -1)  # authorisation and state check only
+        ladder = await people.ladder(conn, t.grid)
+        domain.decline(t, actor, now, "", next_up(ladder, actor.person_id))  # checks only
         loc = await common.user_locale(ctx, conn, who.id)
         text = i18n.render(loc, "ask_decline_reason", **common.ticket_view(ctx, t, loc))
         prompt = {"user_id": who.id, "purpose": "decline", "ticket_id": t.id}
