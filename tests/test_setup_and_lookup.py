@@ -125,3 +125,29 @@ async def test_bot_removed_from_group_is_recorded(bot):
     await bot.feed(_member_change(bot, "left"))
     row = await bot.ctx.db.fetchone("SELECT member FROM groups WHERE chat_id = ?", (GROUP,))
     assert row[0] == 0
+
+
+async def test_abuse_limits_tell_the_resident_when_to_submit_again(tmp_path):
+    from tests.harness import Harness
+    bot = await Harness(tmp_path, max_submissions_per_hour=2, max_open_per_resident=10).start()
+    try:
+        await _bound(bot)
+        for i in range(3):
+            await bot.say(RESIDENT, GROUP, f"/wish 第{i}件事")
+        assert "之后再提交" in bot.last(GROUP)["text"]
+        count = await bot.ctx.db.fetchone("SELECT COUNT(*) FROM tickets")
+        assert count[0] == 2
+    finally:
+        await bot.stop()
+
+
+async def test_open_ticket_limit(tmp_path):
+    from tests.harness import Harness
+    bot = await Harness(tmp_path, max_open_per_resident=1).start()
+    try:
+        await _bound(bot)
+        await bot.say(RESIDENT, GROUP, "/wish 第一件")
+        await bot.say(RESIDENT, GROUP, "/wish 第二件")
+        assert "1 项事项" in bot.last(GROUP)["text"]
+    finally:
+        await bot.stop()

@@ -32,9 +32,10 @@ class Kind(StrEnum):
 class Refused(Exception):
     """An action the rules do not allow; `reason` names a template key for the polite answer."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, **params: object) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.params = params
 
 
 @dataclass(frozen=True)

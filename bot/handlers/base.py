@@ -47,7 +47,7 @@ def guarded(fn: Handler) -> Handler:
         except Refused as exc:
             ctx = ctx_of(context)
             chat = update.effective_chat.id if update.effective_chat else None
-            text = await reply.refusal_text(ctx, update.effective_user.id, chat, exc.reason)
+            text = await reply.refusal_text(ctx, update.effective_user.id, chat, exc.reason, **exc.params)
             if update.callback_query:
                 await update.callback_query.answer(text, show_alert=True)
             elif chat is not None:

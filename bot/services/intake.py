@@ -47,9 +47,10 @@ def parse_category(ctx: Ctx, text: str) -> tuple[str, str]:
 async def _limits(ctx: Ctx, conn: aiosqlite.Connection, user_id: int, now: datetime) -> None:
     open_count, hour_count, oldest = await store.recent_count(conn, user_id, now - timedelta(hours=1))
     if open_count >= ctx.config.max_open_per_resident:
-        raise Refused("limit_open")
+        raise Refused("limit_open", n=ctx.config.max_open_per_resident)
     if hour_count >= ctx.config.max_submissions_per_hour and oldest is not None:
-        raise Refused("limit_hourly")
+        again = datetime.fromtimestamp(oldest, ctx.config.timezone) + timedelta(hours=1)
+        raise Refused("limit_hourly", at=again.strftime("%H:%M"))
 
 
 async def _route(ctx: Ctx, conn: aiosqlite.Connection, s: Submission) -> routing.Routing:

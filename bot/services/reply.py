@@ -17,10 +17,11 @@ async def locale_for(ctx: Ctx, user_id: int | None, chat_id: int | None) -> str:
     return await common.user_locale(ctx, ctx.db.reader, user_id)
 
 
-async def refusal_text(ctx: Ctx, user_id: int | None, chat_id: int | None, reason: str) -> str:
+async def refusal_text(ctx: Ctx, user_id: int | None, chat_id: int | None, reason: str,
+                       **params: object) -> str:
     """The polite sentence for a refusal reason, in the right language."""
     loc = await locale_for(ctx, user_id, chat_id)
-    return i18n.label(loc, f"refused_{reason}")
+    return i18n.label(loc, f"refused_{reason}", **params)
 
 
 async def tell(ctx: Ctx, chat_id: int, template: str, now: datetime, user_id: int | None = None,
