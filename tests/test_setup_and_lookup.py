@@ -151,3 +151,24 @@ async def test_open_ticket_limit(tmp_path):
         assert "1 项事项" in bot.last(GROUP)["text"]
     finally:
         await bot.stop()
+
+
+async def test_worker_leaving_the_grid_hands_open_tickets_to_leader(bot, tmp_path):
+    from bot.domain.roster import load_roster
+    from bot.services.roster import apply
+    from tests.harness import ROSTER
+    from datetime import datetime, timezone
+    await _bound(bot)
+    await bot.say(RESIDENT, GROUP, "/complain 下水道堵了")
+    await bot.press(WORKER, WORKER, 1, "t:1:acc")
+    smaller = tmp_path / "r.csv"
+    smaller.write_text("\n".join(l for l in ROSTER.read_text(encoding="utf-8").splitlines()
+                                 if not l.startswith("person,p004")), encoding="utf-8")
+    summary = await apply(bot.ctx.db, load_roster(smaller), datetime.now(timezone.utc), bot.ctx)
+    await bot.deliverer.deliver_due()
+    assert summary.tickets_handed_over == 1
+    row = await bot.ctx.db.fetchone("SELECT status, assignee_id FROM tickets WHERE id = 1")
+    leader = await bot.ctx.db.fetchone("SELECT id FROM people WHERE code = 'p003'")
+    assert (row[0], row[1]) == ("open", leader[0])
+    assert "下水道堵了" in bot.last(LEADER)["text"]
+    bot.button(bot.last(LEADER), "t:1:acc")

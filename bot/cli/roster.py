@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 
 from bot import config as config_mod
 from bot.domain.roster import RosterInvalid, load_roster
+from bot.services.context import Ctx
 from bot.services.roster import apply
 from bot.store.db import Database
 
@@ -17,11 +18,12 @@ async def _import(cfg: config_mod.Config, path: str) -> int:
     roster = load_roster(path)
     db = await Database(cfg.database).open()
     try:
-        s = await apply(db, roster, datetime.now(timezone.utc))
+        s = await apply(db, roster, datetime.now(timezone.utc), Ctx(db, cfg))
     finally:
         await db.close()
     print(f"grids: {s.grids_added} added, {s.grids_updated} updated; people: {s.people_added} added, "
-          f"{s.people_updated} updated, {s.people_deactivated} deactivated")
+          f"{s.people_updated} updated, {s.people_deactivated} deactivated; "
+          f"{s.tickets_handed_over} open tickets handed to leaders")
     if s.invites:
         print("\nInvite links for people not yet on Telegram (send each person their own):")
         user = cfg.bot_username or "<bot username>"

@@ -9,6 +9,8 @@ from datetime import datetime
 import aiosqlite
 
 from bot.domain.roster import Roster
+from bot.services.context import Ctx
+from bot.services.handover import hand_over
 from bot.store.db import Database
 
 
@@ -21,6 +23,7 @@ class ImportSummary:
     people_added: int = 0
     people_updated: int = 0
     people_deactivated: int = 0
+    tickets_handed_over: int = 0
     invites: list[tuple[str, str, str]] = field(default_factory=list)  # (code, name, invite code)
 
 
@@ -69,8 +72,9 @@ async def _deactivate_missing(conn: aiosqlite.Connection, roster: Roster, s: Imp
     s.people_deactivated = len(gone)
 
 
-async def apply(db: Database, roster: Roster, now: datetime) -> ImportSummary:
-    """Upsert grids and people by code, replace their roles, deactivate people left out of the file."""
+async def apply(db: Database, roster: Roster, now: datetime, ctx: Ctx | None = None) -> ImportSummary:
+    """Upsert grids and people by code, replace their roles, deactivate people left out of the file;
+    with a service context, tickets of people who left their grid go to the leader above."""
     summary = ImportSummary()
     async with db.write() as conn:
         await conn.execute("PRAGMA defer_foreign_keys = ON")
@@ -80,4 +84,6 @@ async def apply(db: Database, roster: Roster, now: datetime) -> ImportSummary:
         rows = await conn.execute_fetchall(
             "SELECT code, name, invite_code FROM people WHERE active = 1 AND tg_user_id IS NULL ORDER BY code")
         summary.invites = [(r[0], r[1], r[2]) for r in rows]
+        if ctx is not None:
+            summary.tickets_handed_over = await hand_over(ctx, conn, now)
     return summary
