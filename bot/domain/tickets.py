@@ -234,6 +234,11 @@ def take(t: Ticket, actor: Actor, now: datetime) -> Result:
                  accepted_at=now, accept_due=None, escalation_level=0)
 
 
+def replace_ticket(t: Ticket, **changes: Any) -> Ticket:
+    """A copy of the ticket with some fields changed (for system moves such as a staff handover)."""
+    return replace(t, **changes)
+
+
 def flag_earner(t: Ticket) -> int | None:
     """Who earns the red flag for a done ticket: its closer, unless a worker submitted it."""
     if t.status is not Status.DONE or t.self_submitted:
