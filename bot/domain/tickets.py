@@ -234,9 +234,13 @@ def take(t: Ticket, actor: Actor, now: datetime) -> Result:
                  accepted_at=now, accept_due=None, escalation_level=0)
 
 
-def replace_ticket(t: Ticket, **changes: Any) -> Ticket:
-    """A copy of the ticket with some fields changed (for system moves such as a staff handover)."""
-    return replace(t, **changes)
+def hand_over(t: Ticket, now: datetime, to_person: int | None, tier: Tier) -> Result:
+    """The assignee left the grid: the ticket goes to the leader above, who must accept it."""
+    _require_status(t, Status.OPEN, Status.ACCEPTED)
+    _require(to_person is not None and to_person != t.assignee_id, "nobody_to_hand_to")
+    detail = {"from": t.assignee_id, "to": to_person, "reason": "left_grid"}
+    return _move(t, "reassign", Status.OPEN, detail, assignee_id=to_person, accepted_at=None,
+                 accept_due=now + tier.accept, escalation_level=0)
 
 
 def flag_earner(t: Ticket) -> int | None:

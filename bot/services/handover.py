@@ -8,7 +8,7 @@ import aiosqlite
 
 from bot.domain import tickets as domain
 from bot.domain.routing import next_up
-from bot.domain.tickets import SYSTEM, Event, Status
+from bot.domain.tickets import SYSTEM, Refused
 from bot.services import common
 from bot.services.context import Ctx
 from bot.services.notices import enqueue
@@ -30,13 +30,12 @@ async def hand_over(ctx: Ctx, conn: aiosqlite.Connection, now: datetime) -> int:
     for (ticket_id,) in await conn.execute_fetchall(_ORPHANS):
         t = await store.get(conn, ticket_id)
         leader = next_up(await people.ladder(conn, t.grid), t.assignee_id)
-        tier = ctx.config.tier_for(t.kind.value, t.category)
-        after = domain.replace_ticket(t, status=Status.OPEN, assignee_id=leader, accepted_at=None,
-                                      accept_due=now + tier.accept, escalation_level=0)
+        try:
+            after, events = domain.hand_over(t, now, leader, ctx.config.tier_for(t.kind.value, t.category))
+        except Refused:
+            continue  # nobody above: the sweep's escalation will keep reminding the community office
         await store.save(conn, after)
-        event = Event("reassign", t.status.value, Status.OPEN.value,
-                      {"from": t.assignee_id, "to": leader, "reason": "left_grid"})
-        await store.add_events(conn, t.id, [event], SYSTEM, now)
+        await store.add_events(conn, t.id, events, SYSTEM, now)
         notices = await common.card(ctx, conn, after) + await common.assignment_request(ctx, conn, after, now)
         await enqueue(conn, notices, now, ctx.config.quiet_hours, ctx.config.timezone)
         moved += 1
