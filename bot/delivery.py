@@ -42,6 +42,7 @@ class Deliverer:
         self.clock = clock or (lambda: datetime.now(timezone.utc))
         self._wake = asyncio.Event()
         self._slots = asyncio.Semaphore(concurrency)
+        self._round = asyncio.Lock()
 
     def kick(self) -> None:
         """Ask for a delivery round soon (after a commit)."""
@@ -63,7 +64,11 @@ class Deliverer:
             self._wake.clear()
 
     async def deliver_due(self, limit: int = 2000) -> int:
-        """One round: every chat's due prefix of pending rows; returns how many were handled."""
+        """One round (never two at once): every chat's due prefix of pending rows; returns how many."""
+        async with self._round:
+            return await self._deliver_round(limit)
+
+    async def _deliver_round(self, limit: int) -> int:
         now = ts(self.clock())
         rows = await self.db.fetchall(
             "SELECT * FROM outbox WHERE status = 'pending' ORDER BY id LIMIT ?", (limit,))

@@ -122,3 +122,30 @@ async def test_forged_button_data_is_refused_politely(bot):
     assert len(bot.answers()) == 3 and all(bot.answers())
     row = await bot.ctx.db.fetchone("SELECT status FROM tickets WHERE id = 1")
     assert row[0] == "open"
+
+
+async def test_answered_prompt_does_not_swallow_later_private_messages(bot):
+    await _bound(bot)
+    await bot.say(RESIDENT, GROUP, "/complain 路灯坏了")
+    await bot.press(WORKER, WORKER, 1, "t:1:acc")
+    await bot.press(WORKER, WORKER, 1, "t:1:cls")
+    await bot.say(WORKER, WORKER, "已修好")
+    await bot.say(WORKER, WORKER, "/new")
+    await bot.press(WORKER, WORKER, 2, "d:kind:wish")
+    await bot.press(WORKER, WORKER, 3, "d:cat:errand")
+    await bot.say(WORKER, WORKER, "帮独居老人取药")
+    assert "照片" in bot.last(WORKER)["text"], "the text went to the draft, not to the old close prompt"
+
+
+async def test_group_prompt_reply_opens_ticket_once(bot):
+    await _bound(bot)
+    await bot.say(RESIDENT, GROUP, "/complain")
+    prompt_calls = [p for n, p in bot.transport.calls if n == "sendMessage" and p.get("reply_markup", {}).get("force_reply")]
+    assert prompt_calls
+    prompt_id = bot.transport.next_id[GROUP]
+    await bot.say(RESIDENT + 1, GROUP, "我也来说两句", reply_to=prompt_id)
+    assert "给别人" in bot.last(GROUP)["text"]
+    await bot.say(RESIDENT, GROUP, "电梯经常困人", reply_to=prompt_id)
+    await bot.say(RESIDENT, GROUP, "再说一遍", reply_to=prompt_id)
+    rows = await bot.ctx.db.fetchall("SELECT text FROM tickets")
+    assert [r[0] for r in rows] == ["电梯经常困人"]

@@ -11,7 +11,7 @@ from bot.services import common
 from bot.services.act import act
 from bot.services.context import Ctx, Outcome, Who
 from bot.services.notices import Notice, enqueue
-from bot.store import people
+from bot.store import people, prompts
 from bot.store import tickets as store
 
 
@@ -39,6 +39,7 @@ async def close(ctx: Ctx, who: Who, ticket_id: int, note: str, photo: str | None
         raise Refused("empty_note")
 
     async def decide(conn, t, actor):
+        await prompts.consume(conn, who.id, "close", ticket_id)
         return domain.close(t, actor, now, note, ctx.config.auto_confirm, photo)
 
     async def notify(conn, before, t, actor):

@@ -12,7 +12,7 @@ from bot.services import common
 from bot.services.act import act
 from bot.services.context import Ctx, Outcome, Who
 from bot.services.notices import Notice, enqueue
-from bot.store import people
+from bot.store import people, prompts
 from bot.store import tickets as store
 
 
@@ -41,6 +41,7 @@ async def decline(ctx: Ctx, who: Who, ticket_id: int, reason: str, now: datetime
         raise Refused("empty_reason")
 
     async def decide(conn, t, actor):
+        await prompts.consume(conn, who.id, "decline", ticket_id)
         ladder = await people.ladder(conn, t.grid)
         return domain.decline(t, actor, now, reason, next_up(ladder, actor.person_id))
 

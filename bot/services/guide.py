@@ -11,7 +11,7 @@ from bot.domain.tickets import Kind, Refused
 from bot.services import common, intake
 from bot.services.context import Ctx, Outcome, Who
 from bot.services.notices import Notice, enqueue
-from bot.store import groups, people
+from bot.store import groups, people, prompts
 from bot.store.db import ts
 
 MAX_GRID_BUTTONS = 24
@@ -62,6 +62,7 @@ async def begin(ctx: Ctx, who: Who, link: str | None, now: datetime, update_id: 
     """Start a draft; a group's deep link fixes the grid."""
     async with ctx.db.write(update_id) as conn:
         await people.touch_user(conn, who.id, who.first_name, who.language, started=True)
+        await prompts.consume(conn, who.id, chat_id=who.id)
         group = await groups.by_link(conn, link) if link else None
         user = await people.user(conn, who.id)
         grid = group["grid"] if group and group["grid"] else (user["home_grid"] if user else None)

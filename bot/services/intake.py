@@ -14,7 +14,7 @@ from bot.domain.tickets import Kind, Refused, Ticket
 from bot.services import common
 from bot.services.context import Ctx, Outcome, Who
 from bot.services.notices import Notice, enqueue
-from bot.store import groups, people
+from bot.store import groups, people, prompts
 from bot.store import tickets as store
 
 MAX_TEXT = 2000
@@ -94,6 +94,8 @@ async def open_ticket(ctx: Ctx, conn: aiosqlite.Connection, who: Who, s: Submiss
     if await people.grid(conn, s.grid) is None:
         raise Refused("no_grid")
     await people.touch_user(conn, who.id, who.first_name, who.language)
+    if s.origin_chat_id is not None:
+        await prompts.consume(conn, who.id, s.kind.value, chat_id=s.origin_chat_id)
     await _limits(ctx, conn, who.id, now)
     route = await _route(ctx, conn, s)
     actor = await people.actor_for(conn, who.id, s.grid)

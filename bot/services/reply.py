@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 from bot import i18n
 from bot.services import common
 from bot.services.context import Ctx
 from bot.services.notices import Notice, enqueue
+
+PROMPT_LIFETIME = 86400  # seconds
 
 
 async def locale_for(ctx: Ctx, user_id: int | None, chat_id: int | None) -> str:
@@ -48,9 +50,10 @@ async def prompt_for(ctx: Ctx, chat_id: int, user_id: int, reply_to: int | None)
                                     (chat_id, reply_to))
         if row is not None:
             return row
-    if chat_id > 0:
-        return await ctx.db.fetchone("SELECT * FROM prompts WHERE chat_id = ? AND user_id = ? "
-                                     "ORDER BY created_at DESC LIMIT 1", (chat_id, user_id))
+    if chat_id > 0:  # in a private chat a plain message answers the latest open question of the day
+        since = datetime.now(timezone.utc).timestamp() - PROMPT_LIFETIME
+        return await ctx.db.fetchone("SELECT * FROM prompts WHERE chat_id = ? AND user_id = ? AND created_at > ? "
+                                     "ORDER BY created_at DESC LIMIT 1", (chat_id, user_id, since))
     return None
 
 
