@@ -10,7 +10,7 @@ import aiosqlite
 
 from bot import i18n
 from bot.domain.tickets import Actor, Refused, Result, Ticket
-from bot.services.common import user_locale
+from bot.services.common import ticket_view, user_locale
 from bot.services.context import Ctx, Outcome, Who
 from bot.services.notices import Notice, enqueue
 from bot.store import people
@@ -52,3 +52,19 @@ def edit_pressed(pressed: Pressed | None, text: str, buttons: list | None = None
     if pressed is None:
         return []
     return [Notice(pressed.chat_id, text, buttons, op="edit", message_id=pressed.message_id)]
+
+
+async def ask(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int | None, check: Decide,
+              template: str, purpose: str, answer_key: str) -> Outcome:
+    """Check the presser may act (the decision is discarded), then ask for their text with ForceReply."""
+    async with ctx.db.write(update_id) as conn:
+        t = await store.get(conn, ticket_id)
+        if t is None:
+            raise Refused("no_ticket")
+        await check(conn, t, await people.actor_for(conn, who.id, t.grid))
+        loc = await user_locale(ctx, conn, who.id)
+        text = i18n.render(loc, template, **ticket_view(ctx, t, loc))
+        prompt = {"user_id": who.id, "purpose": purpose, "ticket_id": t.id}
+        await enqueue(conn, [Notice(who.id, text, force_reply=True, prompt=prompt, ticket_id=t.id)], now)
+    ctx.kick()
+    return Outcome(i18n.label(loc, answer_key), ticket_id=ticket_id)

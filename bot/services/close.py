@@ -8,27 +8,17 @@ from bot import i18n
 from bot.domain import tickets as domain
 from bot.domain.tickets import Refused
 from bot.services import common
-from bot.services.act import act
+from bot.services.act import act, ask
 from bot.services.context import Ctx, Outcome, Who
-from bot.services.notices import Notice, enqueue
-from bot.store import people, prompts
-from bot.store import tickets as store
+from bot.services.notices import Notice
+from bot.store import prompts
 
 
 async def ask_note(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int | None) -> Outcome:
     """Check the presser may close, then ask for a note (and optional photo) with a reply prompt."""
-    async with ctx.db.write(update_id) as conn:
-        t = await store.get(conn, ticket_id)
-        if t is None:
-            raise Refused("no_ticket")
-        actor = await people.actor_for(conn, who.id, t.grid)
-        domain.close(t, actor, now, "", ctx.config.auto_confirm)  # authorisation and state check only
-        loc = await common.user_locale(ctx, conn, who.id)
-        text = i18n.render(loc, "ask_close_note", **common.ticket_view(ctx, t, loc))
-        prompt = {"user_id": who.id, "purpose": "close", "ticket_id": t.id}
-        await enqueue(conn, [Notice(who.id, text, force_reply=True, prompt=prompt, ticket_id=t.id)], now)
-    ctx.kick()
-    return Outcome(i18n.label(loc, "ok_note_asked"), ticket_id=ticket_id)
+    async def check(conn, t, actor):
+        return domain.close(t, actor, now, "", ctx.config.auto_confirm)
+    return await ask(ctx, who, ticket_id, now, update_id, check, "ask_close_note", "close", "ok_note_asked")
 
 
 async def close(ctx: Ctx, who: Who, ticket_id: int, note: str, photo: str | None, now: datetime,
