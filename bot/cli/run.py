@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import sys
 
-from telegram import Update
-
 from bot import config as config_mod
 from bot.app import build
+from bot.polling import serve
 
 
 def main(argv: list[str]) -> int:
     """Load the configuration (a bad one stops here with file and key) and poll until stopped."""
     parser = argparse.ArgumentParser(prog="python -m bot run")
     parser.add_argument("--config", default="config.toml", help="TOML configuration file")
-    parser.add_argument("--poll-interval", type=float, default=0.0)
+    parser.add_argument("--poll-timeout", type=int, default=10, help="long-poll timeout in seconds")
     args = parser.parse_args(argv)
     try:
         cfg = config_mod.load(args.config)
@@ -25,6 +25,5 @@ def main(argv: list[str]) -> int:
         return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    build(cfg).run_polling(allowed_updates=Update.ALL_TYPES, poll_interval=args.poll_interval,
-                           drop_pending_updates=False)
+    asyncio.run(serve(build(cfg), timeout=args.poll_timeout))
     return 0
