@@ -12,12 +12,12 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from bot import i18n, jobs
 from bot.config import Config
 from bot.delivery import Deliverer
-from bot.handlers import buttons, group, intake, lookup, start
+from bot.handlers import buttons, escalation, group, intake, lookup, start
 from bot.services.context import Ctx
 from bot.store.db import Database
 
 log = logging.getLogger(__name__)
-HANDLER_MODULES = (start, group, intake, lookup, buttons)
+HANDLER_MODULES = (start, group, intake, lookup, buttons, escalation)
 COMMANDS = ("new", "wish", "complain", "status", "my", "queue", "bind", "lang", "help")
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.domain.periods import ReportSettings, parse_report_settings
 from bot.domain.routing import Track
 from bot.domain.sla import DEFAULT_TIERS, QuietHours, Tier, parse_duration
 
@@ -63,6 +64,7 @@ class Config:
     max_open_per_resident: int = 5
     max_submissions_per_hour: int = 10
     rate_limiter: bool = True
+    reports: ReportSettings = field(default_factory=ReportSettings)
 
     def category(self, key: str) -> Category:
         """The category with this key, or `other`."""
@@ -195,6 +197,7 @@ def from_dict(data: dict[str, Any], path: str = "<config>", base_dir: Path | Non
         max_open_per_resident=r.get("limits.max_open_per_resident", int, 5),
         max_submissions_per_hour=r.get("limits.max_submissions_per_hour", int, 10),
         rate_limiter=r.get("telegram.rate_limiter", bool, True),
+        reports=parse_report_settings(r),
     )
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import logging
 from collections import OrderedDict
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 
-from telegram import Bot, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
+from telegram import Bot, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 
@@ -121,7 +122,9 @@ class Deliverer:
             await self.bot.delete_message(chat, p["message_id"])
             return None
         if op == "photo":
-            msg = await self.bot.send_photo(chat, p["photo"], caption=p.get("text") or None,
+            upload = p.get("photo_b64") or (p.get("extra") or {}).get("photo_b64")
+            photo = InputFile(base64.b64decode(upload), filename="chart.png") if upload else p["photo"]
+            msg = await self.bot.send_photo(chat, photo, caption=p.get("text") or None,
                                             parse_mode=ParseMode.HTML, reply_markup=reply_markup)
             return msg.message_id
         target = p.get("message_id") if op == "edit" else None

@@ -6,7 +6,9 @@ from typing import Callable
 
 from telegram.ext import Application
 
-SCHEDULERS: list[Callable[[Application], None]] = []
+from bot.services import posts, sweep
+
+SCHEDULERS: list[Callable[[Application], None]] = [posts.schedule, sweep.schedule]
 
 
 def schedule(app: Application) -> None:

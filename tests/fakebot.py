@@ -35,6 +35,9 @@ class FakeTransport(BaseRequest):
         name = url.rsplit("/", 1)[-1]
         params = request_data.json_parameters if request_data else {}
         params = {k: _load(v) for k, v in params.items()}
+        if request_data is not None and request_data.contains_files:  # uploads: record part name and size
+            params["_uploads"] = {k: len(v[1]) if isinstance(v, tuple) else 0
+                                  for k, v in request_data.multipart_data.items()}
         self.calls.append((name, params))
         if name in self.fail_next:
             code, text = self.fail_next.pop(name)

@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.domain.deadlines import Policy, plan
+
 from bot.domain import tickets as T
 from bot.domain.sla import DEFAULT_TIERS
 from bot.domain.tickets import Actor, Event, Kind, Refused, Status, Ticket
@@ -333,20 +335,27 @@ def test_leader_role_without_a_roster_person_cannot_take():
 
 # --- next_due -------------------------------------------------------------------------------
 
-def test_next_due_of_open_ticket_is_the_earlier_of_accept_and_resolve():
+POLICY = Policy(remind_before=timedelta(minutes=30), escalation_window=timedelta(hours=2))
+
+
+def test_a_freshly_set_deadline_is_due_at_once_so_the_sweep_plans_it():
     t = in_status(Status.OPEN)
-    assert t.next_due == t.accept_due
-    odd = in_status(Status.OPEN, accept_due=NOW + timedelta(days=9), resolve_due=NOW + timedelta(days=1))
-    assert odd.next_due == NOW + timedelta(days=1)
+    assert t.next_due == t.created_at
+
+
+def test_next_due_of_planned_open_ticket_is_the_reminder_before_acceptance():
+    t = plan(in_status(Status.OPEN), POLICY, NORMAL)
+    assert t.next_due == t.accept_due - POLICY.remind_before
 
 
 def test_next_due_of_open_ticket_with_only_resolve_deadline():
-    assert in_status(Status.OPEN, accept_due=None).next_due == CREATED + NORMAL.resolve
+    t = plan(in_status(Status.OPEN, accept_due=None), POLICY, NORMAL)
+    assert t.next_due == CREATED + NORMAL.resolve - POLICY.remind_before
 
 
-def test_next_due_of_accepted_ticket_is_resolve_even_if_a_stale_accept_due_remains():
-    t = in_status(Status.ACCEPTED, accept_due=NOW - timedelta(days=1))
-    assert t.next_due == t.resolve_due
+def test_next_due_of_accepted_ticket_follows_resolve_even_if_a_stale_accept_due_remains():
+    t = plan(in_status(Status.ACCEPTED, accept_due=NOW - timedelta(days=1)), POLICY, NORMAL)
+    assert t.next_due == t.resolve_due - POLICY.remind_before
 
 
 def test_next_due_of_closed_ticket_is_the_confirm_deadline():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from enum import StrEnum
 from typing import Any
 
@@ -101,17 +101,45 @@ class Ticket:
     accept_due: datetime | None = None
     resolve_due: datetime | None = None
     confirm_due: datetime | None = None
+    alert_for: str | None = None  # which deadline the alert plan below is about (see `watched`)
+    alert_step: int = 0  # how many steps of that plan are done (bot.domain.deadlines)
+    alert_at: float | None = None  # when the next step is due, epoch seconds; None: nothing left
+
+    @property
+    def watched(self) -> tuple[str, datetime] | None:
+        """The deadline the sweep watches now: acceptance for open tickets, resolution for accepted ones."""
+        if self.status is Status.OPEN and self.accept_due is not None:
+            return "accept", self.accept_due
+        if self.status in (Status.OPEN, Status.ACCEPTED) and self.resolve_due is not None:
+            return "resolve", self.resolve_due
+        return None
+
+    @property
+    def alert_key(self) -> str | None:
+        """Names the watched deadline; a transition that changes it makes the alert plan stale."""
+        w = self.watched
+        return None if w is None else f"{self.status.value}:{w[0]}@{round(w[1].timestamp())}"
+
+    @property
+    def alert_due(self) -> datetime | None:
+        """When the next reminder or escalation step of the current plan is due."""
+        return None if self.alert_at is None else datetime.fromtimestamp(self.alert_at, timezone.utc)
 
     @property
     def next_due(self) -> datetime | None:
-        """The earliest deadline still running, used by the sweep index."""
-        dues = {
-            Status.OPEN: (self.accept_due, self.resolve_due),
-            Status.ACCEPTED: (self.resolve_due,),
-            Status.CLOSED: (self.confirm_due,),
-        }.get(self.status, ())
-        present = [d for d in dues if d is not None]
-        return min(present) if present else None
+        """The earliest moment something is due: a reminder, a deadline, an escalation step, auto-confirm.
+
+        A watched deadline whose alerts are not planned yet (a transition just set it) is due at
+        once (`created_at`): the sweep plans it on its next pass (bot.domain.deadlines.step).
+        """
+        if self.status is Status.CLOSED:
+            return self.confirm_due
+        key = self.alert_key
+        if key is None:
+            return None
+        if self.alert_for != key:
+            return self.created_at
+        return self.alert_due
 
 
 Result = tuple[Ticket, list[Event]]
@@ -241,6 +269,14 @@ def hand_over(t: Ticket, now: datetime, to_person: int | None, tier: Tier) -> Re
     detail = {"from": t.assignee_id, "to": to_person, "reason": "left_grid"}
     return _move(t, "reassign", Status.OPEN, detail, assignee_id=to_person, accepted_at=None,
                  accept_due=now + tier.accept, escalation_level=0)
+
+
+def nudge(t: Ticket, actor: Actor, now: datetime) -> Result:
+    """A leader reminds the assignee of an unfinished ticket; nothing else changes."""
+    _require_status(t, Status.OPEN, Status.ACCEPTED)
+    _require(actor.is_leader and actor.person_id is not None, "not_leader")
+    _require(t.assignee_id is not None and t.assignee_id != actor.person_id, "already_yours")
+    return t, [Event("nudge", t.status.value, t.status.value, {"to": t.assignee_id})]
 
 
 def flag_earner(t: Ticket) -> int | None:

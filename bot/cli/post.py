@@ -1,0 +1,108 @@
+"""`python -m bot post weekly-tally|monthly|digests|collection-day [--dry-run|--send] [--config FILE]
+[--period P]`: make a scheduled post on demand.
+
+Without --dry-run the posts go to the outbox (the running bot's deliverer sends them) and are recorded,
+so the scheduled run will not repeat them; --send also delivers them right away (for a bot that is not
+running); --dry-run prints them and writes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import sys
+from datetime import datetime, timezone
+
+from bot import config as config_mod
+from bot.domain.periods import parse_period
+from bot.services import posts as posts_mod
+from bot.services.context import Ctx
+from bot.store.db import Database
+
+
+def _show(posts: list[posts_mod.Post], out) -> None:
+    for p in posts:
+        print(f"=== {p.kind} {p.period} -> chat {p.chat_id}", file=out)
+        for n in p.notices:
+            photo = n.extra.get("photo_b64")
+            if photo:
+                print(f"[photo: PNG chart, {len(base64.b64decode(photo))} bytes]", file=out)
+            if n.text:
+                print(n.text, file=out)
+            for row in n.buttons or []:
+                print("  " + "  ".join(f"[{label} -> {data.removeprefix('url:')}]" for label, data in row), file=out)
+        print(file=out)
+
+
+async def _deliver(cfg: config_mod.Config, db: Database, timeout: float = 300.0) -> int:
+    """Deliver the outbox until it is empty (or `timeout` seconds pass); returns what is still pending."""
+    from telegram import Bot
+
+    from bot.delivery import Deliverer
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    async with Bot(cfg.token, base_url=cfg.api_base_url, base_file_url=cfg.file_base_url) as bot:
+        deliverer = Deliverer(db, bot)
+        while True:
+            await deliverer.deliver_due()
+            row = await db.fetchone("SELECT COUNT(*), MIN(not_before) FROM outbox WHERE status = 'pending'")
+            if not row[0] or loop.time() > deadline:
+                return int(row[0] or 0)
+            wait = row[1] - datetime.now(timezone.utc).timestamp()
+            await asyncio.sleep(min(5.0, max(0.2, wait)))
+
+
+async def run(cfg: config_mod.Config, command: str, period_text: str | None, dry_run: bool, send: bool,
+              now: datetime | None = None, out=None) -> int:
+    """Build the post for the period, then print it, write it to the outbox, or send it."""
+    out = out or sys.stdout
+    now = now or datetime.now(timezone.utc)
+    period = parse_period(period_text, cfg.timezone) if period_text else \
+        posts_mod.default_period(command, now, cfg.timezone)
+    expected = posts_mod.PERIOD_KINDS.get(command)
+    if expected and period.kind != expected:
+        print(f"{command} covers a {expected}: give --period like "
+              f"{'2025-W10' if expected == 'week' else '2025-03'}", file=sys.stderr)
+        return 2
+    db = await Database(cfg.database).open()
+    try:
+        ctx = Ctx(db, cfg, bot_username=cfg.bot_username)
+        made = await posts_mod.RUNNERS[command](ctx, now, period, dry_run)
+        if dry_run:
+            _show(made, out)
+            print(f"(dry run: {len(made)} recipients, nothing written)", file=out)
+            return 0
+        print(f"{command} {period.key}: {len(made)} recipients written to the outbox "
+              f"(already posted ones skipped)", file=out)
+        if send:
+            left = await _deliver(cfg, db)
+            print("delivered" if not left else f"{left} messages still pending (retried by the bot)", file=out)
+        return 0
+    finally:
+        await db.close()
+
+
+def main(argv: list[str]) -> int:
+    """Parse the arguments and run one post."""
+    parser = argparse.ArgumentParser(prog="python -m bot post", description="Make a scheduled post on demand.")
+    parser.add_argument("what", choices=sorted(posts_mod.RUNNERS))
+    parser.add_argument("--config", default="config.toml", help="TOML configuration file")
+    parser.add_argument("--period", default=None,
+                        help="2025-W10 (weekly-tally), 2025-03 (monthly, collection-day); digests: "
+                             "2025-03-04 daily, 2025-W10 weekly, 2025-03 monthly. Default: the last complete one")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--dry-run", action="store_true", help="print the post; write and send nothing")
+    mode.add_argument("--send", action="store_true", help="also deliver now (when the bot is not running)")
+    args = parser.parse_args(argv)
+    try:
+        cfg = config_mod.load(args.config, need_token=args.send)
+        return asyncio.run(run(cfg, args.what, args.period, args.dry_run, args.send))
+    except config_mod.ConfigError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+    return 2
+
+

@@ -1,0 +1,140 @@
+"""Deadlines: what is due for a ticket at `now` — reminders, escalation up the tree, auto-confirm.
+
+Pure. The sweep service loads a due ticket, calls `step`, then saves the new ticket, appends the
+events and turns the alerts into notices in one transaction, so every step happens exactly once
+(the plan's progress is stored on the ticket itself: `alert_for`, `alert_step`, `alert_at`).
+
+The plan for the watched deadline D (acceptance of an open ticket, resolution of an accepted one):
+
+    step 0  at D - remind_before        remind the assignee (left out when the deadline's window
+                                        is not longer than that, or when quiet hours would hold
+                                        the reminder until D anyway)
+    step 1  at D                        tell the assignee it passed; escalate to level 1
+    step k  at release(step k-1) + window   escalate to level k (k = 2, 3 …)
+
+Levels are the reachable rungs of the ladder: small-group leader, big-grid leader, community
+admin. Each level's window starts when its notice can actually go out (after quiet hours).
+A transition that changes the watched deadline (accept, reassign, take, reopen…) makes the plan
+stale; `plan` starts a fresh one. A closed ticket is auto-confirmed at `confirm_due`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta, timezone, tzinfo
+
+from bot.domain import tickets
+from bot.domain.sla import QuietHours, Tier
+from bot.domain.tickets import Event, Status, Ticket
+
+
+@dataclass(frozen=True)
+class Policy:
+    """How early to remind, how long each escalation level gets, and when nobody is disturbed."""
+
+    remind_before: timedelta
+    escalation_window: timedelta
+    quiet: QuietHours | None = None
+    zone: tzinfo = timezone.utc
+
+
+@dataclass(frozen=True)
+class Alert:
+    """Something to tell people: `remind` (before D), `overdue`, `escalate` (to `level`), `auto_confirm`."""
+
+    kind: str
+    deadline: str  # accept, resolve or confirm
+    due: datetime  # the deadline it is about
+    level: int = 0
+    release: datetime | None = None  # when quiet hours let it out
+
+
+@dataclass(frozen=True)
+class Step:
+    """The outcome of one look at a ticket: its new state, timeline events and alerts to send."""
+
+    ticket: Ticket
+    events: list[Event] = field(default_factory=list)
+    alerts: list[Alert] = field(default_factory=list)
+
+
+def release(moment: datetime, policy: Policy) -> datetime:
+    """When a notice written at `moment` may go out: held through quiet hours (local time)."""
+    if policy.quiet is None:
+        return moment
+    return policy.quiet.release_time(moment.astimezone(policy.zone)).astimezone(moment.tzinfo)
+
+
+def _ts(moment: datetime | None) -> float | None:
+    return None if moment is None else moment.timestamp()
+
+
+def plan(t: Ticket, policy: Policy, tier: Tier) -> Ticket:
+    """The ticket with a fresh alert plan for its watched deadline, if its plan is missing or stale."""
+    key = t.alert_key
+    if key is None or t.alert_for == key:
+        return t
+    name, due = t.watched
+    window = tier.accept if name == "accept" else tier.resolve
+    if policy.remind_before < window:
+        return replace(t, alert_for=key, alert_step=0, alert_at=_ts(due - policy.remind_before),
+                       escalation_level=0)
+    return replace(t, alert_for=key, alert_step=1, alert_at=_ts(due), escalation_level=0)
+
+
+def _advance(t: Ticket, now: datetime, policy: Policy, levels: int) -> Step:
+    """Do the plan's next step (it is due)."""
+    name, due = t.watched
+    status = t.status.value
+    out = release(now, policy)
+    after_window = _ts(out + policy.escalation_window)
+    if t.alert_step == 0:
+        nxt = replace(t, alert_step=1, alert_at=_ts(due))
+        if out >= due:  # it could only arrive with (or after) the overdue notice: leave it out
+            return Step(nxt)
+        return Step(nxt, [Event("remind", status, status, {"deadline": name, "when": "before"})],
+                    [Alert("remind", name, due, 0, out)])
+    if t.alert_step == 1:
+        events = [Event("remind", status, status, {"deadline": name, "when": "overdue"})]
+        alerts = [Alert("overdue", name, due, 0, out)]
+        if levels >= 1:
+            events.append(Event("escalate", status, status, {"deadline": name, "level": 1}))
+            alerts.append(Alert("escalate", name, due, 1, out))
+        nxt = replace(t, alert_step=2, escalation_level=min(levels, 1),
+                      alert_at=after_window if levels >= 2 else None)
+        return Step(nxt, events, alerts)
+    level = t.alert_step
+    if level > levels:  # the ladder got shorter since the plan was made: nobody left to tell
+        return Step(replace(t, alert_at=None))
+    nxt = replace(t, alert_step=level + 1, escalation_level=level,
+                  alert_at=after_window if level < levels else None)
+    return Step(nxt, [Event("escalate", status, status, {"deadline": name, "level": level})],
+                [Alert("escalate", name, due, level, out)])
+
+
+def step(t: Ticket, now: datetime, policy: Policy, tier: Tier, levels: int) -> Step:
+    """Everything due for this ticket at `now`: the new ticket (with its next_due), events, alerts.
+
+    `levels` is how many rungs of the ladder above the assignee can be reached (0 to 3).
+    Calling it again at the same `now` with the returned ticket finds nothing more to do.
+    """
+    if t.status is Status.CLOSED:
+        if t.confirm_due is not None and now >= t.confirm_due:
+            done, events = tickets.auto_confirm(t, now)
+            return Step(done, events, [Alert("auto_confirm", "confirm", t.confirm_due, 0, release(now, policy))])
+        return Step(t)
+    current = plan(t, policy, tier)
+    events: list[Event] = []
+    alerts: list[Alert] = []
+    while current.alert_for is not None and current.alert_for == current.alert_key \
+            and current.alert_due is not None and current.alert_due <= now:
+        done = _advance(current, now, policy, levels)
+        current = done.ticket
+        events += done.events
+        alerts += done.alerts
+    return Step(current, events, alerts)
+
+
+def is_due(t: Ticket, now: datetime) -> bool:
+    """True if something is due for this ticket at `now` (what the sweep's index query selects)."""
+    return t.next_due is not None and t.next_due <= now

@@ -1,0 +1,118 @@
+"""A leader's answer to an escalated ticket: nudge the assignee, reassign to another gridworker of the
+grid (after choosing one), or take the ticket personally. Who may do it is the domain's decision:
+a resident, a worker, or a leader of another grid is refused, and nothing changes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import aiosqlite
+
+from bot import i18n
+from bot.domain import tickets as domain
+from bot.domain.tickets import Refused, Ticket
+from bot.services import common
+from bot.services.act import Pressed, act, edit_pressed
+from bot.services.context import Ctx, Outcome, Who
+from bot.services.notices import Notice, enqueue
+from bot.services.sweep import work_buttons
+from bot.store import people
+from bot.store import tickets as store
+
+
+async def _workers(conn: aiosqlite.Connection, t: Ticket) -> list[people.Person]:
+    """The grid's active gridworkers other than the current assignee."""
+    found = []
+    for pid in await people.holders(conn, t.grid, "worker"):
+        who = await people.person(conn, pid)
+        if who is not None and who.active and pid != t.assignee_id:
+            found.append(who)
+    return found
+
+
+async def _actor_label(ctx: Ctx, conn: aiosqlite.Connection, actor: domain.Actor, t: Ticket,
+                       for_person: int | None) -> tuple[str, str]:
+    loc = await common.person_locale(ctx, conn, for_person) if for_person else ctx.config.locale
+    return loc, await common.staff_label(conn, actor.person_id, t.grid, loc)
+
+
+async def nudge(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int | None) -> Outcome:
+    """Remind the assignee on a leader's behalf; the ticket itself does not change."""
+    async def decide(conn, t, actor):
+        return domain.nudge(t, actor, now)
+
+    async def notify(conn, before, t, actor):
+        _, by = await _actor_label(ctx, conn, actor, t, t.assignee_id)
+        due = t.watched[1] if t.watched else None
+        return await common.to_person(ctx, conn, t.assignee_id, "nudged", t, work_buttons(t),
+                                      quiet=True, by=by, due=due)
+    return await act(ctx, who, ticket_id, now, update_id, decide, notify, "ok_nudged")
+
+
+async def choose(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int | None) -> Outcome:
+    """Check the presser may reassign, then send them the grid's other gridworkers to pick from."""
+    async with ctx.db.write(update_id) as conn:
+        t = await store.get(conn, ticket_id)
+        if t is None:
+            raise Refused("no_ticket")
+        actor = await people.actor_for(conn, who.id, t.grid)
+        workers = await _workers(conn, t)
+        tier = ctx.config.tier_for(t.kind.value, t.category)
+        domain.reassign(t, actor, now, workers[0].id if workers else -1, tier)  # checks only
+        if not workers:
+            raise Refused("no_other_worker")
+        loc = await common.user_locale(ctx, conn, who.id)
+        text = i18n.render(loc, "reassign_choose", **common.ticket_view(ctx, t, loc))
+        buttons = [[(w.name, f"e:{t.id}:rsg:{w.id}")] for w in workers[:20]]
+        await enqueue(conn, [Notice(who.id, text, buttons, ticket_id=t.id)], now)
+    ctx.kick()
+    return Outcome(i18n.label(loc, "ok_choose_worker"), ticket_id=ticket_id)
+
+
+async def reassign(ctx: Ctx, who: Who, ticket_id: int, to_person: int, now: datetime,
+                   update_id: int | None, pressed: Pressed | None = None) -> Outcome:
+    """Hand the ticket to another gridworker of its grid, who gets the request to accept it."""
+    async def decide(conn, t, actor):
+        result = domain.reassign(t, actor, now, to_person, ctx.config.tier_for(t.kind.value, t.category))
+        if to_person not in {w.id for w in await _workers(conn, t)}:
+            raise Refused("not_grid_worker")
+        return result
+
+    async def notify(conn, before, t, actor):
+        out = await common.card(ctx, conn, t)
+        out += await common.assignment_request(ctx, conn, t, now)
+        if before.assignee_id and before.assignee_id != t.assignee_id:
+            loc, by = await _actor_label(ctx, conn, actor, t, before.assignee_id)
+            to = await common.staff_label(conn, t.assignee_id, t.grid, loc)
+            out += await common.to_person(ctx, conn, before.assignee_id, "reassigned_worker", t,
+                                          quiet=True, by=by, to=to)
+        loc = await common.user_locale(ctx, conn, actor.user_id)
+        to = await common.staff_label(conn, t.assignee_id, t.grid, loc)
+        out += edit_pressed(pressed, i18n.render(loc, "reassigned_leader", to=to, **common.ticket_view(ctx, t, loc)))
+        return out
+    return await act(ctx, who, ticket_id, now, update_id, decide, notify, "ok_reassigned")
+
+
+async def take(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int | None,
+               pressed: Pressed | None = None) -> Outcome:
+    """The leader takes the ticket over; the resident hears who handles it, the previous assignee is freed."""
+    async def decide(conn, t, actor):
+        return domain.take(t, actor, now)
+
+    async def notify(conn, before, t, actor):
+        out = await common.card(ctx, conn, t)
+        rloc = await common.user_locale(ctx, conn, t.resident_id)
+        out += await common.to_resident(ctx, conn, t, "accepted",
+                                        assignee=await common.staff_label(conn, t.assignee_id, t.grid, rloc))
+        loc = await common.user_locale(ctx, conn, actor.user_id)
+        if pressed and pressed.chat_id == actor.user_id:
+            text = i18n.render(loc, "taken_leader", **common.ticket_view(ctx, t, loc))
+            out += edit_pressed(pressed, text, common.close_buttons(t)(loc))
+        else:
+            out += await common.to_person(ctx, conn, t.assignee_id, "taken_leader", t,
+                                          common.close_buttons(t), quiet=False)
+        if before.assignee_id and before.assignee_id != t.assignee_id:
+            _, by = await _actor_label(ctx, conn, actor, t, before.assignee_id)
+            out += await common.to_person(ctx, conn, before.assignee_id, "taken_over", t, by=by)
+        return out
+    return await act(ctx, who, ticket_id, now, update_id, decide, notify, "ok_taken")

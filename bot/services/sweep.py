@@ -1,0 +1,148 @@
+"""The deadline sweep: one periodic job finds the tickets something is due for, through the index on
+`tickets.next_due`, and handles each in its own transaction: load, decide with bot.domain.deadlines,
+save (with the plan's progress and the next next_due), log the events, enqueue the notices.
+
+A step and the notices it causes commit together, so each reminder, escalation and auto-confirmation
+goes out exactly once, even across a crash or restart between the deadline and the sweep.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+
+import aiosqlite
+
+from bot import i18n
+from bot.domain import deadlines
+from bot.domain.routing import LADDER
+from bot.domain.tickets import SYSTEM, Status, Ticket, flag_earner
+from bot.services import common
+from bot.services.context import Ctx
+from bot.services.notices import Notice, enqueue
+from bot.store import people
+from bot.store import tickets as store
+from bot.store.db import ts
+
+log = logging.getLogger(__name__)
+BATCH = 500
+
+
+def policy(ctx: Ctx) -> deadlines.Policy:
+    """The reminder and escalation policy from the configuration."""
+    c = ctx.config
+    return deadlines.Policy(c.remind_before, c.escalation_window, c.quiet_hours, c.timezone)
+
+
+async def levels_of(conn: aiosqlite.Connection, t: Ticket) -> list[list[int]]:
+    """The reachable rungs above the ticket, nearest first: each a list of leaders (not the assignee)
+    who have a Telegram account; an empty role is skipped, so the next one up is told instead."""
+    ladder = await people.ladder(conn, t.grid)
+    rungs: list[list[int]] = []
+    seen: set[int] = set()
+    for role in LADDER:
+        reachable = []
+        for pid in ladder[role]:
+            who = await people.person(conn, pid)
+            if pid != t.assignee_id and pid not in seen and who and who.tg_user_id is not None:
+                reachable.append(pid)
+        seen.update(reachable)
+        if reachable:
+            rungs.append(reachable)
+    return rungs
+
+
+def work_buttons(t: Ticket) -> object:
+    """What the assignee can do now: accept or decline an open ticket, close an accepted one."""
+    return common.accept_buttons(t) if t.status is Status.OPEN else common.close_buttons(t)
+
+
+def escalation_buttons(t: Ticket) -> object:
+    """A leader's buttons on an escalated ticket: nudge, reassign, take it."""
+    return lambda loc: [[(i18n.label(loc, "btn_nudge"), f"e:{t.id}:nud"),
+                         (i18n.label(loc, "btn_reassign"), f"e:{t.id}:rsg"),
+                         (i18n.label(loc, "btn_take"), f"e:{t.id}:tak")]]
+
+
+async def _names(conn: aiosqlite.Connection, ids: list[int], t: Ticket, loc: str) -> str:
+    return "、".join([await common.staff_label(conn, p, t.grid, loc) for p in ids])
+
+
+async def _notices(ctx: Ctx, conn: aiosqlite.Connection, t: Ticket, alerts: list[deadlines.Alert],
+                   rungs: list[list[int]]) -> list[Notice]:
+    out: list[Notice] = []
+    for a in alerts:
+        if a.kind == "remind":
+            out += await common.to_person(ctx, conn, t.assignee_id, "deadline_soon", t, work_buttons(t),
+                                          quiet=True, due=a.due, what=a.deadline)
+        elif a.kind == "overdue":
+            loc = await common.person_locale(ctx, conn, t.assignee_id) if t.assignee_id else ctx.config.locale
+            told = await _names(conn, rungs[0], t, loc) if rungs else ""
+            out += await common.to_person(ctx, conn, t.assignee_id, "deadline_passed", t, work_buttons(t),
+                                          quiet=True, due=a.due, what=a.deadline, told=told)
+        elif a.kind == "escalate" and 0 < a.level <= len(rungs):
+            for pid in rungs[a.level - 1]:
+                loc = await common.person_locale(ctx, conn, pid)
+                assignee = await common.staff_label(conn, t.assignee_id, t.grid, loc)
+                out += await common.to_person(ctx, conn, pid, "escalated", t, escalation_buttons(t), quiet=True,
+                                              due=a.due, what=a.deadline, level=a.level, assignee=assignee)
+        elif a.kind == "auto_confirm":
+            out += await common.card(ctx, conn, t)
+            out += await common.to_resident(ctx, conn, t, "auto_confirmed", quiet=True,
+                                            days=ctx.config.auto_confirm.days or 1)
+            out += await common.to_person(ctx, conn, t.closed_by, "auto_confirmed_worker", t, quiet=True,
+                                          flag=flag_earner(t) is not None)
+    return out
+
+
+async def sweep_ticket(ctx: Ctx, ticket_id: int, now: datetime) -> bool:
+    """Handle one ticket in its own transaction; False if nothing was due any more."""
+    async with ctx.db.write() as conn:
+        t = await store.get(conn, ticket_id)
+        if t is None or not deadlines.is_due(t, now):
+            return False
+        rungs = await levels_of(conn, t)
+        step = deadlines.step(t, now, policy(ctx), ctx.config.tier_for(t.kind.value, t.category), len(rungs))
+        await store.save(conn, step.ticket)
+        await store.add_events(conn, t.id, step.events, SYSTEM, now)
+        await enqueue(conn, await _notices(ctx, conn, step.ticket, step.alerts, rungs), now,
+                      ctx.config.quiet_hours, ctx.config.timezone)
+    return True
+
+
+async def sweep(ctx: Ctx, now: datetime) -> int:
+    """Process every ticket something is due for at `now`; returns how many were handled.
+
+    One failing ticket is logged (by number only) and left for the next sweep; the others go on.
+    """
+    rows = await ctx.db.fetchall("SELECT id FROM tickets WHERE next_due <= ? ORDER BY next_due LIMIT ?",
+                                 (ts(now), BATCH))
+    handled = 0
+    for row in rows:
+        try:
+            handled += await sweep_ticket(ctx, row["id"], now)
+        except Exception as exc:  # keep sweeping the others; this one is retried next time
+            log.error("sweep of ticket %s failed: %s", row["id"], type(exc).__name__, exc_info=exc)
+    if handled:
+        ctx.kick()
+    return handled
+
+
+async def _tick(context) -> None:
+    """The JobQueue callback: sweep with the current time; errors are logged without personal data."""
+    ctx: Ctx | None = context.application.bot_data.get("ctx")
+    if ctx is None:
+        return
+    try:
+        await sweep(ctx, datetime.now(timezone.utc))
+    except Exception as exc:  # the next tick tries again
+        log.error("deadline sweep failed: %s", type(exc).__name__)
+
+
+def schedule(app) -> None:
+    """Register the one repeating deadline sweep on PTB's JobQueue."""
+    if app.job_queue is None:
+        log.warning("no JobQueue (install python-telegram-bot[job-queue]): deadlines will not be swept")
+        return
+    interval = app.bot_data["config"].sweep_interval.total_seconds()
+    app.job_queue.run_repeating(_tick, interval=interval, first=1, name="deadline_sweep")
