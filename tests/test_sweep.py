@@ -71,7 +71,7 @@ async def bot2(tmp_path, roster):
 
 async def test_reminders_and_each_escalation_level_reach_the_right_people(bot):
     due = (await _complaint(bot))["accept_due"]
-    assert await _sweep(bot, due - 2 * HOUR) == 1  # planned; nothing to say yet
+    assert await _sweep(bot, due - 2 * HOUR) == 0  # planned at submission: nothing due yet
     assert _with(bot, WORKER, "⏰") == []
     await _sweep(bot, due - timedelta(minutes=30))
     soon = _with(bot, WORKER, "⏰")

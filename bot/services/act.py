@@ -10,7 +10,7 @@ import aiosqlite
 
 from bot import i18n
 from bot.domain.tickets import Actor, Refused, Result, Ticket
-from bot.services.common import ticket_view, user_locale
+from bot.services.common import planned, ticket_view, user_locale
 from bot.services.context import Ctx, Outcome, Who
 from bot.services.notices import Notice, enqueue
 from bot.store import people
@@ -38,6 +38,7 @@ async def act(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int 
         await people.touch_user(conn, who.id, who.first_name, who.language)
         actor = await people.actor_for(conn, who.id, before.grid)
         after, events = await decide(conn, before, actor)
+        after = planned(ctx, after)
         await store.save(conn, after)
         await store.add_events(conn, after.id, events, actor, now, update_id)
         await enqueue(conn, await notify(conn, before, after, actor), now,

@@ -7,6 +7,7 @@ from datetime import datetime
 import aiosqlite
 
 from bot import i18n
+from bot.domain import deadlines
 from bot.domain.tickets import Kind, Status, Ticket
 from bot.services.context import Ctx
 from bot.services.notices import Buttons, Notice
@@ -45,6 +46,17 @@ async def staff_label(conn: aiosqlite.Connection, person_id: int | None, grid: s
     held = sorted({r[0] for r in rows}, key=lambda r: order.index(r) if r in order else 99)
     role = i18n.label(locale, f"role_{held[0]}") if held else ""
     return f"{role} {who.name}".strip()
+
+
+def policy(ctx: Ctx) -> deadlines.Policy:
+    """The reminder and escalation policy from the configuration."""
+    c = ctx.config
+    return deadlines.Policy(c.remind_before, c.escalation_window, c.quiet_hours, c.timezone)
+
+
+def planned(ctx: Ctx, t: Ticket) -> Ticket:
+    """The ticket with its reminders planned for the deadline a transition just set (saves a sweep pass)."""
+    return deadlines.plan(t, policy(ctx), ctx.config.tier_for(t.kind.value, t.category))
 
 
 def category_name(ctx: Ctx, key: str, locale: str) -> str:

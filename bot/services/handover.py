@@ -34,7 +34,7 @@ async def hand_over(ctx: Ctx, conn: aiosqlite.Connection, now: datetime) -> int:
             after, events = domain.hand_over(t, now, leader, ctx.config.tier_for(t.kind.value, t.category))
         except Refused:
             continue  # nobody above: the sweep's escalation will keep reminding the community office
-        await store.save(conn, after)
+        await store.save(conn, common.planned(ctx, after))
         await store.add_events(conn, t.id, events, SYSTEM, now)
         notices = await common.card(ctx, conn, after) + await common.assignment_request(ctx, conn, after, now)
         await enqueue(conn, notices, now, ctx.config.quiet_hours, ctx.config.timezone)

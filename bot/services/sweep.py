@@ -28,12 +28,6 @@ log = logging.getLogger(__name__)
 BATCH = 500
 
 
-def policy(ctx: Ctx) -> deadlines.Policy:
-    """The reminder and escalation policy from the configuration."""
-    c = ctx.config
-    return deadlines.Policy(c.remind_before, c.escalation_window, c.quiet_hours, c.timezone)
-
-
 async def levels_of(conn: aiosqlite.Connection, t: Ticket) -> list[list[int]]:
     """The reachable rungs above the ticket, nearest first: each a list of leaders (not the assignee)
     who have a Telegram account; an empty role is skipped, so the next one up is told instead."""
@@ -102,7 +96,7 @@ async def sweep_ticket(ctx: Ctx, ticket_id: int, now: datetime) -> bool:
         if t is None or not deadlines.is_due(t, now):
             return False
         rungs = await levels_of(conn, t)
-        step = deadlines.step(t, now, policy(ctx), ctx.config.tier_for(t.kind.value, t.category), len(rungs))
+        step = deadlines.step(t, now, common.policy(ctx), ctx.config.tier_for(t.kind.value, t.category), len(rungs))
         await store.save(conn, step.ticket)
         await store.add_events(conn, t.id, step.events, SYSTEM, now)
         await enqueue(conn, await _notices(ctx, conn, step.ticket, step.alerts, rungs), now,
