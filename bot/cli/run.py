@@ -24,6 +24,7 @@ def main(argv: list[str]) -> int:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    for noisy in ("httpx", "aiosqlite"):  # aiosqlite logs SQL parameters (personal data) at DEBUG
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     asyncio.run(serve(build(cfg), timeout=args.poll_timeout))
     return 0

@@ -1,0 +1,33 @@
+"""`python -m bot backup FILE [--config FILE] [--force]`: copy the database while the bot runs."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from bot import config as config_mod
+from bot.services.backup import BackupError, backup
+
+
+def main(argv: list[str]) -> int:
+    """Make a consistent, checked copy of the configured database at FILE."""
+    parser = argparse.ArgumentParser(
+        prog="python -m bot backup",
+        description="Copy the SQLite database consistently (SQLite online backup API); "
+                    "safe while the bot is running. See docs/operations.md for restoring.")
+    parser.add_argument("file", help="where to write the backup")
+    parser.add_argument("--config", default=None, help="TOML configuration file (for the database path)")
+    parser.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    args = parser.parse_args(argv)
+    try:
+        cfg = config_mod.load(args.config, need_token=False)
+        result = backup(cfg.database, args.file, overwrite=args.force)
+    except config_mod.ConfigError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    except BackupError as exc:
+        print(f"backup failed / 备份失败: {exc}", file=sys.stderr)
+        return 1
+    tickets = "" if result.tickets is None else f", {result.tickets} tickets"
+    print(f"backup written / 备份完成: {result.path} ({result.bytes} bytes{tickets}; integrity {result.integrity})")
+    return 0

@@ -1,0 +1,107 @@
+"""`python -m bot privacy export|erase USER`: a resident's personal data, on request.
+
+    python -m bot privacy export USER [--config FILE] [--out FILE]
+    python -m bot privacy erase USER [--config FILE] [--yes]
+
+USER is the Telegram user id. Output is counts only (never texts or names), except the export
+document itself, which goes to stdout or to --out (created readable by its owner only).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+from dataclasses import asdict
+from datetime import datetime, timezone
+
+from bot import config as config_mod
+from bot.services import privacy
+from bot.services.context import Ctx
+from bot.store.db import Database
+
+
+def _user_id(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("USER must be a Telegram user id (a positive number)") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError("USER must be a Telegram user id (a positive number)")
+    return value
+
+
+def _write_private(path: str, text: str) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+def _confirm(user_id: int, s: privacy.ErasureSummary) -> bool:
+    print(f"Erase the personal data of Telegram user {user_id}? / 确认抹除该用户的个人信息？\n"
+          f"  tickets to anonymise / 匿名化工单: {s.tickets}\n"
+          f"  users row / 用户记录: {s.user_row}, drafts / 草稿: {s.drafts}, prompts / 提示: {s.prompts}, "
+          f"pending messages / 待发消息: {s.outbox_deleted}\n"
+          "This cannot be undone (make a backup first: python -m bot backup FILE).\n"
+          "此操作不可撤销（请先备份）。")
+    try:
+        answer = input("Type yes to erase / 输入 yes 确认: ")
+    except EOFError:
+        return False
+    return answer.strip().lower() in {"yes", "y", "是"}
+
+
+async def _run(cfg: config_mod.Config, args: argparse.Namespace) -> int:
+    db = await Database(cfg.database).open()
+    try:
+        if args.action == "export":
+            doc = await privacy.export(db, args.user)
+            text = json.dumps(doc, ensure_ascii=False, indent=2)
+            if args.out:
+                _write_private(args.out, text + "\n")
+                print(f"exported / 已导出: {len(doc['tickets'])} tickets -> {args.out}", file=sys.stderr)
+            else:
+                print(text)
+            return 0
+        if not args.yes:
+            found = await privacy.preview(db, args.user)
+            if not _confirm(args.user, found):
+                print("nothing erased / 未做任何更改", file=sys.stderr)
+                return 1
+        s = await privacy.erase(Ctx(db, cfg), args.user, datetime.now(timezone.utc))
+        counts = {k: v for k, v in asdict(s).items() if k != "staff_code"}
+        print("erased / 已抹除: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+        if s.staff_code:
+            print(f"note: this user is also roster person {s.staff_code}; their staff record comes from the "
+                  f"roster file — remove them there and import it again.\n"
+                  f"注意：该用户也是名册人员 {s.staff_code}，请在名册文件中删除后重新导入。")
+        return 0
+    finally:
+        await db.close()
+
+
+def main(argv: list[str]) -> int:
+    """Export (JSON) or erase (anonymise, one transaction) what the store holds about a Telegram user."""
+    parser = argparse.ArgumentParser(prog="python -m bot privacy", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="action", required=True)
+    exp = sub.add_parser("export", help="print everything stored about USER as JSON")
+    exp.add_argument("user", type=_user_id, metavar="USER")
+    exp.add_argument("--config", default=None, help="TOML configuration file")
+    exp.add_argument("--out", default=None, help="write the JSON here (mode 600) instead of stdout")
+    era = sub.add_parser("erase", help="anonymise USER's tickets and delete their other data")
+    era.add_argument("user", type=_user_id, metavar="USER")
+    era.add_argument("--config", default=None, help="TOML configuration file")
+    era.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    args = parser.parse_args(argv)
+    try:
+        cfg = config_mod.load(args.config, need_token=False)
+    except config_mod.ConfigError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    if not cfg.database.is_file():
+        print(f"{cfg.database}: database file not found", file=sys.stderr)
+        return 2
+    return asyncio.run(_run(cfg, args))
