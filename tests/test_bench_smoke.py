@@ -1,0 +1,37 @@
+"""One tiny run of each benchmark (bench/), so they keep working; the real figures are in bench/README.md."""
+
+from __future__ import annotations
+
+import json
+
+from bench import broadcast, growth, intake, startup
+from bench.common import OUT
+
+
+def _result(name: str) -> dict:
+    return json.loads((OUT / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def test_intake_smoke():
+    assert intake.main(["--grids", "3", "--tickets", "2", "--out", "smoke-intake"]) == 0
+    r = _result("smoke-intake")
+    assert r["durable"] and r["bot"]["tickets"] == r["echo"]["tickets"] == 6
+
+
+def test_broadcast_smoke():
+    broadcast.main(["--groups", "45", "--limiter", "smooth", "--out", "smoke-broadcast"])
+    r = _result("smoke-broadcast")
+    assert r["delivered"] == r["groups_with_exactly_one"] == 45
+    assert r["outbox"] == {"sent": 45}
+
+
+def test_growth_smoke():
+    assert growth.main(["--small", "3000", "--large", "6000", "--repeat", "1", "--out", "smoke-growth"]) == 0
+    r = _result("smoke-growth")
+    assert r["same_numbers"] and r["small"]["sweep"]["rows"] == r["large"]["sweep"]["rows"] == 500
+
+
+def test_startup_smoke():
+    assert startup.main(["--tickets", "3000", "--runs", "1", "--settle", "0.5", "--out", "smoke-startup"]) == 0
+    r = _result("smoke-startup")
+    assert r["median"]["large"]["peak_rss_mib"] > 10
