@@ -61,7 +61,7 @@ def build(config: Config, request: BaseRequest | None = None) -> Application:
         builder = builder.request(request)
     builder = (builder.token(config.token).base_url(config.api_base_url)
                .base_file_url(config.file_base_url).post_init(_post_init).post_shutdown(_post_shutdown)
-               .concurrent_updates(False))
+               .concurrent_updates(32))  # bot.polling keeps each chat in order
     if config.rate_limiter:
         builder = builder.rate_limiter(AIORateLimiter())
     app = builder.build()

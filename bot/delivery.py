@@ -163,12 +163,9 @@ class Deliverer:
                 return
             if row["op"] == "card":
                 await ticket_store.set_card(conn, row["ticket_id"], row["chat_id"], message_id)
-            prompt = payload.get("prompt")
-            if prompt:
-                await conn.execute(
-                    "INSERT OR REPLACE INTO prompts VALUES (?, ?, ?, ?, ?, ?)",
-                    (row["chat_id"], message_id, prompt["user_id"], prompt["purpose"],
-                     prompt.get("ticket_id"), ts(self.clock())))
+            if payload.get("prompt"):
+                await conn.execute("UPDATE prompts SET message_id = ?, chat_id = ? WHERE outbox_id = ?",
+                                   (message_id, row["chat_id"], row["id"]))
 
     async def _later(self, row: Any, seconds: float, error: str) -> bool:
         when = ts(self.clock() + timedelta(seconds=seconds))

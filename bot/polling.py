@@ -19,9 +19,22 @@ from telegram.ext import Application
 log = logging.getLogger(__name__)
 
 
-async def _fetch(app: Application, offset: int | None, timeout: int) -> list[Update]:
-    return list(await app.bot.get_updates(offset=offset, timeout=timeout, read_timeout=timeout + 10,
-                                          allowed_updates=Update.ALL_TYPES))
+class Stopped(Exception):
+    """The stop event was set while waiting for updates."""
+
+
+async def _fetch(app: Application, offset: int | None, timeout: int, stop: asyncio.Event) -> list[Update]:
+    """One long poll, abandoned as soon as `stop` is set (nothing new is confirmed by abandoning it)."""
+    fetch = asyncio.ensure_future(app.bot.get_updates(
+        offset=offset, timeout=timeout, read_timeout=timeout + 10, allowed_updates=Update.ALL_TYPES))
+    stopping = asyncio.ensure_future(stop.wait())
+    await asyncio.wait({fetch, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    stopping.cancel()
+    if not fetch.done():
+        fetch.cancel()
+        await asyncio.gather(fetch, return_exceptions=True)
+        raise Stopped
+    return list(fetch.result())
 
 
 async def _pause(stop: asyncio.Event, seconds: float) -> None:
@@ -31,14 +44,35 @@ async def _pause(stop: asyncio.Event, seconds: float) -> None:
         pass
 
 
+def _lane(update: Update) -> int:
+    """Updates of one chat (or one user) are handled in order; different chats run side by side."""
+    if update.effective_chat is not None:
+        return update.effective_chat.id
+    return update.effective_user.id if update.effective_user is not None else update.update_id
+
+
+async def process_batch(app: Application, updates: list[Update]) -> None:
+    """Handle a batch: each chat's updates in order, chats concurrently; return when all are done."""
+    lanes: dict[int, list[Update]] = {}
+    for update in updates:
+        lanes.setdefault(_lane(update), []).append(update)
+
+    async def run(lane: list[Update]) -> None:
+        for update in lane:
+            await app.process_update(update)
+    await asyncio.gather(*(run(lane) for lane in lanes.values()))
+
+
 async def poll(app: Application, stop: asyncio.Event, timeout: int = 10) -> None:
     """Fetch, process and only then confirm updates, until `stop` is set."""
     offset: int | None = None
     failures = 0
     while not stop.is_set():
         try:
-            updates = await _fetch(app, offset, timeout)
+            updates = await _fetch(app, offset, timeout, stop)
             failures = 0
+        except Stopped:
+            break
         except RetryAfter as exc:
             wait = exc.retry_after
             await _pause(stop, wait.total_seconds() if hasattr(wait, "total_seconds") else float(wait))
@@ -48,9 +82,9 @@ async def poll(app: Application, stop: asyncio.Event, timeout: int = 10) -> None
             log.warning("getUpdates failed (%s); retrying", type(exc).__name__)
             await _pause(stop, min(30.0, 0.5 * 2 ** min(failures, 6)))
             continue
-        for update in updates:
-            await app.process_update(update)
-            offset = update.update_id + 1
+        if updates:
+            await process_batch(app, updates)
+            offset = updates[-1].update_id + 1
     if offset is not None:
         await _confirm(app, offset)
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 from datetime import datetime, timezone
 from typing import Any, Awaitable, Callable
 
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.domain.tickets import Refused
@@ -41,9 +43,10 @@ def guarded(fn: Handler) -> Handler:
     async def wrapper(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Any:
         try:
             return await fn(update, context)
-        except AlreadyProcessed:
+        except AlreadyProcessed:  # a redelivery after a crash: the first answer may already be gone
             if update.callback_query:
-                await update.callback_query.answer()
+                with contextlib.suppress(TelegramError):
+                    await update.callback_query.answer()
         except Refused as exc:
             ctx = ctx_of(context)
             chat = update.effective_chat.id if update.effective_chat else None

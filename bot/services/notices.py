@@ -58,13 +58,21 @@ def release_at(now: datetime, quiet: QuietHours | None, zone: ZoneInfo) -> datet
 
 async def enqueue(conn: aiosqlite.Connection, notices: list[Notice], now: datetime,
                   quiet: QuietHours | None = None, zone: ZoneInfo | None = None) -> int:
-    """Write notices to the outbox in order; quiet ones wait for the end of quiet hours."""
-    rows = []
+    """Write notices to the outbox in order; quiet ones wait for the end of quiet hours.
+
+    A prompt (a ForceReply question) is recorded at once, so an answer that overtakes the
+    delivery bookkeeping still finds what was asked; the deliverer adds its message id.
+    """
     for n in notices:
         when = release_at(now, quiet, zone) if n.quiet and zone is not None else now
-        rows.append((ts(now), n.chat_id, n.op, n.payload(), n.ticket_id, n.fallback_chat_id,
-                     n.fallback_payload(), ts(when)))
-    await conn.executemany(
-        "INSERT INTO outbox (created_at, chat_id, op, payload, ticket_id, fallback_chat_id, "
-        "fallback_payload, not_before) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
-    return len(rows)
+        cur = await conn.execute(
+            "INSERT INTO outbox (created_at, chat_id, op, payload, ticket_id, fallback_chat_id, "
+            "fallback_payload, not_before) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (ts(now), n.chat_id, n.op, n.payload(), n.ticket_id, n.fallback_chat_id, n.fallback_payload(),
+             ts(when)))
+        if n.prompt:
+            await conn.execute(
+                "INSERT INTO prompts (chat_id, user_id, purpose, ticket_id, created_at, outbox_id) "
+                "VALUES (?, ?, ?, ?, ?, ?)", (n.chat_id, n.prompt["user_id"], n.prompt["purpose"],
+                                              n.prompt.get("ticket_id"), ts(now), cur.lastrowid))
+    return len(notices)

@@ -44,16 +44,20 @@ async def tell_text(ctx: Ctx, chat_id: int, text: str, now: datetime) -> None:
 
 
 async def prompt_for(ctx: Ctx, chat_id: int, user_id: int, reply_to: int | None):
-    """The prompt a message answers: the one it replies to, else the user's latest in a private chat."""
+    """The prompt a message answers: the one it replies to; else, in a private chat, the user's latest
+    of the day; else, replying to the bot in a group, the user's prompt still being delivered."""
     if reply_to is not None:
         row = await ctx.db.fetchone("SELECT * FROM prompts WHERE chat_id = ? AND message_id = ?",
                                     (chat_id, reply_to))
         if row is not None:
             return row
-    if chat_id > 0:  # in a private chat a plain message answers the latest open question of the day
-        since = datetime.now(timezone.utc).timestamp() - PROMPT_LIFETIME
-        return await ctx.db.fetchone("SELECT * FROM prompts WHERE chat_id = ? AND user_id = ? AND created_at > ? "
-                                     "ORDER BY created_at DESC LIMIT 1", (chat_id, user_id, since))
+    since = datetime.now(timezone.utc).timestamp() - PROMPT_LIFETIME
+    latest = ("SELECT * FROM prompts WHERE chat_id = ? AND user_id = ? AND created_at > ? {} "
+              "ORDER BY id DESC LIMIT 1")
+    if chat_id > 0:
+        return await ctx.db.fetchone(latest.format(""), (chat_id, user_id, since))
+    if reply_to is not None:
+        return await ctx.db.fetchone(latest.format("AND message_id IS NULL"), (chat_id, user_id, since))
     return None
 
 
