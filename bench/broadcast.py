@@ -28,6 +28,8 @@ if __package__ in (None, ""):
 
 from telegram.ext import AIORateLimiter, ApplicationBuilder
 
+from bot.app import rate_limiter
+
 from bot.delivery import Deliverer
 from bot.emulator import RateLimits, serve
 from bot.services.notices import Notice, enqueue
@@ -46,10 +48,10 @@ async def prepare(db: Database, chats: list[int], now: datetime) -> None:
 
 
 def limiter(kind: str, per_second: int) -> AIORateLimiter:
-    """`app`: AIORateLimiter() as bot/app.py builds it. `smooth`: the same limits as a bucket of one
+    """`app`: bot.app.rate_limiter(), as the bot uses it. `smooth`: the same limits as a bucket of one
     (one message every 1/(per_second - 1) s), which never bursts past a sliding 1-second window."""
     if kind == "app":
-        return AIORateLimiter()
+        return rate_limiter()
     return AIORateLimiter(overall_max_rate=1, overall_time_period=1 / (per_second - 1))
 
 

@@ -17,6 +17,7 @@ from bot.services.context import Ctx
 from bot.store.db import Database
 
 log = logging.getLogger(__name__)
+DELIVERY_LANES = 8  # chats delivered to at once; httpx's pool cost grows with its connections
 HANDLER_MODULES = (start, group, intake, lookup, buttons, escalation)
 COMMANDS = ("new", "wish", "complain", "status", "my", "queue", "bind", "lang", "help")
 
@@ -34,7 +35,7 @@ async def _errors(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def _post_init(app: Application) -> None:
     config: Config = app.bot_data["config"]
     db = await Database(config.database).open()
-    deliverer = Deliverer(db, app.bot)
+    deliverer = Deliverer(db, app.bot, concurrency=DELIVERY_LANES)
     me = await app.bot.get_me()
     app.bot_data["ctx"] = Ctx(db, config, deliverer.kick, me.username or "")
     app.bot_data["deliverer"] = deliverer
@@ -54,16 +55,25 @@ async def _post_shutdown(app: Application) -> None:
         await ctx.db.close()
 
 
+def rate_limiter() -> AIORateLimiter:
+    """Telegram's limits for PTB: a smooth 29 messages a second overall (a default AIORateLimiter lets
+    a burst of 30 through on top of the steady 30/s, which Telegram answers with 429s), and PTB's
+    20 a minute per group."""
+    return AIORateLimiter(overall_max_rate=1, overall_time_period=1 / 29)
+
+
 def build(config: Config, request: BaseRequest | None = None) -> Application:
     """The Application for this configuration, with every handler registered."""
     builder = ApplicationBuilder()
     if request is not None:
         builder = builder.request(request)
+    else:
+        builder = builder.connection_pool_size(DELIVERY_LANES + 8)
     builder = (builder.token(config.token).base_url(config.api_base_url)
                .base_file_url(config.file_base_url).post_init(_post_init).post_shutdown(_post_shutdown)
                .concurrent_updates(32))  # bot.polling keeps each chat in order
     if config.rate_limiter:
-        builder = builder.rate_limiter(AIORateLimiter())
+        builder = builder.rate_limiter(rate_limiter())
     app = builder.build()
     app.bot_data["config"] = config
     for module in HANDLER_MODULES:
