@@ -19,7 +19,8 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if payload.startswith("inv_"):
         await setup.bind_person(ctx, who, payload[4:], now(), update.update_id)
     else:
-        await guide.begin(ctx, who, payload[2:] if payload.startswith("g_") else None, now(), update.update_id)
+        link = payload[2:] if payload.startswith("g_") else None
+        await guide.begin(ctx, who, link, now(), update.update_id, first_visit=True)
 
 
 @guarded

@@ -8,7 +8,7 @@ import aiosqlite
 
 from bot import i18n
 from bot.domain.tickets import Kind, Refused
-from bot.services import common, intake
+from bot.services import common, intake, setup
 from bot.services.context import Ctx, Outcome, Who
 from bot.services.notices import Notice, enqueue
 from bot.store import groups, people, prompts
@@ -58,11 +58,19 @@ async def _ask(ctx: Ctx, conn: aiosqlite.Connection, who: Who, step: str) -> Not
     return Notice(who.id, i18n.render(loc, f"guide_{step}"), buttons)
 
 
-async def begin(ctx: Ctx, who: Who, link: str | None, now: datetime, update_id: int | None) -> Outcome:
-    """Start a draft; a group's deep link fixes the grid."""
+async def begin(ctx: Ctx, who: Who, link: str | None, now: datetime, update_id: int | None,
+                first_visit: bool = False) -> Outcome:
+    """Start a draft (a group's deep link fixes the grid); staff opening the bot with a plain /start
+    are greeted with their roles instead (they submit with /new)."""
     async with ctx.db.write(update_id) as conn:
         await people.touch_user(conn, who.id, who.first_name, who.language, started=True)
         await prompts.consume(conn, who.id, chat_id=who.id)
+        staff = await people.person_by_user(conn, who.id)
+        if staff is not None and link is None and first_visit:
+            loc = await common.user_locale(ctx, conn, who.id)
+            await enqueue(conn, [await setup.staff_welcome(conn, who.id, staff.id, staff.name, loc)], now)
+            ctx.kick()
+            return Outcome()
         group = await groups.by_link(conn, link) if link else None
         user = await people.user(conn, who.id)
         grid = group["grid"] if group and group["grid"] else (user["home_grid"] if user else None)

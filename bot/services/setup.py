@@ -14,6 +14,14 @@ from bot.store import groups, people
 BINDERS = frozenset({"admin", "big_leader", "small_leader"})
 
 
+async def staff_welcome(conn, user_id: int, person_id: int, name: str, loc: str) -> Notice:
+    """The greeting for a staff member: their roles and where their tasks will come."""
+    roles = await conn.execute_fetchall(
+        "SELECT r.role, g.name FROM roles r JOIN grids g ON g.code = r.grid WHERE r.person_id = ?", (person_id,))
+    held = [f"{i18n.label(loc, 'role_' + r['role'])} · {r['name']}" for r in roles]
+    return Notice(user_id, i18n.render(loc, "welcome_staff", name=name, roles=held))
+
+
 async def bind_person(ctx: Ctx, who: Who, invite: str, now: datetime, update_id: int | None) -> Outcome:
     """An invite deep link binds the Telegram account to its roster person."""
     async with ctx.db.write(update_id) as conn:
@@ -25,12 +33,7 @@ async def bind_person(ctx: Ctx, who: Who, invite: str, now: datetime, update_id:
             raise Refused("bad_invite")
         await conn.execute("UPDATE people SET tg_user_id = NULL WHERE tg_user_id = ?", (who.id,))
         await conn.execute("UPDATE people SET tg_user_id = ? WHERE id = ?", (who.id, rows[0]["id"]))
-        roles = await conn.execute_fetchall(
-            "SELECT r.role, g.name FROM roles r JOIN grids g ON g.code = r.grid WHERE r.person_id = ?",
-            (rows[0]["id"],))
-        held = [f"{i18n.label(loc, 'role_' + r['role'])} · {r['name']}" for r in roles]
-        text = i18n.render(loc, "welcome_staff", name=rows[0]["name"], roles=held)
-        await enqueue(conn, [Notice(who.id, text)], now)
+        await enqueue(conn, [await staff_welcome(conn, who.id, rows[0]["id"], rows[0]["name"], loc)], now)
     ctx.kick()
     return Outcome(ticket_id=None)
 

@@ -245,7 +245,7 @@ class World:
         """Staff start the bot privately; the bot is added to the group; the leader binds it."""
         for person in self.staff:
             self.emu.send(person, person, "/start")
-            await self.wait(person, contains="请选择要提交的类型")
+            await self.wait(person, contains="您的账号已绑定")
         self.group = self.emu.group(GROUP_TITLE, members=[self.admin, self.leader, self.worker,
                                                          self.volunteer, self.resident,
                                                          self.neighbour, self.passer])
@@ -255,18 +255,45 @@ class World:
         self.bound = await self.wait(self.group, contains="本群已绑定到网格")
 
 
-def _config(tmp: Path, url: str, token: str) -> Path:
+def _config(tmp: Path, url: str, token: str, extra: dict[str, Any] | None = None) -> Path:
+    """The bot's config file; `extra` adds or overrides keys ({"sla.normal.accept": "6s"} or nested)."""
+    tables: dict[str, Any] = {
+        "telegram": {"token": token, "api_base_url": f"{url}/bot", "file_base_url": f"{url}/file/bot"},
+        "storage": {"database": (tmp / "bot.sqlite3").as_posix()},
+        "quiet_hours": {"enabled": False},
+    }
+    for key, value in (extra or {}).items():
+        *parents, leaf = key.split(".")
+        node = tables
+        for part in parents:
+            node = node.setdefault(part, {})
+        if isinstance(value, dict) and isinstance(node.get(leaf), dict):
+            node[leaf].update(value)
+        else:
+            node[leaf] = value
     path = tmp / "config.toml"
-    path.write_text(
-        "[telegram]\n"
-        f'token = "{token}"\n'
-        f'api_base_url = "{url}/bot"\n'
-        f'file_base_url = "{url}/file/bot"\n'
-        "[storage]\n"
-        f'database = "{(tmp / "bot.sqlite3").as_posix()}"\n'
-        "[quiet_hours]\n"
-        "enabled = false\n", encoding="utf-8")
+    path.write_text(_toml(tables), encoding="utf-8")
     return path
+
+
+def _toml(tables: dict[str, Any], prefix: str = "") -> str:
+    """A small TOML writer for the config: strings, booleans, numbers and nested tables."""
+    def value(v: Any) -> str:
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if isinstance(v, (int, float)):
+            return repr(v)
+        return '"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    lines: list[str] = []
+    scalars = {k: v for k, v in tables.items() if not isinstance(v, dict)}
+    if prefix and scalars:
+        lines.append(f"[{prefix}]")
+    lines += [f"{k} = {value(v)}" for k, v in scalars.items()]
+    for k, v in tables.items():
+        if isinstance(v, dict):
+            lines.append(_toml(v, f"{prefix}.{k}" if prefix else k).rstrip("\n"))
+    return "\n".join(line for line in lines if line) + "\n"
 
 
 async def _import_roster(config: Path) -> None:
@@ -279,12 +306,21 @@ async def _import_roster(config: Path) -> None:
     assert "people: 6 added" in out.decode(), out.decode()
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "bot_config(keys): extra keys for the bot's config file, e.g. "
+                                       '{"sla.normal.accept": "6s", "telegram.rate_limiter": False}')
+
+
 @pytest.fixture
-async def world(tmp_path: Path) -> AsyncIterator[World]:
-    """The emulator, the demo roster imported, the real bot running; nothing set up yet."""
+async def world(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[World]:
+    """The emulator, the demo roster imported, the real bot running; nothing set up yet.
+
+    A test marked `@pytest.mark.bot_config({...})` runs the bot with those extra config keys.
+    """
+    marker = request.node.get_closest_marker("bot_config")
     emu = Emulator(token="7001:E2E-test-token", bot_username="grid_bot")
     async with serve(emu) as url:
-        config = _config(tmp_path, url, emu.token)
+        config = _config(tmp_path, url, emu.token, marker.args[0] if marker else None)
         await _import_roster(config)
         bot = BotProcess(config, tmp_path)
         w = World(emu, bot, tmp_path)

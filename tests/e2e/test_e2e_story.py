@@ -34,7 +34,7 @@ async def test_setup_staff_start_bot_added_leader_binds(grid: World):
     w = grid
     for person in w.staff:  # Telegram's rule: the bot may write to them only after /start
         assert w.emu.user_of(person).started
-        assert any("请选择要提交的类型" in t for t in w.seen(person))
+        assert any("您的账号已绑定" in t for t in w.seen(person))
     assert "/bind" in w.hello["plain_text"]
     bound = w.bound
     assert "幸福小区网格" in bound["plain_text"] and "/complain" in bound["plain_text"]
@@ -288,7 +288,7 @@ async def test_sigterm_stops_the_bot_promptly(world: World):
     """SIGTERM abandons the long poll in flight: the bot stops at once, not after the poll timeout."""
     w = world
     w.emu.send(w.admin, w.admin, "/start")
-    await w.wait(w.admin, contains="请选择要提交的类型")
+    await w.wait(w.admin, contains="您的账号已绑定")
     await w.confirmed()
     assert await w.bot.stop(timeout=1.5), "still running 1.5 s after SIGTERM"
     assert w.bot.proc.returncode == 0
