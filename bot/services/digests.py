@@ -1,0 +1,126 @@
+"""Leaders' private digests: a day to small-group leaders, a week to big-grid leaders, a month to
+community admins; per grid and per worker: new, open, due within 24 h, overdue, reopened, and the rates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiosqlite
+
+from bot import i18n
+from bot.domain import reports as rep
+from bot.domain.periods import Period, last_complete, month_of
+from bot.services import common
+from bot.services.context import Ctx
+from bot.services.publish import (HELPERS, Post, Tree, accept_seconds, people_in, publish, rate_view, sum_over,
+                                  text_messages)
+from bot.store import reports as store
+
+DIGEST_ROLE = {"day": "small_leader", "week": "big_leader", "month": "admin"}
+OVERDUE_SHOWN = 30
+
+
+@dataclass
+class _Digest:
+    """What every reader's digest reads: the periods, the tree, the backlog, rates, overdue, helpers."""
+
+    period: Period
+    rates_period: Period
+    tree: Tree
+    backlog: dict
+    rates: dict
+    overdue: dict[str, list[int]]
+    helpers: list[store.Staff]
+
+
+async def digests(ctx: Ctx, now: datetime, period: Period | None = None, dry_run: bool = False) -> list[Post]:
+    """Leaders' private digests: a day to small-group leaders, a week to big-grid leaders, a month to
+    community admins: new, open, due within 24 h, overdue, reopened, per worker, with the three rates."""
+    period = period or last_complete("day", now, ctx.config.timezone)
+    kind = f"digest_{period.kind}"
+    conn = ctx.db.reader
+    done = await store.posted(conn, kind, period.key)
+    tree = Tree(await store.grids(conn))
+    readers = await _readers(conn, tree, period.kind, done)
+    if not readers:
+        return []
+    data = await _read_digest(ctx, conn, tree, period, now)
+    posts = []
+    for chat, (pid, held) in _by_reader(readers).items():
+        text = await _digest_text(ctx, conn, data, pid, held, now)
+        posts.append(Post(kind, period.key, chat, text_messages(chat, text)))
+    return await publish(ctx, posts, now, dry_run)
+
+
+async def _readers(conn: aiosqlite.Connection, tree: Tree, kind: str, done: set[int]) -> list[store.Staff]:
+    """Who gets this kind of digest and has not had it for the period yet."""
+    return [s for s in await store.staff(conn, (DIGEST_ROLE[kind],))
+            if s.tg_user_id and s.tg_user_id not in done and s.grid in tree.grids]
+
+
+async def _read_digest(ctx: Ctx, conn: aiosqlite.Connection, tree: Tree, period: Period, now: datetime) -> _Digest:
+    """The figures; a daily digest's rates cover the month so far."""
+    tz = ctx.config.timezone
+    rates_period = month_of(period.start, tz).until(period.end) if period.kind == "day" else period
+    codes = list(tree.grids)
+    backlog = await store.backlog(conn, codes, period.start, period.end, now)
+    rates = await store.rates(conn, rates_period.start, rates_period.end, now, accept_seconds(ctx))
+    overdue = await store.overdue_ids(conn, codes, now, limit=500)
+    helpers = await store.staff(conn, HELPERS)
+    return _Digest(period, rates_period, tree, backlog, rates, overdue, helpers)
+
+
+def _by_reader(readers: list[store.Staff]) -> dict[int, tuple[int, list[str]]]:
+    """Each reader's chat: their person id and the grids they hold the role on."""
+    by_reader: dict[int, tuple[int, list[str]]] = {}
+    for st in readers:
+        by_reader.setdefault(st.tg_user_id, (st.person_id, []))[1].append(st.grid)
+    return by_reader
+
+
+async def _digest_text(ctx: Ctx, conn: aiosqlite.Connection, data: _Digest, pid: int, held: list[str],
+                       now: datetime) -> str:
+    """One reader's digest over the leaf grids below the grids they hold."""
+    leaves = list(dict.fromkeys(c for g in held for c in data.tree.leaves(g)))
+    names = await store.names(conn, {s.person_id for s in data.helpers if s.grid in leaves}
+                              | {p for (g, p) in list(data.backlog) + list(data.rates) if g in leaves})
+    sections = [_section(data, code, names) for code in leaves]
+    everywhere = set(leaves)
+    loc = await common.person_locale(ctx, conn, pid)
+    return i18n.render(loc, "digest", kind=data.period.kind, period=data.period, rates_period=data.rates_period,
+                       now=now, tz=ctx.config.timezone, sections=sections,
+                       b=sum_over(data.backlog, everywhere, None, store.Backlog()),
+                       **rate_view(sum_over(data.rates, everywhere, None, rep.Rates())))
+
+
+def _section(data: _Digest, code: str, names: dict[int, str]) -> dict:
+    """A grid's part of the digest: its totals, overdue numbers, and a row per worker."""
+    area = {code}
+    rows = _worker_rows(data, code, names)
+    overdue = data.overdue.get(code, [])
+    return {"name": data.tree.name(code), "b": sum_over(data.backlog, area, None, store.Backlog()),
+            "overdue_ids": overdue[:OVERDUE_SHOWN], "more_overdue": max(0, len(overdue) - OVERDUE_SHOWN),
+            "rows": rows, **rate_view(sum_over(data.rates, area, None, rep.Rates()))}
+
+
+def _worker_rows(data: _Digest, code: str, names: dict[int, str]) -> list[dict]:
+    """Each helper's backlog and rates in the grid by name, then the unassigned (if any)."""
+    area = {code}
+    people = {s.person_id for s in data.helpers if s.grid == code} | people_in(data.backlog, area) \
+        | people_in(data.rates, area)
+    rows = []
+    for p in sorted(people, key=lambda x: (x is None, names.get(x, ""), x or 0)):
+        b, r = _person_totals(data, code, p)
+        if p is None and b == store.Backlog() and r.empty:
+            continue
+        rows.append({"name": names.get(p, "?") if p is not None else None, "b": b, **rate_view(r)})
+    return rows
+
+
+def _person_totals(data: _Digest, code: str, p: int | None) -> tuple[store.Backlog, rep.Rates]:
+    """A person's backlog and rates in the grid; None means the unassigned only, not everyone."""
+    if p is None:
+        return (rep.total(v for (g, q), v in data.backlog.items() if g == code and q is None) or store.Backlog(),
+                rep.total(v for (g, q), v in data.rates.items() if g == code and q is None) or rep.Rates())
+    return sum_over(data.backlog, {code}, p, store.Backlog()), sum_over(data.rates, {code}, p, rep.Rates())

@@ -1,0 +1,176 @@
+"""The monthly post: each community's service stars and grid ranking in its groups, the bottom two
+named to their leaders and the community admins, and a grid bottom two months running reported."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiosqlite
+
+from bot import i18n
+from bot.domain import reports as rep
+from bot.domain.periods import Period, last_complete
+from bot.services import common
+from bot.services.context import Ctx
+from bot.services.publish import Post, Tree, accept_seconds, people_in, publish, rate_view, sum_over, text_messages
+from bot.store import reports as store
+
+MONTHLY_KINDS = ("monthly", "monthly_bottom", "monthly_admin")
+LEADER_ROLES = ("small_leader", "big_leader")
+
+
+@dataclass
+class Standing:
+    """A community's month: its stars, its grid ranking, best grid, bottom two, and repeat bottoms."""
+
+    community: str
+    stars: list[rep.Candidate]
+    ranking: list[rep.Ranked]
+    best: rep.GridScore | None
+    bottom: list[rep.GridScore]
+    repeat: list[rep.GridScore]
+
+
+@dataclass
+class _Month:
+    """The month's figures per (grid, person), the previous month's rates, and the people's names."""
+
+    counts: dict
+    rates: dict
+    rates_before: dict
+    last: dict
+    names: dict[int, str]
+
+
+# --- standings ---------------------------------------------------------------------------------
+
+
+async def standings(ctx: Ctx, conn: aiosqlite.Connection, month: Period, now: datetime) -> tuple[Tree, list[Standing]]:
+    """Each community's stars and ranking for a month (and the previous month's bottom two)."""
+    tree = Tree(await store.grids(conn))
+    data = await _read_month(ctx, conn, month, now)
+    return tree, [_standing(tree, community, data) for community in tree.communities()]
+
+
+async def _read_month(ctx: Ctx, conn: aiosqlite.Connection, month: Period, now: datetime) -> _Month:
+    counts = await store.counts(conn, month.start, month.end)
+    rates = await store.rates(conn, month.start, month.end, now, accept_seconds(ctx))
+    last = await store.last_flags(conn, month.start, month.end)
+    before = month.previous()
+    rates_before = await store.rates(conn, before.start, before.end, now, accept_seconds(ctx))
+    names = await store.names(conn, {p for (_, p) in counts})
+    return _Month(counts, rates, rates_before, last, names)
+
+
+def _standing(tree: Tree, community: str, data: _Month) -> Standing:
+    candidates = _candidates(data, set(tree.subtree(community)))
+    ranking = _ranking(tree, community, data.rates)
+    bottom = rep.bottom_two(ranking)
+    previous = rep.bottom_two(_ranking(tree, community, data.rates_before))
+    return Standing(community, rep.service_stars(candidates), ranking, rep.best_grid(ranking),
+                    bottom, rep.named_twice(bottom, previous))
+
+
+def _candidates(data: _Month, area: set[str]) -> list[rep.Candidate]:
+    """Everyone who worked in the area: their red flags, rates and last flag (the stars' tie-break)."""
+    candidates = []
+    for pid in {p for p in people_in(data.counts, area) if p is not None}:
+        flags = sum_over(data.counts, area, pid, rep.Counts()).flags
+        times = [t for (g, p), t in data.last.items() if g in area and p == pid]
+        candidates.append(rep.Candidate(pid, data.names.get(pid, "?"), flags,
+                                        sum_over(data.rates, area, pid, rep.Rates()), max(times, default=None)))
+    return candidates
+
+
+def _ranking(tree: Tree, community: str, rates: dict) -> list[rep.Ranked]:
+    scores = [rep.GridScore(c, tree.name(c), sum_over(rates, {c}, None, rep.Rates()))
+              for c in tree.leaves(community) if c != community]
+    return rep.rank_grids(scores)
+
+
+# --- the monthly post --------------------------------------------------------------------------
+
+
+async def monthly(ctx: Ctx, now: datetime, period: Period | None = None, dry_run: bool = False) -> list[Post]:
+    """Service stars and the grid ranking in every group of each community; the bottom two named to
+    their leaders and the community admins; a grid bottom two months running reported to the admins."""
+    month = period or last_complete("month", now, ctx.config.timezone)
+    conn = ctx.db.reader
+    tree, all_standings = await standings(ctx, conn, month, now)
+    groups = await store.bound_groups(conn)
+    leaders = await store.staff(conn, LEADER_ROLES + ("admin",))
+    posts: list[Post] = []
+    for s in all_standings:
+        params = _params(tree, s, month)
+        posts += await _group_posts(ctx, conn, groups, set(tree.subtree(s.community)), month, params)
+        posts += await _bottom_posts(ctx, conn, _bottom_readers(tree, s, leaders), s, month, params)
+        posts += await _admin_posts(ctx, conn, _admins(tree, s, leaders), month, params)
+    done = {(k, c) for k in MONTHLY_KINDS for c in await store.posted(conn, k, month.key)}
+    return await publish(ctx, [p for p in posts if (p.kind, p.chat_id) not in done], now, dry_run)
+
+
+def _params(tree: Tree, s: Standing, month: Period) -> dict:
+    """What the monthly templates show of a community's standing."""
+    return dict(community=tree.name(s.community), month=month, stars=s.stars,
+                stars_view=[{"name": c.name, "flags": c.flags, **rate_view(c.rates)} for c in s.stars],
+                ranking=[{"rank": r.rank, "name": r.grid.name, "code": r.grid.code, **rate_view(r.grid.rates)}
+                         for r in s.ranking],
+                best=s.best,
+                bottom=[{"name": g.name, "code": g.code, **rate_view(g.rates)} for g in s.bottom],
+                repeat=[g.name for g in s.repeat], total=len([r for r in s.ranking if r.rank]))
+
+
+async def _group_posts(ctx: Ctx, conn: aiosqlite.Connection, groups: list[aiosqlite.Row], area: set[str],
+                       month: Period, params: dict) -> list[Post]:
+    """The stars and ranking in every group bound to a grid of the community."""
+    posts = []
+    for g in groups:
+        if g["grid"] in area:
+            loc = await common.group_locale(ctx, conn, g["chat_id"])
+            posts.append(Post("monthly", month.key, g["chat_id"],
+                              text_messages(g["chat_id"], i18n.render(loc, "monthly_group", **params))))
+    return posts
+
+
+def _bottom_readers(tree: Tree, s: Standing, leaders: list[store.Staff]) -> dict[int, tuple[int, list[rep.GridScore]]]:
+    """Each leader of a bottom grid (below the community itself): their chat, person and bottom grids."""
+    named: dict[int, tuple[int, list[rep.GridScore]]] = {}
+    for grid in s.bottom:
+        chain = set(tree.ancestry(grid.code))
+        for st in leaders:
+            if st.role in LEADER_ROLES and st.grid in chain and st.grid != s.community and st.tg_user_id:
+                named.setdefault(st.tg_user_id, (st.person_id, []))[1].append(grid)
+    return named
+
+
+async def _bottom_posts(ctx: Ctx, conn: aiosqlite.Connection, named: dict[int, tuple[int, list[rep.GridScore]]],
+                        s: Standing, month: Period, params: dict) -> list[Post]:
+    """Each bottom grid's leaders told privately where their grids stand."""
+    rank_of = {r.grid.code: r.rank for r in s.ranking}
+    posts = []
+    for chat, (pid, grids) in named.items():
+        loc = await common.person_locale(ctx, conn, pid)
+        view = [{"name": g.name, "rank": rank_of[g.code], "repeat": g in s.repeat, **rate_view(g.rates)}
+                for g in dict.fromkeys(grids)]
+        posts.append(Post("monthly_bottom", month.key, chat,
+                          text_messages(chat, i18n.render(loc, "monthly_bottom", grids=view, **params))))
+    return posts
+
+
+def _admins(tree: Tree, s: Standing, leaders: list[store.Staff]) -> dict[int, int]:
+    """The admins on the community, above it or within it: chat to person."""
+    reach = set(tree.ancestry(s.community)) | set(tree.subtree(s.community))
+    return {st.tg_user_id: st.person_id for st in leaders
+            if st.role == "admin" and st.grid in reach and st.tg_user_id}
+
+
+async def _admin_posts(ctx: Ctx, conn: aiosqlite.Connection, admins: dict[int, int], month: Period,
+                       params: dict) -> list[Post]:
+    """The community's month for its admins, repeat bottoms included."""
+    posts = []
+    for chat, pid in admins.items():
+        loc = await common.person_locale(ctx, conn, pid)
+        text = i18n.render(loc, "monthly_admin", **params)
+        posts.append(Post("monthly_admin", month.key, chat, text_messages(chat, text)))
+    return posts

@@ -1,0 +1,108 @@
+"""The weekly red-flag tally: in each grid group, its workers' accepted, completed and red flags for
+the week and the month so far, as a bar chart with the numbers in the text (or the caption)."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import aiosqlite
+
+from bot import i18n
+from bot.domain import reports as rep
+from bot.domain.periods import Period, last_complete, month_of
+from bot.services import common
+from bot.services.chart import Bar, cjk_font, tally_png
+from bot.services.context import Ctx
+from bot.services.notices import Notice
+from bot.services.publish import HELPERS, Post, Tree, people_in, publish, sum_over, text_messages
+from bot.store import reports as store
+
+
+@dataclass
+class _Week:
+    """What every group's tally reads: the week, the month so far, the tree, the counts, the helpers."""
+
+    week: Period
+    month: Period
+    tree: Tree
+    week_counts: dict
+    month_counts: dict
+    helpers: list[store.Staff]
+    font: str | None
+
+
+async def weekly_tally(ctx: Ctx, now: datetime, period: Period | None = None, dry_run: bool = False) -> list[Post]:
+    """Each grid group: its workers' accepted, completed and red flags for the week and the month so
+    far, as a bar chart with the numbers in the text. Default period: the last complete week."""
+    week = period or last_complete("week", now, ctx.config.timezone)
+    conn = ctx.db.reader
+    done = await store.posted(conn, "weekly_tally", week.key)
+    data = await _read_week(ctx, conn, week)
+    posts = []
+    for group in await store.bound_groups(conn):
+        if group["chat_id"] in done or group["grid"] not in data.tree.grids:
+            continue
+        post = await _group_tally(ctx, conn, data, group)
+        if post is not None:
+            posts.append(post)
+    return await publish(ctx, posts, now, dry_run)
+
+
+async def _read_week(ctx: Ctx, conn: aiosqlite.Connection, week: Period) -> _Week:
+    month = month_of(week.end - timedelta(seconds=1), ctx.config.timezone).until(week.end)
+    tree = Tree(await store.grids(conn))
+    week_counts = await store.counts(conn, week.start, week.end)
+    month_counts = await store.counts(conn, month.start, month.end)
+    helpers = await store.staff(conn, HELPERS)
+    font = cjk_font(ctx.config.reports.chart_font) if hasattr(ctx.config, "reports") else cjk_font()
+    return _Week(week, month, tree, week_counts, month_counts, helpers, font)
+
+
+async def _group_tally(ctx: Ctx, conn: aiosqlite.Connection, data: _Week, group: aiosqlite.Row) -> Post | None:
+    """The group's tally post, or None when nobody worked in its grids."""
+    rows = await _worker_rows(conn, data, set(data.tree.subtree(group["grid"])))
+    if not rows:
+        return None
+    loc = await common.group_locale(ctx, conn, group["chat_id"])
+    png, names_drawn = _chart(loc, data, group["grid"], rows)
+    params = dict(grid=data.tree.name(group["grid"]), week=data.week, month=data.month, rows=rows,
+                  names_drawn=names_drawn, last_day=data.week.last_day,
+                  week_total=rep.total(r["week"] for r in rows), month_total=rep.total(r["month"] for r in rows))
+    return Post("weekly_tally", data.week.key, group["chat_id"], _notices(loc, group["chat_id"], png, params))
+
+
+async def _worker_rows(conn: aiosqlite.Connection, data: _Week, area: set[str]) -> list[dict]:
+    """Each helper's week and month counts in the area, most red flags first."""
+    people = {s.person_id for s in data.helpers if s.grid in area}
+    people |= {p for p in people_in(data.week_counts, area) | people_in(data.month_counts, area) if p is not None}
+    if not people:
+        return []
+    names = await store.names(conn, people)
+    rows = []
+    for pid in people:
+        w = sum_over(data.week_counts, area, pid, rep.Counts())
+        m = sum_over(data.month_counts, area, pid, rep.Counts())
+        rows.append({"name": names.get(pid, "?"), "week": w, "month": m, "pid": pid})
+    rows.sort(key=lambda r: (-r["week"].flags, -r["month"].flags, -r["week"].completed,
+                             -r["week"].accepted, r["pid"]))
+    return rows
+
+
+def _chart(loc: str, data: _Week, grid: str, rows: list[dict]) -> tuple[bytes, bool]:
+    """The week's bar chart as PNG, and whether it drew the names (else it numbered the bars)."""
+    legend = tuple(i18n.label(loc, k) for k in ("rep_accepted", "rep_completed", "rep_flags"))
+    title = i18n.label(loc, "rep_chart_title", grid=data.tree.name(grid), week=data.week.key)
+    bars = [Bar(r["name"], r["week"].accepted, r["week"].completed, r["week"].flags) for r in rows]
+    return tally_png(title, bars, data.font, legend, ascii_title=f"{grid} {data.week.key}")
+
+
+def _notices(loc: str, chat_id: int, png: bytes, params: dict) -> list[Notice]:
+    """The chart with the tally as its caption, or a short caption and the tally as messages after it."""
+    text = i18n.render(loc, "tally", **params)
+    photo = {"photo_b64": base64.b64encode(png).decode("ascii")}
+    if rep.tg_len(text) <= rep.TELEGRAM_CAPTION_LIMIT:
+        return [Notice(chat_id, text, op="photo", extra=photo)]
+    caption = i18n.render(loc, "tally_caption", **params)
+    return [Notice(chat_id, caption, op="photo", extra=photo)] + text_messages(chat_id, text)
