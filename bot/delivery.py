@@ -14,7 +14,7 @@ from telegram import Bot, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 
-from bot.store import groups, people
+from bot.store import groups, outbox, people
 from bot.store import tickets as ticket_store
 from bot.store.db import Database, ts
 
@@ -72,7 +72,8 @@ class Deliverer:
     async def _deliver_round(self, limit: int) -> int:
         now = ts(self.clock())
         rows = await self.db.fetchall(
-            "SELECT * FROM outbox WHERE status = 'pending' ORDER BY id LIMIT ?", (limit,))
+            "SELECT * FROM outbox WHERE status = 'pending' ORDER BY COALESCE(position, id), id LIMIT ?",
+            (limit,))
         per_chat: OrderedDict[int, list] = OrderedDict()
         held: set[int] = set()
         for row in rows:
@@ -107,7 +108,7 @@ class Deliverer:
             return False
         except Forbidden as exc:
             await self._forbidden(row, str(exc))
-            return True
+            return False  # the chat's other rows were diverted with it
         except BadRequest as exc:
             return await self._bad_request(row, str(exc))
         except NetworkError as exc:  # includes TimedOut: the call may have been performed
@@ -129,10 +130,10 @@ class Deliverer:
             return msg.message_id
         target = p.get("message_id") if op == "edit" else None
         if op == "card":
-            if await self._superseded(row):
-                return None
             card_chat, target = await ticket_store.card_of(self.db.reader, row["ticket_id"])
             target = target if card_chat == chat else None
+            if target is not None and await self._superseded(row):
+                return None  # a newer card edit follows; a card not yet posted is always posted first
         if target is not None:
             await self._edit(chat, target, p["text"], reply_markup)
             return target
@@ -175,20 +176,15 @@ class Deliverer:
         return False
 
     async def _forbidden(self, row: Any, error: str) -> None:
-        """Blocked or never started: mark the user and send the group-safe variant instead."""
+        """Blocked, never started, or removed from the group: mark it, stop writing there, and send
+        the group-safe variant of every pending private notice to the group instead, in order."""
         async with self.db.write() as conn:
             if row["chat_id"] > 0:
                 await people.mark_blocked(conn, row["chat_id"])
             else:
                 await groups.set_membership(conn, row["chat_id"], False, False)
-            await conn.execute("UPDATE outbox SET status = 'failed', error = ?, attempts = attempts + 1 "
-                               "WHERE id = ?", (error[:200], row["id"]))
-            if row["fallback_chat_id"] is not None and row["fallback_payload"]:
-                await conn.execute(
-                    "INSERT INTO outbox (created_at, chat_id, op, payload, ticket_id, not_before) "
-                    "VALUES (?, ?, 'send', ?, ?, ?)", (ts(self.clock()), row["fallback_chat_id"],
-                                                       row["fallback_payload"], row["ticket_id"],
-                                                       ts(self.clock())))
+            await conn.execute("UPDATE outbox SET attempts = attempts + 1 WHERE id = ?", (row["id"],))
+            await outbox.divert(conn, row["chat_id"], ts(self.clock()), error)
         self.kick()
 
     async def _bad_request(self, row: Any, error: str) -> bool:

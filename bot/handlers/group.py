@@ -26,9 +26,13 @@ async def bind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def membership(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Follow the bot's own membership and rights in a group."""
     change = update.my_chat_member
+    member = change.new_chat_member
+    if change.chat.type == "private":  # the user blocked (kicked) or unblocked the bot
+        await setup.user_blocked(ctx_of(context), change.chat.id, member.status == "kicked", now(),
+                                 update.update_id)
+        return
     if change.chat.type not in {"group", "supergroup"}:
         return
-    member = change.new_chat_member
     can_delete = isinstance(member, ChatMemberAdministrator) and member.can_delete_messages
     await setup.bot_membership(ctx_of(context), change.chat.id, change.chat.title, member.status,
                                bool(can_delete), now(), update.update_id)

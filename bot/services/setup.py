@@ -9,7 +9,7 @@ from bot.domain.tickets import Refused
 from bot.services import common
 from bot.services.context import Ctx, Outcome, Who
 from bot.services.notices import Notice, enqueue
-from bot.store import groups, people
+from bot.store import groups, outbox, people
 
 BINDERS = frozenset({"admin", "big_leader", "small_leader"})
 
@@ -69,6 +69,17 @@ async def bot_membership(ctx: Ctx, chat_id: int, title: str | None, status: str,
         if member and (before is None or not before["member"]) and not (before and before["grid"]):
             loc = await common.group_locale(ctx, conn, chat_id)
             await enqueue(conn, [Notice(chat_id, i18n.render(loc, "group_hello"))], now)
+    ctx.kick()
+
+
+async def user_blocked(ctx: Ctx, user_id: int, blocked: bool, now: datetime, update_id: int | None) -> None:
+    """A user blocked the bot (their pending private notices go to their group instead) or came back."""
+    async with ctx.db.write(update_id) as conn:
+        if blocked:
+            await people.mark_blocked(conn, user_id)
+            await outbox.divert(conn, user_id, now.timestamp(), "blocked by the user")
+        else:
+            await people.touch_user(conn, user_id, None, None, started=True)
     ctx.kick()
 
 

@@ -121,7 +121,7 @@ async def touch_user(conn: aiosqlite.Connection, user_id: int, first_name: str |
     """Record a Telegram user we have seen; `started` once they open a private chat."""
     await conn.execute(
         "INSERT INTO users (tg_user_id, first_name, locale, started) VALUES (?, ?, NULL, ?) "
-        "ON CONFLICT(tg_user_id) DO UPDATE SET first_name = excluded.first_name, "
+        "ON CONFLICT(tg_user_id) DO UPDATE SET first_name = COALESCE(excluded.first_name, first_name), "
         "started = MAX(started, excluded.started), blocked = CASE WHEN excluded.started THEN 0 ELSE blocked END",
         (user_id, first_name, int(started)))
 

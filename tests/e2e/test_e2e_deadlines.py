@@ -1,0 +1,152 @@
+"""Deadlines for real (issue 4): SLAs of seconds, the bot process's own sweep, the emulator's clock.
+
+The bot runs with `[sla.normal]` of a few seconds, `[schedule] sweep_interval = "1s"` and quiet hours
+off, so a complaint's whole acceptance ladder — reminder before the deadline, the overdue notice,
+the escalation to the small-group leader — happens within seconds, delivered over HTTP like any
+other notice. Every test reads what people see in their chats and checks the bot's event log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+World = object  # the `grid` fixture's type, see conftest.py
+
+COMPLAINT = "小区东门路灯不亮"
+SOON = "将于"             # deadline_soon.j2: "⏰ #1（…）将于 HH:MM 到期，请尽快接单。"
+PASSED = "已超过接单时限"  # deadline_passed.j2
+ESCALATED = "超时未接单"   # escalated.j2
+NO_REPORTS = {"reports.enabled": False}  # no scheduled post may wander into the group mid-test
+
+
+def _count(w: World, user, text: str) -> int:
+    return sum(text in t for t in w.seen(user))
+
+
+def _events(w: World, ticket: int = 1) -> list[tuple[str, str]]:
+    return w.db("SELECT action, detail FROM ticket_events WHERE ticket_id = ? ORDER BY id", (ticket,))
+
+
+async def _sleep_until(moment: float) -> None:
+    await asyncio.sleep(max(0.0, moment - time.time()))
+
+
+# ---- the ladder: reminder, overdue, escalation; the leader takes it and the ladder stops ---------
+@pytest.mark.bot_config({**NO_REPORTS, "sla.normal.accept": "6s", "sla.normal.resolve": "1h",
+                         "reminders.before": "3s", "escalation.window": "3s",
+                         "schedule.sweep_interval": "1s"})
+async def test_reminder_overdue_escalation_and_leader_takes(grid: World):
+    w, emu = grid, grid.emu
+    emu.send(w.resident, w.group, f"/complain 设施维修 {COMPLAINT}")
+    card = await w.wait(w.group, contains="#1")
+    request = await w.wait(w.worker, contains="新任务 #1")
+    accept_due = w.db("SELECT accept_due FROM tickets WHERE id = 1")[0][0]
+
+    # 3 s before the deadline: the worker is reminded, with the request's own buttons
+    soon = await w.wait(w.worker, contains=SOON, timeout=10)
+    assert soon["plain_text"].startswith("⏰ #1") and COMPLAINT in soon["plain_text"]
+    assert w.buttons(soon) == ["✅ 接单", "↩️ 退回"]
+    assert time.time() < accept_due, "the reminder came before the deadline"
+
+    # at the deadline: the worker hears it passed (and who was told); the leader gets the escalation
+    passed = await w.wait(w.worker, contains=PASSED, timeout=10)
+    assert passed["plain_text"].startswith("⚠️ #1") and "已报告 党小组长 王芳" in passed["plain_text"]
+    assert passed["message_id"] > soon["message_id"]
+    escalated = await w.wait(w.leader, contains=ESCALATED, timeout=10)
+    assert time.time() >= accept_due - 0.5
+    assert escalated["plain_text"].startswith("🔺 #1 超时未接单") and COMPLAINT in escalated["plain_text"]
+    assert "负责人：网格员 赵强" in escalated["plain_text"]
+    assert w.buttons(escalated) == ["📣 催办", "🔁 改派", "🙋 我来接手"]
+    escalated_at = time.time()
+
+    # the leader takes it: the card shows the leader, the worker is freed, the resident is told
+    take = emu.press(w.leader, escalated, "🙋 我来接手")
+    assert (await w.answer(take))["text"] == "已接手 #1"
+    card = await w.edited(card, "党小组长 王芳")
+    assert "办理中" in card["plain_text"] and "赵强" not in card["plain_text"]
+    mine = await w.edited(escalated, "您已接手 #1")
+    assert w.buttons(mine) == ["🏁 办结"]
+    await w.wait(w.worker, contains="已由 党小组长 王芳 接手")
+    await w.wait(w.group, contains="已由 党小组长 王芳 接单")
+
+    # the ladder stops: level 2 (the big-grid leader) was due one window after level 1; wait past
+    # it by a few sweeps and nobody above the leader hears of #1, nor is the worker reminded again
+    await _sleep_until(escalated_at + 3 + 3)
+    await w.settled()
+    for boss in (w.big_leader, w.admin):
+        assert not any("#1" in t for t in w.seen(boss)), f"{boss.first_name} was told after the take"
+    assert _count(w, w.worker, SOON) == 1 and _count(w, w.worker, PASSED) == 1
+    assert len(w.from_bot(w.leader)) == 2, "the answer to /start and the one escalation, now taken"
+    assert w.db("SELECT status, assignee_id FROM tickets WHERE id = 1") == [("accepted", 3)]  # p003
+    actions = [a for a, _ in _events(w)]
+    assert actions == ["submit", "remind", "remind", "escalate", "take"], actions
+
+
+# ---- a restart between the reminder's moment and the sweep -----------------------------------
+@pytest.mark.bot_config({**NO_REPORTS, "sla.normal.accept": "16s", "sla.normal.resolve": "1h",
+                         "reminders.before": "8s", "escalation.window": "1h",
+                         "schedule.sweep_interval": "1s"})
+async def test_restart_across_the_reminder_moment_sends_it_once(grid: World):
+    w, emu = grid, grid.emu
+    emu.send(w.resident, w.group, f"/complain 设施维修 {COMPLAINT}")
+    await w.wait(w.group, contains="#1")
+    await w.wait(w.worker, contains="新任务 #1")
+    await w.settled()
+    accept_due = w.db("SELECT accept_due FROM tickets WHERE id = 1")[0][0]
+    remind_at = accept_due - 8
+    assert time.time() < remind_at - 2, "too slow to stop the bot before the reminder moment"
+
+    w.bot.kill()                                      # down before the reminder moment ...
+    await w.bot.stop()
+    await _sleep_until(remind_at + 1.0)               # ... which passes while it is down
+    assert _count(w, w.worker, SOON) == 0
+    await w.start_bot()
+    soon = await w.wait(w.worker, contains=SOON, timeout=accept_due - time.time())
+    assert time.time() < accept_due, "the reminder must come before the deadline it announces"
+    assert soon["plain_text"].startswith("⏰ #1")
+    await w.settled()                                 # recorded as sent; now restart once more
+    w.bot.kill()
+    await w.restart_bot()
+    await asyncio.sleep(3.0)                          # three sweeps of the new process
+    await w.settled()
+    assert _count(w, w.worker, SOON) == 1, w.seen(w.worker)
+    reminders = [d for a, d in _events(w) if a == "remind"]
+    assert len(reminders) == 1 and '"before"' in reminders[0], reminders
+    sends = [c for c in emu.calls_to("sendMessage") if str(c["params"].get("chat_id")) == str(w.worker.id)
+             and SOON in (c["params"].get("text") or "") and c["status"] == 200]
+    assert len(sends) == 1
+
+
+# ---- auto-confirm ------------------------------------------------------------------------------
+@pytest.mark.bot_config({**NO_REPORTS, "tickets.auto_confirm": "4s", "schedule.sweep_interval": "1s"})
+async def test_unanswered_closed_ticket_is_auto_confirmed(grid: World):
+    w, emu = grid, grid.emu
+    emu.send(w.resident, w.group, f"/complain 环境卫生 {COMPLAINT}")
+    card = await w.wait(w.group, contains="#1")
+    request = await w.wait(w.worker, contains="新任务 #1")
+    emu.press(w.worker, request, "✅ 接单")
+    request = await w.edited(request, "您已接单 #1")
+    emu.press(w.worker, request, "🏁 办结")
+    prompt = await w.wait(w.worker, contains="请回复此消息")
+    await w.reply(w.worker, prompt, "已修好")
+    ask = await w.wait(w.group, contains="问题解决了吗")
+    await w.edited(card, "待确认")
+    closed_at = time.time()
+
+    # the resident never answers: 4 s later the ticket is done and they are told, in the group
+    told = await w.wait(w.group, contains="已视为解决", timeout=10)
+    assert time.time() >= closed_at + 3.5
+    assert told["plain_text"].startswith("✅ 陈阿姨：#1")
+    assert any(e.get("url", "").startswith("tg://user?id=5001") or e["type"] == "text_mention"
+               for e in told.get("entities", [])), "the resident is mentioned"
+    await w.edited(card, "已办结")
+    await w.wait(w.worker, contains="#1 已自动确认办结")
+    await w.settled()
+    assert w.db("SELECT status FROM tickets WHERE id = 1") == [("done",)]
+    assert [a for a, _ in _events(w)] == ["submit", "accept", "close", "auto_confirm"]
+    assert sum("已视为解决" in t for t in w.seen(w.resident, w.group)) == 1
+    assert ask["message_id"] < told["message_id"]
