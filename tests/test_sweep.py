@@ -11,19 +11,12 @@ from bot.domain.sla import QuietHours
 from bot.services.sweep import sweep
 from bot.store.db import dt
 from tests.harness import ROSTER, Harness
+from tests.test_story import _bound
 
 GROUP = -100
 RESIDENT, ADMIN, BIG, LEADER, WORKER = 5001, 9001, 9002, 9003, 9004
 OTHER_WORKER, FOREIGN_WORKER = 9007, 9008
 HOUR = timedelta(hours=1)
-
-
-async def _bound(bot) -> None:
-    await bot.feed({"my_chat_member": {
-        "chat": bot.chat(GROUP), "from": bot.user(ADMIN), "date": 0,
-        "old_chat_member": {"status": "left", "user": {"id": 777, "is_bot": True, "first_name": "G"}},
-        "new_chat_member": {"status": "member", "user": {"id": 777, "is_bot": True, "first_name": "G"}}}})
-    await bot.say(LEADER, GROUP, "/bind GN-1-1")
 
 
 async def _complaint(bot) -> dict:
