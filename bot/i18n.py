@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -27,7 +27,18 @@ def _env(locale: str) -> Environment:
                       keep_trailing_newline=False)
     env.globals["label"] = lambda key, **kw: label(locale, key, **kw)
     env.filters["clock"] = _clock
+    env.filters["span"] = lambda delta: span(locale, delta)
     return env
+
+
+def span(locale: str, delta: timedelta) -> str:
+    """A duration in words in the largest whole unit: `3 天`, `4 hours`, `90 seconds`."""
+    seconds = max(1, int(delta.total_seconds()))
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
+        if seconds % size == 0 or unit == "s":
+            n = seconds // size
+            return label(locale, f"unit_{unit}_one" if n == 1 else f"unit_{unit}", n=n)
+    raise AssertionError("unreachable")
 
 
 def _clock(moment: datetime | None, zone: ZoneInfo | str = "Asia/Shanghai") -> str:

@@ -37,7 +37,7 @@ async def close(ctx: Ctx, who: Who, ticket_id: int, note: str, photo: str | None
         loc = await common.user_locale(ctx, conn, t.resident_id)
         worker = await common.staff_label(conn, t.closed_by, t.grid, loc)
         out += await common.to_resident(ctx, conn, t, "ask_confirm", common.confirm_buttons(t),
-                                        worker=worker, days=ctx.config.auto_confirm.days or 1)
+                                        worker=worker, window=ctx.config.auto_confirm)
         if photo and out[-1].chat_id == t.resident_id:
             out.insert(len(out) - 1, Notice(t.resident_id, op="photo", photo=photo, ticket_id=t.id,
                                             text=i18n.render(loc, "close_photo", **common.ticket_view(ctx, t, loc)),

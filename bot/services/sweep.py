@@ -83,7 +83,7 @@ async def _notices(ctx: Ctx, conn: aiosqlite.Connection, t: Ticket, alerts: list
         elif a.kind == "auto_confirm":
             out += await common.card(ctx, conn, t)
             out += await common.to_resident(ctx, conn, t, "auto_confirmed", quiet=True,
-                                            days=ctx.config.auto_confirm.days or 1)
+                                            window=ctx.config.auto_confirm)
             out += await common.to_person(ctx, conn, t.closed_by, "auto_confirmed_worker", t, quiet=True,
                                           flag=flag_earner(t) is not None)
     return out
