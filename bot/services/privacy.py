@@ -146,6 +146,72 @@ def _scrub_detail(raw: str) -> str:
     return json.dumps({k: ERASED if isinstance(v, str) else v for k, v in detail.items()}, ensure_ascii=False)
 
 
+async def _scrub_outbox(conn: aiosqlite.Connection, user_id: int, ids: list[int], secrets: list[str],
+                        s: ErasureSummary) -> None:
+    """Drop what waits for them; cut their texts and mention out of every stored message about them."""
+    marks = ", ".join("?" * len(ids)) or "NULL"
+    cur = await conn.execute("DELETE FROM outbox WHERE chat_id = ? AND status = 'pending'", (user_id,))
+    s.outbox_deleted = cur.rowcount
+    # Every stored message about them: linked to their tickets or chat, or quoting one of their texts
+    # (a /status or /queue answer, a card). Unsent ones keep working with the texts cut out.
+    quoted = " OR ".join("instr(payload, ?) > 0 OR instr(COALESCE(fallback_payload, ''), ?) > 0"
+                         for _ in secrets) or "0"
+    needles = [json.dumps(x, ensure_ascii=False)[1:-1] for x in secrets for _ in (0, 1)]
+    touched = await _all(conn, f"SELECT id, status, payload, fallback_payload FROM outbox WHERE chat_id = ? "
+                               f"OR fallback_chat_id = ? OR ticket_id IN ({marks}) OR {quoted} "
+                               f"OR (status = 'pending' AND instr(payload, ?) > 0)",
+                         (user_id, user_id, *ids, *needles, f'"user_id": {user_id}'))
+    for row in touched:
+        if row["status"] == "pending" and (json.loads(row["payload"]).get("prompt") or {}).get("user_id") == user_id:
+            await conn.execute("DELETE FROM outbox WHERE id = ?", (row["id"],))  # a prompt that would re-link them
+            s.outbox_deleted += 1
+        elif row["status"] == "pending":
+            await conn.execute("UPDATE outbox SET payload = ?, fallback_payload = ? WHERE id = ?",
+                               (_scrub_payload(row["payload"], secrets, user_id),
+                                _scrub_payload(row["fallback_payload"], secrets, user_id), row["id"]))
+        else:
+            await conn.execute("UPDATE outbox SET payload = ?, fallback_payload = NULL WHERE id = ?",
+                               (json.dumps({"text": ERASED}), row["id"]))
+    s.outbox_scrubbed = len(touched)
+    await conn.execute("UPDATE outbox SET fallback_chat_id = NULL, fallback_payload = NULL "
+                       "WHERE fallback_chat_id = ?", (user_id,))
+
+
+async def _scrub_events(conn: aiosqlite.Connection, user_id: int, ids: list[int], s: ErasureSummary) -> None:
+    """Texts inside their tickets' event details become the marker; they no longer appear as actor."""
+    marks = ", ".join("?" * len(ids)) or "NULL"
+    events = await _all(conn, f"SELECT id, detail FROM ticket_events WHERE ticket_id IN ({marks})", tuple(ids))
+    for e in events:
+        await conn.execute("UPDATE ticket_events SET detail = ? WHERE id = ?", (_scrub_detail(e["detail"]), e["id"]))
+    await conn.execute("UPDATE ticket_events SET actor_user_id = ? WHERE actor_user_id = ?",
+                       (ERASED_RESIDENT, user_id))
+    s.events = len(events)
+
+
+async def _scrub_records(conn: aiosqlite.Connection, user_id: int, s: ErasureSummary) -> None:
+    """Their tickets keep status, category and rating but lose text, photos, place and owner."""
+    cur = await conn.execute(
+        "UPDATE tickets SET text = ?, photo_file_id = NULL, latitude = NULL, longitude = NULL, "
+        "close_note = CASE WHEN close_note IS NULL THEN NULL ELSE ? END, close_photo = NULL, "
+        "resident_id = ? WHERE resident_id = ?", (ERASED, ERASED, ERASED_RESIDENT, user_id))
+    s.tickets = cur.rowcount
+    s.user_row = (await conn.execute("DELETE FROM users WHERE tg_user_id = ?", (user_id,))).rowcount
+    s.drafts = (await conn.execute("DELETE FROM drafts WHERE user_id = ?", (user_id,))).rowcount
+    s.prompts = (await conn.execute("DELETE FROM prompts WHERE user_id = ?", (user_id,))).rowcount
+
+
+async def _edit_wish_cards(ctx: Ctx, conn: aiosqlite.Connection, ids: list[int], now: datetime,
+                           s: ErasureSummary) -> None:
+    """A wish's group card shows its text: edit it to the marker (the running bot delivers the edit)."""
+    cards = []
+    for tid in ids:
+        t = await ticket_store.get(conn, tid)
+        if t is not None and t.kind.value == "wish":
+            cards += await common.card(ctx, conn, t)
+    await enqueue(conn, cards, now)
+    s.cards_updated = len(cards)
+
+
 async def erase(ctx: Ctx, user_id: int, now: datetime) -> ErasureSummary:
     """Anonymise everything about a resident in ONE transaction; counts and the event log keep their shape."""
     s = ErasureSummary()
@@ -154,56 +220,12 @@ async def erase(ctx: Ctx, user_id: int, now: datetime) -> ErasureSummary:
         s.staff_code = staff[0][0] if staff else None
         tickets = await _all(conn, "SELECT id, text, close_note FROM tickets WHERE resident_id = ?", (user_id,))
         ids = [t["id"] for t in tickets]
-        marks = ", ".join("?" * len(ids)) or "NULL"
         # Texts as the templates escaped them, to cut out of messages not yet sent to others.
         secrets = sorted({str(escape(v)) for t in tickets for v in (t["text"], t["close_note"]) if v},
                          key=len, reverse=True)
-        cur = await conn.execute("DELETE FROM outbox WHERE chat_id = ? AND status = 'pending'", (user_id,))
-        s.outbox_deleted = cur.rowcount
-        # Every stored message about them: linked to their tickets or chat, or quoting one of their texts
-        # (a /status or /queue answer, a card). Unsent ones keep working with the texts cut out.
-        quoted = " OR ".join("instr(payload, ?) > 0 OR instr(COALESCE(fallback_payload, ''), ?) > 0"
-                             for _ in secrets) or "0"
-        needles = [json.dumps(x, ensure_ascii=False)[1:-1] for x in secrets for _ in (0, 1)]
-        touched = await _all(conn, f"SELECT id, status, payload, fallback_payload FROM outbox WHERE chat_id = ? "
-                                   f"OR fallback_chat_id = ? OR ticket_id IN ({marks}) OR {quoted} "
-                                   f"OR (status = 'pending' AND instr(payload, ?) > 0)",
-                             (user_id, user_id, *ids, *needles, f'"user_id": {user_id}'))
-        for row in touched:
-            if row["status"] == "pending" and (json.loads(row["payload"]).get("prompt") or {}).get("user_id") == user_id:
-                await conn.execute("DELETE FROM outbox WHERE id = ?", (row["id"],))  # a prompt that would re-link them
-                s.outbox_deleted += 1
-            elif row["status"] == "pending":
-                await conn.execute("UPDATE outbox SET payload = ?, fallback_payload = ? WHERE id = ?",
-                                   (_scrub_payload(row["payload"], secrets, user_id),
-                                    _scrub_payload(row["fallback_payload"], secrets, user_id), row["id"]))
-            else:
-                await conn.execute("UPDATE outbox SET payload = ?, fallback_payload = NULL WHERE id = ?",
-                                   (json.dumps({"text": ERASED}), row["id"]))
-        s.outbox_scrubbed = len(touched)
-        await conn.execute("UPDATE outbox SET fallback_chat_id = NULL, fallback_payload = NULL "
-                           "WHERE fallback_chat_id = ?", (user_id,))
-        events = await _all(conn, f"SELECT id, detail FROM ticket_events WHERE ticket_id IN ({marks})", tuple(ids))
-        for e in events:
-            await conn.execute("UPDATE ticket_events SET detail = ? WHERE id = ?", (_scrub_detail(e["detail"]), e["id"]))
-        await conn.execute("UPDATE ticket_events SET actor_user_id = ? WHERE actor_user_id = ?",
-                           (ERASED_RESIDENT, user_id))
-        s.events = len(events)
-        cur = await conn.execute(
-            "UPDATE tickets SET text = ?, photo_file_id = NULL, latitude = NULL, longitude = NULL, "
-            "close_note = CASE WHEN close_note IS NULL THEN NULL ELSE ? END, close_photo = NULL, "
-            "resident_id = ? WHERE resident_id = ?", (ERASED, ERASED, ERASED_RESIDENT, user_id))
-        s.tickets = cur.rowcount
-        s.user_row = (await conn.execute("DELETE FROM users WHERE tg_user_id = ?", (user_id,))).rowcount
-        s.drafts = (await conn.execute("DELETE FROM drafts WHERE user_id = ?", (user_id,))).rowcount
-        s.prompts = (await conn.execute("DELETE FROM prompts WHERE user_id = ?", (user_id,))).rowcount
-        # A wish's group card shows its text: edit it to the marker (the running bot delivers the edit).
-        cards = []
-        for tid in ids:
-            t = await ticket_store.get(conn, tid)
-            if t is not None and t.kind.value == "wish":
-                cards += [n for n in await common.card(ctx, conn, t)]
-        await enqueue(conn, cards, now)
-        s.cards_updated = len(cards)
+        await _scrub_outbox(conn, user_id, ids, secrets, s)
+        await _scrub_events(conn, user_id, ids, s)
+        await _scrub_records(conn, user_id, s)
+        await _edit_wish_cards(ctx, conn, ids, now, s)
     ctx.kick()
     return s
