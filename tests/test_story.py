@@ -149,3 +149,18 @@ async def test_group_prompt_reply_opens_ticket_once(bot):
     await bot.say(RESIDENT, GROUP, "再说一遍", reply_to=prompt_id)
     rows = await bot.ctx.db.fetchall("SELECT text FROM tickets")
     assert [r[0] for r in rows] == ["电梯经常困人"]
+
+
+async def test_photo_with_complain_caption_opens_a_ticket_with_the_photo(bot):
+    await _bound(bot)
+    photo = [{"file_id": "PHOTO1", "file_unique_id": "u1", "width": 90, "height": 90}]
+    await bot.feed({"message": {"message_id": 77, "date": 0, "chat": bot.chat(GROUP), "from": bot.user(RESIDENT),
+                                "photo": photo, "caption": "/complain 井盖松动 有危险"}})
+    row = await bot.ctx.db.fetchone("SELECT kind, text, photo_file_id FROM tickets WHERE id = 1")
+    assert tuple(row) == ("complaint", "井盖松动 有危险", "PHOTO1")
+    sent = bot.sent(WORKER)
+    assert sent[-2]["method"] == "sendPhoto" and sent[-2]["photo"] == "PHOTO1", "the worker sees the photo"
+    assert "井盖松动" in sent[-1]["text"]
+    await bot.feed({"message": {"message_id": 78, "date": 0, "chat": bot.chat(GROUP), "from": bot.user(RESIDENT),
+                                "photo": photo, "caption": "/complain@OtherBot 不是给我的"}})
+    assert (await bot.ctx.db.fetchone("SELECT COUNT(*) FROM tickets"))[0] == 1

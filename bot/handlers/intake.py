@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from telegram import Message, Update
 from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
 
@@ -11,6 +13,8 @@ from bot.services import close, decline, guide, intake, reply
 from bot.store import groups
 
 GROUP = filters.ChatType.GROUPS & filters.UpdateType.MESSAGE
+CAPTION_COMMAND = re.compile(r"^/(?P<cmd>wish|xinyuan|complain|tousu)(?:@(?P<bot>\w+))?(?:\s+(?P<rest>.*))?$",
+                             re.DOTALL)
 PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 
 
@@ -36,6 +40,17 @@ def _command(kind: Kind):
         await reply.ask_in_group(ctx_of(context), update.effective_chat.id, who.id, who.first_name,
                                  kind.value, now(), update.update_id)
     return handler
+
+
+@guarded
+async def captioned(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A photo whose caption is `/wish …` or `/complain …` (Telegram sends no command entity)."""
+    m = CAPTION_COMMAND.match(update.effective_message.caption or "")
+    username = context.bot.username or ""
+    if m is None or (m["bot"] and m["bot"].lower() != username.lower()):
+        return
+    kind = Kind.WISH if m["cmd"] in {"wish", "xinyuan"} else Kind.COMPLAINT
+    await _submit_in_group(update, context, kind, m["rest"] or "")
 
 
 @guarded
@@ -84,6 +99,7 @@ def register(app: Application) -> None:
     """Add this module's handlers."""
     app.add_handler(CommandHandler(["wish", "xinyuan"], _command(Kind.WISH), GROUP))
     app.add_handler(CommandHandler(["complain", "tousu"], _command(Kind.COMPLAINT), GROUP))
+    app.add_handler(MessageHandler(GROUP & filters.PHOTO & filters.CaptionRegex(r"^/"), captioned))
     answers = (filters.TEXT & ~filters.COMMAND) | filters.PHOTO | filters.LOCATION
     app.add_handler(MessageHandler(GROUP & filters.REPLY & answers, answered))
     app.add_handler(MessageHandler(PRIVATE & answers, answered))

@@ -150,5 +150,11 @@ def rating_buttons(t: Ticket) -> object:
 
 
 async def assignment_request(ctx: Ctx, conn: aiosqlite.Connection, t: Ticket, now: datetime) -> list[Notice]:
-    """The private request to the assignee: full text, Accept and Decline."""
-    return await to_person(ctx, conn, t.assignee_id, "assigned", t, accept_buttons(t))
+    """The private request to the assignee: the resident's photo if any, full text, Accept and Decline."""
+    request = await to_person(ctx, conn, t.assignee_id, "assigned", t, accept_buttons(t))
+    if request and t.photo_file_id:
+        loc = await person_locale(ctx, conn, t.assignee_id)
+        caption = i18n.render(loc, "ticket_photo", **ticket_view(ctx, t, loc))
+        request.insert(0, Notice(request[0].chat_id, caption, op="photo", photo=t.photo_file_id,
+                                 ticket_id=t.id, quiet=True))
+    return request
