@@ -172,3 +172,19 @@ async def test_worker_leaving_the_grid_hands_open_tickets_to_leader(bot, tmp_pat
     assert (row[0], row[1]) == ("open", leader[0])
     assert "下水道堵了" in bot.last(LEADER)["text"]
     bot.button(bot.last(LEADER), "t:1:acc")
+
+
+async def test_guided_intake_asks_for_the_grid_when_unknown(bot):
+    await bot.say(RESIDENT, RESIDENT, "/new")
+    await bot.press(RESIDENT, RESIDENT, 1, "d:kind:wish")
+    await bot.press(RESIDENT, RESIDENT, 2, "d:cat:errand")
+    await bot.say(RESIDENT, RESIDENT, "帮忙搬一下冰箱")
+    await bot.press(RESIDENT, RESIDENT, 3, "d:skip:photo")
+    await bot.press(RESIDENT, RESIDENT, 4, "d:skip:location")
+    ask = bot.last(RESIDENT)
+    assert "网格" in ask["text"] and bot.button(ask, "d:grid:GN-1-1")
+    await bot.say(RESIDENT, RESIDENT, "不存在的网格")
+    assert "找不到这个网格" in bot.last(RESIDENT)["text"]
+    await bot.say(RESIDENT, RESIDENT, "和平里网格")
+    row = await bot.ctx.db.fetchone("SELECT grid, text FROM tickets WHERE id = 1")
+    assert tuple(row) == ("GN-1-2", "帮忙搬一下冰箱")

@@ -83,6 +83,13 @@ async def begin(ctx: Ctx, who: Who, link: str | None, now: datetime, update_id: 
     return Outcome()
 
 
+async def _grid_code(conn: aiosqlite.Connection, typed: str) -> str | None:
+    """The grid a resident typed, by its code or its exact name."""
+    rows = await conn.execute_fetchall("SELECT code FROM grids WHERE code = ? OR name = ? LIMIT 2",
+                                       (typed.strip(), typed.strip()))
+    return rows[0][0] if len(rows) == 1 else None
+
+
 NEXT = {"kind": "category", "category": "text", "text": "photo", "photo": "location", "location": "grid",
         "grid": "submit"}
 
@@ -91,6 +98,10 @@ async def _store_answer(ctx: Ctx, conn: aiosqlite.Connection, d: aiosqlite.Row, 
                         value: object, now: datetime) -> str:
     """Check the answer fits the current step, store it, and return the next step."""
     uid, step = d["user_id"], d["step"]
+    if field == "text" and step == "grid":  # a typed grid code or name
+        field, value = "grid", await _grid_code(conn, str(value))
+        if value is None:
+            raise Refused("no_grid")
     if field != step:
         raise Refused("unexpected_answer")
     if step == "kind" and value in {k.value for k in Kind}:
