@@ -8,13 +8,13 @@ import aiosqlite
 
 from bot.domain.tickets import Actor
 
-_ANCESTRY = """
-WITH RECURSIVE up(code, depth) AS (
+_UP = """WITH RECURSIVE up(code, depth) AS (
     SELECT ?, 0
     UNION ALL
     SELECT g.parent, up.depth + 1 FROM grids g JOIN up ON g.code = up.code
     WHERE g.parent IS NOT NULL AND up.depth < 32
-) SELECT code, depth FROM up ORDER BY depth"""
+)"""
+_ANCESTRY = f"{_UP} SELECT code, depth FROM up ORDER BY depth"
 
 
 @dataclass(frozen=True)
@@ -69,16 +69,14 @@ async def actor_for(conn: aiosqlite.Connection, user_id: int | None, grid_code: 
     """The acting user with their roles on the grid itself and on the grids above it."""
     if user_id is None:
         return Actor(None)
-    who = await person_by_user(conn, user_id)
-    if who is None:
-        return Actor(user_id)
-    chain = await ancestry(conn, grid_code)
     rows = await conn.execute_fetchall(
-        f"SELECT grid, role FROM roles WHERE person_id = ? AND grid IN ({', '.join('?' * len(chain))})",
-        (who.id, *chain))
-    here = frozenset(r["role"] for r in rows if r["grid"] == grid_code)
-    above = frozenset(r["role"] for r in rows if r["grid"] != grid_code)
-    return Actor(user_id, who.id, here, above)
+        f"{_UP} SELECT p.id, r.grid, r.role FROM people p LEFT JOIN roles r ON r.person_id = p.id "
+        "AND r.grid IN (SELECT code FROM up) WHERE p.tg_user_id = ? AND p.active = 1", (grid_code, user_id))
+    if not rows:
+        return Actor(user_id)
+    here = frozenset(r["role"] for r in rows if r["role"] and r["grid"] == grid_code)
+    above = frozenset(r["role"] for r in rows if r["role"] and r["grid"] != grid_code)
+    return Actor(user_id, rows[0]["id"], here, above)
 
 
 async def holders(conn: aiosqlite.Connection, grid_code: str, role: str) -> list[int]:
@@ -92,9 +90,13 @@ async def holders(conn: aiosqlite.Connection, grid_code: str, role: str) -> list
 async def ladder(conn: aiosqlite.Connection, grid_code: str) -> dict[str, list[int]]:
     """Leaders above a ticket, nearest first per role: small-group, big-grid, admin."""
     result: dict[str, list[int]] = {"small_leader": [], "big_leader": [], "admin": []}
-    for code in await ancestry(conn, grid_code):
-        for role in result:
-            result[role].extend(p for p in await holders(conn, code, role) if p not in result[role])
+    rows = await conn.execute_fetchall(
+        f"{_UP} SELECT r.role, p.id FROM up JOIN roles r ON r.grid = up.code JOIN people p ON p.id = r.person_id "
+        "WHERE p.active = 1 AND r.role IN ('small_leader', 'big_leader', 'admin') ORDER BY up.depth, p.id",
+        (grid_code,))
+    for role, person_id in rows:
+        if person_id not in result[role]:
+            result[role].append(person_id)
     return result
 
 
