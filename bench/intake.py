@@ -36,7 +36,7 @@ from bot.domain.roster import load_roster
 from bot.emulator import serve
 from bot.services.roster import apply
 from bot.store.db import Database
-from bench.common import (PYTHON, ROOT, TOKEN, BotProcess, WatchingEmulator, bot_argv, median, percentile,
+from bench.common import (PYTHON, ROOT, TOKEN, BotProcess, WatchingEmulator, bot_argv, percentile,
                           table, wait_calls, write_config, write_result)
 
 WORKER_BASE, RESIDENT_BASE = 7_000_000, 8_000_000

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 
 import aiosqlite
 
@@ -149,7 +148,7 @@ def rating_buttons(t: Ticket) -> object:
     return lambda loc: [[(f"{n}⭐", f"t:{t.id}:r:{n}") for n in range(1, 6)]]
 
 
-async def assignment_request(ctx: Ctx, conn: aiosqlite.Connection, t: Ticket, now: datetime) -> list[Notice]:
+async def assignment_request(ctx: Ctx, conn: aiosqlite.Connection, t: Ticket) -> list[Notice]:
     """The private request to the assignee: the resident's photo if any, full text, Accept and Decline."""
     request = await to_person(ctx, conn, t.assignee_id, "assigned", t, accept_buttons(t))
     if request and t.photo_file_id:

@@ -37,5 +37,4 @@ class Outcome:
     """What a service tells the acting user right away (a button's toast), after storing notices."""
 
     answer: str = ""
-    alert: bool = False
     ticket_id: int | None = None

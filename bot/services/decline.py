@@ -34,7 +34,7 @@ async def decline(ctx: Ctx, who: Who, ticket_id: int, reason: str, now: datetime
 
     async def notify(conn, before, t, actor):
         out = await common.card(ctx, conn, t)
-        out += await common.assignment_request(ctx, conn, t, now)
+        out += await common.assignment_request(ctx, conn, t)
         out += await common.to_person(ctx, conn, before.assignee_id, "declined_worker", t, quiet=False)
         return out
     return await act(ctx, who, ticket_id, now, update_id, decide, notify, "ok_declined")

@@ -80,7 +80,7 @@ async def reassign(ctx: Ctx, who: Who, ticket_id: int, to_person: int, now: date
 
     async def notify(conn, before, t, actor):
         out = await common.card(ctx, conn, t)
-        out += await common.assignment_request(ctx, conn, t, now)
+        out += await common.assignment_request(ctx, conn, t)
         if before.assignee_id and before.assignee_id != t.assignee_id:
             loc, by = await _actor_label(ctx, conn, actor, t, before.assignee_id)
             to = await common.staff_label(conn, t.assignee_id, t.grid, loc)

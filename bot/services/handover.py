@@ -36,7 +36,7 @@ async def hand_over(ctx: Ctx, conn: aiosqlite.Connection, now: datetime) -> int:
             continue  # nobody above: the sweep's escalation will keep reminding the community office
         await store.save(conn, common.planned(ctx, after))
         await store.add_events(conn, t.id, events, SYSTEM, now)
-        notices = await common.card(ctx, conn, after) + await common.assignment_request(ctx, conn, after, now)
+        notices = await common.card(ctx, conn, after) + await common.assignment_request(ctx, conn, after)
         await enqueue(conn, notices, now, ctx.config.quiet_hours, ctx.config.timezone)
         moved += 1
     return moved

@@ -74,7 +74,7 @@ async def _notices(ctx: Ctx, conn: aiosqlite.Connection, t: Ticket, s: Submissio
     out += await common.to_resident(ctx, conn, t, "received", quiet=False, in_group=False,
                                     assignee=await common.staff_label(conn, t.assignee_id, t.grid,
                                                                       await common.user_locale(ctx, conn, t.resident_id)))
-    out += await common.assignment_request(ctx, conn, t, t.created_at)
+    out += await common.assignment_request(ctx, conn, t)
     for volunteer in copied:
         out += await common.to_person(ctx, conn, volunteer, "copied", t)
     return out

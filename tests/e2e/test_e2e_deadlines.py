@@ -43,7 +43,7 @@ async def test_reminder_overdue_escalation_and_leader_takes(grid: World):
     w, emu = grid, grid.emu
     emu.send(w.resident, w.group, f"/complain 设施维修 {COMPLAINT}")
     card = await w.wait(w.group, contains="#1")
-    request = await w.wait(w.worker, contains="新任务 #1")
+    await w.wait(w.worker, contains="新任务 #1")
     accept_due = w.db("SELECT accept_due FROM tickets WHERE id = 1")[0][0]
 
     # 3 s before the deadline: the worker is reminded, with the request's own buttons
