@@ -579,3 +579,13 @@ def test_residents_and_outsiders_are_not_staff(role):
 def test_workers_and_volunteers_are_staff_but_not_leaders():
     for role in ("assignee_worker", "same_grid_worker", "volunteer"):
         assert ROLES[role].is_staff and not ROLES[role].is_leader
+
+
+def test_a_nudge_waits_for_the_gap_after_the_last_one():
+    t = in_status(Status.OPEN)
+    leader = T.Actor(9003, 3, frozenset({"small_leader"}))
+    with pytest.raises(T.Refused) as refused:
+        T.nudge(t, leader, NOW, last_nudge=NOW - T.NUDGE_GAP / 2)
+    assert refused.value.reason == "nudged_recently"
+    same, events = T.nudge(t, leader, NOW, last_nudge=NOW - T.NUDGE_GAP)
+    assert same == t and [e.action for e in events] == ["nudge"]

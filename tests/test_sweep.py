@@ -221,6 +221,9 @@ async def test_leader_nudges_the_assignee(bot):
     nudge = _with(bot, WORKER, "📣")
     assert len(nudge) == 1 and "王芳" in nudge[0]["text"] and bot.button(nudge[0], "t:1:acc")
     assert (await _actions(bot))[-1] == "nudge"
+    await bot.press(LEADER, LEADER, 1, "e:1:nud")
+    assert "稍后" in bot.answers()[-1], "a second nudge right away is refused, so a worker is not spammed"
+    assert len(_with(bot, WORKER, "📣")) == 1
 
 
 async def test_leader_takes_the_ticket(bot):

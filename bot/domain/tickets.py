@@ -271,11 +271,15 @@ def hand_over(t: Ticket, now: datetime, to_person: int | None, tier: Tier) -> Re
                  accept_due=now + tier.accept, escalation_level=0)
 
 
-def nudge(t: Ticket, actor: Actor, now: datetime) -> Result:
-    """A leader reminds the assignee of an unfinished ticket; nothing else changes."""
+NUDGE_GAP = timedelta(minutes=10)
+
+
+def nudge(t: Ticket, actor: Actor, now: datetime, last_nudge: datetime | None = None) -> Result:
+    """A leader reminds the assignee of an unfinished ticket (at most once in NUDGE_GAP)."""
     _require_status(t, Status.OPEN, Status.ACCEPTED)
     _require(actor.is_leader and actor.person_id is not None, "not_leader")
     _require(t.assignee_id is not None and t.assignee_id != actor.person_id, "already_yours")
+    _require(last_nudge is None or now - last_nudge >= NUDGE_GAP, "nudged_recently")
     return t, [Event("nudge", t.status.value, t.status.value, {"to": t.assignee_id})]
 
 

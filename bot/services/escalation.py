@@ -39,7 +39,7 @@ async def _actor_label(ctx: Ctx, conn: aiosqlite.Connection, actor: domain.Actor
 async def nudge(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int | None) -> Outcome:
     """Remind the assignee on a leader's behalf; the ticket itself does not change."""
     async def decide(conn, t, actor):
-        return domain.nudge(t, actor, now)
+        return domain.nudge(t, actor, now, await store.last_event_at(conn, t.id, "nudge"))
 
     async def notify(conn, before, t, actor):
         _, by = await _actor_label(ctx, conn, actor, t, t.assignee_id)

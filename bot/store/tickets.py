@@ -89,6 +89,13 @@ async def timeline(conn: aiosqlite.Connection, ticket_id: int) -> list[dict[str,
     return [{**dict(r), "at": dt(r["at"]), "detail": json.loads(r["detail"])} for r in rows]
 
 
+async def last_event_at(conn: aiosqlite.Connection, ticket_id: int, action: str) -> datetime | None:
+    """When the ticket's latest event of this kind happened, if ever."""
+    rows = await conn.execute_fetchall("SELECT MAX(at) FROM ticket_events WHERE ticket_id = ? AND action = ?",
+                                       (ticket_id, action))
+    return dt(rows[0][0])
+
+
 async def open_counts(conn: aiosqlite.Connection, person_ids: list[int]) -> dict[int, int]:
     """How many unfinished tickets each person holds."""
     if not person_ids:
