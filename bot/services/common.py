@@ -15,13 +15,17 @@ from bot.store import groups, people
 
 async def user_locale(ctx: Ctx, conn: aiosqlite.Connection, user_id: int | None) -> str:
     """A user's language: their choice, else the bot's default."""
-    row = await people.user(conn, user_id) if user_id else None
-    return i18n.pick(row["locale"] if row and row["locale"] else ctx.config.locale)
+    return _locale_of(ctx, await people.user(conn, user_id) if user_id else None)
 
 
-async def person_locale(ctx: Ctx, conn: aiosqlite.Connection, person_id: int) -> str:
+def _locale_of(ctx: Ctx, user: aiosqlite.Row | None) -> str:
+    return i18n.pick(user["locale"] if user and user["locale"] else ctx.config.locale)
+
+
+async def person_locale(ctx: Ctx, conn: aiosqlite.Connection, person_id: int,
+                        who: people.Person | None = None) -> str:
     """A staff member's language: their Telegram choice, else the roster's, else the default."""
-    who = await people.person(conn, person_id)
+    who = who or await people.person(conn, person_id)
     if who and who.tg_user_id:
         row = await people.user(conn, who.tg_user_id)
         if row and row["locale"]:
@@ -37,14 +41,15 @@ async def group_locale(ctx: Ctx, conn: aiosqlite.Connection, chat_id: int | None
 
 async def staff_label(conn: aiosqlite.Connection, person_id: int | None, grid: str, locale: str) -> str:
     """`网格员 赵强`: the person's role near the grid and their name."""
-    who = await people.person(conn, person_id) if person_id else None
-    if who is None:
+    rows = await conn.execute_fetchall(
+        "SELECT p.name, r.role FROM people p LEFT JOIN roles r ON r.person_id = p.id WHERE p.id = ?",
+        (person_id,)) if person_id else []
+    if not rows:
         return i18n.label(locale, "nobody")
-    rows = await conn.execute_fetchall("SELECT role FROM roles WHERE person_id = ?", (who.id,))
     order = ["worker", "liaison", "small_leader", "big_leader", "admin", "volunteer"]
-    held = sorted({r[0] for r in rows}, key=lambda r: order.index(r) if r in order else 99)
+    held = sorted({r["role"] for r in rows if r["role"]}, key=lambda r: order.index(r) if r in order else 99)
     role = i18n.label(locale, f"role_{held[0]}") if held else ""
-    return f"{role} {who.name}".strip()
+    return f"{role} {rows[0]['name']}".strip()
 
 
 def policy(ctx: Ctx) -> deadlines.Policy:
@@ -97,13 +102,13 @@ async def to_resident(ctx: Ctx, conn: aiosqlite.Connection, t: Ticket, template:
                       **params: object) -> list[Notice]:
     """Tell the resident privately; if they never started the bot (or blocked it), in their group."""
     user = await people.user(conn, t.resident_id)
-    loc = await user_locale(ctx, conn, t.resident_id)
-    gloc = await group_locale(ctx, conn, t.origin_chat_id)
-    name = user["first_name"] if user else ""
-    make = buttons_for if callable(buttons_for) else (lambda _loc: None)
     private_ok = bool(user and user["started"] and not user["blocked"])
     if not in_group and not private_ok:
         return []
+    loc = _locale_of(ctx, user)
+    gloc = await group_locale(ctx, conn, t.origin_chat_id)
+    name = user["first_name"] if user else ""
+    make = buttons_for if callable(buttons_for) else (lambda _loc: None)
     group_text = i18n.render(gloc, f"{template}_group", **ticket_view(ctx, t, gloc),
                              **mention(t.resident_id, name), **params) if in_group else None
     if private_ok or t.origin_chat_id is None:
@@ -120,7 +125,7 @@ async def to_person(ctx: Ctx, conn: aiosqlite.Connection, person_id: int | None,
     who = await people.person(conn, person_id) if person_id else None
     if who is None or who.tg_user_id is None:
         return []
-    loc = await person_locale(ctx, conn, who.id)
+    loc = await person_locale(ctx, conn, who.id, who)
     make = buttons_for if callable(buttons_for) else (lambda _loc: None)
     text = i18n.render(loc, template, **ticket_view(ctx, t, loc), **params)
     return [Notice(who.tg_user_id, text, make(loc), quiet=quiet, ticket_id=t.id)]
