@@ -11,11 +11,16 @@ from bot.services.act import Pressed, act, edit_pressed
 from bot.services.context import Ctx, Outcome, Who
 
 
+async def _pressed_locale(ctx: Ctx, conn, t, pressed: Pressed | None) -> str:
+    """The language of the message the resident pressed: the group's, or their own in private."""
+    if pressed is not None and pressed.chat_id < 0:
+        return await common.group_locale(ctx, conn, pressed.chat_id)
+    return await common.user_locale(ctx, conn, t.resident_id)
+
+
 async def _ask_rating(ctx, conn, t, pressed: Pressed | None):
     if pressed is not None:
-        loc = await common.user_locale(ctx, conn, t.resident_id)
-        if pressed.chat_id < 0:
-            loc = await common.group_locale(ctx, conn, pressed.chat_id)
+        loc = await _pressed_locale(ctx, conn, t, pressed)
         text = i18n.render(loc, "ask_rating", **common.ticket_view(ctx, t, loc))
         return edit_pressed(pressed, text, common.rating_buttons(t)(loc))
     return await common.to_resident(ctx, conn, t, "ask_rating", common.rating_buttons(t), quiet=False)
@@ -44,9 +49,7 @@ async def reopen(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: i
 
     async def notify(conn, before, t, actor):
         out = await common.card(ctx, conn, t)
-        loc = await common.user_locale(ctx, conn, t.resident_id)
-        if pressed is not None and pressed.chat_id < 0:
-            loc = await common.group_locale(ctx, conn, pressed.chat_id)
+        loc = await _pressed_locale(ctx, conn, t, pressed)
         out += edit_pressed(pressed, i18n.render(loc, "reopened_resident", **common.ticket_view(ctx, t, loc)))
         out += await common.to_person(ctx, conn, t.assignee_id, "reopened_worker", t,
                                       common.close_buttons(t), quiet=False)
@@ -61,9 +64,7 @@ async def rate(ctx: Ctx, who: Who, ticket_id: int, stars: int, now: datetime, up
         return domain.rate(t, actor, now, stars)
 
     async def notify(conn, before, t, actor):
-        loc = await common.user_locale(ctx, conn, t.resident_id)
-        if pressed is not None and pressed.chat_id < 0:
-            loc = await common.group_locale(ctx, conn, pressed.chat_id)
+        loc = await _pressed_locale(ctx, conn, t, pressed)
         out = edit_pressed(pressed, i18n.render(loc, "rated", stars=stars, **common.ticket_view(ctx, t, loc)))
         out += await common.to_person(ctx, conn, t.closed_by, "rated_worker", t, stars=stars)
         return out

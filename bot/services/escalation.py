@@ -12,6 +12,7 @@ from bot import i18n
 from bot.domain import tickets as domain
 from bot.domain.tickets import Refused, Ticket
 from bot.services import common
+from bot.services.accept import held_notify
 from bot.services.act import Pressed, act, edit_pressed
 from bot.services.context import Ctx, Outcome, Who
 from bot.services.notices import Notice, enqueue
@@ -99,20 +100,5 @@ async def take(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int
     async def decide(conn, t, actor):
         return domain.take(t, actor, now)
 
-    async def notify(conn, before, t, actor):
-        out = await common.card(ctx, conn, t)
-        rloc = await common.user_locale(ctx, conn, t.resident_id)
-        out += await common.to_resident(ctx, conn, t, "accepted",
-                                        assignee=await common.staff_label(conn, t.assignee_id, t.grid, rloc))
-        loc = await common.user_locale(ctx, conn, actor.user_id)
-        if pressed and pressed.chat_id == actor.user_id:
-            text = i18n.render(loc, "taken_leader", **common.ticket_view(ctx, t, loc))
-            out += edit_pressed(pressed, text, common.close_buttons(t)(loc))
-        else:
-            out += await common.to_person(ctx, conn, t.assignee_id, "taken_leader", t,
-                                          common.close_buttons(t), quiet=False)
-        if before.assignee_id and before.assignee_id != t.assignee_id:
-            _, by = await _actor_label(ctx, conn, actor, t, before.assignee_id)
-            out += await common.to_person(ctx, conn, before.assignee_id, "taken_over", t, by=by)
-        return out
-    return await act(ctx, who, ticket_id, now, update_id, decide, notify, "ok_taken")
+    return await act(ctx, who, ticket_id, now, update_id, decide, held_notify(ctx, pressed, "taken_leader"),
+                     "ok_taken")
