@@ -26,7 +26,7 @@ def _env(locale: str) -> Environment:
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=False)
     env.globals["label"] = lambda key, **kw: label(locale, key, **kw)
-    env.filters["clock"] = _clock
+    env.filters["clock"] = lambda moment, zone="Asia/Shanghai": clock(locale, moment, zone)
     env.filters["span"] = lambda delta: span(locale, delta)
     return env
 
@@ -41,11 +41,17 @@ def span(locale: str, delta: timedelta) -> str:
     raise AssertionError("unreachable")
 
 
-def _clock(moment: datetime | None, zone: ZoneInfo | str = "Asia/Shanghai") -> str:
+_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def clock(locale: str, moment: datetime | None, zone: ZoneInfo | str = "Asia/Shanghai") -> str:
+    """A moment as an office writes it, in local time: `11月30日 11:25` or `30 Nov 11:25` (`—` if none)."""
     if moment is None:
         return "—"
-    tz = zone if isinstance(zone, ZoneInfo) else ZoneInfo(zone)
-    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+    local = moment.astimezone(zone if isinstance(zone, ZoneInfo) else ZoneInfo(zone))
+    if pick(locale) == "zh":
+        return f"{local.month}月{local.day}日 {local:%H:%M}"
+    return f"{local.day} {_MONTHS_EN[local.month - 1]} {local:%H:%M}"
 
 
 @lru_cache(maxsize=None)
