@@ -33,7 +33,25 @@ def machine() -> dict[str, Any]:
     except OSError:
         pass
     return {"nproc": os.cpu_count(), "memory": mem, "python": platform.python_version(),
-            "platform": platform.platform(), "date": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+            "platform": platform.platform(), "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "load_average": load()}
+
+
+def load() -> list[float]:
+    """The machine's 1, 5 and 15 minute load averages (other work on a shared machine)."""
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return []
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds a live process has used so far (from /proc/<pid>/stat)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def write_result(name: str, data: dict[str, Any]) -> Path:
@@ -162,6 +180,7 @@ class WatchingEmulator(Emulator):
         super().__init__(*args, **kwargs)
         self.waiters: dict[int, list[tuple[Callable[[str, dict], bool], asyncio.Future]]] = {}
         self.sent_ok: dict[str, int] = {}
+        self.group_ok: dict[str, int] = {}  # successful sends and edits in groups, by method
         self.on_sent: Callable[[str, dict], None] | None = None
 
     def expect(self, chat_id: int, test: Callable[[str, dict], bool]) -> asyncio.Future:
@@ -175,6 +194,8 @@ class WatchingEmulator(Emulator):
             message = body.get("result")
             if isinstance(message, dict):
                 self.sent_ok[method] = self.sent_ok.get(method, 0) + 1
+                if message["chat"]["id"] < 0:
+                    self.group_ok[method] = self.group_ok.get(method, 0) + 1
                 if self.on_sent is not None:
                     self.on_sent(method, message)
                 chat_id = message["chat"]["id"]

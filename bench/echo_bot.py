@@ -1,7 +1,7 @@
 """The baseline bot: bare python-telegram-bot that answers every text message with its text.
 
-`python bench/echo_bot.py --token T --base-url http://127.0.0.1:PORT/bot`. Same library, same
-polling and the same sequential update processing as the real bot (concurrent_updates off).
+`python bench/echo_bot.py --token T --base-url http://127.0.0.1:PORT/bot`. Same library, and
+updates handled concurrently like the real bot (`concurrent_updates(32)`, as `bot.app.build`).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--base-url", required=True, help="e.g. http://127.0.0.1:8081/bot")
     args = parser.parse_args(argv)
     app = (ApplicationBuilder().token(args.token).base_url(args.base_url)
-           .base_file_url(args.base_url.replace("/bot", "/file/bot")).concurrent_updates(False).build())
+           .base_file_url(args.base_url.replace("/bot", "/file/bot")).concurrent_updates(32).build())
     app.add_handler(MessageHandler(filters.TEXT, echo))
     app.run_polling(allowed_updates=Update.ALL_TYPES, poll_interval=0.0, drop_pending_updates=False)
     return 0

@@ -16,6 +16,9 @@ def test_intake_smoke():
     assert intake.main(["--grids", "3", "--tickets", "2", "--out", "smoke-intake"]) == 0
     r = _result("smoke-intake")
     assert r["durable"] and r["bot"]["tickets"] == r["echo"]["tickets"] == 6
+    assert r["bot"]["half_peak"]["tickets"] == r["echo"]["half_peak"]["tickets"] == 3
+    for side in ("bot", "echo"):
+        assert r[side]["cpu_ms_per_ticket"] > 0 and r[side]["calls_per_ticket"]["sendMessage"] >= 1
 
 
 def test_broadcast_smoke():
