@@ -13,6 +13,7 @@ import os
 import random
 import time
 
+from bot.domain.inputs import is_blank, visible
 from bot.emulator.htmlcheck import parse_html, utf16_len
 from bot.handlers.buttons import DRAFT, FIELDS
 from bot.services import intake
@@ -115,8 +116,8 @@ class Model:
 
     def group_text(self, uid: int, kind: str, text: str) -> None:
         category, body = intake.parse_category(self.ctx, text)
-        if body.strip() and len(body) <= intake.MAX_TEXT:
-            self._open(uid, kind, body.strip(), public=True)
+        if not is_blank(body) and len(body) <= intake.MAX_TEXT:
+            self._open(uid, kind, visible(body), public=True)
 
     def begin(self, uid: int) -> None:
         self.drafts[uid] = {"step": "kind", "text": None}
@@ -132,7 +133,7 @@ class Model:
         if step == "category" and value not in cats:
             return
         if step == "text":
-            value = str(value or "").strip()
+            value = visible(str(value or ""))
             if not value or len(value) > intake.MAX_TEXT:
                 return
             d["text"], d["kind_text"] = value, value
@@ -228,7 +229,7 @@ async def _one(bot, rng: random.Random, gen: Gen, model: Model) -> str:
         cmd = _command_of(text)
         if chat == GROUP and cmd and cmd[1] and cmd[0] in SUBMIT_COMMANDS:
             body = " ".join(text.split()[1:])
-            if body.strip():
+            if not is_blank(body):
                 model.group_text(uid, SUBMIT_COMMANDS[cmd[0]], body)
         return "group-command"
     if roll < 0.35:  # a reply in the group: to a real prompt (someone's) or to anything

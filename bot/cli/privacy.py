@@ -18,18 +18,17 @@ from dataclasses import asdict
 from datetime import datetime, timezone
 
 from bot import config as config_mod
+from bot.domain.inputs import parse_number
 from bot.services import privacy
 from bot.services.context import Ctx
 from bot.store.db import Database
 
 
 def _user_id(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError("USER must be a Telegram user id (a positive number)") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError("USER must be a Telegram user id (a positive number)")
+    value = parse_number(text, high=2**53)
+    if value is None:
+        raise argparse.ArgumentTypeError("USER must be a Telegram user id (a positive number) / "
+                                         "USER 须为 Telegram 用户 id（正整数）")
     return value
 
 

@@ -8,6 +8,7 @@ import sys
 from datetime import datetime, timezone
 
 from bot import config as config_mod
+from bot.domain.cells import delimited_row
 from bot.domain.roster import RosterInvalid, load_roster
 from bot.services.context import Ctx
 from bot.services.roster import apply
@@ -28,7 +29,7 @@ async def _import(cfg: config_mod.Config, path: str) -> int:
         print("\nInvite links for people not yet on Telegram (send each person their own):")
         user = cfg.bot_username or "<bot username>"
         for code, name, invite in s.invites:
-            print(f"  {code}\t{name}\thttps://t.me/{user}?start=inv_{invite}")
+            print("  " + delimited_row([code, name, f"https://t.me/{user}?start=inv_{invite}"]))
     return 0
 
 

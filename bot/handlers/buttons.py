@@ -12,8 +12,8 @@ from bot.handlers.base import ctx_of, guarded, now, who_of
 from bot.services import accept, close, confirm, decline, guide
 from bot.services.act import Pressed
 
-TICKET = re.compile(r"t:(\d{1,12}):(acc|dec|clm|cls|yes|no|r)(?::([1-5]))?")
-DRAFT = re.compile(r"d:(kind|cat|skip|grid|cancel)(?::([\w\-]{1,40}))?")
+TICKET = re.compile(r"t:([0-9]{1,12}):(acc|dec|clm|cls|yes|no|r)(?::([1-5]))?")
+DRAFT = re.compile(r"d:(kind|cat|skip|grid|cancel)(?::([\w\-]{1,40}))?", re.ASCII)
 FIELDS = {"kind": "kind", "cat": "category", "grid": "grid"}
 
 

@@ -13,7 +13,7 @@ from bot.handlers.base import ctx_of, guarded, now, who_of
 from bot.services import escalation
 from bot.services.act import Pressed
 
-ESCALATION = re.compile(r"e:(\d{1,12}):(nud|tak|rsg)(?::(\d{1,12}))?")
+ESCALATION = re.compile(r"e:([0-9]{1,12}):(nud|tak|rsg)(?::([0-9]{1,12}))?")
 
 
 @guarded

@@ -7,6 +7,7 @@ import re
 from telegram import Message, Update
 from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
 
+from bot.domain.inputs import is_blank
 from bot.domain.tickets import Kind, Refused
 from bot.handlers.base import ctx_of, guarded, now, who_of
 from bot.services import close, decline, guide, intake, reply
@@ -34,7 +35,7 @@ def _command(kind: Kind):
     async def handler(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """`/wish text` or `/complain text`; without text, ask for it with a reply prompt."""
         text = " ".join(context.args or [])
-        if text.strip():
+        if not is_blank(text):
             return await _submit_in_group(update, context, kind, text)
         who = who_of(update)
         await reply.ask_in_group(ctx_of(context), update.effective_chat.id, who.id, who.first_name,

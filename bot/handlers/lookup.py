@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CommandHandler, ContextTypes, filters
 
+from bot.domain.inputs import parse_number
 from bot.domain.tickets import Refused
 from bot.handlers.base import ctx_of, guarded, now, who_of
 from bot.services import lookup
@@ -15,10 +16,10 @@ MESSAGES = filters.UpdateType.MESSAGE
 @guarded
 async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/status N`: one ticket with its timeline."""
-    arg = (context.args[0] if context.args else "").lstrip("#")
-    if not arg.isdigit() or len(arg) > 12:
+    number = parse_number(" ".join(context.args or []), prefix="#")
+    if number is None:
         raise Refused("status_usage")
-    await lookup.status(ctx_of(context), who_of(update), update.effective_chat.id, int(arg), now(),
+    await lookup.status(ctx_of(context), who_of(update), update.effective_chat.id, number, now(),
                         update.update_id)
 
 

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from bot import i18n
 from bot.domain import tickets as domain
+from bot.domain.inputs import visible
 from bot.domain.tickets import Refused
 from bot.services import common
 from bot.services.act import act, ask
@@ -24,7 +25,7 @@ async def ask_note(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id:
 async def close(ctx: Ctx, who: Who, ticket_id: int, note: str, photo: str | None, now: datetime,
                 update_id: int | None) -> Outcome:
     """Close the ticket; the resident is asked "Resolved?" privately or, if need be, in the group."""
-    note = note.strip()[:1000]
+    note = visible(note)[:1000]
     if not note and not photo:
         raise Refused("empty_note")
 

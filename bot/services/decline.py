@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.domain import tickets as domain
+from bot.domain.inputs import visible
 from bot.domain.routing import next_up
 from bot.domain.tickets import Refused
 from bot.services import common
@@ -24,7 +25,7 @@ async def ask_reason(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_i
 async def decline(ctx: Ctx, who: Who, ticket_id: int, reason: str, now: datetime,
                   update_id: int | None) -> Outcome:
     """Record the refusal and hand the ticket to the next leader up, who gets the request."""
-    reason = reason.strip()[:500]
+    reason = visible(reason)[:500]
     if not reason:
         raise Refused("empty_reason")
 

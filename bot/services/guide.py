@@ -7,6 +7,7 @@ from datetime import datetime
 import aiosqlite
 
 from bot import i18n
+from bot.domain.inputs import visible
 from bot.domain.tickets import Kind, Refused
 from bot.services import common, intake, setup
 from bot.services.context import Ctx, Outcome, Who
@@ -109,7 +110,7 @@ async def _store_answer(ctx: Ctx, conn: aiosqlite.Connection, d: aiosqlite.Row, 
     elif step == "category" and value in {c.key for c in ctx.config.categories}:
         await _set(conn, uid, now, category=value)
     elif step == "text":
-        text = str(value or "").strip()
+        text = visible(str(value or ""))
         if not text or len(text) > intake.MAX_TEXT:
             raise Refused("empty_text" if not text else "text_too_long")
         await _set(conn, uid, now, text=text)

@@ -9,6 +9,7 @@ import aiosqlite
 
 from bot import i18n
 from bot.domain import routing
+from bot.domain.inputs import is_blank, visible
 from bot.domain import tickets as domain
 from bot.domain.tickets import Kind, Refused, Ticket
 from bot.services import common
@@ -37,11 +38,11 @@ class Submission:
 
 def parse_category(ctx: Ctx, text: str) -> tuple[str, str]:
     """Split a leading category word (key or name in any locale) off the text."""
-    first, _, rest = text.strip().partition(" ")
+    first, _, rest = visible(text).partition(" ")
     for c in ctx.config.categories:
-        if first.lower() in {c.key, *(n.lower() for n in c.names.values())} and rest.strip():
-            return c.key, rest.strip()
-    return "other", text.strip()
+        if first.lower() in {c.key, *(n.lower() for n in c.names.values())} and not is_blank(rest):
+            return c.key, visible(rest)
+    return "other", visible(text)
 
 
 async def _limits(ctx: Ctx, conn: aiosqlite.Connection, user_id: int, now: datetime) -> None:
@@ -81,7 +82,7 @@ async def _notices(ctx: Ctx, conn: aiosqlite.Connection, t: Ticket, s: Submissio
 
 
 def _check_text(text: str) -> None:
-    if not text.strip():
+    if is_blank(text):
         raise Refused("empty_text")
     if len(text) > MAX_TEXT:
         raise Refused("text_too_long")
@@ -99,7 +100,7 @@ async def open_ticket(ctx: Ctx, conn: aiosqlite.Connection, who: Who, s: Submiss
     await _limits(ctx, conn, who.id, now)
     route = await _route(ctx, conn, s)
     actor = await people.actor_for(conn, who.id, s.grid)
-    draft = Ticket(None, s.kind, ctx.config.category(s.category).key, s.grid, who.id, s.text.strip(), now,
+    draft = Ticket(None, s.kind, ctx.config.category(s.category).key, s.grid, who.id, visible(s.text), now,
                    self_submitted=actor.is_staff, origin_chat_id=s.origin_chat_id,
                    photo_file_id=s.photo_file_id, latitude=s.latitude, longitude=s.longitude)
     opened, events = domain.submit(draft, ctx.config.tier_for(s.kind.value, s.category), route.assignee_id, now)

@@ -60,8 +60,9 @@ async def ancestry(conn: aiosqlite.Connection, grid: str) -> list[str]:
 
 
 async def grid(conn: aiosqlite.Connection, code: str) -> aiosqlite.Row | None:
-    """The grid row with this code."""
-    rows = await conn.execute_fetchall("SELECT * FROM grids WHERE code = ?", (code,))
+    """The grid row with this code, matched regardless of letter case (an exact match first)."""
+    rows = await conn.execute_fetchall("SELECT * FROM grids WHERE code = ? COLLATE NOCASE "
+                                       "ORDER BY code = ? DESC, code LIMIT 1", (code, code))
     return rows[0] if rows else None
 
 
