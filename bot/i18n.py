@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -28,6 +28,7 @@ def _env(locale: str) -> Environment:
     env.globals["label"] = lambda key, **kw: label(locale, key, **kw)
     env.filters["clock"] = lambda moment, zone="Asia/Shanghai": clock(locale, moment, zone)
     env.filters["span"] = lambda delta: span(locale, delta)
+    env.filters["period"] = lambda p: period_name(locale, p)
     return env
 
 
@@ -42,6 +43,26 @@ def span(locale: str, delta: timedelta) -> str:
 
 
 _MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MONTH_NAMES_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+                   "October", "November", "December")
+
+
+def _day(locale: str, d: date) -> str:
+    return f"{d.month}月{d.day}日" if pick(locale) == "zh" else f"{d.day} {_MONTHS_EN[d.month - 1]}"
+
+
+def period_name(locale: str, period: Any) -> str:
+    """A period as an office names it: `11月29日`, `11月30日–12月6日（第49周）`, `2026年11月`
+    (en: `29 Nov`, `30 Nov – 6 Dec (week 49)`, `November 2026`)."""
+    first, zh = period.start.date(), pick(locale) == "zh"
+    if period.kind == "day":
+        return _day(locale, first)
+    if period.kind == "week":
+        last, week = period.last_day, first.isocalendar()[1]
+        if zh:
+            return f"{_day(locale, first)}–{_day(locale, last)}（第{week}周）"
+        return f"{_day(locale, first)} – {_day(locale, last)} (week {week})"
+    return f"{first.year}年{first.month}月" if zh else f"{_MONTH_NAMES_EN[first.month - 1]} {first.year}"
 
 
 def clock(locale: str, moment: datetime | None, zone: ZoneInfo | str = "Asia/Shanghai") -> str:

@@ -135,6 +135,21 @@ def step(t: Ticket, now: datetime, policy: Policy, tier: Tier, levels: int) -> S
     return Step(current, events, alerts)
 
 
+DUE_SOON = timedelta(hours=24)
+
+
+def urgency(t: Ticket, now: datetime, soon: timedelta = DUE_SOON) -> str | None:
+    """How an unfinished ticket stands against its deadline (to accept, else to resolve), never
+    against the next reminder or escalation step: `overdue` once it has passed, however far the
+    escalation has gone; `due_soon` within `soon`; else None. bot/store/reports.py mirrors it in SQL."""
+    watched = t.watched
+    if watched is None:
+        return None
+    if watched[1] < now:
+        return "overdue"
+    return "due_soon" if watched[1] < now + soon else None
+
+
 def is_due(t: Ticket, now: datetime) -> bool:
     """True if something is due for this ticket at `now` (what the sweep's index query selects)."""
     return t.next_due is not None and t.next_due <= now

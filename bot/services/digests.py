@@ -48,8 +48,10 @@ async def digests(ctx: Ctx, now: datetime, period: Period | None = None, dry_run
     data = await _read_digest(ctx, conn, tree, period, now)
     posts = []
     for chat, (pid, held) in _by_reader(readers).items():
-        text = await _digest_text(ctx, conn, data, pid, held, now)
-        posts.append(Post(kind, period.key, chat, text_messages(chat, text)))
+        loc = await common.person_locale(ctx, conn, pid)
+        text = await _digest_text(ctx, conn, data, loc, held, now)
+        more = i18n.render(loc, "digest_continued", kind=period.kind, period=period)
+        posts.append(Post(kind, period.key, chat, text_messages(chat, text, continued=more)))
     return await publish(ctx, posts, now, dry_run)
 
 
@@ -79,7 +81,7 @@ def _by_reader(readers: list[store.Staff]) -> dict[int, tuple[int, list[str]]]:
     return by_reader
 
 
-async def _digest_text(ctx: Ctx, conn: aiosqlite.Connection, data: _Digest, pid: int, held: list[str],
+async def _digest_text(ctx: Ctx, conn: aiosqlite.Connection, data: _Digest, loc: str, held: list[str],
                        now: datetime) -> str:
     """One reader's digest over the leaf grids below the grids they hold."""
     leaves = list(dict.fromkeys(c for g in held for c in data.tree.leaves(g)))
@@ -87,9 +89,9 @@ async def _digest_text(ctx: Ctx, conn: aiosqlite.Connection, data: _Digest, pid:
                               | {p for (g, p) in list(data.backlog) + list(data.rates) if g in leaves})
     sections = [_section(data, code, names) for code in leaves]
     everywhere = set(leaves)
-    loc = await common.person_locale(ctx, conn, pid)
+    relative = data.period == last_complete(data.period.kind, now, ctx.config.timezone)
     return i18n.render(loc, "digest", kind=data.period.kind, period=data.period, rates_period=data.rates_period,
-                       now=now, tz=ctx.config.timezone, sections=sections,
+                       now=now, tz=ctx.config.timezone, sections=sections, relative=relative,
                        b=sum_over(data.backlog, everywhere, None, store.Backlog()),
                        **rate_view(sum_over(data.rates, everywhere, None, rep.Rates())))
 
@@ -97,25 +99,27 @@ async def _digest_text(ctx: Ctx, conn: aiosqlite.Connection, data: _Digest, pid:
 def _section(data: _Digest, code: str, names: dict[int, str]) -> dict:
     """A grid's part of the digest: its totals, overdue numbers, and a row per worker."""
     area = {code}
-    rows = _worker_rows(data, code, names)
+    rows, idle = _worker_rows(data, code, names)
     overdue = data.overdue.get(code, [])
     return {"name": data.tree.name(code), "b": sum_over(data.backlog, area, None, store.Backlog()),
             "overdue_ids": overdue[:OVERDUE_SHOWN], "more_overdue": max(0, len(overdue) - OVERDUE_SHOWN),
-            "rows": rows, **rate_view(sum_over(data.rates, area, None, rep.Rates()))}
+            "rows": rows, "idle": idle, **rate_view(sum_over(data.rates, area, None, rep.Rates()))}
 
 
-def _worker_rows(data: _Digest, code: str, names: dict[int, str]) -> list[dict]:
-    """Each helper's backlog and rates in the grid by name, then the unassigned (if any)."""
+def _worker_rows(data: _Digest, code: str, names: dict[int, str]) -> tuple[list[dict], int]:
+    """Each helper's backlog and rates in the grid by name, then the unassigned (if any); helpers
+    with nothing new, open or measured are only counted (one line instead of a row each)."""
     area = {code}
     people = {s.person_id for s in data.helpers if s.grid == code} | people_in(data.backlog, area) \
         | people_in(data.rates, area)
-    rows = []
+    rows, idle = [], 0
     for p in sorted(people, key=lambda x: (x is None, names.get(x, ""), x or 0)):
         b, r = _person_totals(data, code, p)
-        if p is None and b == store.Backlog() and r.empty:
+        if b == store.Backlog() and r.empty:
+            idle += p is not None
             continue
         rows.append({"name": names.get(p, "?") if p is not None else None, "b": b, **rate_view(r)})
-    return rows
+    return rows, idle
 
 
 def _person_totals(data: _Digest, code: str, p: int | None) -> tuple[store.Backlog, rep.Rates]:

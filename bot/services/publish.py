@@ -40,9 +40,13 @@ async def publish(ctx: Ctx, posts: list[Post], now: datetime, dry_run: bool = Fa
     return written
 
 
-def text_messages(chat_id: int, text: str, buttons: Buttons | None = None) -> list[Notice]:
-    """The text as one or more messages within Telegram's limit; the buttons go on the last."""
-    parts = rep.split_message(text)
+def text_messages(chat_id: int, text: str, buttons: Buttons | None = None,
+                  continued: str | None = None) -> list[Notice]:
+    """The text as one or more messages within Telegram's limit; the buttons go on the last; each
+    part after the first starts with the `continued` heading, if given."""
+    room = rep.TELEGRAM_TEXT_LIMIT - (rep.tg_len(continued) + 1 if continued else 0)
+    parts = rep.split_message(text, room)
+    parts = [parts[0]] + [f"{continued}\n{p}" if continued else p for p in parts[1:]]
     return [Notice(chat_id, part, buttons if i == len(parts) - 1 else None) for i, part in enumerate(parts)]
 
 

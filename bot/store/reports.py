@@ -19,6 +19,9 @@ Key = tuple[str, int | None]  # (grid code, person id)
 
 _ACCEPT = ", ".join(f"'{a}'" for a in ACCEPT_ACTIONS)
 _FLAG = ", ".join(f"'{a}'" for a in FLAG_ACTIONS)
+# An unfinished ticket's deadline as bot.domain.deadlines.urgency reads it (Ticket.watched): to
+# accept while open, else to resolve. Never next_due, the next reminder or escalation step.
+DEADLINE = "(CASE WHEN status = 'open' AND accept_due IS NOT NULL THEN accept_due ELSE resolve_due END)"
 
 
 @dataclass(frozen=True)
@@ -207,7 +210,7 @@ async def backlog(conn: aiosqlite.Connection, grid_codes: list[str], start: date
         result[key] = result.get(key, Backlog()) + b
 
     rows = await conn.execute_fetchall(
-        f"SELECT grid, assignee_id, COUNT(*), SUM(next_due >= ? AND next_due < ?), SUM(next_due < ?) "
+        f"SELECT grid, assignee_id, COUNT(*), SUM({DEADLINE} >= ? AND {DEADLINE} < ?), SUM({DEADLINE} < ?) "
         f"FROM tickets WHERE grid IN ({marks}) AND status IN ('open', 'accepted') GROUP BY grid, assignee_id",
         (now_s, soon, now_s, *grid_codes))
     for grid, who, n, due_soon, overdue in rows:
@@ -229,7 +232,7 @@ async def overdue_ids(conn: aiosqlite.Connection, grid_codes: list[str], now: da
         return {}
     rows = await conn.execute_fetchall(
         f"SELECT grid, id FROM tickets WHERE grid IN ({', '.join('?' * len(grid_codes))}) "
-        f"AND status IN ('open', 'accepted') AND next_due < ? ORDER BY next_due LIMIT ?",
+        f"AND status IN ('open', 'accepted') AND {DEADLINE} < ? ORDER BY {DEADLINE} LIMIT ?",
         (*grid_codes, ts(now), limit))
     found: dict[str, list[int]] = {}
     for grid, tid in rows:
