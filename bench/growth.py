@@ -116,17 +116,20 @@ async def base_rates(conn, start, end, now, accept_seconds) -> dict:
     return out
 
 
+D = reports.DEADLINE
+
+
 async def base_backlog(conn, start, end, now) -> tuple[dict, dict]:
-    """Backlog per (grid, assignee) and overdue ids: unfinished tickets through the partial index on
-    next_due (every unfinished ticket has one), new/reopened through the action/at index."""
+    """Backlog per (grid, assignee) and overdue ids: unfinished tickets by their deadline (to accept,
+    else to resolve) over every grid, new/reopened through the action/at index."""
     now_s, soon = ts(now), ts(now + timedelta(hours=24))
     out: dict = {}
 
     def add(key, b):
         out[key] = out.get(key, reports.Backlog()) + b
     rows = await conn.execute_fetchall(
-        "SELECT grid, assignee_id, COUNT(*), SUM(next_due >= ? AND next_due < ?), SUM(next_due < ?) FROM tickets "
-        "WHERE next_due IS NOT NULL AND status IN ('open', 'accepted') GROUP BY 1, 2", (now_s, soon, now_s))
+        f"SELECT grid, assignee_id, COUNT(*), SUM({D} >= ? AND {D} < ?), SUM({D} < ?) FROM tickets "
+        "WHERE status IN ('open', 'accepted') GROUP BY 1, 2", (now_s, soon, now_s))
     for g, p, n, s, o in rows:
         add((g, p), reports.Backlog(open=n, due_soon=s or 0, overdue=o or 0))
     rows = await conn.execute_fetchall(
@@ -137,8 +140,8 @@ async def base_backlog(conn, start, end, now) -> tuple[dict, dict]:
         add((g, p), reports.Backlog(new=new, reopened=re))
     overdue: dict = {}
     for g, tid in await conn.execute_fetchall(
-            "SELECT grid, id FROM tickets WHERE next_due < ? AND status IN ('open', 'accepted') "
-            "ORDER BY next_due LIMIT 500", (now_s,)):
+            f"SELECT grid, id FROM tickets WHERE {D} < ? AND status IN ('open', 'accepted') "
+            f"ORDER BY {D} LIMIT 500", (now_s,)):
         overdue.setdefault(g, []).append(tid)
     return out, overdue
 
