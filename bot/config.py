@@ -12,13 +12,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.domain.periods import ReportSettings, parse_report_settings
 from bot.domain.routing import Track
-from bot.domain.sla import DEFAULT_TIERS, QuietHours, Tier, parse_duration
+from bot.config_reader import NUMBER, ConfigError, Reader
+from bot.domain.sla import DEFAULT_TIERS, QuietHours, Tier
+
+__all__ = ["Category", "Config", "ConfigError", "Webhook", "from_dict", "load"]
 
 LOCALES = ("zh", "en")
-
-
-class ConfigError(Exception):
-    """A configuration problem, naming the file and the key."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +64,10 @@ class Config:
     max_submissions_per_hour: int = 10
     rate_limiter: bool = True
     reports: ReportSettings = field(default_factory=ReportSettings)
+    webhook: "Webhook | None" = None
+    log_level: str = "INFO"
+    log_json: bool = False
+    max_deactivate_share: float = 0.10
 
     def category(self, key: str) -> Category:
         """The category with this key, or `other`."""
@@ -77,62 +80,56 @@ class Config:
         return self.tiers[name]
 
 
-class _Reader:
-    """Reads typed values from the parsed TOML, raising ConfigError that names file and key."""
+@dataclass(frozen=True)
+class Webhook:
+    """Where Telegram posts updates (`url`) and where the bot listens for them behind a proxy."""
 
-    def __init__(self, data: dict[str, Any], path: str) -> None:
-        self.data, self.path = data, path
-
-    def fail(self, key: str, problem: str) -> ConfigError:
-        """An error naming the file and the dotted key."""
-        return ConfigError(f"{self.path}: [{key}] {problem}")
-
-    def get(self, key: str, kind: type, default: Any) -> Any:
-        """The value at a dotted key, checked against `kind`, or the default."""
-        node: Any = self.data
-        walked: list[str] = []
-        for part in key.split("."):
-            if not isinstance(node, dict):
-                raise self.fail(".".join(walked), f"must be a table, got {node!r}")
-            if part not in node:
-                return default
-            node = node[part]
-            walked.append(part)
-        if not isinstance(node, kind) or (kind is int and isinstance(node, bool)):
-            raise self.fail(key, f"must be {kind.__name__}, got {node!r}")
-        return node
-
-    def duration(self, key: str, default: timedelta) -> timedelta:
-        """A duration like `90s` or `3d`."""
-        raw = self.get(key, str, None)
-        if raw is None:
-            return default
-        try:
-            return parse_duration(raw)
-        except ValueError as exc:
-            raise self.fail(key, str(exc)) from None
-
-    def clock(self, key: str, default: time) -> time:
-        """A local time like `22:00`."""
-        raw = self.get(key, str, None)
-        if raw is None:
-            return default
-        try:
-            return time.fromisoformat(raw)
-        except ValueError:
-            raise self.fail(key, f"must be a time like 22:00, got {raw!r}") from None
+    url: str
+    listen: str = "127.0.0.1"
+    port: int = 8443
+    secret_token: str = ""
 
 
-def _token(r: _Reader, required: bool) -> str:
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+def _webhook(r: Reader) -> Webhook | None:
+    url = r.get("webhook.url", str, "")
+    listen, port = r.get("webhook.listen", str, Webhook.listen), r.get("webhook.port", int, Webhook.port)
+    secret = r.get("webhook.secret_token", str, "")
+    if not url:
+        return None
+    if not url.startswith("https://") and not url.startswith("http://"):
+        raise r.fail("webhook.url", "bad_url", value=repr(url))
+    if secret and (len(secret) > 256 or not all(c.isalnum() or c in "_-" for c in secret)):
+        raise r.fail("webhook.secret_token", "bad_secret")
+    return Webhook(url, listen, port, secret)
+
+
+def _logging(r: Reader) -> tuple[str, bool]:
+    level = r.get("logging.level", str, "INFO").upper()
+    if level not in LOG_LEVELS:
+        raise r.fail("logging.level", "bad_choice", known=", ".join(LOG_LEVELS))
+    return level, r.get("logging.json", bool, False)
+
+
+def _share(r: Reader) -> float:
+    raw = r.get("roster.max_deactivate_share", NUMBER, 0.10)
+    if not 0 <= raw <= 1:
+        raise r.fail("roster.max_deactivate_share", "bad_share", value=repr(raw))
+    return float(raw)
+
+
+def _token(r: Reader, required: bool) -> str:
     token = r.get("telegram.token", str, "")
     env = r.get("telegram.token_env", str, "GRIDBOT_TOKEN")
     token = token or os.environ.get(env, "")
     if required and (not token or ":" not in token):
-        raise r.fail("telegram.token", f"no bot token: set it here or in the environment variable {env}")
+        raise r.fail("telegram.token", "no_token", env=env)
     return token
 
 
-def _tiers(r: _Reader) -> dict[str, Tier]:
+def _tiers(r: Reader) -> dict[str, Tier]:
     tiers = dict(DEFAULT_TIERS)
     for name in r.get("sla", dict, {}):
         base = tiers.get(name, DEFAULT_TIERS["normal"])
@@ -141,7 +138,7 @@ def _tiers(r: _Reader) -> dict[str, Tier]:
     return tiers
 
 
-def _categories(r: _Reader, tiers: dict[str, Tier]) -> tuple[Category, ...]:
+def _categories(r: Reader, tiers: dict[str, Tier]) -> tuple[Category, ...]:
     table = r.get("categories", dict, None)
     if not table:
         return DEFAULT_CATEGORIES
@@ -149,42 +146,42 @@ def _categories(r: _Reader, tiers: dict[str, Tier]) -> tuple[Category, ...]:
     for key in table:
         track = r.get(f"categories.{key}.track", str, "community")
         if track not in {t.value for t in Track}:
-            raise r.fail(f"categories.{key}.track", f"must be public, community or household, got {track!r}")
+            raise r.fail(f"categories.{key}.track", "bad_track", value=repr(track))
         tier = r.get(f"categories.{key}.tier", str, "normal")
         if tier not in tiers:
-            raise r.fail(f"categories.{key}.tier", f"unknown SLA tier {tier!r}; known: {', '.join(tiers)}")
+            raise r.fail(f"categories.{key}.tier", "unknown_tier", value=repr(tier), known=", ".join(tiers))
         names = {loc: r.get(f"categories.{key}.name_{loc}", str, key) for loc in LOCALES}
         result.append(Category(key, names, Track(track), tier, r.get(f"categories.{key}.liaison", str, None)))
     return tuple(result)
 
 
-def _quiet(r: _Reader) -> QuietHours | None:
-    if not r.get("quiet_hours.enabled", bool, True):
-        return None
-    return QuietHours(r.clock("quiet_hours.start", time(22, 0)), r.clock("quiet_hours.end", time(7, 0)))
+def _quiet(r: Reader) -> QuietHours | None:
+    hours = QuietHours(r.clock("quiet_hours.start", time(22, 0)), r.clock("quiet_hours.end", time(7, 0)))
+    return hours if r.get("quiet_hours.enabled", bool, True) else None
 
 
-def _zone(r: _Reader) -> ZoneInfo:
+def _zone(r: Reader) -> ZoneInfo:
     name = r.get("bot.timezone", str, "Asia/Shanghai")
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise r.fail("bot.timezone", f"unknown time zone {name!r}") from None
+        raise r.fail("bot.timezone", "bad_zone", value=repr(name)) from None
 
 
 def from_dict(data: dict[str, Any], path: str = "<config>", base_dir: Path | None = None,
               need_token: bool = True) -> Config:
     """Build a Config from parsed TOML, validating every key it reads."""
-    r = _Reader(data, path)
+    r = Reader(data, path)
     locale = r.get("bot.locale", str, "zh")
     if locale not in LOCALES:
-        raise r.fail("bot.locale", f"must be one of {', '.join(LOCALES)}")
+        raise r.fail("bot.locale", "bad_locale", known=", ".join(LOCALES))
     database = Path(r.get("storage.database", str, "gridbot.sqlite3"))
     if base_dir is not None and not database.is_absolute():
         database = base_dir / database
     tiers = _tiers(r)
-    return Config(
-        token=_token(r, need_token), bot_username=r.get("telegram.username", str, ""),
+    level, json_logs = _logging(r)
+    config = Config(
+        token=_token(r, False), bot_username=r.get("telegram.username", str, ""),
         api_base_url=r.get("telegram.api_base_url", str, Config.api_base_url),
         file_base_url=r.get("telegram.file_base_url", str, Config.file_base_url),
         database=database, timezone=_zone(r), locale=locale, tiers=tiers,
@@ -197,8 +194,13 @@ def from_dict(data: dict[str, Any], path: str = "<config>", base_dir: Path | Non
         max_open_per_resident=r.get("limits.max_open_per_resident", int, 5),
         max_submissions_per_hour=r.get("limits.max_submissions_per_hour", int, 10),
         rate_limiter=r.get("telegram.rate_limiter", bool, True),
-        reports=parse_report_settings(r),
+        reports=parse_report_settings(r), webhook=_webhook(r), log_level=level, log_json=json_logs,
+        max_deactivate_share=_share(r),
     )
+    r.refuse_unknown()  # before the token: a misspelled [telegram] is named, not "no bot token"
+    if need_token:
+        _token(r, True)
+    return config
 
 
 def load(path: str | Path | None, need_token: bool = True) -> Config:
@@ -209,7 +211,7 @@ def load(path: str | Path | None, need_token: bool = True) -> Config:
     try:
         data = tomllib.loads(p.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(f"{p}: file not found") from None
+        raise ConfigError(str(p), None, "file_not_found") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{p}: not valid TOML: {exc}") from None
+        raise ConfigError(str(p), None, "bad_toml", error=str(exc)) from None
     return from_dict(data, str(p), p.parent, need_token)

@@ -85,7 +85,7 @@ async def test_person_left_out_of_new_roster_is_deactivated(db, tmp_path):
 
 
 def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "bot", *args], capture_output=True, text=True, cwd=cwd,
+    return subprocess.run([sys.executable, "-m", "bot", "--lang", "en", *args], capture_output=True, text=True, cwd=cwd,
                           env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(Path(__file__).parents[1])})
 
 

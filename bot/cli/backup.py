@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from bot import config as config_mod
+from bot.cli import lang
 from bot.services.backup import BackupError, backup
 
 
@@ -23,7 +24,7 @@ def main(argv: list[str]) -> int:
         cfg = config_mod.load(args.config, need_token=False)
         result = backup(cfg.database, args.file, overwrite=args.force)
     except config_mod.ConfigError as exc:
-        print(f"configuration error: {exc}", file=sys.stderr)
+        print(lang.config_error(exc), file=sys.stderr)
         return 2
     except BackupError as exc:
         print(f"backup failed / 备份失败: {exc}", file=sys.stderr)

@@ -15,6 +15,7 @@ import sys
 from datetime import datetime, timezone
 
 from bot import config as config_mod
+from bot.cli import lang
 from bot.domain.periods import parse_period
 from bot.services import posts as posts_mod
 from bot.services.context import Ctx
@@ -100,7 +101,7 @@ def main(argv: list[str]) -> int:
         cfg = config_mod.load(args.config, need_token=args.send)
         return asyncio.run(run(cfg, args.what, args.period, args.dry_run, args.send))
     except config_mod.ConfigError as exc:
-        print(f"configuration error: {exc}", file=sys.stderr)
+        print(lang.config_error(exc), file=sys.stderr)
     except ValueError as exc:
         print(str(exc), file=sys.stderr)
     return 2

@@ -18,6 +18,7 @@ from dataclasses import asdict
 from datetime import datetime, timezone
 
 from bot import config as config_mod
+from bot.cli import lang
 from bot.domain.inputs import parse_number
 from bot.services import privacy
 from bot.services.context import Ctx
@@ -98,7 +99,7 @@ def main(argv: list[str]) -> int:
     try:
         cfg = config_mod.load(args.config, need_token=False)
     except config_mod.ConfigError as exc:
-        print(f"configuration error: {exc}", file=sys.stderr)
+        print(lang.config_error(exc), file=sys.stderr)
         return 2
     if not cfg.database.is_file():
         print(f"{cfg.database}: database file not found", file=sys.stderr)

@@ -8,6 +8,7 @@ import sys
 from datetime import datetime, timezone
 
 from bot import config as config_mod
+from bot.cli import lang
 from bot.domain.cells import delimited_row
 from bot.domain.roster import RosterInvalid, load_roster
 from bot.services.context import Ctx
@@ -22,11 +23,11 @@ async def _import(cfg: config_mod.Config, path: str) -> int:
         s = await apply(db, roster, datetime.now(timezone.utc), Ctx(db, cfg))
     finally:
         await db.close()
-    print(f"grids: {s.grids_added} added, {s.grids_updated} updated; people: {s.people_added} added, "
-          f"{s.people_updated} updated, {s.people_deactivated} deactivated; "
-          f"{s.tickets_handed_over} open tickets handed to leaders")
+    print(lang.say("roster_summary", grids_added=s.grids_added, grids_updated=s.grids_updated,
+                   people_added=s.people_added, people_updated=s.people_updated,
+                   people_deactivated=s.people_deactivated, tickets_handed_over=s.tickets_handed_over))
     if s.invites:
-        print("\nInvite links for people not yet on Telegram (send each person their own):")
+        print("\n" + lang.say("roster_invites"))
         user = cfg.bot_username or "<bot username>"
         for code, name, invite in s.invites:
             print("  " + delimited_row([code, name, f"https://t.me/{user}?start=inv_{invite}"]))
@@ -44,9 +45,10 @@ def main(argv: list[str]) -> int:
         cfg = config_mod.load(args.config, need_token=False)
         return asyncio.run(_import(cfg, args.file))
     except config_mod.ConfigError as exc:
-        print(f"configuration error: {exc}", file=sys.stderr)
+        print(lang.config_error(exc), file=sys.stderr)
     except RosterInvalid as exc:
-        print(f"{args.file}: nothing was imported; please fix:", file=sys.stderr)
+        print(lang.say("roster_invalid", file=args.file), file=sys.stderr)
         for err in exc.errors:
-            print(f"  line {err.line}: {err.message} / {err.message_zh}", file=sys.stderr)
+            message = err.message_zh if lang.current() == "zh" else err.message
+            print(lang.say("roster_line", line=err.line, message=message), file=sys.stderr)
     return 2

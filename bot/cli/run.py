@@ -1,30 +1,51 @@
-"""`python -m bot run --config FILE`: start the bot with long polling."""
+"""`python -m bot run [--config FILE] [--webhook] [--log-level L]`: start the bot."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 
 from bot import config as config_mod
 from bot.app import build
+from bot.cli import lang, logs
+from bot.lock import DatabaseLocked, hold
 from bot.polling import serve
 
 
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot run", description=lang.say("cli_run"))
+    parser.add_argument("--config", default="config.toml", help=lang.say("opt_config"))
+    parser.add_argument("--poll-timeout", type=int, default=10, help=lang.say("opt_poll_timeout"))
+    parser.add_argument("--webhook", action="store_true", help=lang.say("opt_webhook"))
+    parser.add_argument("--log-level", type=str.upper, choices=config_mod.LOG_LEVELS, default=None,
+                        help=lang.say("opt_log_level"))
+    return parser
+
+
 def main(argv: list[str]) -> int:
-    """Load the configuration (a bad one stops here with file and key) and poll until stopped."""
-    parser = argparse.ArgumentParser(prog="python -m bot run")
-    parser.add_argument("--config", default="config.toml", help="TOML configuration file")
-    parser.add_argument("--poll-timeout", type=int, default=10, help="long-poll timeout in seconds")
-    args = parser.parse_args(argv)
+    """Load the configuration (a bad one stops here with file and key), take the database, run."""
+    args = _parser().parse_args(argv)
     try:
         cfg = config_mod.load(args.config)
     except config_mod.ConfigError as exc:
-        print(f"configuration error: {exc}", file=sys.stderr)
+        print(lang.config_error(exc), file=sys.stderr)
         return 2
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("httpx", "aiosqlite"):  # aiosqlite logs SQL parameters (personal data) at DEBUG
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-    asyncio.run(serve(build(cfg), timeout=args.poll_timeout))
+    if args.webhook and cfg.webhook is None:
+        print(lang.say("cfg_header", message=lang.say("cfg_webhook_missing")), file=sys.stderr)
+        return 2
+    logs.setup(args.log_level or cfg.log_level, cfg.log_json)
+    try:
+        held = hold(cfg.database)
+    except DatabaseLocked as exc:
+        print(lang.say("locked", db=exc.path, pid=exc.pid), file=sys.stderr)
+        return 3
+    try:
+        if args.webhook:
+            from bot.webhook import serve_webhook
+            asyncio.run(serve_webhook(build(cfg), cfg.webhook))
+        else:
+            asyncio.run(serve(build(cfg), timeout=args.poll_timeout))
+    finally:
+        held.close()
     return 0

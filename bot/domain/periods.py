@@ -200,7 +200,7 @@ def parse_report_settings(reader: Any) -> ReportSettings:
         try:
             values[key] = parse_at(raw, weekly=shape == "weekly", monthly=shape == "monthly")
         except ValueError as exc:
-            raise reader.fail(f"schedule.{key}", str(exc)) from None
+            raise reader.fail(f"schedule.{key}", "bad_schedule", error=str(exc)) from None
     values["chart_font"] = reader.get("reports.chart_font", str, "")
     values["enabled"] = reader.get("reports.enabled", bool, True)
     values["catch_up"] = reader.duration("reports.catch_up", timedelta(0))
