@@ -298,7 +298,7 @@ def _toml(tables: dict[str, Any], prefix: str = "") -> str:
 
 async def _import_roster(config: Path) -> None:
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "roster", "import", str(ROSTER), "--config", str(config),
+        sys.executable, "-m", "bot", "--lang", "en", "roster", "import", str(ROSTER), "--config", str(config),
         cwd=ROOT, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
         env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))})
     out, err = await asyncio.wait_for(proc.communicate(), 30)
