@@ -81,6 +81,8 @@ async def _story(bot):
                     4: datetime(2025, 3, 6, 11), 5: datetime(2025, 3, 6, 9), 6: datetime(2025, 2, 10, 9),
                     7: datetime(2025, 2, 11, 9)}.items():
         await _shift(bot, n, when)
+    async with bot.ctx.db.write() as conn:  # the groups were bound before the story began
+        await conn.execute("UPDATE groups SET bound_at = ?", (datetime(2025, 1, 2, tzinfo=SH).timestamp(),))
     bot.transport.calls.clear()
 
 

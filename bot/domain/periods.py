@@ -98,6 +98,25 @@ def last_complete(kind: str, now: datetime, zone: ZoneInfo) -> Period:
     return period_of(kind, now, zone).previous()
 
 
+def month_columns(week: Period, zone: ZoneInfo) -> list[Period]:
+    """The month columns of a weekly tally: the month the week started in, up to the week's end, and,
+    for a week that runs into the next month, that month so far too: every day is in a month column."""
+    first = month_of(week.start, zone).until(week.end)
+    last = month_of(week.end - timedelta(seconds=1), zone).until(week.end)
+    return [first] if first.start == last.start else [first, last]
+
+
+def is_whole_month(period: Period) -> bool:
+    """True if the (possibly cut short) month period runs to the month's end."""
+    return period.end == month_of(period.start, period.zone).end
+
+
+def bound_during(bound_at: datetime | None, period: Period) -> bool:
+    """True if a group bound at `bound_at` was bound before the period ended: only then does it get
+    the period's post (a group bound later would get a tally of a week it was not part of)."""
+    return bound_at is None or bound_at < period.end
+
+
 def parse_period(text: str, zone: ZoneInfo) -> Period:
     """`2025-03-04` (a day), `2025-W10` (an ISO week) or `2025-03` (a month)."""
     text = text.strip()

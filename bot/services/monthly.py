@@ -118,7 +118,15 @@ def _params(tree: Tree, s: Standing, month: Period) -> dict:
                          for r in s.ranking],
                 best=s.best,
                 bottom=[{"name": g.name, "code": g.code, **rate_view(g.rates)} for g in s.bottom],
-                repeat=[g.name for g in s.repeat], total=len([r for r in s.ranking if r.rank]))
+                repeat=[g.name for g in s.repeat], total=len([r for r in s.ranking if r.rank]),
+                dash=_has_dash(s))
+
+
+def _has_dash(s: Standing) -> bool:
+    """True if a rate the posts show has nothing to measure (shown as `—`, explained in a footnote)."""
+    shown = [r.grid.rates for r in s.ranking if r.rank] + [g.rates for g in s.bottom]
+    return any(None in (r.response, r.resolution, r.satisfaction) for r in shown) \
+        or any(c.rates.satisfaction is None for c in s.stars)
 
 
 async def _group_posts(ctx: Ctx, conn: aiosqlite.Connection, groups: list[aiosqlite.Row], area: set[str],

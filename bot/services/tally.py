@@ -5,19 +5,20 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import aiosqlite
 
 from bot import i18n
 from bot.domain import reports as rep
-from bot.domain.periods import Period, last_complete, month_of
+from bot.domain.periods import Period, bound_during, is_whole_month, last_complete, month_columns
 from bot.services import common
 from bot.services.chart import Bar, cjk_font, tally_png
 from bot.services.context import Ctx
 from bot.services.notices import Notice
 from bot.services.publish import HELPERS, Post, Tree, people_in, publish, sum_over, text_messages
 from bot.store import reports as store
+from bot.store.db import dt
 
 
 @dataclass
@@ -25,10 +26,10 @@ class _Week:
     """What every group's tally reads: the week, the month so far, the tree, the counts, the helpers."""
 
     week: Period
-    month: Period
+    months: list[Period]
     tree: Tree
     week_counts: dict
-    month_counts: dict
+    month_counts: list[dict]
     helpers: list[store.Staff]
     font: str | None
 
@@ -42,7 +43,8 @@ async def weekly_tally(ctx: Ctx, now: datetime, period: Period | None = None, dr
     data = await _read_week(ctx, conn, week)
     posts = []
     for group in await store.bound_groups(conn):
-        if group["chat_id"] in done or group["grid"] not in data.tree.grids:
+        if group["chat_id"] in done or group["grid"] not in data.tree.grids \
+                or not bound_during(dt(group["bound_at"]), week):
             continue
         post = await _group_tally(ctx, conn, data, group)
         if post is not None:
@@ -51,13 +53,13 @@ async def weekly_tally(ctx: Ctx, now: datetime, period: Period | None = None, dr
 
 
 async def _read_week(ctx: Ctx, conn: aiosqlite.Connection, week: Period) -> _Week:
-    month = month_of(week.end - timedelta(seconds=1), ctx.config.timezone).until(week.end)
+    months = month_columns(week, ctx.config.timezone)
     tree = Tree(await store.grids(conn))
     week_counts = await store.counts(conn, week.start, week.end)
-    month_counts = await store.counts(conn, month.start, month.end)
+    month_counts = [await store.counts(conn, m.start, m.end) for m in months]
     helpers = await store.staff(conn, HELPERS)
     font = cjk_font(ctx.config.reports.chart_font) if hasattr(ctx.config, "reports") else cjk_font()
-    return _Week(week, month, tree, week_counts, month_counts, helpers, font)
+    return _Week(week, months, tree, week_counts, month_counts, helpers, font)
 
 
 async def _group_tally(ctx: Ctx, conn: aiosqlite.Connection, data: _Week, group: aiosqlite.Row) -> Post | None:
@@ -67,25 +69,27 @@ async def _group_tally(ctx: Ctx, conn: aiosqlite.Connection, data: _Week, group:
         return None
     loc = await common.group_locale(ctx, conn, group["chat_id"])
     png, names_drawn = _chart(loc, data, group["grid"], rows)
-    params = dict(grid=data.tree.name(group["grid"]), week=data.week, month=data.month, rows=rows,
-                  names_drawn=names_drawn, last_day=data.week.last_day,
-                  week_total=rep.total(r["week"] for r in rows), month_total=rep.total(r["month"] for r in rows))
+    months = [{"month": m.start.month, "whole": is_whole_month(m),
+               "total": rep.total(r["months"][i] for r in rows)} for i, m in enumerate(data.months)]
+    params = dict(grid=data.tree.name(group["grid"]), week=data.week, months=months, rows=rows,
+                  names_drawn=names_drawn, week_total=rep.total(r["week"] for r in rows))
     return Post("weekly_tally", data.week.key, group["chat_id"], _notices(loc, group["chat_id"], png, params))
 
 
 async def _worker_rows(conn: aiosqlite.Connection, data: _Week, area: set[str]) -> list[dict]:
     """Each helper's week and month counts in the area, most red flags first."""
     people = {s.person_id for s in data.helpers if s.grid in area}
-    people |= {p for p in people_in(data.week_counts, area) | people_in(data.month_counts, area) if p is not None}
+    seen = people_in(data.week_counts, area).union(*(people_in(m, area) for m in data.month_counts))
+    people |= {p for p in seen if p is not None}
     if not people:
         return []
     names = await store.names(conn, people)
     rows = []
     for pid in people:
         w = sum_over(data.week_counts, area, pid, rep.Counts())
-        m = sum_over(data.month_counts, area, pid, rep.Counts())
-        rows.append({"name": names.get(pid, "?"), "week": w, "month": m, "pid": pid})
-    rows.sort(key=lambda r: (-r["week"].flags, -r["month"].flags, -r["week"].completed,
+        m = [sum_over(counts, area, pid, rep.Counts()) for counts in data.month_counts]
+        rows.append({"name": names.get(pid, "?"), "week": w, "months": m, "pid": pid})
+    rows.sort(key=lambda r: (-r["week"].flags, -r["months"][-1].flags, -r["week"].completed,
                              -r["week"].accepted, r["pid"]))
     return rows
 
@@ -93,7 +97,7 @@ async def _worker_rows(conn: aiosqlite.Connection, data: _Week, area: set[str]) 
 def _chart(loc: str, data: _Week, grid: str, rows: list[dict]) -> tuple[bytes, bool]:
     """The week's bar chart as PNG, and whether it drew the names (else it numbered the bars)."""
     legend = tuple(i18n.label(loc, k) for k in ("rep_accepted", "rep_completed", "rep_flags"))
-    title = i18n.label(loc, "rep_chart_title", grid=data.tree.name(grid), week=data.week.key)
+    title = i18n.label(loc, "rep_chart_title", grid=data.tree.name(grid), week=i18n.period_name(loc, data.week))
     bars = [Bar(r["name"], r["week"].accepted, r["week"].completed, r["week"].flags) for r in rows]
     return tally_png(title, bars, data.font, legend, ascii_title=f"{grid} {data.week.key}")
 
