@@ -17,6 +17,8 @@ class FakeTransport(BaseRequest):
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.next_id: dict[int, int] = {}
         self.fail_next: dict[str, tuple[int, str]] = {}
+        self.member_status: dict[tuple[int, int], str] = {}  # (chat, user) -> status; users default to admin
+        self.bot_can_delete: dict[int, bool] = {}  # chat -> the bot's right, when it is an administrator
 
     async def initialize(self) -> None:
         """Nothing to open."""
@@ -54,7 +56,22 @@ class FakeTransport(BaseRequest):
             mid = p.get("message_id") or self._next(chat)
             return {"message_id": int(mid), "date": 0, "chat": {"id": chat, "type": "private" if chat > 0 else "group"},
                     "from": {"id": BOT_ID, "is_bot": True, "first_name": "Grid"}, "text": p.get("text", "")}
+        if name == "getChatMember":
+            return self._member(int(p["chat_id"]), int(p["user_id"]))
         return True
+
+    def _member(self, chat: int, user: int) -> dict[str, Any]:
+        status = self.member_status.get((chat, user), "member" if user == BOT_ID else "administrator")
+        data: dict[str, Any] = {"status": status, "user": {"id": user, "is_bot": user == BOT_ID, "first_name": "U"}}
+        if status == "administrator":
+            rights = ("can_manage_chat", "can_delete_messages", "can_manage_video_chats", "can_restrict_members",
+                      "can_promote_members", "can_change_info", "can_invite_users", "can_post_stories",
+                      "can_edit_stories", "can_delete_stories")
+            data |= {r: True for r in rights} | {"can_be_edited": False, "is_anonymous": False}
+            data["can_delete_messages"] = self.bot_can_delete.get(chat, True) if user == BOT_ID else True
+        elif status == "creator":
+            data["is_anonymous"] = False
+        return data
 
     def _next(self, chat: int) -> int:
         self.next_id[chat] = self.next_id.get(chat, 1000) + 1

@@ -232,6 +232,7 @@ class Demo:
         group = emu.group(GROUP_TITLE, members=[admin, leader, worker, volunteer, resident, neighbour])
         await self.step("add", lambda: emu.add_bot(group, by=admin), self._in(group), who=admin.first_name,
                         group=GROUP_TITLE)
+        emu.promote_user(group, leader)  # only a group administrator may bind it
         await self.step("bind", lambda: emu.send(leader, group, "/bind GN-1-1"), self._in(group, None),
                         who=leader.first_name)
 

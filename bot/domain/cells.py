@@ -1,17 +1,32 @@
-"""Cells of delimited output (TSV/CSV) that a spreadsheet cannot run as formulas."""
+"""Cells for spreadsheets and delimited output: text that a spreadsheet would run as a formula is
+neutralised (OWASP "CSV injection"): a leading = + - @, tab or line break (after any spaces, and
+their full-width forms) gets a `'` in front. Pure; use it on every value written to a TSV, CSV or
+XLSX cell that came from a person.
+"""
 
 from __future__ import annotations
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+FORMULA_STARTS = FORMULA_START
 _BREAKS = str.maketrans({"\t": " ", "\r": " ", "\n": " "})
 
 
+def neutralise(value: object) -> object:
+    """The value, with a `'` in front if it is text a spreadsheet would read as a formula
+    (numbers and dates are left as they are)."""
+    if isinstance(value, str) and value.lstrip(" ").startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def neutralise_row(values: list[object]) -> list[object]:
+    """Every text cell of a row neutralised."""
+    return [neutralise(v) for v in values]
+
+
 def safe_cell(value: object) -> str:
-    """The cell as text; one that a spreadsheet would read as a formula (it starts, after any
-    spaces, with = + - @ or a tab or line break) gets a leading apostrophe, shown as text."""
-    text = "" if value is None else str(value)
-    if text.lstrip(" ").startswith(FORMULA_START):
-        text = "'" + text
+    """The cell as one line of text, neutralised: for delimited (TSV/CSV) output."""
+    text = "" if value is None else str(neutralise(value))
     return text.translate(_BREAKS)
 
 

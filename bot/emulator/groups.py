@@ -91,6 +91,13 @@ class Groups(World):
         old, chat.bot_status, chat.bot_can_delete = chat.bot_status, "administrator", can_delete_messages
         self._member_update(chat, actor, old, "administrator")
 
+    def promote_user(self, group: ChatRef, user: UserRef) -> None:
+        """Make a member an administrator of the group (getChatMember then says so)."""
+        chat, who = self.chat_of(group), self.user_of(user)
+        self._require_member(who, chat)
+        if who.id not in chat.admins:
+            chat.admins.append(who.id)
+
     def demote_bot(self, group: ChatRef, by: UserRef | None = None) -> None:
         """Make the bot a plain member again; emits my_chat_member."""
         chat = self.chat_of(group)
@@ -104,7 +111,8 @@ class Groups(World):
         if old.type != "group" or old.migrated_to:
             raise EmulatorError(f"chat {old.id} is not a basic group")
         new = Chat(id=-(1_000_000_000_000 + self.next_id()), type="supergroup", title=old.title,
-                   members=list(old.members), creator=old.creator, bot_status=old.bot_status,
+                   members=list(old.members), creator=old.creator, admins=list(old.admins),
+                   bot_status=old.bot_status,
                    bot_can_delete=old.bot_can_delete)
         self.chats[new.id] = new
         actor = self.user_of(old.creator) if old.creator else self.user()

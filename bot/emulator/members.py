@@ -33,4 +33,6 @@ def status_of(chat: Chat, user: User) -> str:
         return chat.bot_status
     if user.id == chat.creator and chat.is_group:
         return "creator"
+    if user.id in chat.admins and user.id in chat.members and chat.is_group:
+        return "administrator"
     return "member" if user.id in chat.members else "left"

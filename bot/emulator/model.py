@@ -92,6 +92,7 @@ class Chat:
     user: User | None = None
     members: list[int] = field(default_factory=list)
     creator: int | None = None
+    admins: list[int] = field(default_factory=list)  # users the creator made administrators
     bot_status: str = "left"
     bot_can_delete: bool = False
     migrated_to: int | None = None
@@ -127,6 +128,7 @@ class Chat:
             **self.to_dict(),
             "members": [users[m].view() for m in self.members if m in users],
             "creator": self.creator,
+            "admins": list(self.admins),
             "bot_status": self.bot_status,
             "bot_can_delete": self.bot_can_delete,
             "migrated_to": self.migrated_to,

@@ -2,24 +2,46 @@
 
 from __future__ import annotations
 
+import logging
+
 from telegram import ChatMemberAdministrator, Update
+from telegram.error import TelegramError
 from telegram.ext import Application, ChatMemberHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
+from bot.domain.tickets import Refused
 from bot.handlers.base import ctx_of, guarded, now, who_of
-from bot.services import reply, setup
+from bot.services import binding, reply, setup
+
+log = logging.getLogger(__name__)
 
 GROUP = filters.ChatType.GROUPS & filters.UpdateType.MESSAGE
 
 
 @guarded
 async def bind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """`/bind GRID-CODE`: a leader binds this group to its grid."""
+    """`/bind GRID-CODE`: a leader who administers this group binds it to their grid."""
     if not context.args:
         await reply.tell(ctx_of(context), update.effective_chat.id, "bind_usage", now())
         return
     chat = update.effective_chat
-    await setup.bind_group(ctx_of(context), who_of(update), chat.id, chat.title or "", context.args[0],
-                           now(), update.update_id)
+    standing = await _standing(context, chat.id, update.effective_user.id)
+    await binding.bind_group(ctx_of(context), who_of(update), chat.id, chat.title or "", context.args[0],
+                             standing, now(), update.update_id)
+
+
+async def _standing(context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id: int) -> binding.Standing:
+    """The sender's status in the group and whether the bot may delete messages there."""
+    try:
+        sender = await context.bot.get_chat_member(chat_id, user_id)
+    except TelegramError as exc:
+        log.warning("getChatMember for /bind failed: %s", exc)
+        raise Refused("chat_check_failed") from None
+    try:
+        me = await context.bot.get_chat_member(chat_id, context.bot.id)
+    except TelegramError as exc:
+        log.warning("getChatMember (the bot itself) failed: %s", exc)
+        return binding.Standing(sender.status)
+    return binding.Standing(sender.status, isinstance(me, ChatMemberAdministrator) and me.can_delete_messages)
 
 
 @guarded

@@ -38,26 +38,6 @@ async def bind_person(ctx: Ctx, who: Who, invite: str, now: datetime, update_id:
     return Outcome(ticket_id=None)
 
 
-async def bind_group(ctx: Ctx, who: Who, chat_id: int, title: str, grid_code: str, now: datetime,
-                     update_id: int | None) -> Outcome:
-    """A leader of the grid (or above) binds this group to the grid; the group gets its deep link."""
-    async with ctx.db.write(update_id) as conn:
-        grid = await people.grid(conn, grid_code.strip())
-        if grid is None:
-            raise Refused("no_grid")
-        actor = await people.actor_for(conn, who.id, grid["code"])
-        if not BINDERS & (actor.roles_here | actor.roles_above):
-            raise Refused("not_binder")
-        group = await groups.ensure(conn, chat_id, title)
-        await groups.bind(conn, chat_id, grid["code"], who.id, now)
-        loc = await common.group_locale(ctx, conn, chat_id)
-        text = i18n.render(loc, "group_bound", grid=grid["name"])
-        button = [[(i18n.label(loc, "btn_submit_private"), "url:" + ctx.deep_link(f"g_{group['link_code']}"))]]
-        await enqueue(conn, [Notice(chat_id, text, button)], now)
-    ctx.kick()
-    return Outcome()
-
-
 async def bot_membership(ctx: Ctx, chat_id: int, title: str | None, status: str, can_delete: bool,
                          now: datetime, update_id: int | None) -> None:
     """Follow the bot being added to, promoted in, or removed from a group."""
@@ -68,7 +48,11 @@ async def bot_membership(ctx: Ctx, chat_id: int, title: str | None, status: str,
         await groups.set_membership(conn, chat_id, member, can_delete and member)
         if member and (before is None or not before["member"]) and not (before and before["grid"]):
             loc = await common.group_locale(ctx, conn, chat_id)
-            await enqueue(conn, [Notice(chat_id, i18n.render(loc, "group_hello"))], now)
+            text = i18n.render(loc, "group_hello")
+            if not can_delete:
+                text += "\n\n" + i18n.render(loc, "group_no_delete", private_button=False, mention_id=None,
+                                             mention_name="")
+            await enqueue(conn, [Notice(chat_id, text)], now)
     ctx.kick()
 
 

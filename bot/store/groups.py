@@ -31,10 +31,13 @@ async def ensure(conn: aiosqlite.Connection, chat_id: int, title: str | None) ->
     return await get(conn, chat_id)
 
 
-async def bind(conn: aiosqlite.Connection, chat_id: int, grid: str, by_user: int, now: datetime) -> None:
-    """Bind the group to a grid."""
+async def bind(conn: aiosqlite.Connection, chat_id: int, grid: str, by_user: int, now: datetime,
+               previous: str | None = None) -> None:
+    """Bind the group to a grid, and record the binding (with the grid it was bound to before)."""
     await conn.execute("UPDATE groups SET grid = ?, bound_by = ?, bound_at = ?, member = 1 WHERE chat_id = ?",
                        (grid, by_user, ts(now), chat_id))
+    await conn.execute("INSERT INTO group_bindings (chat_id, grid, previous_grid, by_user, at) "
+                       "VALUES (?, ?, ?, ?, ?)", (chat_id, grid, previous, by_user, ts(now)))
 
 
 async def set_membership(conn: aiosqlite.Connection, chat_id: int, member: bool, can_delete: bool) -> None:

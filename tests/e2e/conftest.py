@@ -251,6 +251,7 @@ class World:
                                                          self.neighbour, self.passer])
         self.emu.add_bot(self.group, by=self.admin)
         self.hello = await self.wait(self.group, contains="/bind")
+        self.emu.promote_user(self.group, self.leader)  # only a group administrator may bind it
         self.emu.send(self.leader, self.group, "/bind GN-1-1")
         self.bound = await self.wait(self.group, contains="本群已绑定到网格")
 
