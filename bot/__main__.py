@@ -11,7 +11,7 @@ from bot.cli import lang
 COMMANDS = {
     "run": "bot.cli.run", "roster": "bot.cli.roster", "demo": "bot.demo.cli",
     "emulator": "bot.emulator.cli", "post": "bot.cli.post", "backup": "bot.cli.backup",
-    "privacy": "bot.cli.privacy",
+    "privacy": "bot.cli.privacy", "export": "bot.cli.export",
 }
 
 

@@ -38,3 +38,10 @@ def test_startup_smoke():
     assert startup.main(["--tickets", "3000", "--runs", "1", "--settle", "0.5", "--out", "smoke-startup"]) == 0
     r = _result("smoke-startup")
     assert r["median"]["large"]["peak_rss_mib"] > 10
+
+
+def test_ledger_smoke():
+    from bench import ledger
+    assert ledger.main(["--small", "2000", "--large", "3000", "--out", "smoke-ledger"]) == 0
+    r = _result("smoke-ledger")
+    assert r["xlsx"]["large"]["rows"] == r["csv"]["large"]["rows"] == 3000 and r["empty"]["rows"] == 0

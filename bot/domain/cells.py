@@ -33,3 +33,16 @@ def safe_cell(value: object) -> str:
 def delimited_row(cells: list[object] | tuple[object, ...], sep: str = "\t") -> str:
     """One line of delimited output with every cell neutralised and no cell able to split the row."""
     return sep.join(safe_cell(c).replace(sep, " ") for c in cells)
+
+
+def neutralise(value: object) -> object:
+    """A cell for a typed, quoted format (XLSX, quoted CSV): numbers, dates and None as they are;
+    text that a spreadsheet would read as a formula gets a leading apostrophe (line breaks kept)."""
+    if isinstance(value, str) and value.lstrip(" ").startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def neutralise_row(values: list[object]) -> list[object]:
+    """Every cell of a row through `neutralise`."""
+    return [neutralise(v) for v in values]
