@@ -11,7 +11,7 @@ from datetime import datetime
 import openpyxl
 import pytest
 
-from bot.cli import export
+from bot.cli import export, lang
 from bot.domain.cells import neutralise
 from tests.test_posts import G1, RESIDENT, SECRET, WORKER, _shift, _story
 
@@ -21,6 +21,7 @@ NOW = datetime.fromisoformat("2025-04-01T09:00:00+08:00")
 
 async def _export(bot, tmp_path, *extra, name="ledger.xlsx"):
     out = tmp_path / name
+    lang.use("zh")  # what `python -m bot export` does without --lang (another test may have left en)
     args = export.parse([*MARCH, "--out", str(out), *extra])
     assert await export.run(bot.config, args, now=NOW) == 0
     return out
@@ -123,6 +124,7 @@ async def test_csv_streams_the_same_rows_with_iso_dates(bot, tmp_path):
 
 async def test_bad_input_is_refused_with_a_message_and_no_file(bot, tmp_path, capsys):
     await _story(bot)
+    lang.use("zh")
     out = tmp_path / "x.xlsx"
     args = export.parse(["ledger", "--from", "2025-03-31", "--to", "2025-03-01", "--out", str(out)])
     assert await export.run(bot.config, args, now=NOW) == 2
