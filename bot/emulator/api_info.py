@@ -6,19 +6,19 @@ import json
 import time
 from typing import Any
 
-from bot.emulator.checks import Checks
 from bot.emulator.errors import ApiError, bad_request
 from bot.emulator.members import member_dict, status_of
 from bot.emulator.params import Params
 from bot.emulator.registry import api_method
+from bot.emulator.webhook import WebhookMethods
 from bot.emulator.world import DEFAULT_UPDATES
 
 NO_GIFTS = {"unlimited_gifts": False, "limited_gifts": False, "unique_gifts": False,
             "premium_subscription": False, "gifts_from_channels": False}
 
 
-class InfoMethods(Checks):
-    """getMe, getUpdates, webhooks, getChat, getChatMember, commands, getFile and no-ops."""
+class InfoMethods(WebhookMethods):
+    """getMe, getUpdates, getChat, getChatMember, commands, getFile and no-ops."""
 
     commands: dict[tuple[str, str], list[dict[str, str]]]
     _poll_generation: int
@@ -32,7 +32,11 @@ class InfoMethods(Checks):
 
     @api_method("getUpdates")
     async def get_updates(self, p: Params) -> list[dict[str, Any]]:
-        """Confirm updates below `offset`, then return pending ones, long-polling up to `timeout`."""
+        """Confirm updates below `offset`, then return pending ones, long-polling up to `timeout`.
+
+        A newer getUpdates call ends a waiting one at once with 409, as Telegram does.
+        """
+        self.refuse_polling()
         allowed = p.json("allowed_updates")
         if isinstance(allowed, list):
             self.allowed_updates = tuple(allowed) or DEFAULT_UPDATES
@@ -44,28 +48,18 @@ class InfoMethods(Checks):
         limit = min(max(p.int("limit", 100) or 100, 1), 100)
         self._poll_generation += 1
         generation = self._poll_generation
+        self.bump()  # wake an older poll so it ends with 409
         deadline = time.monotonic() + max(p.float("timeout", 0) or 0, 0)
         while True:
-            self.updates = [u for u in self.updates if _kind(u) in self.allowed_updates]
+            self.drop_unwanted()
             remaining = deadline - time.monotonic()
             if self.updates or remaining <= 0:
                 return self.updates[:limit]
             await self.wait_change(remaining)
             if generation != self._poll_generation:
+                self.refuse_polling()
                 raise ApiError(409, "Conflict: terminated by other getUpdates request; "
                                     "make sure that only one bot instance is running")
-
-    @api_method("deleteWebhook")
-    def delete_webhook(self, p: Params) -> bool:
-        """No webhook is ever set; drop_pending_updates clears the queue."""
-        if p.bool("drop_pending_updates"):
-            self.updates.clear()
-        return True
-
-    @api_method("getWebhookInfo")
-    def get_webhook_info(self, p: Params) -> dict[str, Any]:
-        """An empty WebhookInfo."""
-        return {"url": "", "has_custom_certificate": False, "pending_update_count": len(self.updates)}
 
     @api_method("getChat")
     def get_chat(self, p: Params) -> dict[str, Any]:
@@ -151,10 +145,6 @@ class InfoMethods(Checks):
     def set_my_short_description(self, p: Params) -> bool:
         """Accepted and ignored."""
         return True
-
-
-def _kind(update: dict[str, Any]) -> str:
-    return next(key for key in update if key != "update_id")
 
 
 def _scope_key(p: Params) -> tuple[str, str]:

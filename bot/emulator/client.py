@@ -177,11 +177,12 @@ class EmulatorClient:
             "timeout": timeout, "since": since, "from_bot": from_bot})
 
     # ---- faults and counters ----------------------------------------------------------------
-    async def fault(self, method: str, kind: str, count: int = 1, retry_after: int = 1,
-                    hold: float = 15.0) -> None:
-        """Fail the next `count` calls of `method`."""
+    async def fault(self, method: str, kind: str, count: int | None = 1, retry_after: int = 1,
+                    hold: float = 15.0, description: str | None = None) -> None:
+        """Fail the next `count` calls of `method` (None: every call until cleared)."""
         await self.request("POST", "/_emu/fault", {"method": method, "kind": kind, "count": count,
-                                                   "retry_after": retry_after, "hold": hold})
+                                                   "retry_after": retry_after, "hold": hold,
+                                                   "description": description})
 
     async def fault_rate(self, rate: float, kinds: list[str] | None = None, seed: int | None = None,
                          **options: Any) -> None:
@@ -191,9 +192,21 @@ class EmulatorClient:
             body["kinds"] = kinds
         await self.request("POST", "/_emu/fault_rate", body)
 
-    async def clear_faults(self) -> None:
-        """Drop queued faults and the fault rate."""
-        await self.request("DELETE", "/_emu/faults")
+    async def clear_faults(self, method: str | None = None) -> None:
+        """Drop the faults of `method`, or every fault and the fault rate."""
+        await self.request("DELETE", "/_emu/faults", method=method)
+
+    async def inject_update(self, update: dict[str, Any]) -> dict[str, Any]:
+        """Queue a raw update ({"<kind>": {...}}); returns it with its update_id."""
+        return await self.request("POST", "/_emu/updates", {"update": update})
+
+    async def poison_update(self, kind: str = "poll_answer") -> dict[str, Any]:
+        """Queue an update python-telegram-bot 22 cannot parse (poll_answer, callback_query, message)."""
+        return await self.request("POST", "/_emu/updates", {"poison": kind})
+
+    async def webhook(self) -> dict[str, Any]:
+        """WebhookInfo ("info") and every delivery attempt ("deliveries": update_id, status, ...)."""
+        return await self.request("GET", "/_emu/webhook")
 
     async def rate_limits(self, **settings: Any) -> dict[str, Any]:
         """Change flood-control settings (enabled, per_second, per_group_per_minute)."""

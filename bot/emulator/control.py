@@ -9,6 +9,7 @@ from aiohttp import web
 
 from bot.emulator.emulator import Emulator
 from bot.emulator.errors import EmulatorError, EmulatorTimeout
+from bot.emulator.params import Params
 
 Body = dict[str, Any]
 Handler = Callable[[Emulator, Body, dict[str, str]], Any]
@@ -88,9 +89,22 @@ def _press(emu: Emulator, body: Body, match: dict[str, str]) -> Body:
 
 
 def _fault(emu: Emulator, body: Body, match: dict[str, str]) -> Body:
-    emu.fault(body["method"], str(body["kind"]), int(body.get("count", 1)),
-              int(body.get("retry_after", 1)), float(body.get("hold", 15.0)))
+    count = body.get("count", 1)
+    emu.fault(body["method"], str(body["kind"]), None if count in (None, "", "until_cleared") else int(count),
+              int(body.get("retry_after", 1)), float(body.get("hold", 15.0)), body.get("description"))
     return {"ok": True}
+
+
+def _inject(emu: Emulator, body: Body, match: dict[str, str]) -> Body:
+    if body.get("poison"):
+        return emu.poison_update(str(body["poison"]), body.get("user"))
+    if not isinstance(body.get("update"), dict):
+        raise ValueError('give {"update": {"<kind>": {...}}} or {"poison": "poll_answer"}')
+    return emu.inject_update(body["update"])
+
+
+def _webhook(emu: Emulator, body: Body, match: dict[str, str]) -> Body:
+    return {"info": emu.get_webhook_info(Params({})), "deliveries": emu.webhook_deliveries}
 
 
 def _fault_rate(emu: Emulator, body: Body, match: dict[str, str]) -> Body:
@@ -132,7 +146,9 @@ ROUTES: list[tuple[str, str, Handler]] = [
     ("GET", "/_emu/callbacks/{id}", lambda e, b, m: {"answer": e.callback_answer(m["id"])}),
     ("POST", "/_emu/fault", _fault),
     ("POST", "/_emu/fault_rate", _fault_rate),
-    ("DELETE", "/_emu/faults", lambda e, b, m: e.clear_faults() or {"ok": True}),
+    ("DELETE", "/_emu/faults", lambda e, b, m: e.clear_faults(b.get("method")) or {"ok": True}),
+    ("POST", "/_emu/updates", _inject),
+    ("GET", "/_emu/webhook", _webhook),
     ("POST", "/_emu/rate_limits", _rate_limits),
     ("GET", "/_emu/stats", lambda e, b, m: e.stats()),
     ("GET", "/_emu/log", lambda e, b, m: e.calls_to(b["method"]) if b.get("method") else e.log),

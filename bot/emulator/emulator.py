@@ -6,23 +6,22 @@ import asyncio
 import inspect
 import time
 from collections import Counter
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
 from bot.emulator.actors import Actors
 from bot.emulator.api_info import InfoMethods
 from bot.emulator.api_messages import MessageMethods
 from bot.emulator.errors import ApiError, EmulatorError, EmulatorTimeout
-from bot.emulator.limits import SEND_METHODS, Fault, FaultPlan, RateLimiter, RateLimits
+from bot.emulator.faults import Faults, Reply
+from bot.emulator.limits import FaultPlan, RateLimiter, RateLimits
 from bot.emulator.model import Chat, User
 from bot.emulator.params import Params
 from bot.emulator.registry import lookup
 from bot.emulator.world import ChatRef, UserRef
 
-BAD_GATEWAY = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx/1.18.0</center>\r\n</body>\r\n</html>\r\n"
-Reply = tuple[int, Any]  # (HTTP status, JSON body dict or plain-text str)
 
 
-class Emulator(Actors, MessageMethods, InfoMethods):
+class Emulator(Actors, Faults, MessageMethods, InfoMethods):
     """In-process Telegram: serve it with `bot.emulator.serve` and act as users with its verbs."""
 
     def __init__(self, token: str = "123:ABC", bot_username: str = "grid_bot",
@@ -38,6 +37,7 @@ class Emulator(Actors, MessageMethods, InfoMethods):
         self.commands: dict[tuple[str, str], list[dict[str, str]]] = {}
         self.url: str | None = None
         self._poll_generation = 0
+        self.webhook_deliveries: list[dict[str, Any]] = []
 
     @property
     def rate_limits(self) -> RateLimits:
@@ -73,20 +73,6 @@ class Emulator(Actors, MessageMethods, InfoMethods):
             return error.code, error.payload()
         return 200, {"ok": True, "result": result}
 
-    async def _fault_reply(self, fault: Fault) -> Reply:
-        self.counters["faults"] += 1
-        if fault.kind == "429":
-            self.counters["too_many_requests"] += 1
-            error = ApiError(429, f"Too Many Requests: retry after {fault.retry_after}",
-                             {"retry_after": fault.retry_after})
-            return 429, error.payload()
-        if fault.kind == "500":
-            return 500, ApiError(500, "Internal Server Error").payload()
-        if fault.kind == "502":
-            return 502, BAD_GATEWAY
-        await asyncio.sleep(fault.hold)
-        return 504, "504 Gateway Time-out"
-
     def _record(self, method: str, p: Params, status: int, body: Any) -> Reply:
         entry = {"method": method, "params": p.public(), "status": status, "time": time.time()}
         if isinstance(body, dict) and not body.get("ok", True):
@@ -96,21 +82,7 @@ class Emulator(Actors, MessageMethods, InfoMethods):
         self.log.append(entry)
         return status, body
 
-    # ---- faults and counters ----------------------------------------------------------------
-    def fault(self, method: str, kind: str, count: int = 1, retry_after: int = 1,
-              hold: float = 15.0) -> None:
-        """Fail the next `count` calls of `method`: kind "429", "500", "502", "timeout", "timeout_after"."""
-        self.faults.add(method, kind, count, retry_after, hold)
-
-    def fault_rate(self, rate: float, kinds: Iterable[str] = ("429", "500", "502"), seed: int | None = None,
-                   methods: Iterable[str] = SEND_METHODS, retry_after: int = 1, hold: float = 15.0) -> None:
-        """Randomly fail about `rate` (0..1) of calls to `methods` (sends and edits by default)."""
-        self.faults.set_rate(rate, kinds, methods, seed, retry_after, hold)
-
-    def clear_faults(self) -> None:
-        """Drop every queued fault and the random fault rate."""
-        self.faults.clear()
-
+    # ---- counters ---------------------------------------------------------------------------
     def stats(self) -> dict[str, Any]:
         """Counters: calls per method, 429s sent (total / by flood control), injected faults."""
         return {"calls": dict(self.calls), **self.counters, "updates_pending": len(self.updates)}

@@ -9,7 +9,13 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-FAULT_KINDS = ("429", "500", "502", "timeout", "timeout_after")
+FAULT_KINDS = ("429", "500", "502", "timeout", "timeout_after", "400", "401", "403", "404", "409", "503")
+STATUS_TEXTS = {  # what Telegram answers with each status, unless a fault gives its own description
+    400: "Bad Request: emulated fault", 401: "Unauthorized", 403: "Forbidden: emulated fault",
+    404: "Not Found", 409: "Conflict: terminated by other getUpdates request; make sure that only "
+                           "one bot instance is running",
+    500: "Internal Server Error", 503: "Service Unavailable",
+}
 SEND_METHODS = ("sendMessage", "sendPhoto", "editMessageText", "editMessageReplyMarkup")
 
 
@@ -68,6 +74,7 @@ class Fault:
     kind: str
     retry_after: int = 1
     hold: float = 15.0
+    description: str | None = None
 
 
 @dataclass
@@ -75,18 +82,23 @@ class FaultPlan:
     """Queued faults per method plus an optional random failure rate."""
 
     queued: dict[str, deque[Fault]] = field(default_factory=dict)
+    standing: dict[str, Fault] = field(default_factory=dict)
     rate: float = 0.0
     rate_kinds: tuple[str, ...] = ("429", "500", "502")
     rate_methods: tuple[str, ...] = SEND_METHODS
     rate_fault: Fault = field(default_factory=lambda: Fault("500"))
     rng: random.Random = field(default_factory=random.Random)
 
-    def add(self, method: str, kind: str, count: int = 1, retry_after: int = 1,
-            hold: float = 15.0) -> None:
-        """Fail the next `count` calls of `method` with `kind`."""
+    def add(self, method: str, kind: str, count: int | None = 1, retry_after: int = 1,
+            hold: float = 15.0, description: str | None = None) -> None:
+        """Fail the next `count` calls of `method` with `kind` (count None or 0: until cleared)."""
         check_kinds([kind])
+        fault = Fault(kind, retry_after, hold, description)
+        if not count or count < 0:
+            self.standing[method.lower()] = fault
+            return
         queue = self.queued.setdefault(method.lower(), deque())
-        queue.extend(Fault(kind, retry_after, hold) for _ in range(count))
+        queue.extend(Fault(kind, retry_after, hold, description) for _ in range(count))
 
     def set_rate(self, rate: float, kinds: Iterable[str], methods: Iterable[str],
                  seed: int | None, retry_after: int, hold: float) -> None:
@@ -101,14 +113,21 @@ class FaultPlan:
         queue = self.queued.get(method.lower())
         if queue:
             return queue.popleft()
+        if method.lower() in self.standing:
+            return self.standing[method.lower()]
         if self.rate > 0 and method.lower() in self.rate_methods and self.rng.random() < self.rate:
             kind = self.rng.choice(self.rate_kinds)
             return Fault(kind, self.rate_fault.retry_after, self.rate_fault.hold)
         return None
 
-    def clear(self) -> None:
-        """Drop queued faults and the random rate."""
+    def clear(self, method: str | None = None) -> None:
+        """Drop queued and standing faults of `method`, or all of them and the random rate."""
+        if method is not None:
+            self.queued.pop(method.lower(), None)
+            self.standing.pop(method.lower(), None)
+            return
         self.queued.clear()
+        self.standing.clear()
         self.rate = 0.0
 
 

@@ -83,6 +83,7 @@ async def serve(emulator: Emulator, host: str = "127.0.0.1", port: int = 0) -> A
     try:
         yield emulator.url
     finally:
+        emulator.stop_webhook_delivery()
         emulator.bump()  # wake long polls so shutdown is quick
         await runner.cleanup()
 

@@ -35,6 +35,7 @@ class World:
         self.callbacks: dict[str, Callback] = {}
         self.updates: list[dict[str, Any]] = []
         self.allowed_updates: tuple[str, ...] = DEFAULT_UPDATES
+        self.forced_updates: set[int] = set()  # injected: delivered whatever allowed_updates says
         self.last_action_seq = 0
         self._next_update_id = 100_000_001
         self._seq = 0
@@ -146,6 +147,15 @@ class World:
         self.updates.append(update)
         self.bump()
         return update
+
+    def drop_unwanted(self) -> list[dict[str, Any]]:
+        """Drop queued updates of kinds the bot did not ask for (allowed_updates); return the rest."""
+        def wanted(update: dict[str, Any]) -> bool:
+            kind = next(key for key in update if key != "update_id")
+            return kind in self.allowed_updates or update["update_id"] in self.forced_updates
+
+        self.updates = [u for u in self.updates if wanted(u)]
+        return self.updates
 
     def deliver(self, chat: Chat, message: StoredMessage, kind: str = "message") -> bool:
         """Queue a user's message for the bot if Telegram would show it to the bot."""

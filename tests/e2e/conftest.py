@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import sqlite3
 import sys
 from pathlib import Path
@@ -38,8 +39,8 @@ class BotDied(AssertionError):
 class BotProcess:
     """`python -m bot run --config FILE` as a child process; stderr goes to a file."""
 
-    def __init__(self, config: Path, log_dir: Path) -> None:
-        self.config, self.log_dir = config, log_dir
+    def __init__(self, config: Path, log_dir: Path, args: tuple[str, ...] = ()) -> None:
+        self.config, self.log_dir, self.args = config, log_dir, tuple(args)
         self.proc: asyncio.subprocess.Process | None = None
         self.runs = 0
         self.expected_exit = False
@@ -67,7 +68,7 @@ class BotProcess:
         env = {**os.environ, "PYTHONUNBUFFERED": "1",
                "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
         self.proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", "--config", str(self.config),
+            sys.executable, "-m", "bot", "run", "--config", str(self.config), *self.args,
             cwd=ROOT, env=env, stdin=asyncio.subprocess.DEVNULL, stdout=self._stderr, stderr=self._stderr)
 
     def kill(self) -> None:
@@ -199,10 +200,11 @@ class World:
 
     # ---- the bot process --------------------------------------------------------------------
     async def start_bot(self) -> None:
-        """Start the bot process and wait until it long-polls the emulator."""
-        polls = self.emu.calls["getUpdates"]
+        """Start the bot process and wait until it long-polls the emulator (or sets its webhook)."""
+        calls = self.emu.calls
+        polls, hooks = calls["getUpdates"], calls["setWebhook"]
         await self.bot.start()
-        await self._race(self._poll(lambda: self.emu.calls["getUpdates"] > polls,
+        await self._race(self._poll(lambda: calls["getUpdates"] > polls or calls["setWebhook"] > hooks,
                                     "the bot did not poll the emulator", START_TIMEOUT))
 
     async def restart_bot(self) -> None:
@@ -310,20 +312,37 @@ async def _import_roster(config: Path) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "bot_config(keys): extra keys for the bot's config file, e.g. "
                                        '{"sla.normal.accept": "6s", "telegram.rate_limiter": False}')
+    config.addinivalue_line("markers", "emu_setup(fn): fn(emulator) runs before the bot process starts, "
+                                       'e.g. lambda emu: emu.fault("setMyCommands", "500", count=None)')
+    config.addinivalue_line("markers", "bot_args(list): extra arguments for `python -m bot run`, "
+                                       'e.g. ["--webhook"]')
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now (for the bot's webhook server)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 @pytest.fixture
 async def world(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[World]:
     """The emulator, the demo roster imported, the real bot running; nothing set up yet.
 
-    A test marked `@pytest.mark.bot_config({...})` runs the bot with those extra config keys.
+    A test marked `@pytest.mark.bot_config({...})` runs the bot with those extra config keys,
+    `@pytest.mark.emu_setup(fn)` prepares the emulator (faults at start-up, injected updates) and
+    `@pytest.mark.bot_args([...])` passes extra arguments to the bot process.
     """
     marker = request.node.get_closest_marker("bot_config")
+    setup = request.node.get_closest_marker("emu_setup")
+    args = request.node.get_closest_marker("bot_args")
     emu = Emulator(token="7001:E2E-test-token", bot_username="grid_bot")
     async with serve(emu) as url:
         config = _config(tmp_path, url, emu.token, marker.args[0] if marker else None)
         await _import_roster(config)
-        bot = BotProcess(config, tmp_path)
+        if setup is not None:
+            setup.args[0](emu)
+        bot = BotProcess(config, tmp_path, tuple(args.args[0]) if args else ())
         w = World(emu, bot, tmp_path)
         try:
             await w.start_bot()
