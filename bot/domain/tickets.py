@@ -150,11 +150,12 @@ def _move(t: Ticket, action: str, to: Status, detail: dict | None = None, **chan
     return new, [Event(action, t.status.value, to.value, detail or {})]
 
 
-def submit(t: Ticket, tier: Tier, assignee_id: int | None, now: datetime) -> Result:
-    """Open a new ticket with its deadlines and first assignee."""
+def submit(t: Ticket, tier: Tier, assignee_id: int | None, now: datetime, copied: tuple[int, ...] = ()) -> Result:
+    """Open a new ticket with its deadlines and first assignee (and whom it is copied to)."""
     opened = replace(t, status=Status.OPEN, created_at=now, assignee_id=assignee_id,
                      accept_due=now + tier.accept, resolve_due=now + tier.resolve)
-    return opened, [Event("submit", None, Status.OPEN.value, {"assignee": assignee_id})]
+    detail: dict[str, Any] = {"assignee": assignee_id, **({"copied": list(copied)} if copied else {})}
+    return opened, [Event("submit", None, Status.OPEN.value, detail)]
 
 
 def _require(condition: bool, reason: str) -> None:

@@ -103,7 +103,8 @@ async def open_ticket(ctx: Ctx, conn: aiosqlite.Connection, who: Who, s: Submiss
     draft = Ticket(None, s.kind, ctx.config.category(s.category).key, s.grid, who.id, visible(s.text), now,
                    self_submitted=actor.is_staff, origin_chat_id=s.origin_chat_id,
                    photo_file_id=s.photo_file_id, latitude=s.latitude, longitude=s.longitude)
-    opened, events = domain.submit(draft, ctx.config.tier_for(s.kind.value, s.category), route.assignee_id, now)
+    opened, events = domain.submit(draft, ctx.config.tier_for(s.kind.value, s.category), route.assignee_id, now,
+                                   route.copied)
     t = await store.insert(conn, common.planned(ctx, opened))
     await store.add_events(conn, t.id, events, actor, now, update_id)
     group = await groups.get(conn, s.origin_chat_id) if s.origin_chat_id else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot import i18n
+from bot.domain.access import Reader, may_read
 from bot.domain.tickets import Refused, Ticket
 from bot.services import common
 from bot.services.context import Ctx, Outcome, Who
@@ -15,15 +16,13 @@ from bot.store import tickets as store
 MAX_LISTED = 10
 
 
-async def _may_see(conn, who: Who, t: Ticket) -> bool:
-    if t.resident_id == who.id:
-        return True
-    actor = await people.actor_for(conn, who.id, t.grid)
-    return actor.is_staff
+async def _readable(conn, who: Who, t: Ticket, events: list[dict]) -> bool:
+    """The one read rule (bot.domain.access.may_read) for this user and ticket."""
+    copied = frozenset(p for e in events if e["action"] == "submit" for p in e["detail"].get("copied", []))
+    return may_read(Reader(await people.actor_for(conn, who.id, t.grid), copied), t)
 
 
-async def _entry(ctx: Ctx, conn, t: Ticket, loc: str, private: bool) -> dict:
-    events = await store.timeline(conn, t.id)
+async def _entry(ctx: Ctx, conn, t: Ticket, loc: str, private: bool, events: list[dict]) -> dict:
     steps = [{"at": e["at"], "action": i18n.label(loc, f"event_{e['action']}"),
               "who": e["actor_name"] or ""} for e in events]
     who = await common.staff_label(conn, t.assignee_id, t.grid, loc) if t.assignee_id else None
@@ -35,8 +34,14 @@ async def _reply(ctx: Ctx, who: Who, chat_id: int, now: datetime, update_id: int
     async with ctx.db.write(update_id) as conn:
         loc = await (common.user_locale(ctx, conn, who.id) if chat_id > 0
                      else common.group_locale(ctx, conn, chat_id))
-        found = await pick(conn)
-        entries = [await _entry(ctx, conn, t, loc, chat_id > 0) for t in found[:MAX_LISTED]]
+        entries = []
+        for t in (found := await pick(conn))[:MAX_LISTED]:
+            events = await store.timeline(conn, t.id)
+            if not await _readable(conn, who, t, events):
+                if template == "status":
+                    raise Refused("no_ticket")  # not told whether it exists
+                continue  # /my and /queue list only what the reader may read
+            entries.append(await _entry(ctx, conn, t, loc, chat_id > 0, events))
         text = i18n.render(loc, template, entries=entries, more=max(0, len(found) - MAX_LISTED))
         await enqueue(conn, [Notice(chat_id, text)], now)
     ctx.kick()
@@ -45,10 +50,10 @@ async def _reply(ctx: Ctx, who: Who, chat_id: int, now: datetime, update_id: int
 
 async def status(ctx: Ctx, who: Who, chat_id: int, ticket_id: int, now: datetime,
                  update_id: int | None) -> Outcome:
-    """One ticket with its timeline, for its resident or the staff of its grid."""
+    """One ticket with its timeline, for whoever may read it (bot.domain.access.may_read)."""
     async def pick(conn):
         t = await store.get(conn, ticket_id)
-        if t is None or not await _may_see(conn, who, t):
+        if t is None:
             raise Refused("no_ticket")
         return [t]
     return await _reply(ctx, who, chat_id, now, update_id, "status", pick)
