@@ -11,7 +11,6 @@ from bot.domain.inputs import is_blank
 from bot.domain.tickets import Kind, Refused
 from bot.handlers.base import ctx_of, guarded, now, who_of
 from bot.services import close, decline, guide, intake, reply
-from bot.store import groups
 
 GROUP = filters.ChatType.GROUPS & filters.UpdateType.MESSAGE
 CAPTION_COMMAND = re.compile(r"^/(?P<cmd>wish|xinyuan|complain|tousu)(?:@(?P<bot>\w+))?(?:\s+(?P<rest>.*))?$",
@@ -21,12 +20,12 @@ PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 
 async def _submit_in_group(update: Update, context: ContextTypes.DEFAULT_TYPE, kind: Kind, text: str) -> None:
     ctx, msg = ctx_of(context), update.effective_message
-    group = await groups.get(ctx.db.reader, msg.chat_id)
-    if group is None or not group["grid"]:
+    group = await ctx.read().groups.get(msg.chat_id)
+    if group is None or not group.grid:
         raise Refused("group_not_bound")
     category, body = intake.parse_category(ctx, text)
     photo = msg.photo[-1].file_id if msg.photo else None
-    s = intake.Submission(kind, category, body, group["grid"], msg.chat_id, msg.message_id, photo)
+    s = intake.Submission(kind, category, body, group.grid, msg.chat_id, msg.message_id, photo)
     await intake.submit(ctx, who_of(update), s, now(), update.update_id)
 
 
@@ -60,7 +59,7 @@ async def answered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     ctx, msg, who = ctx_of(context), update.effective_message, who_of(update)
     reply_to = msg.reply_to_message.message_id if msg.reply_to_message else None
     prompt = await reply.prompt_for(ctx, msg.chat_id, who.id, reply_to)
-    if prompt is not None and prompt["user_id"] != who.id:
+    if prompt is not None and prompt.user_id != who.id:
         raise Refused("not_your_prompt")
     if prompt is not None:
         return await _by_prompt(update, context, prompt, msg)
@@ -71,7 +70,7 @@ async def answered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def _by_prompt(update: Update, context: ContextTypes.DEFAULT_TYPE, prompt, msg: Message) -> None:
     ctx, who, text = ctx_of(context), who_of(update), msg.text or msg.caption or ""
     photo = msg.photo[-1].file_id if msg.photo else None
-    purpose, ticket = prompt["purpose"], prompt["ticket_id"]
+    purpose, ticket = prompt.purpose, prompt.ticket_id
     if purpose in {"wish", "complaint"}:
         return await _submit_in_group(update, context, Kind(purpose), text)
     if purpose == "decline":

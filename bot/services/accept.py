@@ -14,22 +14,22 @@ from bot.services.context import Ctx, Outcome, Who
 def held_notify(ctx: Ctx, pressed: Pressed | None, template: str = "accepted_worker"):
     """Notices once someone holds a ticket (accepted, claimed or taken over): the card, the resident,
     the new holder (their pressed message edited, else a message with Close), the previous assignee."""
-    async def notify(conn, before, t, actor):
-        rloc = await common.user_locale(ctx, conn, t.resident_id)
-        out = await common.card(ctx, conn, t)
-        out += await common.to_resident(ctx, conn, t, "accepted",
-                                        assignee=await common.staff_label(conn, t.assignee_id, t.grid, rloc))
+    async def notify(uow, before, t, actor):
+        rloc = await common.user_locale(ctx, uow, t.resident_id)
+        out = await common.card(ctx, uow, t)
+        out += await common.to_resident(ctx, uow, t, "accepted",
+                                        assignee=await common.staff_label(uow, t.assignee_id, t.grid, rloc))
         if pressed and pressed.chat_id == actor.user_id:
-            loc = await common.user_locale(ctx, conn, actor.user_id)
+            loc = await common.user_locale(ctx, uow, actor.user_id)
             mine = i18n.render(loc, template, **common.ticket_view(ctx, t, loc))
             out += edit_pressed(pressed, mine, common.close_buttons(t)(loc))
         else:
-            out += await common.to_person(ctx, conn, t.assignee_id, template, t,
+            out += await common.to_person(ctx, uow, t.assignee_id, template, t,
                                           common.close_buttons(t), quiet=False)
         if before.assignee_id and before.assignee_id != t.assignee_id:
-            oloc = await common.person_locale(ctx, conn, before.assignee_id)
-            by = await common.staff_label(conn, t.assignee_id, t.grid, oloc)
-            out += await common.to_person(ctx, conn, before.assignee_id, "taken_over", t, by=by)
+            oloc = await common.person_locale(ctx, uow, before.assignee_id)
+            by = await common.staff_label(uow, t.assignee_id, t.grid, oloc)
+            out += await common.to_person(ctx, uow, before.assignee_id, "taken_over", t, by=by)
         return out
     return notify
 
@@ -37,7 +37,7 @@ def held_notify(ctx: Ctx, pressed: Pressed | None, template: str = "accepted_wor
 async def accept(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int | None,
                  pressed: Pressed | None = None) -> Outcome:
     """The assignee accepts; the resident hears who and by when, the card is updated."""
-    async def decide(conn, t, actor):
+    async def decide(uow, t, actor):
         return domain.accept(t, actor, now)
     return await act(ctx, who, ticket_id, now, update_id, decide, held_notify(ctx, pressed),
                      "ok_accepted")
@@ -45,7 +45,7 @@ async def accept(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: i
 
 async def claim(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int | None) -> Outcome:
     """A worker or volunteer of the grid claims an open wish from the group card."""
-    async def decide(conn, t, actor):
+    async def decide(uow, t, actor):
         return domain.claim(t, actor, now)
     return await act(ctx, who, ticket_id, now, update_id, decide, held_notify(ctx, None),
                      "ok_claimed")

@@ -6,18 +6,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Awaitable, Callable
 
-import aiosqlite
-
 from bot import i18n
 from bot.domain.tickets import Actor, Refused, Result, Ticket
 from bot.services.common import planned, ticket_view, user_locale
 from bot.services.context import Ctx, Outcome, Who
-from bot.services.notices import Notice, enqueue
-from bot.store import people
-from bot.store import tickets as store
+from bot.services.notices import Notice
+from bot.store.uow import UnitOfWork
 
-Decide = Callable[[aiosqlite.Connection, Ticket, Actor], Awaitable[Result]]
-Notify = Callable[[aiosqlite.Connection, Ticket, Ticket, Actor], Awaitable[list[Notice]]]
+Decide = Callable[[UnitOfWork, Ticket, Actor], Awaitable[Result]]
+Notify = Callable[[UnitOfWork, Ticket, Ticket, Actor], Awaitable[list[Notice]]]
 
 
 @dataclass
@@ -28,22 +25,27 @@ class Pressed:
     message_id: int
 
 
+async def _load(uow: UnitOfWork, who: Who, ticket_id: int) -> tuple[Ticket, Actor]:
+    """The ticket and the acting user with their roles near it (the user recorded as seen)."""
+    t = await uow.tickets.get(ticket_id)
+    if t is None:
+        raise Refused("no_ticket")
+    await uow.people.touch(who.id, who.first_name, who.language)
+    return t, await uow.people.actor(who.id, t.grid)
+
+
 async def act(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int | None,
               decide: Decide, notify: Notify, answer_key: str = "") -> Outcome:
     """Run one ticket transition as a single transaction with its event log and notices."""
-    async with ctx.db.write(update_id) as conn:
-        before = await store.get(conn, ticket_id)
-        if before is None:
-            raise Refused("no_ticket")
-        await people.touch_user(conn, who.id, who.first_name, who.language)
-        actor = await people.actor_for(conn, who.id, before.grid)
-        after, events = await decide(conn, before, actor)
+    async with ctx.uow(update_id) as uow:
+        before, actor = await _load(uow, who, ticket_id)
+        after, events = await decide(uow, before, actor)
         after = planned(ctx, after)
-        await store.save(conn, after)
-        await store.add_events(conn, after.id, events, actor, now, update_id)
-        await enqueue(conn, await notify(conn, before, after, actor), now,
-                      ctx.config.quiet_hours, ctx.config.timezone)
-        loc = await user_locale(ctx, conn, who.id)
+        await uow.tickets.save(after)
+        await uow.tickets.add_events(after.id, events, actor, now, update_id)
+        await uow.outbox.add(await notify(uow, before, after, actor), now,
+                             ctx.config.quiet_hours, ctx.config.timezone)
+        loc = await user_locale(ctx, uow, who.id)
     ctx.kick()
     return Outcome(i18n.label(loc, answer_key, n=ticket_id) if answer_key else "", ticket_id=ticket_id)
 
@@ -58,14 +60,14 @@ def edit_pressed(pressed: Pressed | None, text: str, buttons: list | None = None
 async def ask(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int | None, check: Decide,
               template: str, purpose: str, answer_key: str) -> Outcome:
     """Check the presser may act (the decision is discarded), then ask for their text with ForceReply."""
-    async with ctx.db.write(update_id) as conn:
-        t = await store.get(conn, ticket_id)
+    async with ctx.uow(update_id) as uow:
+        t = await uow.tickets.get(ticket_id)
         if t is None:
             raise Refused("no_ticket")
-        await check(conn, t, await people.actor_for(conn, who.id, t.grid))
-        loc = await user_locale(ctx, conn, who.id)
+        await check(uow, t, await uow.people.actor(who.id, t.grid))
+        loc = await user_locale(ctx, uow, who.id)
         text = i18n.render(loc, template, **ticket_view(ctx, t, loc))
         prompt = {"user_id": who.id, "purpose": purpose, "ticket_id": t.id}
-        await enqueue(conn, [Notice(who.id, text, force_reply=True, prompt=prompt, ticket_id=t.id)], now)
+        await uow.outbox.add([Notice(who.id, text, force_reply=True, prompt=prompt, ticket_id=t.id)], now)
     ctx.kick()
     return Outcome(i18n.label(loc, answer_key), ticket_id=ticket_id)

@@ -12,12 +12,11 @@ from bot.services import common
 from bot.services.act import act, ask
 from bot.services.context import Ctx, Outcome, Who
 from bot.services.notices import Notice
-from bot.store import prompts
 
 
 async def ask_note(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int | None) -> Outcome:
     """Check the presser may close, then ask for a note (and optional photo) with a reply prompt."""
-    async def check(conn, t, actor):
+    async def check(uow, t, actor):
         return domain.close(t, actor, now, "", ctx.config.auto_confirm)
     return await ask(ctx, who, ticket_id, now, update_id, check, "ask_close_note", "close", "ok_note_asked")
 
@@ -29,20 +28,20 @@ async def close(ctx: Ctx, who: Who, ticket_id: int, note: str, photo: str | None
     if not note and not photo:
         raise Refused("empty_note")
 
-    async def decide(conn, t, actor):
-        await prompts.consume(conn, who.id, "close", ticket_id)
+    async def decide(uow, t, actor):
+        await uow.prompts.consume(who.id, "close", ticket_id)
         return domain.close(t, actor, now, note, ctx.config.auto_confirm, photo)
 
-    async def notify(conn, before, t, actor):
-        out = await common.card(ctx, conn, t)
-        loc = await common.user_locale(ctx, conn, t.resident_id)
-        worker = await common.staff_label(conn, t.closed_by, t.grid, loc)
-        out += await common.to_resident(ctx, conn, t, "ask_confirm", common.confirm_buttons(t),
+    async def notify(uow, before, t, actor):
+        out = await common.card(ctx, uow, t)
+        loc = await common.user_locale(ctx, uow, t.resident_id)
+        worker = await common.staff_label(uow, t.closed_by, t.grid, loc)
+        out += await common.to_resident(ctx, uow, t, "ask_confirm", common.confirm_buttons(t),
                                         worker=worker, window=ctx.config.auto_confirm)
         if photo and out[-1].chat_id == t.resident_id:
             out.insert(len(out) - 1, Notice(t.resident_id, op="photo", photo=photo, ticket_id=t.id,
                                             text=i18n.render(loc, "close_photo", **common.ticket_view(ctx, t, loc)),
                                             quiet=True))
-        out += await common.to_person(ctx, conn, t.closed_by, "closed_worker", t, quiet=False)
+        out += await common.to_person(ctx, uow, t.closed_by, "closed_worker", t, quiet=False)
         return out
     return await act(ctx, who, ticket_id, now, update_id, decide, notify, "ok_closed")

@@ -2,54 +2,51 @@
 
 from __future__ import annotations
 
-
-import aiosqlite
-
 from bot import i18n
 from bot.domain import deadlines
+from bot.domain.records import User
 from bot.domain.tickets import Kind, Status, Ticket
 from bot.services.context import Ctx
 from bot.services.notices import Buttons, Notice
-from bot.store import groups, people
+from bot.store.uow import UnitOfWork, as_uow
+
+ROLE_ORDER = ["worker", "liaison", "small_leader", "big_leader", "admin", "volunteer"]
 
 
-async def user_locale(ctx: Ctx, conn: aiosqlite.Connection, user_id: int | None) -> str:
+async def user_locale(ctx: Ctx, uow: UnitOfWork, user_id: int | None) -> str:
     """A user's language: their choice, else the bot's default."""
-    return _locale_of(ctx, await people.user(conn, user_id) if user_id else None)
+    return _locale_of(ctx, await as_uow(uow).people.user(user_id) if user_id else None)
 
 
-def _locale_of(ctx: Ctx, user: aiosqlite.Row | None) -> str:
-    return i18n.pick(user["locale"] if user and user["locale"] else ctx.config.locale)
+def _locale_of(ctx: Ctx, user: User | None) -> str:
+    return i18n.pick(user.locale if user and user.locale else ctx.config.locale)
 
 
-async def person_locale(ctx: Ctx, conn: aiosqlite.Connection, person_id: int,
-                        who: people.Person | None = None) -> str:
+async def person_locale(ctx: Ctx, uow: UnitOfWork, person_id: int | None) -> str:
     """A staff member's language: their Telegram choice, else the roster's, else the default."""
-    who = who or await people.person(conn, person_id)
+    uow = as_uow(uow)
+    who = await uow.people.person(person_id)
     if who and who.tg_user_id:
-        row = await people.user(conn, who.tg_user_id)
-        if row and row["locale"]:
-            return i18n.pick(row["locale"])
+        user = await uow.people.user(who.tg_user_id)
+        if user and user.locale:
+            return i18n.pick(user.locale)
     return i18n.pick(who.locale if who and who.locale else ctx.config.locale)
 
 
-async def group_locale(ctx: Ctx, conn: aiosqlite.Connection, chat_id: int | None) -> str:
+async def group_locale(ctx: Ctx, uow: UnitOfWork, chat_id: int | None) -> str:
     """A group's language."""
-    row = await groups.get(conn, chat_id) if chat_id else None
-    return i18n.pick(row["locale"] if row and row["locale"] else ctx.config.locale)
+    group = await as_uow(uow).groups.get(chat_id) if chat_id else None
+    return i18n.pick(group.locale if group and group.locale else ctx.config.locale)
 
 
-async def staff_label(conn: aiosqlite.Connection, person_id: int | None, grid: str, locale: str) -> str:
+async def staff_label(uow: UnitOfWork, person_id: int | None, grid: str, locale: str) -> str:
     """`网格员 赵强`: the person's role near the grid and their name."""
-    rows = await conn.execute_fetchall(
-        "SELECT p.name, r.role FROM people p LEFT JOIN roles r ON r.person_id = p.id WHERE p.id = ?",
-        (person_id,)) if person_id else []
-    if not rows:
+    found = await as_uow(uow).people.label(person_id)
+    if found is None:
         return i18n.label(locale, "nobody")
-    order = ["worker", "liaison", "small_leader", "big_leader", "admin", "volunteer"]
-    held = sorted({r["role"] for r in rows if r["role"]}, key=lambda r: order.index(r) if r in order else 99)
+    held = sorted(found.roles, key=lambda r: ROLE_ORDER.index(r) if r in ROLE_ORDER else 99)
     role = i18n.label(locale, f"role_{held[0]}") if held else ""
-    return f"{role} {rows[0]['name']}".strip()
+    return f"{role} {found.name}".strip()
 
 
 def policy(ctx: Ctx) -> deadlines.Policy:
@@ -82,12 +79,12 @@ def card_buttons(t: Ticket, locale: str) -> Buttons | None:
     return None
 
 
-async def card(ctx: Ctx, conn: aiosqlite.Connection, t: Ticket, **extra: object) -> list[Notice]:
+async def card(ctx: Ctx, uow: UnitOfWork, t: Ticket, **extra: object) -> list[Notice]:
     """The group card (sent the first time, edited afterwards); complaints never show their text."""
     if t.origin_chat_id is None or t.origin_chat_id > 0:
         return []
-    loc = await group_locale(ctx, conn, t.origin_chat_id)
-    who = await staff_label(conn, t.assignee_id, t.grid, loc) if t.assignee_id else None
+    loc = await group_locale(ctx, uow, t.origin_chat_id)
+    who = await staff_label(uow, t.assignee_id, t.grid, loc) if t.assignee_id else None
     text = i18n.render(loc, "card", assignee=who, **ticket_view(ctx, t, loc), **extra)
     return [Notice(t.origin_chat_id, text, card_buttons(t, loc), op="card", ticket_id=t.id)]
 
@@ -97,17 +94,17 @@ def mention(user_id: int, name: str) -> dict:
     return {"mention_id": user_id, "mention_name": name or str(user_id)}
 
 
-async def to_resident(ctx: Ctx, conn: aiosqlite.Connection, t: Ticket, template: str,
+async def to_resident(ctx: Ctx, uow: UnitOfWork, t: Ticket, template: str,
                       buttons_for: object = None, quiet: bool = True, in_group: bool = True,
                       **params: object) -> list[Notice]:
     """Tell the resident privately; if they never started the bot (or blocked it), in their group."""
-    user = await people.user(conn, t.resident_id)
-    private_ok = bool(user and user["started"] and not user["blocked"])
+    user = await as_uow(uow).people.user(t.resident_id)
+    private_ok = bool(user and user.reachable)
     if not in_group and not private_ok:
         return []
     loc = _locale_of(ctx, user)
-    gloc = await group_locale(ctx, conn, t.origin_chat_id)
-    name = user["first_name"] if user else ""
+    gloc = await group_locale(ctx, uow, t.origin_chat_id)
+    name = user.first_name if user else ""
     make = buttons_for if callable(buttons_for) else (lambda _loc: None)
     group_text = i18n.render(gloc, f"{template}_group", **ticket_view(ctx, t, gloc),
                              **mention(t.resident_id, name), **params) if in_group else None
@@ -119,13 +116,13 @@ async def to_resident(ctx: Ctx, conn: aiosqlite.Connection, t: Ticket, template:
     return [Notice(t.origin_chat_id, group_text, make(gloc), quiet=quiet, ticket_id=t.id)]
 
 
-async def to_person(ctx: Ctx, conn: aiosqlite.Connection, person_id: int | None, template: str,
+async def to_person(ctx: Ctx, uow: UnitOfWork, person_id: int | None, template: str,
                     t: Ticket, buttons_for: object = None, quiet: bool = True, **params: object) -> list[Notice]:
     """A private message to a staff member who has bound their Telegram account."""
-    who = await people.person(conn, person_id) if person_id else None
+    who = await as_uow(uow).people.person(person_id) if person_id else None
     if who is None or who.tg_user_id is None:
         return []
-    loc = await person_locale(ctx, conn, who.id, who)
+    loc = await person_locale(ctx, uow, who.id)
     make = buttons_for if callable(buttons_for) else (lambda _loc: None)
     text = i18n.render(loc, template, **ticket_view(ctx, t, loc), **params)
     return [Notice(who.tg_user_id, text, make(loc), quiet=quiet, ticket_id=t.id)]
@@ -153,11 +150,11 @@ def rating_buttons(t: Ticket) -> object:
     return lambda loc: [[(f"{n}⭐", f"t:{t.id}:r:{n}") for n in range(1, 6)]]
 
 
-async def assignment_request(ctx: Ctx, conn: aiosqlite.Connection, t: Ticket) -> list[Notice]:
+async def assignment_request(ctx: Ctx, uow: UnitOfWork, t: Ticket) -> list[Notice]:
     """The private request to the assignee: the resident's photo if any, full text, Accept and Decline."""
-    request = await to_person(ctx, conn, t.assignee_id, "assigned", t, accept_buttons(t))
+    request = await to_person(ctx, uow, t.assignee_id, "assigned", t, accept_buttons(t))
     if request and t.photo_file_id:
-        loc = await person_locale(ctx, conn, t.assignee_id)
+        loc = await person_locale(ctx, uow, t.assignee_id)
         caption = i18n.render(loc, "ticket_photo", **ticket_view(ctx, t, loc))
         request.insert(0, Notice(request[0].chat_id, caption, op="photo", photo=t.photo_file_id,
                                  ticket_id=t.id, quiet=True))

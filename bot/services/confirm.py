@@ -11,32 +11,32 @@ from bot.services.act import Pressed, act, edit_pressed
 from bot.services.context import Ctx, Outcome, Who
 
 
-async def _pressed_locale(ctx: Ctx, conn, t, pressed: Pressed | None) -> str:
+async def _pressed_locale(ctx: Ctx, uow, t, pressed: Pressed | None) -> str:
     """The language of the message the resident pressed: the group's, or their own in private."""
     if pressed is not None and pressed.chat_id < 0:
-        return await common.group_locale(ctx, conn, pressed.chat_id)
-    return await common.user_locale(ctx, conn, t.resident_id)
+        return await common.group_locale(ctx, uow, pressed.chat_id)
+    return await common.user_locale(ctx, uow, t.resident_id)
 
 
-async def _ask_rating(ctx, conn, t, pressed: Pressed | None):
+async def _ask_rating(ctx, uow, t, pressed: Pressed | None):
     if pressed is not None:
-        loc = await _pressed_locale(ctx, conn, t, pressed)
+        loc = await _pressed_locale(ctx, uow, t, pressed)
         text = i18n.render(loc, "ask_rating", **common.ticket_view(ctx, t, loc))
         return edit_pressed(pressed, text, common.rating_buttons(t)(loc))
-    return await common.to_resident(ctx, conn, t, "ask_rating", common.rating_buttons(t), quiet=False)
+    return await common.to_resident(ctx, uow, t, "ask_rating", common.rating_buttons(t), quiet=False)
 
 
 async def confirm(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int | None,
                   pressed: Pressed | None = None) -> Outcome:
     """The resident confirms: the ticket is done, the worker earns a red flag, a rating is asked."""
-    async def decide(conn, t, actor):
+    async def decide(uow, t, actor):
         return domain.confirm(t, actor, now)
 
-    async def notify(conn, before, t, actor):
-        out = await common.card(ctx, conn, t)
-        out += await _ask_rating(ctx, conn, t, pressed)
+    async def notify(uow, before, t, actor):
+        out = await common.card(ctx, uow, t)
+        out += await _ask_rating(ctx, uow, t, pressed)
         flag = domain.flag_earner(t) is not None
-        out += await common.to_person(ctx, conn, t.closed_by, "confirmed_worker", t, flag=flag)
+        out += await common.to_person(ctx, uow, t.closed_by, "confirmed_worker", t, flag=flag)
         return out
     return await act(ctx, who, ticket_id, now, update_id, decide, notify, "ok_confirmed")
 
@@ -44,14 +44,14 @@ async def confirm(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: 
 async def reopen(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int | None,
                  pressed: Pressed | None = None) -> Outcome:
     """The resident says it is not resolved: the same worker gets it back with a new deadline."""
-    async def decide(conn, t, actor):
+    async def decide(uow, t, actor):
         return domain.reopen(t, actor, now, ctx.config.tier_for(t.kind.value, t.category))
 
-    async def notify(conn, before, t, actor):
-        out = await common.card(ctx, conn, t)
-        loc = await _pressed_locale(ctx, conn, t, pressed)
+    async def notify(uow, before, t, actor):
+        out = await common.card(ctx, uow, t)
+        loc = await _pressed_locale(ctx, uow, t, pressed)
         out += edit_pressed(pressed, i18n.render(loc, "reopened_resident", **common.ticket_view(ctx, t, loc)))
-        out += await common.to_person(ctx, conn, t.assignee_id, "reopened_worker", t,
+        out += await common.to_person(ctx, uow, t.assignee_id, "reopened_worker", t,
                                       common.close_buttons(t), quiet=False)
         return out
     return await act(ctx, who, ticket_id, now, update_id, decide, notify, "ok_reopened")
@@ -60,12 +60,12 @@ async def reopen(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: i
 async def rate(ctx: Ctx, who: Who, ticket_id: int, stars: int, now: datetime, update_id: int | None,
                pressed: Pressed | None = None) -> Outcome:
     """The resident rates the result from 1 to 5; the worker hears it."""
-    async def decide(conn, t, actor):
+    async def decide(uow, t, actor):
         return domain.rate(t, actor, now, stars)
 
-    async def notify(conn, before, t, actor):
-        loc = await _pressed_locale(ctx, conn, t, pressed)
+    async def notify(uow, before, t, actor):
+        loc = await _pressed_locale(ctx, uow, t, pressed)
         out = edit_pressed(pressed, i18n.render(loc, "rated", stars=stars, **common.ticket_view(ctx, t, loc)))
-        out += await common.to_person(ctx, conn, t.closed_by, "rated_worker", t, stars=stars)
+        out += await common.to_person(ctx, uow, t.closed_by, "rated_worker", t, stars=stars)
         return out
     return await act(ctx, who, ticket_id, now, update_id, decide, notify, "ok_rated")

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import AsyncContextManager, Callable
 
 from bot.config import Config
 from bot.store.db import Database
+from bot.store.uow import UnitOfWork, reading, unit_of_work
 
 
 @dataclass
@@ -17,6 +18,14 @@ class Ctx:
     config: Config
     kick: Callable[[], None] = field(default=lambda: None)
     bot_username: str = ""
+
+    def uow(self, update_id: int | None = None) -> AsyncContextManager[UnitOfWork]:
+        """`async with ctx.uow(update_id) as uow:` one use case's transaction and its repositories."""
+        return unit_of_work(self.db, update_id)
+
+    def read(self) -> UnitOfWork:
+        """Repositories over committed data, for answers that change nothing."""
+        return reading(self.db)
 
     def deep_link(self, payload: str) -> str:
         """A t.me link that opens a private chat with the bot and sends /start payload."""

@@ -11,13 +11,12 @@ from bot.domain.tickets import Refused
 from bot.services import common
 from bot.services.act import act, ask
 from bot.services.context import Ctx, Outcome, Who
-from bot.store import people, prompts
 
 
 async def ask_reason(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int | None) -> Outcome:
     """Check the presser may decline (someone is above to take it), then ask for the reason."""
-    async def check(conn, t, actor):
-        return domain.decline(t, actor, now, "", next_up(await people.ladder(conn, t.grid), actor.person_id))
+    async def check(uow, t, actor):
+        return domain.decline(t, actor, now, "", next_up(await uow.people.ladder(t.grid), actor.person_id))
     return await ask(ctx, who, ticket_id, now, update_id, check, "ask_decline_reason", "decline",
                      "ok_reason_asked")
 
@@ -29,13 +28,13 @@ async def decline(ctx: Ctx, who: Who, ticket_id: int, reason: str, now: datetime
     if not reason:
         raise Refused("empty_reason")
 
-    async def decide(conn, t, actor):
-        await prompts.consume(conn, who.id, "decline", ticket_id)
-        return domain.decline(t, actor, now, reason, next_up(await people.ladder(conn, t.grid), actor.person_id))
+    async def decide(uow, t, actor):
+        await uow.prompts.consume(who.id, "decline", ticket_id)
+        return domain.decline(t, actor, now, reason, next_up(await uow.people.ladder(t.grid), actor.person_id))
 
-    async def notify(conn, before, t, actor):
-        out = await common.card(ctx, conn, t)
-        out += await common.assignment_request(ctx, conn, t)
-        out += await common.to_person(ctx, conn, before.assignee_id, "declined_worker", t, quiet=False)
+    async def notify(uow, before, t, actor):
+        out = await common.card(ctx, uow, t)
+        out += await common.assignment_request(ctx, uow, t)
+        out += await common.to_person(ctx, uow, before.assignee_id, "declined_worker", t, quiet=False)
         return out
     return await act(ctx, who, ticket_id, now, update_id, decide, notify, "ok_declined")

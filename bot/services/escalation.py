@@ -6,66 +6,60 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import aiosqlite
-
 from bot import i18n
 from bot.domain import tickets as domain
+from bot.domain.records import Person
 from bot.domain.tickets import Refused, Ticket
 from bot.services import common
 from bot.services.accept import held_notify
 from bot.services.act import Pressed, act, edit_pressed
 from bot.services.context import Ctx, Outcome, Who
-from bot.services.notices import Notice, enqueue
+from bot.services.notices import Notice
 from bot.services.sweep import work_buttons
-from bot.store import people
-from bot.store import tickets as store
+from bot.store.uow import UnitOfWork
 
 
-async def _workers(conn: aiosqlite.Connection, t: Ticket) -> list[people.Person]:
+async def _workers(uow: UnitOfWork, t: Ticket) -> list[Person]:
     """The grid's active gridworkers other than the current assignee."""
-    found = []
-    for pid in await people.holders(conn, t.grid, "worker"):
-        who = await people.person(conn, pid)
-        if who is not None and who.active and pid != t.assignee_id:
-            found.append(who)
-    return found
+    found = await uow.people.people(await uow.people.holders(t.grid, "worker"))
+    return [who for pid, who in found.items() if who.active and pid != t.assignee_id]
 
 
-async def _actor_label(ctx: Ctx, conn: aiosqlite.Connection, actor: domain.Actor, t: Ticket,
+async def _actor_label(ctx: Ctx, uow: UnitOfWork, actor: domain.Actor, t: Ticket,
                        for_person: int | None) -> tuple[str, str]:
-    loc = await common.person_locale(ctx, conn, for_person) if for_person else ctx.config.locale
-    return loc, await common.staff_label(conn, actor.person_id, t.grid, loc)
+    loc = await common.person_locale(ctx, uow, for_person) if for_person else ctx.config.locale
+    return loc, await common.staff_label(uow, actor.person_id, t.grid, loc)
 
 
 async def nudge(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int | None) -> Outcome:
     """Remind the assignee on a leader's behalf; the ticket itself does not change."""
-    async def decide(conn, t, actor):
-        return domain.nudge(t, actor, now, await store.last_event_at(conn, t.id, "nudge"))
+    async def decide(uow, t, actor):
+        return domain.nudge(t, actor, now, await uow.tickets.last_event_at(t.id, "nudge"))
 
-    async def notify(conn, before, t, actor):
-        _, by = await _actor_label(ctx, conn, actor, t, t.assignee_id)
+    async def notify(uow, before, t, actor):
+        _, by = await _actor_label(ctx, uow, actor, t, t.assignee_id)
         due = t.watched[1] if t.watched else None
-        return await common.to_person(ctx, conn, t.assignee_id, "nudged", t, work_buttons(t),
+        return await common.to_person(ctx, uow, t.assignee_id, "nudged", t, work_buttons(t),
                                       quiet=True, by=by, due=due)
     return await act(ctx, who, ticket_id, now, update_id, decide, notify, "ok_nudged")
 
 
 async def choose(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int | None) -> Outcome:
     """Check the presser may reassign, then send them the grid's other gridworkers to pick from."""
-    async with ctx.db.write(update_id) as conn:
-        t = await store.get(conn, ticket_id)
+    async with ctx.uow(update_id) as uow:
+        t = await uow.tickets.get(ticket_id)
         if t is None:
             raise Refused("no_ticket")
-        actor = await people.actor_for(conn, who.id, t.grid)
-        workers = await _workers(conn, t)
+        actor = await uow.people.actor(who.id, t.grid)
+        workers = await _workers(uow, t)
         tier = ctx.config.tier_for(t.kind.value, t.category)
         domain.reassign(t, actor, now, workers[0].id if workers else -1, tier)  # checks only
         if not workers:
             raise Refused("no_other_worker")
-        loc = await common.user_locale(ctx, conn, who.id)
+        loc = await common.user_locale(ctx, uow, who.id)
         text = i18n.render(loc, "reassign_choose", **common.ticket_view(ctx, t, loc))
         buttons = [[(w.name, f"e:{t.id}:rsg:{w.id}")] for w in workers[:20]]
-        await enqueue(conn, [Notice(who.id, text, buttons, ticket_id=t.id)], now)
+        await uow.outbox.add([Notice(who.id, text, buttons, ticket_id=t.id)], now)
     ctx.kick()
     return Outcome(i18n.label(loc, "ok_choose_worker"), ticket_id=ticket_id)
 
@@ -73,22 +67,22 @@ async def choose(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: i
 async def reassign(ctx: Ctx, who: Who, ticket_id: int, to_person: int, now: datetime,
                    update_id: int | None, pressed: Pressed | None = None) -> Outcome:
     """Hand the ticket to another gridworker of its grid, who gets the request to accept it."""
-    async def decide(conn, t, actor):
+    async def decide(uow, t, actor):
         result = domain.reassign(t, actor, now, to_person, ctx.config.tier_for(t.kind.value, t.category))
-        if to_person not in {w.id for w in await _workers(conn, t)}:
+        if to_person not in {w.id for w in await _workers(uow, t)}:
             raise Refused("not_grid_worker")
         return result
 
-    async def notify(conn, before, t, actor):
-        out = await common.card(ctx, conn, t)
-        out += await common.assignment_request(ctx, conn, t)
+    async def notify(uow, before, t, actor):
+        out = await common.card(ctx, uow, t)
+        out += await common.assignment_request(ctx, uow, t)
         if before.assignee_id and before.assignee_id != t.assignee_id:
-            loc, by = await _actor_label(ctx, conn, actor, t, before.assignee_id)
-            to = await common.staff_label(conn, t.assignee_id, t.grid, loc)
-            out += await common.to_person(ctx, conn, before.assignee_id, "reassigned_worker", t,
+            loc, by = await _actor_label(ctx, uow, actor, t, before.assignee_id)
+            to = await common.staff_label(uow, t.assignee_id, t.grid, loc)
+            out += await common.to_person(ctx, uow, before.assignee_id, "reassigned_worker", t,
                                           quiet=True, by=by, to=to)
-        loc = await common.user_locale(ctx, conn, actor.user_id)
-        to = await common.staff_label(conn, t.assignee_id, t.grid, loc)
+        loc = await common.user_locale(ctx, uow, actor.user_id)
+        to = await common.staff_label(uow, t.assignee_id, t.grid, loc)
         out += edit_pressed(pressed, i18n.render(loc, "reassigned_leader", to=to, **common.ticket_view(ctx, t, loc)))
         return out
     return await act(ctx, who, ticket_id, now, update_id, decide, notify, "ok_reassigned")
@@ -97,7 +91,7 @@ async def reassign(ctx: Ctx, who: Who, ticket_id: int, to_person: int, now: date
 async def take(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int | None,
                pressed: Pressed | None = None) -> Outcome:
     """The leader takes the ticket over; the resident hears who handles it, the previous assignee is freed."""
-    async def decide(conn, t, actor):
+    async def decide(uow, t, actor):
         return domain.take(t, actor, now)
 
     return await act(ctx, who, ticket_id, now, update_id, decide, held_notify(ctx, pressed, "taken_leader"),

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import aiosqlite
-
 from bot import i18n
 from bot.domain import routing
 from bot.domain.inputs import is_blank, visible
@@ -14,9 +12,8 @@ from bot.domain import tickets as domain
 from bot.domain.tickets import Kind, Refused, Ticket
 from bot.services import common
 from bot.services.context import Ctx, Outcome, Who
-from bot.services.notices import Notice, enqueue
-from bot.store import groups, people, prompts
-from bot.store import tickets as store
+from bot.services.notices import Notice
+from bot.store.uow import UnitOfWork
 
 MAX_TEXT = 2000
 
@@ -45,8 +42,8 @@ def parse_category(ctx: Ctx, text: str) -> tuple[str, str]:
     return "other", visible(text)
 
 
-async def _limits(ctx: Ctx, conn: aiosqlite.Connection, user_id: int, now: datetime) -> None:
-    open_count, hour_count, oldest = await store.recent_count(conn, user_id, now - timedelta(hours=1))
+async def _limits(ctx: Ctx, uow: UnitOfWork, user_id: int, now: datetime) -> None:
+    open_count, hour_count, oldest = await uow.tickets.recent_count(user_id, now - timedelta(hours=1))
     if open_count >= ctx.config.max_open_per_resident:
         raise Refused("limit_open", n=ctx.config.max_open_per_resident)
     if hour_count >= ctx.config.max_submissions_per_hour and oldest is not None:
@@ -54,30 +51,30 @@ async def _limits(ctx: Ctx, conn: aiosqlite.Connection, user_id: int, now: datet
         raise Refused("limit_hourly", at=again.strftime("%H:%M"))
 
 
-async def _route(ctx: Ctx, conn: aiosqlite.Connection, s: Submission) -> routing.Routing:
+async def _route(ctx: Ctx, uow: UnitOfWork, s: Submission) -> routing.Routing:
     cat = ctx.config.category(s.category)
-    liaison = await people.person_by_code(conn, cat.liaison) if cat.liaison else None
-    workers = await people.holders(conn, s.grid, "worker")
-    counts = await store.open_counts(conn, workers)
-    ladder = await people.ladder(conn, s.grid)
+    liaison = await uow.people.person_by_code(cat.liaison) if cat.liaison else None
+    workers = await uow.people.holders(s.grid, "worker")
+    counts = await uow.tickets.open_counts(workers)
+    ladder = await uow.people.ladder(s.grid)
     leaders = [p for role in routing.LADDER for p in ladder[role]]
-    volunteers = await people.holders(conn, s.grid, "volunteer")
+    volunteers = await uow.people.holders(s.grid, "volunteer")
     return routing.choose(cat.track, liaison.id if liaison and liaison.active else None,
                           [routing.Candidate(p, counts[p]) for p in workers], leaders, volunteers)
 
 
-async def _notices(ctx: Ctx, conn: aiosqlite.Connection, t: Ticket, s: Submission,
+async def _notices(ctx: Ctx, uow: UnitOfWork, t: Ticket, s: Submission,
                    copied: tuple[int, ...], deleted: bool) -> list[Notice]:
     out: list[Notice] = []
     if deleted:
         out.append(Notice(s.origin_chat_id, op="delete", message_id=s.origin_message_id, ticket_id=t.id))
-    out += await common.card(ctx, conn, t, removed=deleted)
-    out += await common.to_resident(ctx, conn, t, "received", quiet=False, in_group=False,
-                                    assignee=await common.staff_label(conn, t.assignee_id, t.grid,
-                                                                      await common.user_locale(ctx, conn, t.resident_id)))
-    out += await common.assignment_request(ctx, conn, t)
+    out += await common.card(ctx, uow, t, removed=deleted)
+    rloc = await common.user_locale(ctx, uow, t.resident_id)
+    out += await common.to_resident(ctx, uow, t, "received", quiet=False, in_group=False,
+                                    assignee=await common.staff_label(uow, t.assignee_id, t.grid, rloc))
+    out += await common.assignment_request(ctx, uow, t)
     for volunteer in copied:
-        out += await common.to_person(ctx, conn, volunteer, "copied", t)
+        out += await common.to_person(ctx, uow, volunteer, "copied", t)
     return out
 
 
@@ -88,37 +85,37 @@ def _check_text(text: str) -> None:
         raise Refused("text_too_long")
 
 
-async def open_ticket(ctx: Ctx, conn: aiosqlite.Connection, who: Who, s: Submission, now: datetime,
+async def open_ticket(ctx: Ctx, uow: UnitOfWork, who: Who, s: Submission, now: datetime,
                       update_id: int | None) -> Outcome:
-    """Inside a transaction: route, store, log and enqueue the card, acknowledgement and request."""
+    """Inside a unit of work: route, store, log and enqueue the card, acknowledgement and request."""
     _check_text(s.text)
-    if await people.grid(conn, s.grid) is None:
+    if await uow.people.grid(s.grid) is None:
         raise Refused("no_grid")
-    await people.touch_user(conn, who.id, who.first_name, who.language)
+    await uow.people.touch(who.id, who.first_name, who.language)
     if s.origin_chat_id is not None:
-        await prompts.consume(conn, who.id, s.kind.value, chat_id=s.origin_chat_id)
-    await _limits(ctx, conn, who.id, now)
-    route = await _route(ctx, conn, s)
-    actor = await people.actor_for(conn, who.id, s.grid)
+        await uow.prompts.consume(who.id, s.kind.value, chat_id=s.origin_chat_id)
+    await _limits(ctx, uow, who.id, now)
+    route = await _route(ctx, uow, s)
+    actor = await uow.people.actor(who.id, s.grid)
     draft = Ticket(None, s.kind, ctx.config.category(s.category).key, s.grid, who.id, visible(s.text), now,
                    self_submitted=actor.is_staff, origin_chat_id=s.origin_chat_id,
                    photo_file_id=s.photo_file_id, latitude=s.latitude, longitude=s.longitude)
     opened, events = domain.submit(draft, ctx.config.tier_for(s.kind.value, s.category), route.assignee_id, now,
                                    route.copied)
-    t = await store.insert(conn, common.planned(ctx, opened))
-    await store.add_events(conn, t.id, events, actor, now, update_id)
-    group = await groups.get(conn, s.origin_chat_id) if s.origin_chat_id else None
-    deleted = bool(s.kind is Kind.COMPLAINT and group and group["can_delete"] and s.origin_message_id)
-    await enqueue(conn, await _notices(ctx, conn, t, s, route.copied, deleted), now,
-                  ctx.config.quiet_hours, ctx.config.timezone)
-    loc = await common.user_locale(ctx, conn, who.id)
+    t = await uow.tickets.insert(common.planned(ctx, opened))
+    await uow.tickets.add_events(t.id, events, actor, now, update_id)
+    group = await uow.groups.get(s.origin_chat_id) if s.origin_chat_id else None
+    deleted = bool(s.kind is Kind.COMPLAINT and group and group.can_delete and s.origin_message_id)
+    await uow.outbox.add(await _notices(ctx, uow, t, s, route.copied, deleted), now,
+                         ctx.config.quiet_hours, ctx.config.timezone)
+    loc = await common.user_locale(ctx, uow, who.id)
     return Outcome(i18n.label(loc, "ok_submitted", n=t.id), ticket_id=t.id)
 
 
 async def submit(ctx: Ctx, who: Who, s: Submission, now: datetime, update_id: int | None) -> Outcome:
     """Open a ticket in one transaction, with its card, acknowledgement and assignment request."""
     _check_text(s.text)
-    async with ctx.db.write(update_id) as conn:
-        outcome = await open_ticket(ctx, conn, who, s, now, update_id)
+    async with ctx.uow(update_id) as uow:
+        outcome = await open_ticket(ctx, uow, who, s, now, update_id)
     ctx.kick()
     return outcome

@@ -9,41 +9,40 @@ from bot.domain.access import Reader, may_read
 from bot.domain.tickets import Refused, Ticket
 from bot.services import common
 from bot.services.context import Ctx, Outcome, Who
-from bot.services.notices import Notice, enqueue
-from bot.store import people
-from bot.store import tickets as store
+from bot.services.notices import Notice
+from bot.store.uow import UnitOfWork
 
 MAX_LISTED = 10
 
 
-async def _readable(conn, who: Who, t: Ticket, events: list[dict]) -> bool:
+async def _readable(uow: UnitOfWork, who: Who, t: Ticket, events: list[dict]) -> bool:
     """The one read rule (bot.domain.access.may_read) for this user and ticket."""
     copied = frozenset(p for e in events if e["action"] == "submit" for p in e["detail"].get("copied", []))
-    return may_read(Reader(await people.actor_for(conn, who.id, t.grid), copied), t)
+    return may_read(Reader(await uow.people.actor(who.id, t.grid), copied), t)
 
 
-async def _entry(ctx: Ctx, conn, t: Ticket, loc: str, private: bool, events: list[dict]) -> dict:
+async def _entry(ctx: Ctx, uow: UnitOfWork, t: Ticket, loc: str, private: bool, events: list[dict]) -> dict:
     steps = [{"at": e["at"], "action": i18n.label(loc, f"event_{e['action']}"),
               "who": e["actor_name"] or ""} for e in events]
-    who = await common.staff_label(conn, t.assignee_id, t.grid, loc) if t.assignee_id else None
+    who = await common.staff_label(uow, t.assignee_id, t.grid, loc) if t.assignee_id else None
     return {**common.ticket_view(ctx, t, loc), "steps": steps, "assignee": who, "private": private}
 
 
 async def _reply(ctx: Ctx, who: Who, chat_id: int, now: datetime, update_id: int | None,
                  template: str, pick) -> Outcome:
-    async with ctx.db.write(update_id) as conn:
-        loc = await (common.user_locale(ctx, conn, who.id) if chat_id > 0
-                     else common.group_locale(ctx, conn, chat_id))
+    async with ctx.uow(update_id) as uow:
+        loc = await (common.user_locale(ctx, uow, who.id) if chat_id > 0
+                     else common.group_locale(ctx, uow, chat_id))
         entries = []
-        for t in (found := await pick(conn))[:MAX_LISTED]:
-            events = await store.timeline(conn, t.id)
-            if not await _readable(conn, who, t, events):
+        for t in (found := await pick(uow))[:MAX_LISTED]:
+            events = await uow.tickets.timeline(t.id)
+            if not await _readable(uow, who, t, events):
                 if template == "status":
                     raise Refused("no_ticket")  # not told whether it exists
                 continue  # /my and /queue list only what the reader may read
-            entries.append(await _entry(ctx, conn, t, loc, chat_id > 0, events))
+            entries.append(await _entry(ctx, uow, t, loc, chat_id > 0, events))
         text = i18n.render(loc, template, entries=entries, more=max(0, len(found) - MAX_LISTED))
-        await enqueue(conn, [Notice(chat_id, text)], now)
+        await uow.outbox.add([Notice(chat_id, text)], now)
     ctx.kick()
     return Outcome()
 
@@ -51,8 +50,8 @@ async def _reply(ctx: Ctx, who: Who, chat_id: int, now: datetime, update_id: int
 async def status(ctx: Ctx, who: Who, chat_id: int, ticket_id: int, now: datetime,
                  update_id: int | None) -> Outcome:
     """One ticket with its timeline, for whoever may read it (bot.domain.access.may_read)."""
-    async def pick(conn):
-        t = await store.get(conn, ticket_id)
+    async def pick(uow):
+        t = await uow.tickets.get(ticket_id)
         if t is None:
             raise Refused("no_ticket")
         return [t]
@@ -61,16 +60,16 @@ async def status(ctx: Ctx, who: Who, chat_id: int, ticket_id: int, now: datetime
 
 async def mine(ctx: Ctx, who: Who, chat_id: int, now: datetime, update_id: int | None) -> Outcome:
     """A resident's own tickets, newest first."""
-    async def pick(conn):
-        return await store.of_resident(conn, who.id, MAX_LISTED + 1)
+    async def pick(uow):
+        return await uow.tickets.of_resident(who.id, MAX_LISTED + 1)
     return await _reply(ctx, who, chat_id, now, update_id, "my", pick)
 
 
 async def queue(ctx: Ctx, who: Who, chat_id: int, now: datetime, update_id: int | None) -> Outcome:
     """A worker's unfinished tickets, oldest first."""
-    async def pick(conn):
-        person = await people.person_by_user(conn, who.id)
+    async def pick(uow):
+        person = await uow.people.person_by_user(who.id)
         if person is None:
             raise Refused("not_staff")
-        return await store.queue_of(conn, person.id, MAX_LISTED + 1)
+        return await uow.tickets.queue_of(person.id, MAX_LISTED + 1)
     return await _reply(ctx, who, chat_id, now, update_id, "queue", pick)

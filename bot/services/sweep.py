@@ -11,33 +11,30 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timezone
 
-import aiosqlite
-
 from bot import i18n
 from bot.domain import deadlines
 from bot.domain.routing import LADDER
 from bot.domain.tickets import SYSTEM, Status, Ticket, flag_earner
 from bot.services import common
 from bot.services.context import Ctx
-from bot.services.notices import Notice, enqueue
-from bot.store import people
-from bot.store import tickets as store
-from bot.store.db import ts
+from bot.services.notices import Notice
+from bot.store.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 BATCH = 500
 
 
-async def levels_of(conn: aiosqlite.Connection, t: Ticket) -> list[list[int]]:
+async def levels_of(uow: UnitOfWork, t: Ticket) -> list[list[int]]:
     """The reachable rungs above the ticket, nearest first: each a list of leaders (not the assignee)
     who have a Telegram account; an empty role is skipped, so the next one up is told instead."""
-    ladder = await people.ladder(conn, t.grid)
+    ladder = await uow.people.ladder(t.grid)
+    found = await uow.people.people([pid for role in LADDER for pid in ladder[role]])
     rungs: list[list[int]] = []
     seen: set[int] = set()
     for role in LADDER:
         reachable = []
         for pid in ladder[role]:
-            who = await people.person(conn, pid)
+            who = found.get(pid)
             if pid != t.assignee_id and pid not in seen and who and who.tg_user_id is not None:
                 reachable.append(pid)
         seen.update(reachable)
@@ -58,49 +55,49 @@ def escalation_buttons(t: Ticket) -> object:
                          (i18n.label(loc, "btn_take"), f"e:{t.id}:tak")]]
 
 
-async def _names(conn: aiosqlite.Connection, ids: list[int], t: Ticket, loc: str) -> str:
-    return "、".join([await common.staff_label(conn, p, t.grid, loc) for p in ids])
+async def _names(uow: UnitOfWork, ids: list[int], t: Ticket, loc: str) -> str:
+    return "、".join([await common.staff_label(uow, p, t.grid, loc) for p in ids])
 
 
-async def _notices(ctx: Ctx, conn: aiosqlite.Connection, t: Ticket, alerts: list[deadlines.Alert],
+async def _notices(ctx: Ctx, uow: UnitOfWork, t: Ticket, alerts: list[deadlines.Alert],
                    rungs: list[list[int]]) -> list[Notice]:
     out: list[Notice] = []
     for a in alerts:
         if a.kind == "remind":
-            out += await common.to_person(ctx, conn, t.assignee_id, "deadline_soon", t, work_buttons(t),
+            out += await common.to_person(ctx, uow, t.assignee_id, "deadline_soon", t, work_buttons(t),
                                           quiet=True, due=a.due, what=a.deadline)
         elif a.kind == "overdue":
-            loc = await common.person_locale(ctx, conn, t.assignee_id) if t.assignee_id else ctx.config.locale
-            told = await _names(conn, rungs[0], t, loc) if rungs else ""
-            out += await common.to_person(ctx, conn, t.assignee_id, "deadline_passed", t, work_buttons(t),
+            loc = await common.person_locale(ctx, uow, t.assignee_id) if t.assignee_id else ctx.config.locale
+            told = await _names(uow, rungs[0], t, loc) if rungs else ""
+            out += await common.to_person(ctx, uow, t.assignee_id, "deadline_passed", t, work_buttons(t),
                                           quiet=True, due=a.due, what=a.deadline, told=told)
         elif a.kind == "escalate" and 0 < a.level <= len(rungs):
             for pid in rungs[a.level - 1]:
-                loc = await common.person_locale(ctx, conn, pid)
-                assignee = await common.staff_label(conn, t.assignee_id, t.grid, loc)
-                out += await common.to_person(ctx, conn, pid, "escalated", t, escalation_buttons(t), quiet=True,
+                loc = await common.person_locale(ctx, uow, pid)
+                assignee = await common.staff_label(uow, t.assignee_id, t.grid, loc)
+                out += await common.to_person(ctx, uow, pid, "escalated", t, escalation_buttons(t), quiet=True,
                                               due=a.due, what=a.deadline, level=a.level, assignee=assignee)
         elif a.kind == "auto_confirm":
-            out += await common.card(ctx, conn, t)
-            out += await common.to_resident(ctx, conn, t, "auto_confirmed", quiet=True,
+            out += await common.card(ctx, uow, t)
+            out += await common.to_resident(ctx, uow, t, "auto_confirmed", quiet=True,
                                             window=ctx.config.auto_confirm)
-            out += await common.to_person(ctx, conn, t.closed_by, "auto_confirmed_worker", t, quiet=True,
+            out += await common.to_person(ctx, uow, t.closed_by, "auto_confirmed_worker", t, quiet=True,
                                           flag=flag_earner(t) is not None)
     return out
 
 
 async def sweep_ticket(ctx: Ctx, ticket_id: int, now: datetime) -> bool:
     """Handle one ticket in its own transaction; False if nothing was due any more."""
-    async with ctx.db.write() as conn:
-        t = await store.get(conn, ticket_id)
+    async with ctx.uow() as uow:
+        t = await uow.tickets.get(ticket_id)
         if t is None or not deadlines.is_due(t, now):
             return False
-        rungs = await levels_of(conn, t)
+        rungs = await levels_of(uow, t)
         step = deadlines.step(t, now, common.policy(ctx), ctx.config.tier_for(t.kind.value, t.category), len(rungs))
-        await store.save(conn, step.ticket)
-        await store.add_events(conn, t.id, step.events, SYSTEM, now)
-        await enqueue(conn, await _notices(ctx, conn, step.ticket, step.alerts, rungs), now,
-                      ctx.config.quiet_hours, ctx.config.timezone)
+        await uow.tickets.save(step.ticket)
+        await uow.tickets.add_events(t.id, step.events, SYSTEM, now)
+        await uow.outbox.add(await _notices(ctx, uow, step.ticket, step.alerts, rungs), now,
+                             ctx.config.quiet_hours, ctx.config.timezone)
     return True
 
 
@@ -109,14 +106,12 @@ async def sweep(ctx: Ctx, now: datetime) -> int:
 
     One failing ticket is logged (by number only) and left for the next sweep; the others go on.
     """
-    rows = await ctx.db.fetchall("SELECT id FROM tickets WHERE next_due <= ? ORDER BY next_due LIMIT ?",
-                                 (ts(now), BATCH))
     handled = 0
-    for row in rows:
+    for ticket_id in await ctx.read().tickets.due(now, BATCH):
         try:
-            handled += await sweep_ticket(ctx, row["id"], now)
+            handled += await sweep_ticket(ctx, ticket_id, now)
         except Exception as exc:  # keep sweeping the others; this one is retried next time
-            log.error("sweep of ticket %s failed: %s", row["id"], type(exc).__name__, exc_info=exc)
+            log.error("sweep of ticket %s failed: %s", ticket_id, type(exc).__name__, exc_info=exc)
     if handled:
         ctx.kick()
     return handled

@@ -131,3 +131,77 @@ async def recent_count(conn: aiosqlite.Connection, user_id: int, since: datetime
         "MIN(CASE WHEN created_at >= ? THEN created_at END) FROM tickets WHERE resident_id = ?",
         (ts(since), ts(since), user_id))
     return int(rows[0][0] or 0), int(rows[0][1] or 0), rows[0][2]
+
+
+class Tickets:
+    """The tickets repository: each ticket read at most once per unit of work."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+        self._seen: dict[int, Ticket | None] = {}
+
+    async def get(self, ticket_id: int) -> Ticket | None:
+        """The ticket with this id, or None."""
+        if ticket_id not in self._seen:
+            self._seen[ticket_id] = await get(self._conn, ticket_id)
+        return self._seen[ticket_id]
+
+    async def insert(self, t: Ticket) -> Ticket:
+        """Insert a new ticket and return it with its id."""
+        saved = await insert(self._conn, t)
+        self._seen[saved.id] = saved
+        return saved
+
+    async def save(self, t: Ticket) -> None:
+        """Write every mutable column of an existing ticket."""
+        await save(self._conn, t)
+        self._seen[t.id] = t
+
+    async def add_events(self, ticket_id: int, events: list[Event], actor: Actor, now: datetime,
+                         update_id: int | None = None) -> None:
+        """Append events to the ticket's timeline."""
+        await add_events(self._conn, ticket_id, events, actor, now, update_id)
+
+    async def timeline(self, ticket_id: int) -> list[dict[str, Any]]:
+        """The ticket's events in order, with the actor's roster name where known."""
+        return await timeline(self._conn, ticket_id)
+
+    async def last_event_at(self, ticket_id: int, action: str) -> datetime | None:
+        """When the ticket's latest event of this kind happened, if ever."""
+        return await last_event_at(self._conn, ticket_id, action)
+
+    async def open_counts(self, person_ids: list[int]) -> dict[int, int]:
+        """How many unfinished tickets each person holds."""
+        return await open_counts(self._conn, person_ids)
+
+    async def of_resident(self, user_id: int, limit: int = 20) -> list[Ticket]:
+        """A resident's tickets, newest first."""
+        return await of_resident(self._conn, user_id, limit)
+
+    async def queue_of(self, person_id: int, limit: int = 30) -> list[Ticket]:
+        """A worker's unfinished tickets, oldest first."""
+        return await queue_of(self._conn, person_id, limit)
+
+    async def recent_count(self, user_id: int, since: datetime) -> tuple[int, int, float | None]:
+        """(open tickets, submissions since `since`, oldest submission time since then) of a resident."""
+        return await recent_count(self._conn, user_id, since)
+
+    async def due(self, now: datetime, limit: int) -> list[int]:
+        """Ids of tickets something is due for at `now`, most overdue first."""
+        rows = await self._conn.execute_fetchall(
+            "SELECT id FROM tickets WHERE next_due <= ? ORDER BY next_due LIMIT ?", (ts(now), limit))
+        return [r[0] for r in rows]
+
+    async def orphans(self) -> list[Ticket]:
+        """Unfinished tickets whose assignee left the roster or no longer serves the ticket's grid."""
+        rows = await self._conn.execute_fetchall(_ORPHANS)
+        return [from_row(r) for r in rows]
+
+
+_ORPHANS = """
+SELECT t.* FROM tickets t JOIN people p ON p.id = t.assignee_id
+WHERE t.status IN ('open', 'accepted') AND (p.active = 0 OR NOT EXISTS (
+    WITH RECURSIVE up(code) AS (SELECT t.grid UNION SELECT g.parent FROM grids g JOIN up ON g.code = up.code
+                                WHERE g.parent IS NOT NULL)
+    SELECT 1 FROM roles r WHERE r.person_id = p.id AND r.grid IN (SELECT code FROM up)))
+ORDER BY t.id"""

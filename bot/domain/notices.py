@@ -1,0 +1,53 @@
+"""Notices: what to tell whom. Services make them; the store keeps them in the outbox; delivery sends them."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.domain.sla import QuietHours
+
+Buttons = list[list[tuple[str, str]]]
+
+
+@dataclass
+class Notice:
+    """One message to deliver: `op` is send, card (send or edit a ticket's group card), delete or photo."""
+
+    chat_id: int
+    text: str = ""
+    buttons: Buttons | None = None
+    op: str = "send"
+    ticket_id: int | None = None
+    quiet: bool = False
+    force_reply: bool = False
+    prompt: dict[str, Any] | None = None
+    photo: str | None = None
+    message_id: int | None = None
+    fallback_chat_id: int | None = None
+    fallback_text: str | None = None
+    fallback_buttons: Buttons | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def payload(self) -> str:
+        """The JSON the deliverer reads."""
+        data = {k: v for k, v in asdict(self).items()
+                if k in {"text", "buttons", "force_reply", "prompt", "photo", "message_id", "extra"} and v}
+        return json.dumps(data, ensure_ascii=False)
+
+    def fallback_payload(self) -> str | None:
+        """The group-safe variant used when the private chat is closed to the bot."""
+        if self.fallback_chat_id is None:
+            return None
+        return json.dumps({"text": self.fallback_text, "buttons": self.fallback_buttons}, ensure_ascii=False)
+
+
+def release_at(now: datetime, quiet: QuietHours | None, zone: ZoneInfo | None) -> datetime:
+    """When a notice written now may go out, holding it through quiet hours."""
+    if quiet is None or zone is None:
+        return now
+    local = now.astimezone(zone)
+    return quiet.release_time(local).astimezone(now.tzinfo)

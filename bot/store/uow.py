@@ -1,0 +1,49 @@
+"""The unit of work: one write transaction per use case, the update recorded as processed, and typed
+repositories that return domain records, never rows. Services see only this, never a connection."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, AsyncIterator
+
+import aiosqlite
+
+from bot.store.drafts import Drafts
+from bot.store.groups import Groups
+from bot.store.outbox import Outbox
+from bot.store.people import People
+from bot.store.prompts import Prompts
+from bot.store.tickets import Tickets
+
+if TYPE_CHECKING:
+    from bot.store.db import Database
+
+
+class UnitOfWork:
+    """The repositories of one transaction (or of one read over committed data)."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+        self.tickets = Tickets(conn)
+        self.people = People(conn)
+        self.groups = Groups(conn)
+        self.outbox = Outbox(conn)
+        self.prompts = Prompts(conn)
+        self.drafts = Drafts(conn)
+
+
+def as_uow(source: "UnitOfWork | aiosqlite.Connection") -> UnitOfWork:
+    """A unit of work over a bare connection (for code not yet given one); a unit of work as it is."""
+    return source if isinstance(source, UnitOfWork) else UnitOfWork(source)
+
+
+@asynccontextmanager
+async def unit_of_work(db: "Database", update_id: int | None = None) -> AsyncIterator[UnitOfWork]:
+    """One serialised write transaction; with an update id, a second delivery raises AlreadyProcessed."""
+    async with db.write(update_id) as conn:
+        yield UnitOfWork(conn)
+
+
+def reading(db: "Database") -> UnitOfWork:
+    """Repositories over committed data, outside any transaction (for answers that change nothing)."""
+    return UnitOfWork(db.reader)
