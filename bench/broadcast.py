@@ -28,12 +28,13 @@ if __package__ in (None, ""):
 
 from telegram.ext import AIORateLimiter, ApplicationBuilder
 
-from bot.app import rate_limiter
+from bot.app import CONNECTIONS, rate_limiter
 
 from bot.delivery import Deliverer
 from bot.emulator import RateLimits, serve
 from bot.services.notices import Notice, enqueue
 from bot.store.db import Database
+from bot.transport import AiohttpRequest
 from bench.common import TOKEN, WatchingEmulator, table, write_result
 
 
@@ -70,7 +71,8 @@ async def run(groups: int, per_second: int, per_group_per_minute: int, timeout: 
     emu.on_sent = lambda method, message: delivered.append(time.perf_counter())
     async with serve(emu) as url:
         app = (ApplicationBuilder().token(TOKEN).base_url(f"{url}/bot").base_file_url(f"{url}/file/bot")
-               .rate_limiter(limiter(limiter_kind, per_second)).build())  # as bot.app.build makes it
+               .request(AiohttpRequest(CONNECTIONS)).rate_limiter(limiter(limiter_kind, per_second))
+               .build())  # as bot.app.build makes it
         bot = app.bot
         await bot.initialize()
         async with db.write() as conn:

@@ -159,10 +159,13 @@ class BotProcess:
             return ""
 
 
-def bot_argv(config: Path) -> list[str]:
-    """The real bot's command line; BENCH_PROFILE=FILE runs it under cProfile (for finding the cost)."""
+def bot_argv(config: Path, transport: str | None = None) -> list[str]:
+    """The real bot's command line (with a transport: through `bench.run_bot`); BENCH_PROFILE=FILE
+    runs it under cProfile (for finding the cost)."""
     profile = os.environ.get("BENCH_PROFILE")
     runner = ["-m", "cProfile", "-o", profile, "-m"] if profile else ["-m"]
+    if transport:
+        return [PYTHON, *runner, "bench.run_bot", "--transport", transport, str(config)]
     return [PYTHON, *runner, "bot", "run", "--config", str(config)]
 
 

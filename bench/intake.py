@@ -41,7 +41,8 @@ from bot.emulator import serve
 from bot.services.roster import apply
 from bot.store.db import Database
 from bench.common import (PYTHON, ROOT, TOKEN, BotProcess, WatchingEmulator, bot_argv, cpu_seconds, load,
-                          percentile, table, wait_calls, write_config, write_result)
+                          percentile, wait_calls, write_config, write_result)
+from bench.intake_report import report
 
 WORKER_BASE, RESIDENT_BASE = 7_000_000, 8_000_000
 Ticket = Callable[["World", dict, Any, int, float], Awaitable[float]]
@@ -217,13 +218,16 @@ async def run_echo(grids: int, tickets: int, warmup: int, folder: Path, timeout:
     return result
 
 
-async def run_bot(grids: int, tickets: int, warmup: int, folder: Path, timeout: float) -> dict[str, Any]:
+async def run_bot(grids: int, tickets: int, warmup: int, folder: Path, timeout: float,
+                  transport: str | None = None) -> dict[str, Any]:
     w = World(grids, residents_needed(tickets, warmup))
+    folder = folder / (transport or "bot")
+    folder.mkdir(parents=True, exist_ok=True)
     db_path = folder / "intake.sqlite3"
     await w.prepare_store(db_path, w.roster_csv(folder / "roster.csv"))
     async with serve(w.emu) as url:
         config = write_config(folder, url, db_path, max_open_per_resident=5, max_submissions_per_hour=10)
-        proc = BotProcess(bot_argv(config), folder / "bot.log").start()
+        proc = BotProcess(bot_argv(config, transport), folder / "bot.log").start()
         try:
             await wait_calls(w.emu, "getUpdates", proc=proc)
             await start_workers(w, timeout)
@@ -237,38 +241,19 @@ async def run_bot(grids: int, tickets: int, warmup: int, folder: Path, timeout: 
     return result
 
 
-def report(echo: dict[str, Any], real: dict[str, Any]) -> list[str]:
-    """The printed table and target lines."""
-    rows = [("bot", "tickets", "tickets/s", "CPU ms/ticket", "CPU share", "API calls/ticket",
-             "group msgs/ticket", "p50 ms", "p99 ms", "half-peak p50 ms", "half-peak p99 ms")]
-    for name, r in (("echo (baseline)", echo), ("grid bot", real)):
-        rows.append((name, str(r["tickets"]), f"{r['per_second']:.1f}", f"{r['cpu_ms_per_ticket']:.2f}",
-                     f"{r['cpu_share']:.2f}", f"{sum(r['calls_per_ticket'].values()):.2f}",
-                     f"{r['group_messages_per_ticket']:.2f}", f"{r['p50_ms']:.1f}", f"{r['p99_ms']:.1f}",
-                     f"{r['half_peak']['p50_ms']:.1f}", f"{r['half_peak']['p99_ms']:.1f}"))
-    ratio = real["per_second"] / echo["per_second"]
-    half_p99 = real["half_peak"]["p99_ms"]
-    return [table(rows),
-            "bot API calls per ticket: " + ", ".join(f"{k} {v:.2f}" for k, v in real["calls_per_ticket"].items()),
-            "echo API calls per ticket: " + ", ".join(f"{k} {v:.2f}" for k, v in echo["calls_per_ticket"].items()),
-            f"rate ratio bot/echo = {ratio:.2f} (target >= 0.60: {'met' if ratio >= 0.6 else 'MISSED'}); "
-            f"bot CPU {real['cpu_ms_per_ticket']:.2f} ms/ticket (target <= 5: "
-            f"{'met' if real['cpu_ms_per_ticket'] <= 5 else 'MISSED'}); half-peak p99 {half_p99:.0f} ms "
-            f"(target < 300: {'met' if half_p99 < 300 else 'MISSED'}); group messages/ticket "
-            f"{real['group_messages_per_ticket']:.2f} (target <= 2)",
-            f"machine load average (1, 5, 15 min): {load()}"]
-
-
 async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     folder = Path(tempfile.mkdtemp(prefix="bench-intake-"))
     echo = await run_echo(args.grids, args.tickets, args.warmup, folder, args.timeout)
-    real = await run_bot(args.grids, args.tickets, args.warmup, folder, args.timeout)
+    runs = {f"grid bot{f' ({t})' if t else ''}": await run_bot(args.grids, args.tickets, args.warmup, folder,
+                                                                 args.timeout, t or None)
+            for t in args.transport or [""]}
+    real = next(iter(runs.values()))
     ratio = real["per_second"] / echo["per_second"]
-    durable = real["stored"] == real["submitted_total"] == real["accepted"]
-    print("\n".join(report(echo, real)))
+    durable = all(r["stored"] == r["submitted_total"] == r["accepted"] for r in runs.values())
+    print("\n".join(report(echo, real, runs)))
     print(f"durable: {real['stored']} stored / {real['submitted_total']} submitted, "
           f"{real['accepted']} accepted -> {'ok' if durable else 'LOST'}")
-    data = {"params": vars(args), "echo": echo, "bot": real, "rate_ratio": ratio,
+    data = {"params": vars(args), "echo": echo, "bot": real, "runs": runs, "rate_ratio": ratio,
             "p50_ratio": real["p50_ms"] / echo["p50_ms"], "p99_ratio": real["p99_ms"] / echo["p99_ms"],
             "durable": durable, "target_met": ratio >= 0.6 and durable, "workdir": str(folder)}
     path = write_result(args.out, data)
@@ -283,6 +268,9 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--warmup", type=int, default=1, help="untimed tickets per grid first, default 1")
     p.add_argument("--timeout", type=float, default=60.0)
     p.add_argument("--out", default="intake", help="result name under bench/out/")
+    p.add_argument("--transport", action="append", choices=("aiohttp", "httpx"),
+                   help="run the bot through bench.run_bot on this transport (repeatable: side by side); "
+                        "default: `python -m bot run` as deployed")
     return p.parse_args(argv)
 
 

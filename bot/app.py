@@ -15,9 +15,11 @@ from bot.delivery import Deliverer
 from bot.handlers import buttons, escalation, group, intake, lookup, start
 from bot.services.context import Ctx
 from bot.store.db import Database
+from bot.transport import AiohttpRequest
 
 log = logging.getLogger(__name__)
-DELIVERY_LANES = 8  # chats delivered to at once; httpx's pool cost grows with its connections
+DELIVERY_LANES = 8  # chats delivered to at once
+CONNECTIONS = DELIVERY_LANES + 8  # the deliverer's lanes, handlers' answers and set-up calls
 HANDLER_MODULES = (start, group, intake, lookup, buttons, escalation)
 COMMANDS = ("new", "wish", "complain", "status", "my", "queue", "bind", "lang", "help")
 
@@ -62,13 +64,13 @@ def rate_limiter() -> AIORateLimiter:
     return AIORateLimiter(overall_max_rate=1, overall_time_period=1 / 29)
 
 
-def build(config: Config, request: BaseRequest | None = None) -> Application:
-    """The Application for this configuration, with every handler registered."""
-    builder = ApplicationBuilder()
-    if request is not None:
-        builder = builder.request(request)
-    else:
-        builder = builder.connection_pool_size(DELIVERY_LANES + 8)
+def build(config: Config, request: BaseRequest | None = None,
+          updates_request: BaseRequest | None = None) -> Application:
+    """The Application for this configuration, with every handler registered (by default on the
+    aiohttp transport, `bot.transport`; the long poll gets a connection of its own)."""
+    builder = ApplicationBuilder().request(request or AiohttpRequest(CONNECTIONS))
+    if updates_request is not None or request is None:
+        builder = builder.get_updates_request(updates_request or AiohttpRequest(1))
     builder = (builder.token(config.token).base_url(config.api_base_url)
                .base_file_url(config.file_base_url).post_init(_post_init).post_shutdown(_post_shutdown)
                .concurrent_updates(32))  # bot.polling keeps each chat in order

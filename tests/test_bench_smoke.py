@@ -13,9 +13,11 @@ def _result(name: str) -> dict:
 
 
 def test_intake_smoke():
-    assert intake.main(["--grids", "3", "--tickets", "2", "--out", "smoke-intake"]) == 0
+    assert intake.main(["--grids", "3", "--tickets", "2", "--transport", "aiohttp", "--transport", "httpx",
+                        "--out", "smoke-intake"]) == 0
     r = _result("smoke-intake")
     assert r["durable"] and r["bot"]["tickets"] == r["echo"]["tickets"] == 6
+    assert sorted(r["runs"]) == ["grid bot (aiohttp)", "grid bot (httpx)"]
     assert r["bot"]["half_peak"]["tickets"] == r["echo"]["half_peak"]["tickets"] == 3
     for side in ("bot", "echo"):
         assert 0 <= r[side]["cpu_ms_per_ticket"] < float("inf") and r[side]["calls_per_ticket"]["sendMessage"] >= 1

@@ -1,0 +1,135 @@
+"""The aiohttp transport (`bot.transport`): real Bot API calls through PTB, and PTB's errors on failure."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from typing import AsyncIterator
+
+import pytest
+from aiohttp import web
+from telegram import Bot, InputFile
+from telegram.error import NetworkError, RetryAfter, TimedOut
+from telegram.request import RequestData
+
+from bot.emulator import Emulator, serve
+from bot.transport import AiohttpRequest
+
+TOKEN = "123:ABC"
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
+
+
+def _bot(url: str, request: AiohttpRequest) -> Bot:
+    return Bot(TOKEN, base_url=f"{url}/bot", base_file_url=f"{url}/file/bot", request=request)
+
+
+@pytest.fixture
+async def emulated() -> AsyncIterator[tuple[Emulator, str]]:
+    emu = Emulator(token=TOKEN, bot_username="grid_bot", rate_limits=False)
+    async with serve(emu) as url:
+        yield emu, url
+
+
+async def test_messages_edits_and_uploads_arrive_as_sent(emulated):
+    emu, url = emulated
+    alice = emu.user(id=501, first_name="Alice")
+    emu.send(alice, alice, "/start")
+    async with _bot(url, AiohttpRequest(4)) as bot:
+        msg = await bot.send_message(alice.id, "<b>你好</b> & hello", parse_mode="HTML")
+        await bot.edit_message_text("改过了", alice.id, msg.message_id)
+        photo = await bot.send_photo(alice.id, InputFile(PNG, filename="chart.png"), caption="图表")
+        updates = await bot.get_updates(timeout=0)
+    assert msg.text == "你好 & hello" and photo.caption == "图表" and photo.photo
+    assert [u.message.text for u in updates] == ["/start"]
+    assert emu.stored(alice.id, msg.message_id).data["text"] == "改过了"
+
+
+async def test_telegram_errors_become_ptb_errors(emulated):
+    emu, url = emulated
+    async with _bot(url, AiohttpRequest(2)) as bot:
+        emu.fault("sendMessage", "429", retry_after=7)
+        with pytest.raises(RetryAfter) as caught:
+            await bot.send_message(1, "x")
+    assert "7" in str(caught.value)  # the wait Telegram asked for reaches the deliverer
+
+
+@pytest.fixture
+async def stalling() -> AsyncIterator[tuple[str, asyncio.Event, list[str]]]:
+    """A server whose /bot<token>/<method> answers only once `release` is set; it logs each request."""
+    release, seen = asyncio.Event(), []
+
+    async def handle(request: web.Request) -> web.Response:
+        seen.append(request.match_info["method"])
+        await release.wait()
+        return web.json_response({"ok": True, "result": True})
+    app = web.Application()
+    app.router.add_post("/bot{token}/{method}", handle)
+    runner = web.AppRunner(app, shutdown_timeout=0.1)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    try:
+        yield f"http://127.0.0.1:{runner.addresses[0][1]}", release, seen
+    finally:
+        release.set()
+        await runner.cleanup()
+
+
+@pytest.fixture
+async def opened() -> AsyncIterator[list[AiohttpRequest]]:
+    made: list[AiohttpRequest] = []
+    yield made
+    for request in made:
+        await request.shutdown()
+
+
+async def _open(made: list[AiohttpRequest], request: AiohttpRequest) -> AiohttpRequest:
+    await request.initialize()
+    made.append(request)
+    return request
+
+
+async def test_a_silent_server_is_a_timeout_the_deliverer_retries(stalling, opened):
+    url, release, seen = stalling
+    request = await _open(opened, AiohttpRequest(2, read_timeout=0.2, write_timeout=0.1))
+    with pytest.raises(TimedOut):
+        await request.post(f"{url}/bot{TOKEN}/deleteMessage", RequestData([]))
+    assert seen == ["deleteMessage"]
+
+
+async def test_a_full_pool_times_out_without_sending(stalling, opened):
+    url, release, seen = stalling
+    request = await _open(opened, AiohttpRequest(1, read_timeout=None, pool_timeout=0.05))
+    first = asyncio.ensure_future(request.post(f"{url}/bot{TOKEN}/deleteMessage"))
+    while not seen:
+        await asyncio.sleep(0.01)
+    with pytest.raises(TimedOut, match="Pool timeout"):
+        await request.post(f"{url}/bot{TOKEN}/sendMessage")
+    release.set()
+    assert await first is True
+    assert seen == ["deleteMessage"]  # the second request never left
+
+
+async def test_a_refused_connection_is_a_network_error_not_a_timeout():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # closed again before the request: nothing listens there
+    request = AiohttpRequest(1)
+    await request.initialize()
+    try:
+        with pytest.raises(NetworkError) as caught:
+            await request.post(f"http://127.0.0.1:{port}/bot{TOKEN}/getMe")
+    finally:
+        await request.shutdown()
+    assert not isinstance(caught.value, TimedOut)
+
+
+async def test_shut_down_transport_opens_again():
+    request = AiohttpRequest(1)
+    await request.initialize()
+    await request.shutdown()
+    with pytest.raises(RuntimeError):
+        await request.do_request("http://127.0.0.1:9/x", "POST")
+    await request.initialize()
+    await request.shutdown()
