@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 
 from bot import config as config_mod
 from bot.app import CONNECTIONS, build
+from bot.cli import logs
 from bot.polling import serve
 from bot.transport import AiohttpRequest
 
@@ -44,11 +44,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--transport", choices=("aiohttp", "httpx"), default="aiohttp")
     parser.add_argument("config")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("httpx", "aiosqlite"):  # as `python -m bot run`
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    cfg = config_mod.load(args.config)
+    logs.setup(cfg.log_level, cfg.log_json)  # as `python -m bot run`
     request, updates = transports(args.transport)
-    asyncio.run(serve(build(config_mod.load(args.config), request, updates)))
+    asyncio.run(serve(build(cfg, request, updates)))
     return 0
 
 
