@@ -6,6 +6,7 @@ import asyncio
 import logging
 
 from telegram import BotCommand, Update
+from telegram.error import NetworkError, RetryAfter
 from telegram.request import BaseRequest
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 
@@ -13,6 +14,7 @@ from bot import i18n, jobs
 from bot.config import Config
 from bot.delivery import Deliverer
 from bot.handlers import buttons, escalation, group, intake, lookup, start
+from bot.handlers.base import answer_press
 from bot.services.context import Ctx
 from bot.store.db import Database
 from bot.transport import AiohttpRequest
@@ -25,13 +27,15 @@ COMMANDS = ("new", "wish", "complain", "status", "my", "queue", "bind", "lang", 
 
 
 async def _errors(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log unexpected errors without personal data; tell a button presser something went wrong."""
-    log.error("handler failed: %s", type(context.error).__name__, exc_info=context.error)
+    """Log errors without personal data: a Bot API fault as one warning line, a bug with its traceback
+    (and a button presser is told something went wrong)."""
+    err = context.error
+    if isinstance(err, (NetworkError, RetryAfter)):
+        log.warning("Bot API call failed while handling an update: %s: %s", type(err).__name__, err)
+        return
+    log.error("handler failed: %s", type(err).__name__, exc_info=err)
     if isinstance(update, Update) and update.callback_query:
-        try:
-            await update.callback_query.answer(i18n.label(i18n.DEFAULT, "error_generic"))
-        except Exception:  # the answer itself may be stale
-            pass
+        await answer_press(update, i18n.label(i18n.DEFAULT, "error_generic"))
 
 
 async def _post_init(app: Application) -> None:

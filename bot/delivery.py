@@ -101,7 +101,8 @@ class Deliverer:
         try:
             message_id = await self._perform(row, payload)
         except RetryAfter as exc:
-            return await self._later(row, _seconds(exc.retry_after), f"retry after {exc.retry_after}")
+            return await self._later(row, _seconds(exc.retry_after), f"retry after {exc.retry_after}",
+                                     _method(row, payload))
         except ChatMigrated as exc:
             async with self.db.write() as conn:
                 await groups.migrate(conn, row["chat_id"], exc.new_chat_id)
@@ -112,7 +113,8 @@ class Deliverer:
         except BadRequest as exc:
             return await self._bad_request(row, str(exc))
         except NetworkError as exc:  # includes TimedOut: the call may have been performed
-            return await self._later(row, min(60.0, 2.0 ** min(row["attempts"], 6)), str(exc))
+            return await self._later(row, min(60.0, 2.0 ** min(row["attempts"], 6)),
+                                     f"{type(exc).__name__}: {exc}", _method(row, payload))
         await self._finish(row, payload, message_id, "sent")
         return True
 
@@ -168,7 +170,10 @@ class Deliverer:
                 await conn.execute("UPDATE prompts SET message_id = ?, chat_id = ? WHERE outbox_id = ?",
                                    (message_id, row["chat_id"], row["id"]))
 
-    async def _later(self, row: Any, seconds: float, error: str) -> bool:
+    async def _later(self, row: Any, seconds: float, error: str, method: str) -> bool:
+        """A fault Telegram or the network will get over: one warning line, and the row waits."""
+        log.warning("%s failed (outbox %s, attempt %d): %s; retrying in %.0f s", method, row["id"],
+                    row["attempts"] + 1, error, seconds)
         when = ts(self.clock() + timedelta(seconds=seconds))
         async with self.db.write() as conn:
             await conn.execute("UPDATE outbox SET attempts = attempts + 1, not_before = ?, error = ? "
@@ -199,6 +204,14 @@ class Deliverer:
             log.warning("outbox %s refused by Telegram: %s", row["id"], error)
             await self._finish(row, {}, None, "failed", error[:200])
         return True
+
+
+def _method(row: Any, payload: dict) -> str:
+    """The Bot API method a row's delivery calls (a card is sent once, then edited)."""
+    op = row["op"]
+    if op == "card":
+        return "sendMessage/editMessageText"
+    return {"delete": "deleteMessage", "photo": "sendPhoto", "edit": "editMessageText"}.get(op, "sendMessage")
 
 
 def _seconds(value: Any) -> float:

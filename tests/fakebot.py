@@ -16,7 +16,7 @@ class FakeTransport(BaseRequest):
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.next_id: dict[int, int] = {}
-        self.fail_next: dict[str, tuple[int, str]] = {}
+        self.fail_next: dict[str, tuple] = {}
         self.member_status: dict[tuple[int, int], str] = {}  # (chat, user) -> status; users default to admin
         self.bot_can_delete: dict[int, bool] = {}  # chat -> the bot's right, when it is an administrator
 
@@ -41,9 +41,14 @@ class FakeTransport(BaseRequest):
             params["_uploads"] = {k: len(v[1]) if isinstance(v, tuple) else 0
                                   for k, v in request_data.multipart_data.items()}
         self.calls.append((name, params))
-        if name in self.fail_next:
-            code, text = self.fail_next.pop(name)
-            return code, json.dumps({"ok": False, "error_code": code, "description": text}).encode()
+        if name in self.fail_next:  # (code, text) fails once; (code, text, n) fails the next n calls
+            code, text, *times = self.fail_next.pop(name)
+            if times and times[0] > 1:
+                self.fail_next[name] = (code, text, times[0] - 1)
+            error: dict[str, Any] = {"ok": False, "error_code": code, "description": text}
+            if code == 429:
+                error["parameters"] = {"retry_after": 3}
+            return code, json.dumps(error).encode()
         return 200, json.dumps({"ok": True, "result": self._result(name, params)}).encode()
 
     def _result(self, name: str, p: dict[str, Any]) -> Any:

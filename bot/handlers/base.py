@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import logging
 from datetime import datetime, timezone
 from typing import Any, Awaitable, Callable
 
 from telegram import Update
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.domain.tickets import Refused
@@ -45,14 +44,28 @@ def guarded(fn: Handler) -> Handler:
             return await fn(update, context)
         except AlreadyProcessed:  # a redelivery after a crash: the first answer may already be gone
             if update.callback_query:
-                with contextlib.suppress(TelegramError):
-                    await update.callback_query.answer()
+                await answer_press(update, None)
         except Refused as exc:
             ctx = ctx_of(context)
             chat = update.effective_chat.id if update.effective_chat else None
             text = await reply.refusal_text(ctx, update.effective_user.id, chat, exc.reason, **exc.params)
             if update.callback_query:
-                await update.callback_query.answer(text, show_alert=True)
+                await answer_press(update, text, alert=True)
             elif chat is not None:
                 await reply.tell_text(ctx, chat, text, now())
     return wrapper
+
+
+async def answer_press(update: Update, text: str | None, alert: bool = False) -> bool:
+    """Answer a button press with what was decided (after the commit); a failed answer is retried
+    once and then only logged: the action stands whatever happens to its toast."""
+    query = update.callback_query
+    for attempt in (1, 2):
+        try:
+            return bool(await query.answer(text or None, show_alert=alert and bool(text)))
+        except BadRequest as exc:  # too old or already answered: retrying cannot help
+            log.warning("answerCallbackQuery failed: %s", exc)
+            return False
+        except TelegramError as exc:
+            log.warning("answerCallbackQuery failed (attempt %d of 2): %s: %s", attempt, type(exc).__name__, exc)
+    return False

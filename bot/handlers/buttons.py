@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
 from bot.domain.tickets import Refused
-from bot.handlers.base import ctx_of, guarded, now, who_of
+from bot.handlers.base import answer_press, ctx_of, guarded, now, who_of
 from bot.services import accept, close, confirm, decline, guide
 from bot.services.act import Pressed
 
@@ -51,7 +51,7 @@ async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         text = await _draft(update, context, m)
     else:
         raise Refused("bad_button")
-    await update.callback_query.answer(text or None)
+    await answer_press(update, text)
 
 
 @guarded

@@ -9,7 +9,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
 from bot.domain.tickets import Refused
-from bot.handlers.base import ctx_of, guarded, now, who_of
+from bot.handlers.base import answer_press, ctx_of, guarded, now, who_of
 from bot.services import escalation
 from bot.services.act import Pressed
 
@@ -34,7 +34,7 @@ async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         outcome = await escalation.choose(ctx, who, tid, now(), uid)
     else:
         outcome = await escalation.reassign(ctx, who, tid, int(arg), now(), uid, where)
-    await q.answer(outcome.answer or None)
+    await answer_press(update, outcome.answer)
 
 
 def register(app: Application) -> None:
