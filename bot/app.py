@@ -18,6 +18,7 @@ from bot.handlers.base import answer_press
 from bot.services.context import Ctx
 from bot.store.db import Database
 from bot.transport import AiohttpRequest
+from bot.web import open311
 
 log = logging.getLogger(__name__)
 DELIVERY_LANES = 8  # chats delivered to at once
@@ -46,6 +47,11 @@ async def _post_init(app: Application) -> None:
     app.bot_data["ctx"] = Ctx(db, config, deliverer.kick, me.username or "")
     app.bot_data["deliverer"] = deliverer
     app.bot_data["delivery_task"] = asyncio.create_task(deliverer.run_forever(), name="outbox")
+    if config.open311.port is not None:
+        runner = await open311.start(app.bot_data["ctx"], config.open311.listen, config.open311.port)
+        app.bot_data["open311"] = runner
+        log.info("Open311 interface on http://%s:%d%s/", config.open311.listen, open311.bound_port(runner),
+                 open311.PREFIX)
     for loc in i18n.LOCALES:
         cmds = [BotCommand(c, i18n.label(loc, f"cmd_{c}")) for c in COMMANDS]
         await app.bot.set_my_commands(cmds, language_code=None if loc == i18n.DEFAULT else loc)
@@ -56,6 +62,8 @@ async def _post_shutdown(app: Application) -> None:
     if task:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
+    if "open311" in app.bot_data:
+        await app.bot_data.pop("open311").cleanup()
     ctx: Ctx | None = app.bot_data.get("ctx")
     if ctx:
         await ctx.db.close()

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.domain import open311
 from bot.domain.periods import ReportSettings, parse_report_settings
 from bot.domain.routing import Track
 from bot.config_reader import NUMBER, ConfigError, Reader
@@ -68,6 +69,7 @@ class Config:
     log_level: str = "INFO"
     log_json: bool = False
     max_deactivate_share: float = 0.10
+    open311: open311.Settings = field(default_factory=open311.Settings)
 
     def category(self, key: str) -> Category:
         """The category with this key, or `other`."""
@@ -180,12 +182,13 @@ def from_dict(data: dict[str, Any], path: str = "<config>", base_dir: Path | Non
         database = base_dir / database
     tiers = _tiers(r)
     level, json_logs = _logging(r)
+    categories = _categories(r, tiers)
     config = Config(
         token=_token(r, False), bot_username=r.get("telegram.username", str, ""),
         api_base_url=r.get("telegram.api_base_url", str, Config.api_base_url),
         file_base_url=r.get("telegram.file_base_url", str, Config.file_base_url),
         database=database, timezone=_zone(r), locale=locale, tiers=tiers,
-        categories=_categories(r, tiers),
+        categories=categories,
         auto_confirm=r.duration("tickets.auto_confirm", Config.auto_confirm),
         remind_before=r.duration("reminders.before", Config.remind_before),
         escalation_window=r.duration("escalation.window", Config.escalation_window),
@@ -196,6 +199,7 @@ def from_dict(data: dict[str, Any], path: str = "<config>", base_dir: Path | Non
         rate_limiter=r.get("telegram.rate_limiter", bool, True),
         reports=parse_report_settings(r), webhook=_webhook(r), log_level=level, log_json=json_logs,
         max_deactivate_share=_share(r),
+        open311=open311.parse_settings(r, {c.key for c in categories}),
     )
     r.refuse_unknown()  # before the token: a misspelled [telegram] is named, not "no bot token"
     if need_token:

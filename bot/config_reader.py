@@ -15,7 +15,7 @@ from bot import i18n
 from bot.domain.sla import parse_duration
 
 NUMBER = (int, float)
-KIND_NAMES: dict[Any, str] = {str: "str", int: "int", bool: "bool", dict: "dict", NUMBER: "number"}
+KIND_NAMES: dict[Any, str] = {str: "str", int: "int", bool: "bool", dict: "dict", NUMBER: "number", list: "list"}
 
 
 class ConfigError(Exception):

@@ -280,12 +280,14 @@ def _config(tmp: Path, url: str, token: str, extra: dict[str, Any] | None = None
 
 
 def _toml(tables: dict[str, Any], prefix: str = "") -> str:
-    """A small TOML writer for the config: strings, booleans, numbers and nested tables."""
+    """A small TOML writer for the config: strings, booleans, numbers, lists and nested tables."""
     def value(v: Any) -> str:
         if isinstance(v, bool):
             return "true" if v else "false"
         if isinstance(v, (int, float)):
             return repr(v)
+        if isinstance(v, (list, tuple)):
+            return "[" + ", ".join(value(x) for x in v) + "]"
         return '"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
     lines: list[str] = []

@@ -1,0 +1,1 @@
+"""HTTP interfaces served next to the bot (aiohttp)."""
