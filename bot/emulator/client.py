@@ -178,11 +178,13 @@ class EmulatorClient:
 
     # ---- faults and counters ----------------------------------------------------------------
     async def fault(self, method: str, kind: str, count: int | None = 1, retry_after: int = 1,
-                    hold: float = 15.0, description: str | None = None) -> None:
-        """Fail the next `count` calls of `method` (None: every call until cleared)."""
+                    hold: float = 15.0, description: str | None = None,
+                    chat: int | dict[str, Any] | None = None) -> None:
+        """Fail the next `count` calls of `method` (None: every call until cleared), to `chat` only if given."""
         await self.request("POST", "/_emu/fault", {"method": method, "kind": kind, "count": count,
                                                    "retry_after": retry_after, "hold": hold,
-                                                   "description": description})
+                                                   "description": description,
+                                                   "chat": None if chat is None else _id(chat)})
 
     async def fault_rate(self, rate: float, kinds: list[str] | None = None, seed: int | None = None,
                          **options: Any) -> None:

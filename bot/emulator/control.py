@@ -91,7 +91,8 @@ def _press(emu: Emulator, body: Body, match: dict[str, str]) -> Body:
 def _fault(emu: Emulator, body: Body, match: dict[str, str]) -> Body:
     count = body.get("count", 1)
     emu.fault(body["method"], str(body["kind"]), None if count in (None, "", "until_cleared") else int(count),
-              int(body.get("retry_after", 1)), float(body.get("hold", 15.0)), body.get("description"))
+              int(body.get("retry_after", 1)), float(body.get("hold", 15.0)), body.get("description"),
+              body.get("chat"))
     return {"ok": True}
 
 

@@ -53,7 +53,7 @@ class Emulator(Actors, Faults, MessageMethods, InfoMethods):
             return self._record(method, p, 404, ApiError(404, "Not Found: method not found").payload())
         name, impl = found
         self.calls[name] += 1
-        fault = self.faults.take(name)
+        fault = self.faults.take(name, p.str("chat_id"))
         if fault is not None and fault.kind != "timeout_after":
             return self._record(name, p, *await self._fault_reply(fault))
         status, body = await self._perform(impl, p)
@@ -75,6 +75,9 @@ class Emulator(Actors, Faults, MessageMethods, InfoMethods):
 
     def _record(self, method: str, p: Params, status: int, body: Any) -> Reply:
         entry = {"method": method, "params": p.public(), "status": status, "time": time.time()}
+        result = body.get("result") if isinstance(body, dict) else None
+        if isinstance(result, dict) and "message_id" in result:
+            entry["message_id"] = result["message_id"]  # which message a send or edit made
         if isinstance(body, dict) and not body.get("ok", True):
             entry["description"] = body.get("description")
             if body.get("parameters"):
@@ -88,7 +91,7 @@ class Emulator(Actors, Faults, MessageMethods, InfoMethods):
         return {"calls": dict(self.calls), **self.counters, "updates_pending": len(self.updates)}
 
     def calls_to(self, method: str) -> list[dict[str, Any]]:
-        """Logged calls of one method (each: method, params, status, time, description?)."""
+        """Logged calls of one method (each: method, params, status, time, description?, message_id?)."""
         return [entry for entry in self.log if entry["method"].lower() == method.lower()]
 
     # ---- reading ----------------------------------------------------------------------------

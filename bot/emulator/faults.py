@@ -28,14 +28,17 @@ class Faults(World):
     counters: dict[str, Any]
 
     def fault(self, method: str, kind: str, count: int | None = 1, retry_after: int = 1,
-              hold: float = 15.0, description: str | None = None) -> None:
+              hold: float = 15.0, description: str | None = None, chat: Any = None) -> None:
         """Fail the next `count` calls of `method` (count None or 0: every call until cleared).
+
+        `chat` (a chat, user or id) limits the fault to calls whose chat_id is that chat.
 
         kind: "429" (retry_after), "500", "502", "timeout" (not performed, held `hold` s),
         "timeout_after" (performed, answer held), or a status "400", "401", "403", "404", "409",
         "503" answered with `description` (default: Telegram's usual text for it).
         """
-        self.faults.add(method, kind, count, retry_after, hold, description)
+        chat_id = None if chat is None else self.chat_of(chat).id
+        self.faults.add(method, kind, count, retry_after, hold, description, chat_id)
 
     def fault_rate(self, rate: float, kinds: Iterable[str] = ("429", "500", "502"), seed: int | None = None,
                    methods: Iterable[str] = SEND_METHODS, retry_after: int = 1, hold: float = 15.0) -> None:

@@ -77,12 +77,15 @@ class Fault:
     description: str | None = None
 
 
+Key = tuple[str, str | None]  # (method in lower case, chat id or None for every chat)
+
+
 @dataclass
 class FaultPlan:
-    """Queued faults per method plus an optional random failure rate."""
+    """Queued and standing faults per method (optionally per chat) plus a random failure rate."""
 
-    queued: dict[str, deque[Fault]] = field(default_factory=dict)
-    standing: dict[str, Fault] = field(default_factory=dict)
+    queued: dict[Key, deque[Fault]] = field(default_factory=dict)
+    standing: dict[Key, Fault] = field(default_factory=dict)
     rate: float = 0.0
     rate_kinds: tuple[str, ...] = ("429", "500", "502")
     rate_methods: tuple[str, ...] = SEND_METHODS
@@ -90,14 +93,17 @@ class FaultPlan:
     rng: random.Random = field(default_factory=random.Random)
 
     def add(self, method: str, kind: str, count: int | None = 1, retry_after: int = 1,
-            hold: float = 15.0, description: str | None = None) -> None:
-        """Fail the next `count` calls of `method` with `kind` (count None or 0: until cleared)."""
+            hold: float = 15.0, description: str | None = None, chat: int | None = None) -> None:
+        """Fail the next `count` calls of `method` (to `chat` only, if given) with `kind`.
+
+        count None or 0: every such call until cleared.
+        """
         check_kinds([kind])
-        fault = Fault(kind, retry_after, hold, description)
+        key = (method.lower(), None if chat is None else str(chat))
         if not count or count < 0:
-            self.standing[method.lower()] = fault
+            self.standing[key] = Fault(kind, retry_after, hold, description)
             return
-        queue = self.queued.setdefault(method.lower(), deque())
+        queue = self.queued.setdefault(key, deque())
         queue.extend(Fault(kind, retry_after, hold, description) for _ in range(count))
 
     def set_rate(self, rate: float, kinds: Iterable[str], methods: Iterable[str],
@@ -108,27 +114,30 @@ class FaultPlan:
         self.rate_fault = Fault("500", retry_after, hold)
         self.rng = random.Random(seed)
 
-    def take(self, method: str) -> Fault | None:
-        """The fault to apply to this call of `method`, if any."""
-        queue = self.queued.get(method.lower())
-        if queue:
-            return queue.popleft()
-        if method.lower() in self.standing:
-            return self.standing[method.lower()]
+    def take(self, method: str, chat: str | None = None) -> Fault | None:
+        """The fault to apply to this call of `method` (addressed to `chat`), if any."""
+        keys = [(method.lower(), chat), (method.lower(), None)] if chat else [(method.lower(), None)]
+        for key in keys:
+            if self.queued.get(key):
+                return self.queued[key].popleft()
+        for key in keys:
+            if key in self.standing:
+                return self.standing[key]
         if self.rate > 0 and method.lower() in self.rate_methods and self.rng.random() < self.rate:
             kind = self.rng.choice(self.rate_kinds)
             return Fault(kind, self.rate_fault.retry_after, self.rate_fault.hold)
         return None
 
     def clear(self, method: str | None = None) -> None:
-        """Drop queued and standing faults of `method`, or all of them and the random rate."""
-        if method is not None:
-            self.queued.pop(method.lower(), None)
-            self.standing.pop(method.lower(), None)
+        """Drop queued and standing faults of `method` (every chat), or all of them and the rate."""
+        if method is None:
+            self.queued.clear()
+            self.standing.clear()
+            self.rate = 0.0
             return
-        self.queued.clear()
-        self.standing.clear()
-        self.rate = 0.0
+        for plan in (self.queued, self.standing):
+            for key in [k for k in plan if k[0] == method.lower()]:
+                del plan[key]
 
 
 def check_kinds(kinds: Iterable[str]) -> tuple[str, ...]:

@@ -23,8 +23,9 @@ from bot.emulator import Emulator, serve
 ROOT = Path(__file__).resolve().parents[2]
 ROSTER = ROOT / "bot" / "demo" / "roster.csv"
 GROUP_TITLE = "幸福小区网格群"
-START_TIMEOUT = 20.0
-WAIT = 10.0
+# Timeouts only bound a failing wait: generous, so a loaded 2-core CI machine never trips them.
+START_TIMEOUT = 60.0
+WAIT = 30.0
 STOP_GRACE = 1.5  # SIGTERM should stop the bot well within this; then it is killed
 
 # The demo roster's people (bot/demo/roster.csv) with the Telegram ids it gives them.
@@ -178,6 +179,16 @@ class World:
     async def confirmed(self) -> None:
         """Wait until the bot has confirmed (fetched past) every update the emulator queued."""
         await self._race(self._poll(lambda: not self.emu.updates, "updates left unconfirmed"))
+
+    async def caught_up(self) -> None:
+        """Wait until the bot got past every update so far and sent all it queued for them.
+
+        The proof that makes an absence check meaningful: the bot confirms an update only after
+        handling it (bot/polling.py), and a notice (or a retry of one) only leaves the outbox as
+        sent or given up; so nothing caused by what happened so far can still come.
+        """
+        await self.confirmed()
+        await self.settled()
 
     async def settled(self) -> None:
         """Wait until the bot has delivered (and recorded) everything in its outbox."""

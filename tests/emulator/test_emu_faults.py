@@ -81,3 +81,10 @@ async def test_fault_rate_is_seeded_and_roughly_right(emu: Emulator, tg) -> None
 def test_unknown_fault_kind_is_rejected(emu: Emulator) -> None:
     with pytest.raises(ValueError, match="unknown fault kind"):
         emu.fault("sendMessage", "418")
+
+
+async def test_call_log_names_the_message_a_send_made(emu: Emulator, tg) -> None:
+    li = started(emu)
+    sent = await tg.send_message(li.id, "hello")
+    entry = emu.calls_to("sendMessage")[-1]
+    assert entry["message_id"] == sent.message_id and entry["status"] == 200 and entry["time"] > 0

@@ -6,9 +6,12 @@ import asyncio
 
 import pytest
 from telegram import BotCommand, Update
-from telegram.error import BadRequest, Conflict, Forbidden, NetworkError
+from telegram.error import BadRequest, Conflict, Forbidden, NetworkError, RetryAfter
 
 from bot.emulator import Emulator, EmulatorClient, EmulatorError
+
+# PTB itself warns about RetryAfter.retry_after becoming a timedelta in v23.
+pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 
 
 async def raw_updates(emu: Emulator, **params: object) -> list[dict]:
@@ -114,3 +117,19 @@ async def test_second_get_updates_ends_the_first_at_once_with_conflict(emu: Emul
     with pytest.raises(Conflict, match="terminated by other getUpdates request; make sure that only "
                                        "one bot instance is running"):
         await asyncio.wait_for(first, 10)  # at once, not after its 30 s long poll
+
+
+async def test_fault_limited_to_one_chat_holds_it_until_cleared(emu: Emulator, url: str, tg) -> None:
+    li, wu = emu.user(), emu.user()
+    for who in (li, wu):
+        emu.send(who, who, "/start")
+    async with EmulatorClient(url) as client:
+        await client.fault("sendMessage", "429", count=None, retry_after=1, chat=li.id)
+    for _ in range(3):
+        with pytest.raises(RetryAfter):
+            await tg.send_message(li.id, "held")
+        await tg.send_message(wu.id, "not held")  # other chats are not affected
+    emu.clear_faults("sendMessage")
+    await tg.send_message(li.id, "released")
+    assert [m["text"] for m in emu.inbox(li)] == ["/start", "released"]
+    assert [m["text"] for m in emu.inbox(wu)] == ["/start"] + ["not held"] * 3
