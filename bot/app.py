@@ -15,6 +15,7 @@ from bot.config import Config
 from bot.delivery import Deliverer
 from bot.handlers import buttons, escalation, group, intake, lookup, start
 from bot.handlers.base import answer_press
+from bot.services import reachability
 from bot.services.context import Ctx
 from bot.store.db import Database
 from bot.transport import AiohttpRequest
@@ -44,7 +45,8 @@ async def _post_init(app: Application) -> None:
     db = await Database(config.database).open()
     deliverer = Deliverer(db, app.bot, concurrency=DELIVERY_LANES)
     me = await app.bot.get_me()
-    app.bot_data["ctx"] = Ctx(db, config, deliverer.kick, me.username or "")
+    app.bot_data["ctx"] = ctx = Ctx(db, config, deliverer.kick, me.username or "")
+    deliverer.on_unreachable = lambda uow, user_id, cause: reachability.staff_blocked(ctx, uow, user_id, cause)
     app.bot_data["deliverer"] = deliverer
     app.bot_data["delivery_task"] = asyncio.create_task(deliverer.run_forever(), name="outbox")
     if config.open311.port is not None:

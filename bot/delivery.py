@@ -8,7 +8,7 @@ import json
 import logging
 from collections import OrderedDict
 from datetime import datetime, timedelta, timezone
-from typing import Any, Callable
+from typing import Any, Awaitable, Callable
 
 from telegram import Bot, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, LinkPreviewOptions
 from telegram.constants import ParseMode
@@ -16,7 +16,9 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 
 from bot.store import groups, outbox, people
 from bot.store import tickets as ticket_store
+from bot.services.notices import Notice
 from bot.store.db import Database, ts
+from bot.store.uow import UnitOfWork, as_uow
 
 log = logging.getLogger(__name__)
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
@@ -44,6 +46,7 @@ class Deliverer:
         self._wake = asyncio.Event()
         self._slots = asyncio.Semaphore(concurrency)
         self._round = asyncio.Lock()
+        self.on_unreachable: Callable[[UnitOfWork, int, str], Awaitable[list[Notice]]] | None = None
 
     def kick(self) -> None:
         """Ask for a delivery round soon (after a commit)."""
@@ -185,12 +188,21 @@ class Deliverer:
         the group-safe variant of every pending private notice to the group instead, in order."""
         async with self.db.write() as conn:
             if row["chat_id"] > 0:
-                await people.mark_blocked(conn, row["chat_id"])
+                await self._unreachable(conn, row["chat_id"], error)
             else:
                 await groups.set_membership(conn, row["chat_id"], False, False)
             await conn.execute("UPDATE outbox SET attempts = attempts + 1 WHERE id = ?", (row["id"],))
             await outbox.divert(conn, row["chat_id"], ts(self.clock()), error)
         self.kick()
+
+    async def _unreachable(self, conn: Any, user_id: int, error: str) -> None:
+        """Mark the user blocked; the first time, let `on_unreachable` say who must know (their leader)."""
+        was = await conn.execute_fetchall("SELECT blocked FROM users WHERE tg_user_id = ?", (user_id,))
+        await people.mark_blocked(conn, user_id)
+        if self.on_unreachable is not None and not (was and was[0][0]):
+            cause = "blocked" if "blocked" in error.lower() else "not_started"
+            uow = as_uow(conn)
+            await uow.outbox.add(await self.on_unreachable(uow, user_id, cause), self.clock())
 
     async def _bad_request(self, row: Any, error: str) -> bool:
         text = error.lower()

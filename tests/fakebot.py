@@ -19,6 +19,7 @@ class FakeTransport(BaseRequest):
         self.fail_next: dict[str, tuple] = {}
         self.member_status: dict[tuple[int, int], str] = {}  # (chat, user) -> status; users default to admin
         self.bot_can_delete: dict[int, bool] = {}  # chat -> the bot's right, when it is an administrator
+        self.blocked: set[int] = set()  # users who blocked the bot: sending to them fails with 403
 
     async def initialize(self) -> None:
         """Nothing to open."""
@@ -41,6 +42,9 @@ class FakeTransport(BaseRequest):
             params["_uploads"] = {k: len(v[1]) if isinstance(v, tuple) else 0
                                   for k, v in request_data.multipart_data.items()}
         self.calls.append((name, params))
+        if name.startswith("send") and int(params.get("chat_id", 0)) in self.blocked:
+            error = {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"}
+            return 403, json.dumps(error).encode()
         if name in self.fail_next:  # (code, text) fails once; (code, text, n) fails the next n calls
             code, text, *times = self.fail_next.pop(name)
             if times and times[0] > 1:

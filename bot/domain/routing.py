@@ -22,6 +22,7 @@ class Candidate:
 
     person_id: int
     open_count: int
+    reachable: bool = True  # False: they blocked the bot (or never started it), so a request cannot reach them
 
 
 @dataclass(frozen=True)
@@ -33,15 +34,19 @@ class Routing:
 
 
 def choose(track: Track, liaison_id: int | None, workers: list[Candidate],
-           leaders: list[int], volunteers: list[int]) -> Routing:
-    """Pick the assignee: liaison for public matters, else the least-loaded worker, else a leader."""
-    if track is Track.PUBLIC and liaison_id is not None:
+           leaders: list[int], volunteers: list[int], unreachable: frozenset[int] = frozenset()) -> Routing:
+    """Pick the assignee: liaison for public matters, else the least-loaded worker, else a leader.
+    Nobody the bot cannot reach (a worker with `reachable` False, or a liaison or leader in
+    `unreachable`) gets a new ticket while someone reachable can take it."""
+    if track is Track.PUBLIC and liaison_id is not None and liaison_id not in unreachable:
         return Routing(liaison_id)
-    if workers:
-        best = min(workers, key=lambda c: (c.open_count, c.person_id))
+    near = [p for p in leaders if p not in unreachable]
+    pool = [w for w in workers if w.reachable and w.person_id not in unreachable] or ([] if near else workers)
+    if pool:
+        best = min(pool, key=lambda c: (c.open_count, c.person_id))
         copied = tuple(v for v in volunteers if v != best.person_id) if track is Track.HOUSEHOLD else ()
         return Routing(best.person_id, copied)
-    return Routing(leaders[0] if leaders else None)
+    return Routing((near or leaders or [None])[0])
 
 
 def ancestors(grid: str, parents: dict[str, str | None]) -> list[str]:

@@ -59,8 +59,10 @@ async def _route(ctx: Ctx, uow: UnitOfWork, s: Submission) -> routing.Routing:
     ladder = await uow.people.ladder(s.grid)
     leaders = [p for role in routing.LADDER for p in ladder[role]]
     volunteers = await uow.people.holders(s.grid, "volunteer")
+    away = await uow.people.unreachable(workers + leaders + ([liaison.id] if liaison else []))
     return routing.choose(cat.track, liaison.id if liaison and liaison.active else None,
-                          [routing.Candidate(p, counts[p]) for p in workers], leaders, volunteers)
+                          [routing.Candidate(p, counts[p], p not in away) for p in workers], leaders, volunteers,
+                          away)
 
 
 async def _notices(ctx: Ctx, uow: UnitOfWork, t: Ticket, s: Submission,

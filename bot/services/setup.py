@@ -6,7 +6,7 @@ from datetime import datetime
 
 from bot import i18n
 from bot.domain.tickets import Refused
-from bot.services import common
+from bot.services import common, reachability
 from bot.services.context import Ctx, Outcome, Who
 from bot.services.notices import Notice
 from bot.store.uow import UnitOfWork
@@ -57,8 +57,11 @@ async def user_blocked(ctx: Ctx, user_id: int, blocked: bool, now: datetime, upd
     """A user blocked the bot (their pending private notices go to their group instead) or came back."""
     async with ctx.uow(update_id) as uow:
         if blocked:
+            before = await uow.people.user(user_id)
             await uow.people.mark_blocked(user_id)
             await uow.outbox.divert(user_id, now.timestamp(), "blocked by the user")
+            if before is None or not before.blocked:
+                await uow.outbox.add(await reachability.staff_blocked(ctx, uow, user_id), now)
         else:
             await uow.people.touch(user_id, None, None, started=True)
     ctx.kick()

@@ -84,6 +84,15 @@ class People:
                                  "ON CONFLICT(tg_user_id) DO UPDATE SET blocked = 1", (user_id,))
         self._users.pop(user_id, None)
 
+    async def unreachable(self, person_ids: list[int]) -> frozenset[int]:
+        """Those of these people whose Telegram account blocked the bot (or never started it)."""
+        if not person_ids:
+            return frozenset()
+        rows = await self._rows(
+            "SELECT p.id FROM people p JOIN users u ON u.tg_user_id = p.tg_user_id WHERE u.blocked = 1 "
+            f"AND p.id IN ({', '.join('?' * len(person_ids))})", list(person_ids))
+        return frozenset(r[0] for r in rows)
+
     async def person(self, person_id: int | None) -> Person | None:
         """The roster person with this id."""
         if person_id is None:
@@ -123,6 +132,11 @@ class People:
         await self._conn.execute("UPDATE people SET tg_user_id = NULL WHERE tg_user_id = ?", (user_id,))
         await self._conn.execute("UPDATE people SET tg_user_id = ? WHERE id = ?", (user_id, person_id))
         self._people.clear()
+
+    async def role_grids(self, person_id: int) -> list[str]:
+        """Codes of the grids the person holds a role on."""
+        rows = await self._rows("SELECT DISTINCT grid FROM roles WHERE person_id = ? ORDER BY grid", (person_id,))
+        return [r[0] for r in rows]
 
     async def roles_with_grids(self, person_id: int) -> list[tuple[str, str]]:
         """(role, grid name) of every role the person holds."""
