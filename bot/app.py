@@ -5,18 +5,21 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from telegram import BotCommand, Update
+from datetime import datetime, timezone
+
+from telegram import Update
 from telegram.error import NetworkError, RetryAfter
 from telegram.request import BaseRequest
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 
-from bot import i18n, jobs
+from bot import commands, i18n, jobs, poison, startup
 from bot.config import Config
 from bot.delivery import Deliverer
 from bot.handlers import buttons, escalation, group, intake, lookup, start
 from bot.handlers.base import answer_press
 from bot.services import reachability
 from bot.services.context import Ctx
+from bot.store import bot_facts
 from bot.store.db import Database
 from bot.transport import AiohttpRequest
 from bot.web import open311
@@ -25,18 +28,21 @@ log = logging.getLogger(__name__)
 DELIVERY_LANES = 8  # chats delivered to at once
 CONNECTIONS = DELIVERY_LANES + 8  # the deliverer's lanes, handlers' answers and set-up calls
 HANDLER_MODULES = (start, group, intake, lookup, buttons, escalation)
-COMMANDS = ("new", "wish", "complain", "status", "my", "queue", "bind", "lang", "help")
 
 
 async def _errors(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log errors without personal data: a Bot API fault as one warning line, a bug with its traceback
-    (and a button presser is told something went wrong)."""
+    """Log errors without personal data: a Bot API fault as one warning line; anything else (a bug)
+    with where it happened, the update skipped for good (recorded as processed, so a redelivery does
+    not raise again), and a button presser told something went wrong."""
     err = context.error
     if isinstance(err, (NetworkError, RetryAfter)):
         log.warning("Bot API call failed while handling an update: %s: %s", type(err).__name__, err)
         return
-    log.error("handler failed: %s", type(err).__name__, exc_info=err)
-    if isinstance(update, Update) and update.callback_query:
+    if not isinstance(update, Update):
+        log.error("job failed: %s", poison.where(err))
+        return
+    await poison.skip(context.application, update.update_id, poison.where(err))
+    if update.callback_query:
         await answer_press(update, i18n.label(i18n.DEFAULT, "error_generic"))
 
 
@@ -44,7 +50,9 @@ async def _post_init(app: Application) -> None:
     config: Config = app.bot_data["config"]
     db = await Database(config.database).open()
     deliverer = Deliverer(db, app.bot, concurrency=DELIVERY_LANES)
-    me = await app.bot.get_me()
+    me = await startup.required("getMe", app.bot.get_me, app.bot_data.get("stop"))
+    if me.username:  # operator commands (roster invite links, collection-day buttons) read it from here
+        await bot_facts.remember(db, "username", me.username, datetime.now(timezone.utc))
     app.bot_data["ctx"] = ctx = Ctx(db, config, deliverer.kick, me.username or "")
     deliverer.on_unreachable = lambda uow, user_id, cause: reachability.staff_blocked(ctx, uow, user_id, cause)
     app.bot_data["deliverer"] = deliverer
@@ -54,9 +62,7 @@ async def _post_init(app: Application) -> None:
         app.bot_data["open311"] = runner
         log.info("Open311 interface on http://%s:%d%s/", config.open311.listen, open311.bound_port(runner),
                  open311.PREFIX)
-    for loc in i18n.LOCALES:
-        cmds = [BotCommand(c, i18n.label(loc, f"cmd_{c}")) for c in COMMANDS]
-        await app.bot.set_my_commands(cmds, language_code=None if loc == i18n.DEFAULT else loc)
+    await commands.install(app, db)
 
 
 async def _post_shutdown(app: Application) -> None:
@@ -81,10 +87,10 @@ def rate_limiter() -> AIORateLimiter:
 def build(config: Config, request: BaseRequest | None = None,
           updates_request: BaseRequest | None = None) -> Application:
     """The Application for this configuration, with every handler registered (by default on the
-    aiohttp transport, `bot.transport`; the long poll gets a connection of its own)."""
+    aiohttp transport, `bot.transport`; the long poll gets a connection of its own; a given `request`
+    alone serves the long poll too)."""
     builder = ApplicationBuilder().request(request or AiohttpRequest(CONNECTIONS))
-    if updates_request is not None or request is None:
-        builder = builder.get_updates_request(updates_request or AiohttpRequest(1))
+    builder = builder.get_updates_request(updates_request or request or AiohttpRequest(1))
     builder = (builder.token(config.token).base_url(config.api_base_url)
                .base_file_url(config.file_base_url).post_init(_post_init).post_shutdown(_post_shutdown)
                .concurrent_updates(32))  # bot.polling keeps each chat in order

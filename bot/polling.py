@@ -11,22 +11,30 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from typing import Any
 
 from telegram import Update
-from telegram.error import NetworkError, RetryAfter
+from telegram.error import Conflict, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application
 
+from bot import poison, startup
+from bot.cli import lang
+
 log = logging.getLogger(__name__)
+CONFLICT_FIRST = 5.0  # seconds before polling again after a 409; doubles up to a minute
 
 
 class Stopped(Exception):
     """The stop event was set while waiting for updates."""
 
 
-async def _fetch(app: Application, offset: int | None, timeout: int, stop: asyncio.Event) -> list[Update]:
-    """One long poll, abandoned as soon as `stop` is set (nothing new is confirmed by abandoning it)."""
-    fetch = asyncio.ensure_future(app.bot.get_updates(
-        offset=offset, timeout=timeout, read_timeout=timeout + 10, allowed_updates=Update.ALL_TYPES))
+async def _fetch(app: Application, offset: int | None, timeout: int, stop: asyncio.Event) -> list[Any]:
+    """One long poll (raw JSON updates), abandoned as soon as `stop` is set (nothing new is confirmed
+    by abandoning it)."""
+    kwargs: dict[str, Any] = {"timeout": timeout, "allowed_updates": list(Update.ALL_TYPES)}
+    if offset is not None:
+        kwargs["offset"] = offset
+    fetch = asyncio.ensure_future(_raw_updates(app, kwargs, timeout + 10))
     stopping = asyncio.ensure_future(stop.wait())
     await asyncio.wait({fetch, stopping}, return_when=asyncio.FIRST_COMPLETED)
     stopping.cancel()
@@ -34,7 +42,14 @@ async def _fetch(app: Application, offset: int | None, timeout: int, stop: async
         fetch.cancel()
         await asyncio.gather(fetch, return_exceptions=True)
         raise Stopped
-    return list(fetch.result())
+    result = fetch.result()
+    return result if isinstance(result, list) else []
+
+
+async def _raw_updates(app: Application, kwargs: dict[str, Any], read_timeout: float) -> Any:
+    """getUpdates as JSON: Bot.get_updates parses the whole batch at once, so one update it cannot
+    parse would fail every update with it (and PTB then logs the batch, personal text included)."""
+    return await app.bot._post("getUpdates", kwargs, read_timeout=read_timeout)  # noqa: SLF001
 
 
 async def _pause(stop: asyncio.Event, seconds: float) -> None:
@@ -59,8 +74,28 @@ async def process_batch(app: Application, updates: list[Update]) -> None:
 
     async def run(lane: list[Update]) -> None:
         for update in lane:
-            await app.process_update(update)
+            try:
+                await app.process_update(update)
+            except Exception as exc:  # handler errors go to the error handler; this is anything else
+                await poison.skip(app, update.update_id, poison.where(exc))
     await asyncio.gather(*(run(lane) for lane in lanes.values()))
+
+
+async def take_raw(app: Application, raw: list[Any]) -> None:
+    """Parse a batch of raw updates, skip the poison ones (logged, recorded) and handle the rest."""
+    updates = []
+    for data in raw:
+        update = poison.parse(app, data)
+        if update is None:
+            await poison.skip(app, poison.update_id_of(data), "cannot be parsed")
+        else:
+            updates.append(update)
+    await process_batch(app, updates)
+
+
+def _next_offset(raw: list[Any], offset: int | None) -> int | None:
+    ids = [i for i in map(poison.update_id_of, raw) if i is not None]
+    return max(ids) + 1 if ids else offset
 
 
 async def poll(app: Application, stop: asyncio.Event, timeout: int = 10) -> None:
@@ -69,30 +104,36 @@ async def poll(app: Application, stop: asyncio.Event, timeout: int = 10) -> None
     failures = 0
     while not stop.is_set():
         try:
-            updates = await _fetch(app, offset, timeout, stop)
+            raw = await _fetch(app, offset, timeout, stop)
             failures = 0
         except Stopped:
             break
         except RetryAfter as exc:
-            wait = exc.retry_after
-            await _pause(stop, wait.total_seconds() if hasattr(wait, "total_seconds") else float(wait))
+            await _pause(stop, startup.seconds(exc.retry_after))
+            continue
+        except Conflict:  # another getUpdates consumer (a second copy of the bot, or a webhook)
+            failures += 1
+            wait = min(60.0, CONFLICT_FIRST * 2 ** min(failures - 1, 5))
+            log.error(lang.say("conflict", seconds=round(wait)))
+            await _pause(stop, wait)
             continue
         except NetworkError as exc:  # includes timeouts; Telegram or the network is having a moment
             failures += 1
             log.warning("getUpdates failed (%s); retrying", type(exc).__name__)
             await _pause(stop, min(30.0, 0.5 * 2 ** min(failures, 6)))
             continue
-        if updates:
-            await process_batch(app, updates)
-            offset = updates[-1].update_id + 1
+        if raw:
+            await take_raw(app, raw)
+            offset = _next_offset(raw, offset)
     if offset is not None:
         await _confirm(app, offset)
 
 
 async def _confirm(app: Application, offset: int) -> None:
     try:
-        await app.bot.get_updates(offset=offset, timeout=0, allowed_updates=Update.ALL_TYPES)
-    except NetworkError:
+        await _raw_updates(app, {"offset": offset, "timeout": 0, "limit": 1,
+                                 "allowed_updates": list(Update.ALL_TYPES)}, 10.0)
+    except TelegramError:
         pass  # they will be delivered again and recognised as processed
 
 
@@ -102,16 +143,22 @@ async def serve(app: Application, timeout: int = 10) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    await app.initialize()
+    app.bot_data["stop"] = stop
+    try:
+        await startup.required("getMe", app.initialize, stop)
+    except startup.StopRequested:
+        return
     try:
         if app.post_init:
             await app.post_init(app)
-        await app.bot.delete_webhook(drop_pending_updates=False)
+        await startup.required("deleteWebhook", lambda: app.bot.delete_webhook(drop_pending_updates=False), stop)
         await app.start()
         try:
             await poll(app, stop, timeout)
         finally:
             await app.stop()
+    except startup.StopRequested:
+        pass
     finally:
         if app.post_shutdown:
             await app.post_shutdown(app)

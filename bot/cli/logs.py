@@ -7,8 +7,9 @@ import logging
 from datetime import datetime, timezone
 
 PLAIN = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-# aiosqlite logs SQL parameters (personal data) at DEBUG; httpx logs every request at INFO
-QUIET = ("httpx", "httpcore", "aiosqlite")
+# aiosqlite logs SQL parameters (personal data) at DEBUG; httpx every request and apscheduler every
+# run of every job (the 30 s deadline sweep) at INFO
+QUIET = ("httpx", "httpcore", "aiosqlite", "apscheduler")
 
 
 class JsonFormatter(logging.Formatter):

@@ -214,6 +214,13 @@ class People:
             (person_id,))
         return [r[0] for r in rows]
 
+    async def bound_staff_users(self) -> set[int]:
+        """Telegram ids of active roster people with a role (their private chats get the staff menu)."""
+        rows = await self._rows(
+            "SELECT DISTINCT p.tg_user_id FROM people p JOIN roles r ON r.person_id = p.id "
+            "WHERE p.active = 1 AND p.tg_user_id IS NOT NULL")
+        return {int(r[0]) for r in rows}
+
     async def grid_names(self, codes: list[str]) -> dict[str, str]:
         """Display names of grids by code."""
         if not codes:
