@@ -45,31 +45,34 @@ async def _set(app: Application, label: str, scope: BotCommandScope, names: tupl
         await startup.optional(app, f"setMyCommands[{label},{loc}]", call)
 
 
-async def _staff_chats(db: Database) -> tuple[set[int], set[int]]:
-    """Private chats of active bound staff, and of those who are no longer staff but had a menu."""
-    staff = await People(db.reader).bound_staff_users()
-    before = set(json.loads(await bot_facts.recall(db, "staff_menus") or "[]"))
-    return staff, before - staff
+def _menu_key() -> str:
+    """Changes when the staff menu or its texts change, so every staff chat is set again."""
+    return "|".join(f"{c.command}={c.description}" for loc in i18n.LOCALES for c in menu(loc, STAFF))
 
 
 async def set_staff_menus(app: Application, db: Database) -> None:
-    """Give each bound staff member's private chat the staff menu; take it from those who left."""
-    staff, gone = await _staff_chats(db)
-    for chat in sorted(staff):
+    """Give each newly bound staff member's private chat the staff menu; take it from those who left.
+
+    Chats already given this very menu are skipped, so a restart costs no calls for them."""
+    staff = await People(db.reader).bound_staff_users()
+    before = json.loads(await bot_facts.recall(db, "staff_menus") or "{}")
+    done = set(before.get("chats", [])) if before.get("menu") == _menu_key() else set()
+    for chat in sorted(staff - done):
         await _set(app, f"staff:{chat}", BotCommandScopeChat(chat), STAFF)
-    for chat in sorted(gone):
+    for chat in sorted(set(before.get("chats", [])) - staff):
         await startup.optional(app, f"deleteMyCommands[staff:{chat}]",
                                lambda c=chat: app.bot.delete_my_commands(scope=BotCommandScopeChat(c)))
-    await bot_facts.remember(db, "staff_menus", json.dumps(sorted(staff)), datetime.now(timezone.utc))
+    await bot_facts.remember(db, "staff_menus", json.dumps({"menu": _menu_key(), "chats": sorted(staff)}),
+                             datetime.now(timezone.utc))
 
 
 async def install(app: Application, db: Database) -> None:
-    """Set every menu (failures are logged and retried later) and refresh staff menus hourly."""
+    """Set the menus for everyone (failures are logged and retried later); staff menus are set in
+    the background right after start and then refreshed hourly (start-up does not wait for them)."""
     for label, scope, names in scopes():
         await _set(app, label, scope, names)
-    await set_staff_menus(app, db)
 
     async def refresh(_: ContextTypes.DEFAULT_TYPE) -> None:
         await set_staff_menus(app, db)
     if app.job_queue is not None:
-        app.job_queue.run_repeating(refresh, REFRESH_SECONDS, first=REFRESH_SECONDS, name="staff_menus")
+        app.job_queue.run_repeating(refresh, REFRESH_SECONDS, first=1, name="staff_menus")

@@ -85,6 +85,9 @@ async def test_someone_who_left_the_roster_loses_the_staff_menu(h):
     await commands.set_staff_menus(h.app, h.ctx.db)
     deleted = [p["scope"]["chat_id"] for p in _calls(h, "deleteMyCommands")]
     assert deleted == [9005]
+    calls = len(_calls(h, "setMyCommands"))
+    await commands.set_staff_menus(h.app, h.ctx.db)
+    assert len(_calls(h, "setMyCommands")) == calls, "chats that have the menu are not set again"
 
 
 def _message(update_id: int, uid: int, text: str) -> dict:
