@@ -1,5 +1,5 @@
-"""Collection day: the monthly call for wishes in every grid group, with a button to submit one
-privately."""
+"""Collection day: the monthly call for wishes in every group of a grid with workers, with a button
+to submit one privately."""
 
 from __future__ import annotations
 
@@ -15,14 +15,16 @@ from bot.store import reports as store
 
 
 async def collection_day(ctx: Ctx, now: datetime, period: Period | None = None, dry_run: bool = False) -> list[Post]:
-    """The monthly call for wishes in every grid group, with a button to submit one privately."""
+    """The monthly call for wishes in every group bound to a grid with workers (not a big grid's
+    group, where a wish would find nobody to take it), with a button to submit one privately."""
     month = period or month_of(now, ctx.config.timezone)
     conn = ctx.db.reader
     done = await store.posted(conn, "collection_day", month.key)
     tree = Tree(await store.grids(conn))
+    staffed = {s.grid for s in await store.staff(conn, ("worker",))}
     posts = []
     for g in await store.bound_groups(conn):
-        if g["chat_id"] in done:
+        if g["chat_id"] in done or g["grid"] not in staffed:
             continue
         loc = await common.group_locale(ctx, conn, g["chat_id"])
         text = i18n.render(loc, "collection_day", grid=tree.name(g["grid"]), month=month)
