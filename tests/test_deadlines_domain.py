@@ -10,6 +10,7 @@ import pytest
 
 from bot.domain import deadlines as D
 from bot.domain import tickets as T
+from bot.domain.casework import flag_earner
 from bot.domain.sla import DEFAULT_TIERS, QuietHours, Tier
 from bot.domain.tickets import Actor, Kind, Refused, Status, Ticket
 
@@ -200,7 +201,7 @@ def test_unanswered_closed_ticket_is_auto_confirmed_at_its_deadline():
     assert s.ticket.status is Status.DONE and s.ticket.done_at == due and s.ticket.next_due is None
     assert [e.action for e in s.events] == ["auto_confirm"]
     assert [(a.kind, a.deadline) for a in s.alerts] == [("auto_confirm", "confirm")]
-    assert T.flag_earner(s.ticket) == WORKER.person_id
+    assert flag_earner(s.ticket) == WORKER.person_id
     assert run(s.ticket, due + HOUR).alerts == [], "confirmed once"
 
 

@@ -11,6 +11,7 @@ import pytest
 from bot.domain.deadlines import Policy, plan
 
 from bot.domain import tickets as T
+from bot.domain.casework import flag_earner
 from bot.domain.sla import DEFAULT_TIERS
 from bot.domain.tickets import Actor, Event, Kind, Refused, Status, Ticket
 
@@ -69,6 +70,8 @@ def in_status(status: Status, kind: Kind = Kind.COMPLAINT, **changes) -> Ticket:
                       closed_at=NOW - timedelta(minutes=5), confirm_due=NOW - timedelta(minutes=5) + CONFIRM_WINDOW)
     if status is Status.DONE:
         fields.update(status=Status.DONE, done_at=NOW - timedelta(minutes=1), confirm_due=None)
+    if status is Status.MERGED:
+        fields.update(status=Status.MERGED, merged_into=99, accept_due=None, resolve_due=None)
     fields.update(changes)
     return new_ticket(kind, **fields)
 
@@ -202,7 +205,7 @@ def test_assignee_closes_with_note_and_photo_and_resident_gets_a_confirm_window(
     assert t.closed_at == NOW
     assert t.confirm_due == NOW + CONFIRM_WINDOW
     assert t.escalation_level == 0
-    assert only_event(events) == Event("close", "accepted", "closed", {"note": "灯已更换"})
+    assert only_event(events) == Event("close", "accepted", "closed", {"note": "灯已更换", "outcome": "resolved"})
 
 
 def test_close_without_photo_leaves_no_photo():
@@ -218,7 +221,7 @@ def test_resident_confirms_and_the_closer_is_credited():
     assert t.status is Status.DONE
     assert t.done_at == NOW
     assert t.confirm_due is None
-    assert only_event(events) == Event("confirm", "closed", "done", {"credited": ASSIGNEE})
+    assert only_event(events) == Event("confirm", "closed", "done", {"credited": ASSIGNEE, "outcome": "resolved"})
 
 
 def test_resident_reopens_back_to_same_assignee_with_fresh_resolve_deadline():
@@ -230,7 +233,7 @@ def test_resident_reopens_back_to_same_assignee_with_fresh_resolve_deadline():
     assert t.resolve_due == NOW + URGENT.resolve
     assert t.confirm_due is None and t.closed_at is None
     assert t.escalation_level == 0
-    assert only_event(events) == Event("reopen", "closed", "accepted", {"assignee": ASSIGNEE})
+    assert only_event(events) == Event("reopen", "closed", "accepted", {"assignee": ASSIGNEE, "outcome": "resolved"})
 
 
 def test_every_reopen_counts():
@@ -266,7 +269,7 @@ def test_auto_confirm_happens_exactly_when_the_window_ends_and_credits_the_close
     closed = in_status(Status.CLOSED)
     t, events = T.auto_confirm(closed, closed.confirm_due)
     assert t.status is Status.DONE and t.done_at == closed.confirm_due and t.confirm_due is None
-    assert only_event(events) == Event("auto_confirm", "closed", "done", {"credited": ASSIGNEE})
+    assert only_event(events) == Event("auto_confirm", "closed", "done", {"credited": ASSIGNEE, "outcome": "resolved"})
 
 
 def test_auto_confirm_after_the_window_also_works():
@@ -375,23 +378,23 @@ def test_next_due_is_none_when_no_deadline_is_set():
 
 def test_the_closer_earns_the_red_flag_once_confirmed():
     done, _ = T.confirm(in_status(Status.CLOSED), RESIDENT, NOW)
-    assert T.flag_earner(done) == ASSIGNEE
+    assert flag_earner(done) == ASSIGNEE
 
 
 def test_the_closer_earns_the_red_flag_after_auto_confirm():
     closed = in_status(Status.CLOSED)
     done, _ = T.auto_confirm(closed, closed.confirm_due)
-    assert T.flag_earner(done) == ASSIGNEE
+    assert flag_earner(done) == ASSIGNEE
 
 
 def test_a_ticket_a_worker_submitted_themselves_earns_no_flag():
     done = in_status(Status.DONE, self_submitted=True)
-    assert T.flag_earner(done) is None
+    assert flag_earner(done) is None
 
 
 @pytest.mark.parametrize("status", [Status.OPEN, Status.ACCEPTED, Status.CLOSED])
 def test_unfinished_tickets_earn_no_flag(status):
-    assert T.flag_earner(in_status(status)) is None
+    assert flag_earner(in_status(status)) is None
 
 
 def test_reopened_then_confirmed_ticket_still_earns_exactly_one_flag():
@@ -400,10 +403,10 @@ def test_reopened_then_confirmed_ticket_still_earns_exactly_one_flag():
     t, ev = T.accept(t, WORKER, NOW); timeline += ev
     t, ev = T.close(t, WORKER, NOW, "first try", CONFIRM_WINDOW); timeline += ev
     t, ev = T.reopen(t, RESIDENT, NOW, NORMAL); timeline += ev
-    assert T.flag_earner(t) is None
+    assert flag_earner(t) is None
     t, ev = T.close(t, WORKER, NOW, "second try", CONFIRM_WINDOW); timeline += ev
     t, ev = T.confirm(t, RESIDENT, NOW); timeline += ev
-    assert T.flag_earner(t) == ASSIGNEE
+    assert flag_earner(t) == ASSIGNEE
     credits = [e.detail["credited"] for e in timeline if "credited" in e.detail]
     assert credits == [ASSIGNEE]
 
@@ -413,7 +416,7 @@ def test_after_reopen_a_leader_who_takes_over_and_closes_earns_the_flag_not_the_
     t, _ = T.take(t, LEADER, NOW)
     t, _ = T.close(t, LEADER, NOW, "leader fixed it", CONFIRM_WINDOW)
     t, _ = T.confirm(t, RESIDENT, NOW)
-    assert T.flag_earner(t) == SMALL_LEADER
+    assert flag_earner(t) == SMALL_LEADER
 
 
 # --- whole lifecycle and purity -------------------------------------------------------------
@@ -432,7 +435,7 @@ def test_a_wish_goes_from_submit_to_rated_with_one_event_per_step():
     assert [e.action for e in events] == ["submit", "claim", "close", "confirm", "rate"]
     assert [(e.from_status, e.to_status) for e in events] == [
         (None, "open"), ("open", "accepted"), ("accepted", "closed"), ("closed", "done"), ("done", "done")]
-    assert t.status is Status.DONE and t.rating == 5 and T.flag_earner(t) == VOLUNTEER
+    assert t.status is Status.DONE and t.rating == 5 and flag_earner(t) == VOLUNTEER
 
 
 def test_tickets_are_frozen_and_transitions_leave_the_input_untouched():
@@ -477,6 +480,9 @@ STATUS_TABLE = {
     "take":         {"open": OK,             "accepted": OK,
                      "closed": "not_open_or_accepted", "done": "not_open_or_accepted"},
 }
+
+for _action, _row in STATUS_TABLE.items():  # a merged duplicate is finished: nothing moves it
+    _row["merged"] = "not_done" if _action == "rate" else _row["done"]
 
 RESULT_STATUS = {"accept": "accepted", "decline": "open", "claim": "accepted", "close": "closed",
                  "confirm": "done", "reopen": "accepted", "rate": "done", "auto_confirm": "done",

@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone, tzinfo
 
-from bot.domain import tickets
+from bot.domain import casework, tickets
 from bot.domain.sla import QuietHours, Tier
 from bot.domain.tickets import Event, Status, Ticket
 
@@ -119,6 +119,11 @@ def step(t: Ticket, now: datetime, policy: Policy, tier: Tier, levels: int) -> S
     Calling it again at the same `now` with the returned ticket finds nothing more to do.
     """
     if t.status is Status.CLOSED:
+        if t.report_due is not None and now >= t.report_due:  # the liaison did not report back (报到)
+            late, events = casework.report_overdue(t, now)
+            more = step(late, now, policy, tier, levels)
+            alert = Alert("escalate", "report", t.report_due, 1, release(now, policy))
+            return Step(more.ticket, events + more.events, [alert, *more.alerts])
         if t.confirm_due is not None and now >= t.confirm_due:
             done, events = tickets.auto_confirm(t, now)
             return Step(done, events, [Alert("auto_confirm", "confirm", t.confirm_due, 0, release(now, policy))])

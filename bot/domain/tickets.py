@@ -20,6 +20,7 @@ class Status(StrEnum):
     ACCEPTED = "accepted"  # someone is working on it
     CLOSED = "closed"  # the worker says it is done; the resident has to confirm
     DONE = "done"  # confirmed by the resident or automatically
+    MERGED = "merged"  # a duplicate folded into another ticket (`merged_into`); its resident supports that one
 
 
 class Kind(StrEnum):
@@ -104,6 +105,16 @@ class Ticket:
     alert_for: str | None = None  # which deadline the alert plan below is about (see `watched`)
     alert_step: int = 0  # how many steps of that plan are done (bot.domain.deadlines)
     alert_at: float | None = None  # when the next step is due, epoch seconds; None: nothing left
+    outcome: str | None = None  # how it was closed: resolved, explained, referred, not_ours (bot.domain.casework)
+    return_count: int = 0  # how often an assignee returned it (退单)
+    returned_by: int | None = None  # set while a returned ticket waits for its dispatcher to reroute it
+    extension_count: int = 0  # approved extensions (延期)
+    extension_due: datetime | None = None  # the new date of a pending extension request
+    supervision: str | None = None  # None, "supervise" (督办) or "red" (挂牌督办)
+    support_count: int = 0  # residents who pressed "me too" or whose duplicate was merged in
+    merged_into: int | None = None
+    referred_to: int | None = None  # the agency liaison a referred ticket went to
+    report_due: datetime | None = None  # when that liaison must have reported back (报到)
 
     @property
     def watched(self) -> tuple[str, datetime] | None:
@@ -133,7 +144,7 @@ class Ticket:
         once (`created_at`): the sweep plans it on its next pass (bot.domain.deadlines.step).
         """
         if self.status is Status.CLOSED:
-            return self.confirm_due
+            return min((d for d in (self.confirm_due, self.report_due) if d is not None), default=None)
         key = self.alert_key
         if key is None:
             return None
@@ -202,27 +213,33 @@ def close(t: Ticket, actor: Actor, now: datetime, note: str, confirm_within: tim
     """The assignee reports the work done; the resident is asked to confirm."""
     _require_status(t, Status.ACCEPTED)
     _require(actor.person_id is not None and actor.person_id == t.assignee_id, "not_assignee")
-    return _move(t, "close", Status.CLOSED, {"note": note}, closed_by=actor.person_id,
-                 close_note=note, close_photo=photo, closed_at=now, confirm_due=now + confirm_within, escalation_level=0)
+    return _move(t, "close", Status.CLOSED, {"note": note, "outcome": "resolved"}, closed_by=actor.person_id,
+                 close_note=note, close_photo=photo, closed_at=now, confirm_due=now + confirm_within,
+                 escalation_level=0, outcome="resolved")
 
 
 def _require_resident(t: Ticket, actor: Actor) -> None:
     _require(actor.user_id is not None and actor.user_id == t.resident_id, "not_resident")
 
 
+def _credit(t: Ticket) -> dict:
+    return {"credited": t.closed_by, "outcome": t.outcome or "resolved"}
+
+
 def confirm(t: Ticket, actor: Actor, now: datetime) -> Result:
     """The resident confirms the result."""
     _require_resident(t, actor)
     _require_status(t, Status.CLOSED)
-    return _move(t, "confirm", Status.DONE, {"credited": t.closed_by}, done_at=now, confirm_due=None)
+    return _move(t, "confirm", Status.DONE, _credit(t), done_at=now, confirm_due=None)
 
 
 def reopen(t: Ticket, actor: Actor, now: datetime, tier: Tier) -> Result:
     """The resident says it is not resolved: back to the same assignee with a fresh deadline."""
     _require_resident(t, actor)
     _require_status(t, Status.CLOSED)
-    return _move(t, "reopen", Status.ACCEPTED, {"assignee": t.assignee_id},
-                 reopen_count=t.reopen_count + 1, confirm_due=None, closed_at=None,
+    return _move(t, "reopen", Status.ACCEPTED, {"assignee": t.assignee_id, "outcome": t.outcome or "resolved"},
+                 reopen_count=t.reopen_count + 1, confirm_due=None, closed_at=None, outcome=None,
+                 referred_to=None, report_due=None,
                  resolve_due=now + tier.resolve, escalation_level=0)
 
 
@@ -240,7 +257,7 @@ def auto_confirm(t: Ticket, now: datetime) -> Result:
     """A closed ticket the resident left unanswered past its window counts as confirmed."""
     _require_status(t, Status.CLOSED)
     _require(t.confirm_due is not None and now >= t.confirm_due, "not_due")
-    return _move(t, "auto_confirm", Status.DONE, {"credited": t.closed_by}, done_at=now, confirm_due=None)
+    return _move(t, "auto_confirm", Status.DONE, _credit(t), done_at=now, confirm_due=None)
 
 
 def reassign(t: Ticket, actor: Actor, now: datetime, to_person: int, tier: Tier) -> Result:
@@ -282,10 +299,3 @@ def nudge(t: Ticket, actor: Actor, now: datetime, last_nudge: datetime | None = 
     _require(t.assignee_id is not None and t.assignee_id != actor.person_id, "already_yours")
     _require(last_nudge is None or now - last_nudge >= NUDGE_GAP, "nudged_recently")
     return t, [Event("nudge", t.status.value, t.status.value, {"to": t.assignee_id})]
-
-
-def flag_earner(t: Ticket) -> int | None:
-    """Who earns the red flag for a done ticket: its closer, unless a worker submitted it."""
-    if t.status is not Status.DONE or t.self_submitted:
-        return None
-    return t.closed_by

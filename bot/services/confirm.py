@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot import i18n
-from bot.domain import tickets as domain
+from bot.domain import casework, tickets as domain
 from bot.services import common
 from bot.services.act import Pressed, act, edit_pressed
 from bot.services.context import Ctx, Outcome, Who
@@ -35,7 +35,7 @@ async def confirm(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: 
     async def notify(uow, before, t, actor):
         out = await common.card(ctx, uow, t)
         out += await _ask_rating(ctx, uow, t, pressed)
-        flag = domain.flag_earner(t) is not None
+        flag = casework.flag_earner(t) is not None
         out += await common.to_person(ctx, uow, t.closed_by, "confirmed_worker", t, flag=flag)
         return out
     return await act(ctx, who, ticket_id, now, update_id, decide, notify, "ok_confirmed")

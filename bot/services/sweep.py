@@ -14,7 +14,8 @@ from datetime import datetime, timezone
 from bot import i18n
 from bot.domain import deadlines
 from bot.domain.routing import LADDER
-from bot.domain.tickets import SYSTEM, Status, Ticket, flag_earner
+from bot.domain.casework import flag_earner
+from bot.domain.tickets import SYSTEM, Status, Ticket
 from bot.services import common
 from bot.services.context import Ctx
 from bot.services.notices import Notice

@@ -99,11 +99,14 @@ async def counts(conn: aiosqlite.Connection, start: datetime, end: datetime) -> 
     return result
 
 
+_FLAGGED = "(t.self_submitted = 0 AND COALESCE(t.outcome, 'resolved') = 'resolved')"  # casework.flag_earner
+
+
 async def _done(conn: aiosqlite.Connection, lo: float, hi: float) -> list[aiosqlite.Row]:
     """(grid, credited person, completed, flags, last flag time) for tickets first done in [lo, hi)."""
     return list(await conn.execute_fetchall(
         f"SELECT t.grid, COALESCE(json_extract(e.detail, '$.credited'), t.closed_by) AS who, COUNT(*), "
-        f"SUM(t.self_submitted = 0), MAX(CASE WHEN t.self_submitted = 0 THEN e.at END) "
+        f"SUM({_FLAGGED}), MAX(CASE WHEN {_FLAGGED} THEN e.at END) "
         f"FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id "
         f"WHERE e.action IN ({_FLAG}) AND e.at >= ? AND e.at < ? "
         f"AND e.id = (SELECT MIN(f.id) FROM ticket_events f WHERE f.ticket_id = e.ticket_id "
@@ -133,8 +136,9 @@ async def rates(conn: aiosqlite.Connection, start: datetime, end: datetime, now:
     `accept_seconds[(kind, category)]`, `(kind, '*')` as the fallback) fell in the period and that
     were accepted or whose deadline has passed by `now`; on time if first accepted by the deadline.
     Credited to whoever accepted it, else to whoever holds it.
-    resolution: the resident's verdicts in the period (confirm = resolved, reopen = not), credited to
-    the closer. satisfaction: ratings given in the period, 4 or 5 stars satisfied, credited to the closer.
+    resolution: the resident's verdicts in the period (confirm of a resolved ticket = resolved; confirm of
+    an explained or not-ours one and reopen = not; referred ones are the agency's, left out), credited to
+    the closer (docs/metrics.md). satisfaction: ratings given in the period, 4 or 5 stars satisfied, credited to the closer.
     """
     lo, hi, now_s = ts(start), ts(end), ts(now)
     longest = max(accept_seconds.values(), default=0.0)
@@ -164,8 +168,10 @@ async def rates(conn: aiosqlite.Connection, start: datetime, end: datetime, now:
         add((grid, who), Rates(on_time=on_time, due=due))
     rows = await conn.execute_fetchall(
         "SELECT t.grid, COALESCE(json_extract(e.detail, '$.credited'), json_extract(e.detail, '$.assignee'), "
-        "t.closed_by) AS who, SUM(e.action = 'confirm'), COUNT(*) FROM ticket_events e "
+        "t.closed_by) AS who, SUM(e.action = 'confirm' AND COALESCE(json_extract(e.detail, '$.outcome'), "
+        "'resolved') = 'resolved'), COUNT(*) FROM ticket_events e "
         "JOIN tickets t ON t.id = e.ticket_id WHERE e.action IN ('confirm', 'reopen') "
+        "AND COALESCE(json_extract(e.detail, '$.outcome'), '') != 'referred' "
         "AND e.at >= ? AND e.at < ? GROUP BY t.grid, who", (lo, hi))
     for grid, who, resolved, evaluated in rows:
         add((grid, who), Rates(resolved=resolved, evaluated=evaluated))

@@ -12,7 +12,8 @@ import aiosqlite
 from bot.domain.tickets import Actor, Event, Kind, Status, Ticket
 from bot.store.db import dt, ts
 
-_TIME_FIELDS = {"created_at", "accepted_at", "closed_at", "done_at", "accept_due", "resolve_due", "confirm_due"}
+_TIME_FIELDS = {"created_at", "accepted_at", "closed_at", "done_at", "accept_due", "resolve_due", "confirm_due",
+                "extension_due", "report_due"}
 _COLUMNS = [f.name for f in fields(Ticket) if f.name != "id"]
 
 

@@ -1,0 +1,194 @@
+"""Casework off the straight path (12345 退单, 延期, 督办, honest 办结): pure transitions with events.
+
+Each function checks who may act (raising `Refused` with a template key) and returns the new ticket
+plus its timeline events, like bot.domain.tickets. The services look up the people involved
+(dispatchers, liaisons, supporters) and pass them in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from bot.domain.routing import LADDER
+from bot.domain.tickets import Actor, Event, Refused, Result, Status, Ticket, _move, _require, _require_status
+from bot.domain.sla import Tier
+
+RETURN_REASONS = ("wrong_grid", "agency_matter", "private_dispute", "not_a_grid_task")
+OUTCOMES = ("resolved", "explained", "referred", "not_ours")
+MARKS = ("supervise", "red")
+UNFINISHED = (Status.OPEN, Status.ACCEPTED)
+SENIOR_ROLES = frozenset({"big_leader", "admin"})
+
+
+def _is_assignee(t: Ticket, actor: Actor) -> bool:
+    return actor.person_id is not None and actor.person_id == t.assignee_id
+
+
+def _senior(actor: Actor) -> bool:
+    return bool(SENIOR_ROLES & (actor.roles_here | actor.roles_above))
+
+
+def dispatcher(ladder: dict[str, list[int]], after: int | None, returns: int) -> int | None:
+    """Who gets a returned ticket: the nearest leader up; from the second return on, one level higher."""
+    levels: list[int] = []
+    for role in LADDER:
+        person = next((p for p in ladder.get(role, []) if p != after and p not in levels), None)
+        if person is not None:
+            levels.append(person)
+    return levels[min(returns, len(levels) - 1)] if levels else None
+
+
+def return_ticket(t: Ticket, actor: Actor, now: datetime, reason: str, to_person: int | None) -> Result:
+    """The assignee returns a ticket that is not theirs (退单); it waits for `to_person` to reroute it."""
+    _require_status(t, *UNFINISHED)
+    _require(_is_assignee(t, actor), "not_assignee")
+    _require(t.returned_by is None, "already_returned")
+    _require(bool(reason.strip()), "empty_reason")
+    _require(to_person is not None and to_person != actor.person_id, "nobody_to_hand_to")
+    detail = {"reason": reason, "from": actor.person_id, "to": to_person, "count": t.return_count + 1}
+    return _move(t, "return", Status.OPEN, detail, assignee_id=to_person, returned_by=actor.person_id,
+                 return_count=t.return_count + 1, accepted_at=None, escalation_level=0)
+
+
+def _require_dispatcher(t: Ticket, actor: Actor) -> None:
+    _require_status(t, Status.OPEN)
+    _require(t.returned_by is not None, "not_returned")
+    _require(actor.is_leader and actor.person_id is not None, "not_leader")
+
+
+def reroute(t: Ticket, actor: Actor, now: datetime, to_person: int, tier: Tier, liaison: bool = False) -> Result:
+    """The dispatcher sends a returned ticket to another worker or a category's liaison, who must accept."""
+    _require_dispatcher(t, actor)
+    _require(to_person != t.returned_by, "same_assignee")
+    detail = {"from": t.returned_by, "to": to_person, "liaison": liaison}
+    return _move(t, "reroute", Status.OPEN, detail, assignee_id=to_person, returned_by=None,
+                 accept_due=now + tier.accept, escalation_level=0)
+
+
+def close_not_ours(t: Ticket, actor: Actor, now: datetime, note: str, confirm_within: timedelta) -> Result:
+    """The dispatcher closes a returned ticket as "not ours" with an explanation the resident reads."""
+    _require_dispatcher(t, actor)
+    _require(bool(note.strip()), "empty_note")
+    return _move(t, "close", Status.CLOSED, {"note": note, "outcome": "not_ours"}, assignee_id=actor.person_id,
+                 closed_by=actor.person_id, close_note=note, closed_at=now, confirm_due=now + confirm_within,
+                 returned_by=None, outcome="not_ours", escalation_level=0)
+
+
+def close_as(t: Ticket, actor: Actor, now: datetime, outcome: str, note: str, confirm_within: timedelta,
+             liaison: int | None = None, report_within: timedelta | None = None) -> Result:
+    """The assignee closes as explained (cannot be solved) or referred to an agency liaison (报到 due)."""
+    _require_status(t, Status.ACCEPTED)
+    _require(_is_assignee(t, actor), "not_assignee")
+    _require(outcome in ("explained", "referred"), "bad_outcome")
+    _require(bool(note.strip()), "empty_note")
+    referred = outcome == "referred"
+    _require(not referred or (liaison is not None and report_within is not None), "no_liaison")
+    detail = {"note": note, "outcome": outcome, "liaison": liaison if referred else None}
+    return _move(t, "close", Status.CLOSED, detail, closed_by=actor.person_id, close_note=note, closed_at=now,
+                 confirm_due=now + confirm_within, outcome=outcome, escalation_level=0,
+                 referred_to=liaison if referred else None,
+                 report_due=now + report_within if referred and report_within else None)
+
+
+def report_back(t: Ticket, actor: Actor, now: datetime) -> Result:
+    """The agency liaison a ticket was referred to reports that they have it (报到)."""
+    _require_status(t, Status.CLOSED, Status.DONE)
+    _require(t.outcome == "referred" and t.report_due is not None, "not_waiting_report")
+    _require(actor.person_id is not None and actor.person_id == t.referred_to, "not_liaison")
+    return _move(t, "report", t.status, {"late": now > t.report_due}, report_due=None)
+
+
+def report_overdue(t: Ticket, now: datetime) -> Result:
+    """The liaison did not report in time: the referral escalates to the leaders (once)."""
+    _require(t.report_due is not None and now >= t.report_due, "not_due")
+    return _move(t, "escalate", t.status, {"deadline": "report", "liaison": t.referred_to, "level": 1},
+                 report_due=None)
+
+
+def request_extension(t: Ticket, actor: Actor, now: datetime, reason: str, new_due: datetime) -> Result:
+    """The assignee asks for more time (延期申请) before the resolve deadline, with a reason and a date."""
+    _require_status(t, *UNFINISHED)
+    _require(_is_assignee(t, actor), "not_assignee")
+    _require(t.resolve_due is not None and now < t.resolve_due, "deadline_passed")
+    _require(t.extension_due is None, "extension_pending")
+    _require(bool(reason.strip()), "empty_reason")
+    _require(new_due > t.resolve_due, "date_not_later")
+    detail = {"reason": reason, "due": new_due.isoformat(), "old_due": t.resolve_due.isoformat()}
+    return _move(t, "extension_request", t.status, detail, extension_due=new_due)
+
+
+def may_decide_extension(t: Ticket, actor: Actor) -> bool:
+    """The first extension is for a leader; a second (and later) needs the big-grid leader or admin."""
+    return actor.is_leader and actor.person_id != t.assignee_id and (t.extension_count == 0 or _senior(actor))
+
+
+def _require_pending(t: Ticket, actor: Actor) -> None:
+    _require_status(t, *UNFINISHED)
+    _require(t.extension_due is not None, "no_extension_pending")
+    _require(actor.is_leader and actor.person_id != t.assignee_id, "not_leader")
+    _require(may_decide_extension(t, actor), "needs_big_leader")
+
+
+def approve_extension(t: Ticket, actor: Actor, now: datetime) -> Result:
+    """The leader approves: the resolve deadline moves to the requested date."""
+    _require_pending(t, actor)
+    detail = {"due": t.extension_due.isoformat(), "old_due": t.resolve_due.isoformat() if t.resolve_due else None}
+    return _move(t, "extension_approve", t.status, detail, resolve_due=t.extension_due, extension_due=None,
+                 extension_count=t.extension_count + 1, escalation_level=0)
+
+
+def refuse_extension(t: Ticket, actor: Actor, now: datetime) -> Result:
+    """The leader refuses: the deadline stays."""
+    _require_pending(t, actor)
+    return _move(t, "extension_refuse", t.status, {"due": t.extension_due.isoformat()}, extension_due=None)
+
+
+def support(t: Ticket, actor: Actor, now: datetime, already: bool) -> Result:
+    """A neighbour says "me too" (+1) on an unfinished ticket, once each."""
+    _require_status(t, Status.OPEN, Status.ACCEPTED, Status.CLOSED)
+    _require(actor.user_id is not None and actor.user_id != t.resident_id, "own_ticket")
+    _require(not already, "already_supported")
+    return _move(t, "support", t.status, {"count": t.support_count + 1}, support_count=t.support_count + 1)
+
+
+def merge(t: Ticket, target: Ticket, actor: Actor, now: datetime) -> tuple[Result, Result]:
+    """A leader folds a duplicate into `target`; its resident becomes one of target's supporters."""
+    _require_status(t, *UNFINISHED)
+    _require(actor.is_leader, "not_leader")
+    _require(target.id != t.id and target.status in (*UNFINISHED, Status.CLOSED), "bad_merge_target")
+    folded = _move(t, "merge", Status.MERGED, {"into": target.id}, merged_into=target.id, accept_due=None,
+                   resolve_due=None, returned_by=None, extension_due=None)
+    grown = replace(target, support_count=target.support_count + 1)
+    return folded, (grown, [Event("merge_in", target.status.value, target.status.value,
+                                  {"from": t.id, "count": grown.support_count})])
+
+
+def supervise(t: Ticket, actor: Actor, now: datetime, mark: str) -> Result:
+    """A leader marks an unfinished ticket for supervision (督办) or red-card supervision (挂牌督办)."""
+    _require_status(t, *UNFINISHED)
+    _require(actor.is_leader, "not_leader")
+    _require(mark in MARKS, "bad_mark")
+    _require(t.supervision != mark, "already_marked")
+    return _move(t, "supervise", t.status, {"mark": mark, "previous": t.supervision}, supervision=mark)
+
+
+def lift(t: Ticket, actor: Actor, now: datetime) -> Result:
+    """A leader lifts the supervision mark."""
+    _require(actor.is_leader, "not_leader")
+    _require(t.supervision is not None, "not_marked")
+    return _move(t, "lift", t.status, {"mark": t.supervision}, supervision=None)
+
+
+def on_time(t: Ticket) -> bool | None:
+    """Closed by the resolve deadline (an approved extension moved it); None while not closed."""
+    if t.closed_at is None or t.resolve_due is None:
+        return None
+    return t.closed_at <= t.resolve_due
+
+
+def flag_earner(t: Ticket) -> int | None:
+    """Who earns the red flag for a done ticket: its closer, if it was resolved and a resident submitted it."""
+    if t.status is not Status.DONE or t.self_submitted or t.outcome not in (None, "resolved"):
+        return None
+    return t.closed_by
