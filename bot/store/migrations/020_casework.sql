@@ -1,3 +1,4 @@
+-- Numbered 020 so that migrations other branches add meanwhile (008, 009 …) do not collide; each runs once.
 -- Casework off the straight path (issue 11): outcome, returns, extensions, supervision, me too, merges, referrals.
 ALTER TABLE tickets ADD COLUMN outcome TEXT;
 ALTER TABLE tickets ADD COLUMN return_count INTEGER NOT NULL DEFAULT 0;
