@@ -4,24 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import json
 import logging
 from collections import OrderedDict
 from datetime import datetime, timedelta, timezone
-from typing import Any, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any, AsyncContextManager, AsyncIterator, Awaitable, Callable
 
 from telegram import Bot, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 
-from bot.store import groups, outbox, people
-from bot.store import tickets as ticket_store
-from bot.services.notices import Notice
+from bot.domain.notices import Notice
 from bot.store.db import Database, ts
-from bot.store.uow import UnitOfWork, as_uow
+from bot.store.outbox import Done, Queued
+from bot.store.uow import UnitOfWork, reading, unit_of_work
 
 log = logging.getLogger(__name__)
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+BOOK_BATCH = 20  # delivered rows noted before their bookkeeping is written (a crash resends at most these)
 
 
 def markup(buttons: list[list[list[str]]] | None, force_reply: bool = False) -> Any:
@@ -47,6 +47,9 @@ class Deliverer:
         self._slots = asyncio.Semaphore(concurrency)
         self._round = asyncio.Lock()
         self.on_unreachable: Callable[[UnitOfWork, int, str], Awaitable[list[Notice]]] | None = None
+        self._book: list[Done] = []
+        self._cards: dict[int | None, tuple[int | None, int | None]] = {}  # cards posted, not yet recorded
+        self._newest_card: dict[tuple[int | None, int], int] = {}
 
     def kick(self) -> None:
         """Ask for a delivery round soon (after a commit)."""
@@ -70,26 +73,29 @@ class Deliverer:
     async def deliver_due(self, limit: int = 2000) -> int:
         """One round (never two at once): every chat's due prefix of pending rows; returns how many."""
         async with self._round:
-            return await self._deliver_round(limit)
+            try:
+                return await self._deliver_round(limit)
+            finally:
+                await self._flush()
 
     async def _deliver_round(self, limit: int) -> int:
         now = ts(self.clock())
-        rows = await self.db.fetchall(
-            "SELECT * FROM outbox WHERE status = 'pending' ORDER BY COALESCE(position, id), id LIMIT ?",
-            (limit,))
-        per_chat: OrderedDict[int, list] = OrderedDict()
+        rows = await reading(self.db).outbox.due(limit)
+        self._cards = {}
+        self._newest_card = {(r.ticket_id, r.chat_id): r.id for r in rows if r.op == "card"}
+        per_chat: OrderedDict[int, list[Queued]] = OrderedDict()
         held: set[int] = set()
         for row in rows:
-            if row["chat_id"] in held:
+            if row.chat_id in held:
                 continue
-            if row["not_before"] > now:
-                held.add(row["chat_id"])
+            if row.not_before > now:
+                held.add(row.chat_id)
                 continue
-            per_chat.setdefault(row["chat_id"], []).append(row)
+            per_chat.setdefault(row.chat_id, []).append(row)
         counts = await asyncio.gather(*(self._chat(rows) for rows in per_chat.values()))
         return sum(counts)
 
-    async def _chat(self, rows: list) -> int:
+    async def _chat(self, rows: list[Queued]) -> int:
         async with self._slots:
             done = 0
             for row in rows:
@@ -98,17 +104,16 @@ class Deliverer:
                 done += 1
             return done
 
-    async def _one(self, row: Any) -> bool:
+    async def _one(self, row: Queued) -> bool:
         """Deliver a row; False means stop this chat for now (it will be retried)."""
-        payload = json.loads(row["payload"])
         try:
-            message_id = await self._perform(row, payload)
+            message_id = await self._perform(row, row.payload)
         except RetryAfter as exc:
             return await self._later(row, _seconds(exc.retry_after), f"retry after {exc.retry_after}",
-                                     _method(row, payload))
+                                     _method(row))
         except ChatMigrated as exc:
-            async with self.db.write() as conn:
-                await groups.migrate(conn, row["chat_id"], exc.new_chat_id)
+            async with self._write() as uow:
+                await uow.groups.migrate(row.chat_id, exc.new_chat_id)
             return False
         except Forbidden as exc:
             await self._forbidden(row, str(exc))
@@ -116,13 +121,13 @@ class Deliverer:
         except BadRequest as exc:
             return await self._bad_request(row, str(exc))
         except NetworkError as exc:  # includes TimedOut: the call may have been performed
-            return await self._later(row, min(60.0, 2.0 ** min(row["attempts"], 6)),
-                                     f"{type(exc).__name__}: {exc}", _method(row, payload))
-        await self._finish(row, payload, message_id, "sent")
+            return await self._later(row, min(60.0, 2.0 ** min(row.attempts, 6)),
+                                     f"{type(exc).__name__}: {exc}", _method(row))
+        await self._finish(Done(row, "sent", message_id))
         return True
 
-    async def _perform(self, row: Any, p: dict) -> int | None:
-        chat, op = row["chat_id"], row["op"]
+    async def _perform(self, row: Queued, p: dict) -> int | None:
+        chat, op = row.chat_id, row.op
         reply_markup = markup(p.get("buttons"), p.get("force_reply", False))
         if op == "delete":
             await self.bot.delete_message(chat, p["message_id"])
@@ -135,15 +140,17 @@ class Deliverer:
             return msg.message_id
         target = p.get("message_id") if op == "edit" else None
         if op == "card":
-            card_chat, target = await ticket_store.card_of(self.db.reader, row["ticket_id"])
+            card_chat, target = self._cards.get(row.ticket_id, (row.card_chat_id, row.card_message_id))
             target = target if card_chat == chat else None
-            if target is not None and await self._superseded(row):
+            if target is not None and self._newest_card.get((row.ticket_id, chat), row.id) > row.id:
                 return None  # a newer card edit follows; a card not yet posted is always posted first
         if target is not None:
             await self._edit(chat, target, p["text"], reply_markup)
             return target
         msg = await self.bot.send_message(chat, p["text"], parse_mode=ParseMode.HTML,
                                           reply_markup=reply_markup, link_preview_options=NO_PREVIEW)
+        if op == "card":
+            self._cards[row.ticket_id] = (chat, msg.message_id)
         return msg.message_id
 
     async def _edit(self, chat: int, message_id: int, text: str, reply_markup: Any) -> None:
@@ -154,76 +161,76 @@ class Deliverer:
             if "not modified" not in str(exc).lower():
                 raise
 
-    async def _superseded(self, row: Any) -> bool:
-        newer = await self.db.fetchone(
-            "SELECT 1 FROM outbox WHERE status = 'pending' AND op = 'card' AND ticket_id = ? "
-            "AND chat_id = ? AND id > ? LIMIT 1", (row["ticket_id"], row["chat_id"], row["id"]))
-        return newer is not None
+    def _write(self, lazy: bool = False) -> AsyncContextManager[UnitOfWork]:
+        """A transaction that first records what was delivered so far (so nothing sent is sent again)."""
+        @asynccontextmanager
+        async def write() -> AsyncIterator[UnitOfWork]:
+            batch, self._book = self._book, []
+            async with unit_of_work(self.db, lazy=lazy) as uow:
+                await uow.outbox.record(batch)
+                yield uow
+        return write()
 
-    async def _finish(self, row: Any, payload: dict, message_id: int | None, status: str,
-                      error: str | None = None) -> None:
-        async with self.db.write() as conn:
-            await conn.execute("UPDATE outbox SET status = ?, message_id = ?, attempts = attempts + 1, "
-                               "error = ? WHERE id = ?", (status, message_id, error, row["id"]))
-            if status != "sent" or message_id is None:
-                return
-            if row["op"] == "card":
-                await ticket_store.set_card(conn, row["ticket_id"], row["chat_id"], message_id)
-            if payload.get("prompt"):
-                await conn.execute("UPDATE prompts SET message_id = ?, chat_id = ? WHERE outbox_id = ?",
-                                   (message_id, row["chat_id"], row["id"]))
+    async def _finish(self, done: Done) -> None:
+        """Note a delivered row; the notes are written together, at the latest when the round ends.
+        A prompt's message id is written at once, so that a quick reply finds its question."""
+        self._book.append(done)
+        if done.row.payload.get("prompt") or len(self._book) >= BOOK_BATCH:
+            await self._flush()
 
-    async def _later(self, row: Any, seconds: float, error: str, method: str) -> bool:
+    async def _flush(self) -> None:
+        if self._book:
+            async with self._write(lazy=True):
+                pass
+
+    async def _later(self, row: Queued, seconds: float, error: str, method: str) -> bool:
         """A fault Telegram or the network will get over: one warning line, and the row waits."""
-        log.warning("%s failed (outbox %s, attempt %d): %s; retrying in %.0f s", method, row["id"],
-                    row["attempts"] + 1, error, seconds)
+        log.warning("%s failed (outbox %s, attempt %d): %s; retrying in %.0f s", method, row.id,
+                    row.attempts + 1, error, seconds)
         when = ts(self.clock() + timedelta(seconds=seconds))
-        async with self.db.write() as conn:
-            await conn.execute("UPDATE outbox SET attempts = attempts + 1, not_before = ?, error = ? "
-                               "WHERE id = ?", (when, error[:200], row["id"]))
+        async with self._write() as uow:
+            await uow.outbox.later(row.id, when, error)
         return False
 
-    async def _forbidden(self, row: Any, error: str) -> None:
+    async def _forbidden(self, row: Queued, error: str) -> None:
         """Blocked, never started, or removed from the group: mark it, stop writing there, and send
         the group-safe variant of every pending private notice to the group instead, in order."""
-        async with self.db.write() as conn:
-            if row["chat_id"] > 0:
-                await self._unreachable(conn, row["chat_id"], error)
+        async with self._write() as uow:
+            if row.chat_id > 0:
+                await self._unreachable(uow, row.chat_id, error)
             else:
-                await groups.set_membership(conn, row["chat_id"], False, False)
-            await conn.execute("UPDATE outbox SET attempts = attempts + 1 WHERE id = ?", (row["id"],))
-            await outbox.divert(conn, row["chat_id"], ts(self.clock()), error)
+                await uow.groups.set_membership(row.chat_id, False, False)
+            await uow.outbox.closed_chat(row, ts(self.clock()), error)
         self.kick()
 
-    async def _unreachable(self, conn: Any, user_id: int, error: str) -> None:
+    async def _unreachable(self, uow: UnitOfWork, user_id: int, error: str) -> None:
         """Mark the user blocked; the first time, let `on_unreachable` say who must know (their leader)."""
-        was = await conn.execute_fetchall("SELECT blocked FROM users WHERE tg_user_id = ?", (user_id,))
-        await people.mark_blocked(conn, user_id)
-        if self.on_unreachable is not None and not (was and was[0][0]):
+        was = await uow.people.user(user_id)
+        await uow.people.mark_blocked(user_id)
+        if self.on_unreachable is not None and not (was and was.blocked):
             cause = "blocked" if "blocked" in error.lower() else "not_started"
-            uow = as_uow(conn)
             await uow.outbox.add(await self.on_unreachable(uow, user_id, cause), self.clock())
 
-    async def _bad_request(self, row: Any, error: str) -> bool:
+    async def _bad_request(self, row: Queued, error: str) -> bool:
         text = error.lower()
         if "not modified" in text:
-            await self._finish(row, {}, None, "sent")
-        elif row["op"] == "card" and "message to edit not found" in text:
-            async with self.db.write() as conn:
-                await conn.execute("UPDATE tickets SET card_message_id = NULL WHERE id = ?", (row["ticket_id"],))
+            await self._finish(Done(row, "sent"))
+        elif row.op == "card" and "message to edit not found" in text:
+            async with self._write() as uow:
+                await uow.outbox.card_gone(row.ticket_id)
+            self._cards.pop(row.ticket_id, None)
             return False
         else:
-            log.warning("outbox %s refused by Telegram: %s", row["id"], error)
-            await self._finish(row, {}, None, "failed", error[:200])
+            log.warning("outbox %s refused by Telegram: %s", row.id, error)
+            await self._finish(Done(row, "failed", error=error[:200]))
         return True
 
 
-def _method(row: Any, payload: dict) -> str:
+def _method(row: Queued) -> str:
     """The Bot API method a row's delivery calls (a card is sent once, then edited)."""
-    op = row["op"]
-    if op == "card":
+    if row.op == "card":
         return "sendMessage/editMessageText"
-    return {"delete": "deleteMessage", "photo": "sendPhoto", "edit": "editMessageText"}.get(op, "sendMessage")
+    return {"delete": "deleteMessage", "photo": "sendPhoto", "edit": "editMessageText"}.get(row.op, "sendMessage")
 
 
 def _seconds(value: Any) -> float:

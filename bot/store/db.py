@@ -61,6 +61,9 @@ class Database:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._writer = await _connect(self.path)
         await self._migrate()
+        # From now on the first INSERT/UPDATE/DELETE of a transaction opens it (BEGIN IMMEDIATE) in the same
+        # trip to the database thread: an update's processed mark opens its unit of work.
+        self._writer.isolation_level = "IMMEDIATE"
         self._reader = await _connect(self.path)
         return self
 
@@ -84,23 +87,30 @@ class Database:
                                   f"{datetime.now(timezone.utc).timestamp()});\nCOMMIT;")
 
     @asynccontextmanager
-    async def write(self, update_id: int | None = None) -> AsyncIterator[aiosqlite.Connection]:
-        """One serialised transaction; with an update id, a second delivery raises AlreadyProcessed."""
+    async def write(self, update_id: int | None = None, lazy: bool = False) -> AsyncIterator[aiosqlite.Connection]:
+        """One serialised transaction; with an update id, a second delivery raises AlreadyProcessed.
+
+        `lazy`: the transaction begins with its first write (for bookkeeping that reads nothing first);
+        otherwise everything inside, reads included, is one IMMEDIATE transaction.
+        """
         async with self._lock:
             conn = self._writer
-            await conn.execute("BEGIN IMMEDIATE")
             try:
-                if update_id is not None:
+                if update_id is not None:  # opens the transaction (implicit BEGIN IMMEDIATE)
                     cur = await conn.execute("INSERT OR IGNORE INTO processed_updates VALUES (?, ?)",
                                              (update_id, datetime.now(timezone.utc).timestamp()))
                     if cur.rowcount == 0:
                         raise AlreadyProcessed(update_id)
+                elif not lazy:
+                    await conn.execute("BEGIN IMMEDIATE")
                 yield conn
             except BaseException:
-                await conn.execute("ROLLBACK")
+                if conn.in_transaction:
+                    await conn.execute("ROLLBACK")
                 raise
             else:
-                await conn.execute("COMMIT")
+                if conn.in_transaction:
+                    await conn.execute("COMMIT")
 
     @property
     def reader(self) -> aiosqlite.Connection:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import aiosqlite
@@ -49,6 +52,27 @@ class Outbox:
         """Fail every pending notice to a chat closed to the bot; group-safe variants go to the group."""
         return await divert(self._conn, chat_id, now, error)
 
+    async def due(self, limit: int) -> list["Queued"]:
+        """Pending rows in delivery order, with their tickets' cards."""
+        return await due(self._conn, limit)
+
+    async def record(self, done: list["Done"]) -> None:
+        """Record delivered rows (status, message ids, cards, prompts)."""
+        if done:
+            await record(self._conn, done)
+
+    async def later(self, row_id: int, when: float, error: str) -> None:
+        """Try a row again at `when`."""
+        await later(self._conn, row_id, when, error)
+
+    async def closed_chat(self, row: "Queued", now: float, error: str) -> None:
+        """The bot may not write to the row's chat: divert its pending rows."""
+        await closed_chat(self._conn, row, now, error)
+
+    async def card_gone(self, ticket_id: int) -> None:
+        """The ticket's card message is gone: the next card is sent anew."""
+        await card_gone(self._conn, ticket_id)
+
 
 async def divert(conn: aiosqlite.Connection, chat_id: int, now: float, error: str) -> int:
     """Fail every pending notice to a chat the bot may not write to; each one that has a group-safe
@@ -65,3 +89,68 @@ async def divert(conn: aiosqlite.Connection, chat_id: int, now: float, error: st
           r["position"] if r["position"] is not None else r["id"])
          for r in rows if r["fallback_chat_id"] is not None and r["fallback_payload"]])
     return len(rows)
+
+
+@dataclass(frozen=True)
+class Queued:
+    """A pending outbox row as the deliverer needs it, with its ticket's card where it has one."""
+
+    id: int
+    chat_id: int
+    op: str
+    payload: dict[str, Any]
+    ticket_id: int | None
+    attempts: int
+    not_before: float
+    card_chat_id: int | None = None
+    card_message_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Done:
+    """What became of a delivered row: its status and message id (a card's also goes on its ticket)."""
+
+    row: Queued
+    status: str
+    message_id: int | None = None
+    error: str | None = None
+
+
+async def due(conn: aiosqlite.Connection, limit: int) -> list[Queued]:
+    """Pending rows in delivery order (each chat's in its original order), with their tickets' cards."""
+    rows = await conn.execute_fetchall(
+        "SELECT o.id, o.chat_id, o.op, o.payload, o.ticket_id, o.attempts, o.not_before, t.card_chat_id, "
+        "t.card_message_id FROM outbox o LEFT JOIN tickets t ON t.id = o.ticket_id AND o.op = 'card' "
+        "WHERE o.status = 'pending' ORDER BY COALESCE(o.position, o.id), o.id LIMIT ?", (limit,))
+    return [Queued(r[0], r[1], r[2], json.loads(r[3]), r[4], r[5], r[6], r[7], r[8]) for r in rows]
+
+
+async def record(conn: aiosqlite.Connection, done: list[Done]) -> None:
+    """Record delivered rows: their status, message ids, new card messages and sent prompts' ids."""
+    await conn.executemany("UPDATE outbox SET status = ?, message_id = ?, attempts = attempts + 1, error = ? "
+                           "WHERE id = ?", [(d.status, d.message_id, d.error, d.row.id) for d in done])
+    sent = [d for d in done if d.status == "sent" and d.message_id is not None]
+    cards = [(d.row.chat_id, d.message_id, d.row.ticket_id) for d in sent if d.row.op == "card"
+             and (d.row.card_chat_id, d.row.card_message_id) != (d.row.chat_id, d.message_id)]
+    if cards:
+        await conn.executemany("UPDATE tickets SET card_chat_id = ?, card_message_id = ? WHERE id = ?", cards)
+    prompts = [(d.message_id, d.row.chat_id, d.row.id) for d in sent if d.row.payload.get("prompt")]
+    if prompts:
+        await conn.executemany("UPDATE prompts SET message_id = ?, chat_id = ? WHERE outbox_id = ?", prompts)
+
+
+async def later(conn: aiosqlite.Connection, row_id: int, when: float, error: str) -> None:
+    """Try a row again at `when` (flood control, network trouble)."""
+    await conn.execute("UPDATE outbox SET attempts = attempts + 1, not_before = ?, error = ? WHERE id = ?",
+                       (when, error[:200], row_id))
+
+
+async def closed_chat(conn: aiosqlite.Connection, row: Queued, now: float, error: str) -> None:
+    """The bot may not write to the row's chat: count the attempt and divert the chat's pending rows."""
+    await conn.execute("UPDATE outbox SET attempts = attempts + 1 WHERE id = ?", (row.id,))
+    await divert(conn, row.chat_id, now, error)
+
+
+async def card_gone(conn: aiosqlite.Connection, ticket_id: int) -> None:
+    """The ticket's card message was deleted in Telegram: the next card is sent anew."""
+    await conn.execute("UPDATE tickets SET card_message_id = NULL WHERE id = ?", (ticket_id,))
