@@ -12,7 +12,7 @@ from bot.services.context import Ctx
 from bot.services.notices import Notice
 from bot.store.uow import UnitOfWork
 
-MAX_BUTTONS = 20
+MAX_SHOWN = 20  # tickets listed one by one with their buttons; the rest are named in the notice
 
 
 async def staff_blocked(ctx: Ctx, uow: UnitOfWork, user_id: int, cause: str = "blocked") -> list[Notice]:
@@ -35,13 +35,18 @@ async def staff_blocked(ctx: Ctx, uow: UnitOfWork, user_id: int, cause: str = "b
 
 async def _tell(ctx: Ctx, uow: UnitOfWork, leader_id: int, person: Person, tickets: list[Ticket],
                 cause: str) -> list[Notice]:
-    """One leader's notice in their language: who, how many open tickets, a button row per ticket."""
+    """One leader's notice in their language (who, how many open tickets), then one short message per
+    ticket with Reassign and Take over, so that acting on one leaves the others' buttons in place."""
     leader = await uow.people.person(leader_id)
     if leader is None or leader.tg_user_id is None:
         return []
     loc = await common.person_locale(ctx, uow, leader_id)
     ids = " ".join(f"#{t.id}" for t in tickets)
     text = i18n.render(loc, "staff_blocked", name=person.name, n=len(tickets), ids=ids, cause=cause)
-    buttons = [[(i18n.label(loc, "btn_reassign_n", n=t.id), f"e:{t.id}:rsg"),
-                (i18n.label(loc, "btn_take_n", n=t.id), f"e:{t.id}:tak")] for t in tickets[:MAX_BUTTONS]]
-    return [Notice(leader.tg_user_id, text, buttons or None)]
+    out = [Notice(leader.tg_user_id, text)]
+    act = [(i18n.label(loc, "btn_reassign"), "rsg"), (i18n.label(loc, "btn_take"), "tak")]
+    for t in tickets[:MAX_SHOWN]:
+        line = i18n.render(loc, "staff_blocked_ticket", **common.ticket_view(ctx, t, loc))
+        buttons = [[(label, f"e:{t.id}:{code}") for label, code in act]]
+        out.append(Notice(leader.tg_user_id, line, buttons, ticket_id=t.id, quiet=True))
+    return out
