@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass, field
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -13,7 +13,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.domain import open311
 from bot.domain.periods import ReportSettings, parse_report_settings
 from bot.domain.routing import Track
+from bot.config_calendar import parse_calendar, parse_tiers
 from bot.config_reader import NUMBER, ConfigError, Reader
+from bot.domain.workdays import WorkCalendar
 from bot.domain.sla import DEFAULT_TIERS, QuietHours, Tier
 
 __all__ = ["Category", "Config", "ConfigError", "Webhook", "from_dict", "load"]
@@ -55,6 +57,7 @@ class Config:
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Shanghai"))
     locale: str = "zh"
     tiers: dict[str, Tier] = field(default_factory=lambda: dict(DEFAULT_TIERS))
+    calendar: WorkCalendar = field(default_factory=WorkCalendar)
     categories: tuple[Category, ...] = DEFAULT_CATEGORIES
     auto_confirm: timedelta = timedelta(days=3)
     remind_before: timedelta = timedelta(minutes=30)
@@ -131,15 +134,6 @@ def _token(r: Reader, required: bool) -> str:
     return token
 
 
-def _tiers(r: Reader) -> dict[str, Tier]:
-    tiers = dict(DEFAULT_TIERS)
-    for name in r.get("sla", dict, {}):
-        base = tiers.get(name, DEFAULT_TIERS["normal"])
-        tiers[name] = Tier(name, r.duration(f"sla.{name}.accept", base.accept),
-                           r.duration(f"sla.{name}.resolve", base.resolve))
-    return tiers
-
-
 def _categories(r: Reader, tiers: dict[str, Tier]) -> tuple[Category, ...]:
     table = r.get("categories", dict, None)
     if not table:
@@ -180,14 +174,16 @@ def from_dict(data: dict[str, Any], path: str = "<config>", base_dir: Path | Non
     database = Path(r.get("storage.database", str, "gridbot.sqlite3"))
     if base_dir is not None and not database.is_absolute():
         database = base_dir / database
-    tiers = _tiers(r)
+    zone = _zone(r)
+    calendar = parse_calendar(r, zone, base_dir)
+    tiers = parse_tiers(r, calendar, datetime.now(zone).year)
     level, json_logs = _logging(r)
     categories = _categories(r, tiers)
     config = Config(
         token=_token(r, False), bot_username=r.get("telegram.username", str, ""),
         api_base_url=r.get("telegram.api_base_url", str, Config.api_base_url),
         file_base_url=r.get("telegram.file_base_url", str, Config.file_base_url),
-        database=database, timezone=_zone(r), locale=locale, tiers=tiers,
+        database=database, timezone=zone, calendar=calendar, locale=locale, tiers=tiers,
         categories=categories,
         auto_confirm=r.duration("tickets.auto_confirm", Config.auto_confirm),
         remind_before=r.duration("reminders.before", Config.remind_before),

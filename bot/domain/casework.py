@@ -63,7 +63,7 @@ def reroute(t: Ticket, actor: Actor, now: datetime, to_person: int, tier: Tier, 
     _require(to_person != t.returned_by, "same_assignee")
     detail = {"from": t.returned_by, "to": to_person, "liaison": liaison}
     return _move(t, "reroute", Status.OPEN, detail, assignee_id=to_person, returned_by=None,
-                 accept_due=now + tier.accept, escalation_level=0)
+                 accept_due=tier.accept_by(now), escalation_level=0)
 
 
 def close_not_ours(t: Ticket, actor: Actor, now: datetime, note: str, confirm_within: timedelta) -> Result:

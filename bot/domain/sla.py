@@ -6,6 +6,9 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
+from bot.domain import workdays
+from bot.domain.workdays import WorkCalendar
+
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _PART = re.compile(r"(\d+)\s*([smhdw])")
 
@@ -32,11 +35,33 @@ def format_duration(delta: timedelta) -> str:
 
 @dataclass(frozen=True)
 class Tier:
-    """How long a ticket may wait to be accepted and to be resolved."""
+    """How long a ticket may wait to be accepted and to be resolved.
+
+    A span named in `working` ("accept", "resolve") is working time on `calendar` (`3wd`, `16wh`):
+    its deadline skips nights, weekends and holidays (bot.domain.workdays).
+    """
 
     name: str
     accept: timedelta
     resolve: timedelta
+    working: frozenset[str] = frozenset()
+    calendar: WorkCalendar | None = None
+
+    def _by(self, which: str, span: timedelta, start: datetime) -> datetime:
+        if which in self.working and self.calendar is not None:
+            try:
+                return workdays.deadline(start, span, self.calendar)
+            except workdays.CalendarGap:  # start-up refuses an uncovered current year; later, count wall-clock
+                pass
+        return start + span
+
+    def accept_by(self, start: datetime) -> datetime:
+        """The acceptance deadline of a ticket submitted (or handed on) at `start`."""
+        return self._by("accept", self.accept, start)
+
+    def resolve_by(self, start: datetime) -> datetime:
+        """The resolution deadline counted from `start`."""
+        return self._by("resolve", self.resolve, start)
 
 
 DEFAULT_TIERS = {

@@ -164,7 +164,7 @@ def _move(t: Ticket, action: str, to: Status, detail: dict | None = None, **chan
 def submit(t: Ticket, tier: Tier, assignee_id: int | None, now: datetime, copied: tuple[int, ...] = ()) -> Result:
     """Open a new ticket with its deadlines and first assignee (and whom it is copied to)."""
     opened = replace(t, status=Status.OPEN, created_at=now, assignee_id=assignee_id,
-                     accept_due=now + tier.accept, resolve_due=now + tier.resolve)
+                     accept_due=tier.accept_by(now), resolve_due=tier.resolve_by(now))
     detail: dict[str, Any] = {"assignee": assignee_id, **({"copied": list(copied)} if copied else {})}
     return opened, [Event("submit", None, Status.OPEN.value, detail)]
 
@@ -240,7 +240,7 @@ def reopen(t: Ticket, actor: Actor, now: datetime, tier: Tier) -> Result:
     return _move(t, "reopen", Status.ACCEPTED, {"assignee": t.assignee_id, "outcome": t.outcome or "resolved"},
                  reopen_count=t.reopen_count + 1, confirm_due=None, closed_at=None, outcome=None,
                  referred_to=None, report_due=None,
-                 resolve_due=now + tier.resolve, escalation_level=0)
+                 resolve_due=tier.resolve_by(now), escalation_level=0)
 
 
 def rate(t: Ticket, actor: Actor, now: datetime, stars: int) -> Result:
@@ -267,7 +267,7 @@ def reassign(t: Ticket, actor: Actor, now: datetime, to_person: int, tier: Tier)
     _require(to_person != t.assignee_id or t.status is Status.ACCEPTED, "same_assignee")
     detail = {"from": t.assignee_id, "to": to_person}
     return _move(t, "reassign", Status.OPEN, detail, assignee_id=to_person, accepted_at=None,
-                 accept_due=now + tier.accept, escalation_level=0)
+                 accept_due=tier.accept_by(now), escalation_level=0)
 
 
 def take(t: Ticket, actor: Actor, now: datetime) -> Result:
@@ -286,7 +286,7 @@ def hand_over(t: Ticket, now: datetime, to_person: int | None, tier: Tier) -> Re
     _require(to_person is not None and to_person != t.assignee_id, "nobody_to_hand_to")
     detail = {"from": t.assignee_id, "to": to_person, "reason": "left_grid"}
     return _move(t, "reassign", Status.OPEN, detail, assignee_id=to_person, accepted_at=None,
-                 accept_due=now + tier.accept, escalation_level=0)
+                 accept_due=tier.accept_by(now), escalation_level=0)
 
 
 NUDGE_GAP = timedelta(minutes=10)
