@@ -47,3 +47,12 @@ def test_ledger_smoke():
     assert ledger.main(["--small", "2000", "--large", "3000", "--out", "smoke-ledger"]) == 0
     r = _result("smoke-ledger")
     assert r["xlsx"]["large"]["rows"] == r["csv"]["large"]["rows"] == 3000 and r["empty"]["rows"] == 0
+
+
+def test_statements_per_ticket_within_budget():
+    """Submit, accept and deliver one ticket: at most 25 trips to the database thread, 4 write transactions."""
+    from bench import statements
+    assert statements.main(["--tickets", "2", "--out", "smoke-statements"]) == 0
+    r = _result("smoke-statements")
+    assert r["statements_per_ticket"] <= 25, r["by_verb_per_ticket"]
+    assert r["write_transactions_per_ticket"] <= 4, r["by_verb_per_ticket"]

@@ -19,14 +19,10 @@ PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 
 
 async def _submit_in_group(update: Update, context: ContextTypes.DEFAULT_TYPE, kind: Kind, text: str) -> None:
-    ctx, msg = ctx_of(context), update.effective_message
-    group = await ctx.read().groups.get(msg.chat_id)
-    if group is None or not group.grid:
-        raise Refused("group_not_bound")
-    category, body = intake.parse_category(ctx, text)
+    msg = update.effective_message
     photo = msg.photo[-1].file_id if msg.photo else None
-    s = intake.Submission(kind, category, body, group.grid, msg.chat_id, msg.message_id, photo)
-    await intake.submit(ctx, who_of(update), s, now(), update.update_id)
+    await intake.submit_in_group(ctx_of(context), who_of(update), msg.chat_id, msg.message_id, kind, text, photo,
+                                 now(), update.update_id)
 
 
 def _command(kind: Kind):

@@ -31,6 +31,7 @@ async def _load(uow: UnitOfWork, who: Who, ticket_id: int) -> tuple[Ticket, Acto
     if t is None:
         raise Refused("no_ticket")
     await uow.people.touch(who.id, who.first_name, who.language)
+    await uow.people.near(t.grid, who.id)  # the grid's staff, the actor among them, read once
     return t, await uow.people.actor(who.id, t.grid)
 
 

@@ -91,7 +91,7 @@ async def open_ticket(ctx: Ctx, uow: UnitOfWork, who: Who, s: Submission, now: d
                       update_id: int | None) -> Outcome:
     """Inside a unit of work: route, store, log and enqueue the card, acknowledgement and request."""
     _check_text(s.text)
-    if await uow.people.grid(s.grid) is None:
+    if not (await uow.people.near(s.grid, who.id)).exists:  # the grid's staff, read once for all below
         raise Refused("no_grid")
     await uow.people.touch(who.id, who.first_name, who.language)
     if s.origin_chat_id is not None:
@@ -112,6 +112,20 @@ async def open_ticket(ctx: Ctx, uow: UnitOfWork, who: Who, s: Submission, now: d
                          ctx.config.quiet_hours, ctx.config.timezone)
     loc = await common.user_locale(ctx, uow, who.id)
     return Outcome(i18n.label(loc, "ok_submitted", n=t.id), ticket_id=t.id)
+
+
+async def submit_in_group(ctx: Ctx, who: Who, chat_id: int, message_id: int | None, kind: Kind, text: str,
+                          photo: str | None, now: datetime, update_id: int | None) -> Outcome:
+    """`/wish` or `/complain` in a group: the group's grid gets the ticket (a group not bound is refused)."""
+    async with ctx.uow(update_id) as uow:
+        group = await uow.groups.get(chat_id)
+        if group is None or not group.grid:
+            raise Refused("group_not_bound")
+        category, body = parse_category(ctx, text)
+        s = Submission(kind, category, body, group.grid, chat_id, message_id, photo)
+        outcome = await open_ticket(ctx, uow, who, s, now, update_id)
+    ctx.kick()
+    return outcome
 
 
 async def submit(ctx: Ctx, who: Who, s: Submission, now: datetime, update_id: int | None) -> Outcome:

@@ -10,6 +10,7 @@ import aiosqlite
 
 from bot.domain.records import Group
 from bot.store.db import ts
+from bot.store.seen import Seen
 
 
 def group_of(row: Any) -> Group:
@@ -21,9 +22,9 @@ def group_of(row: Any) -> Group:
 class Groups:
     """The groups repository, each group read at most once per unit of work."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: aiosqlite.Connection, seen: Seen | None = None) -> None:
         self._conn = conn
-        self._seen: dict[int, Group | None] = {}
+        self._seen: dict[int, Group | None] = (seen or Seen()).groups
 
     async def _one(self, sql: str, params: Any) -> Group | None:
         rows = await self._conn.execute_fetchall(sql, params)

@@ -8,8 +8,10 @@ import aiosqlite
 
 from bot.domain.records import Grid, Person, StaffLabel, User
 from bot.domain.tickets import Actor
+from bot.store import nearby
+from bot.store.seen import Seen, person_of, user_of
 
-__all__ = ["People", "Person"]
+__all__ = ["People", "Person", "person_of", "user_of"]
 
 _UP = """WITH RECURSIVE up(code, depth) AS (
     SELECT ?, 0
@@ -20,28 +22,24 @@ _UP = """WITH RECURSIVE up(code, depth) AS (
 _LEADERS = ("small_leader", "big_leader", "admin")
 
 
-def person_of(row: Any) -> Person:
-    """A roster person from a `people` row."""
-    return Person(row["id"], row["code"], row["name"], row["tg_user_id"], row["locale"],
-                  row["invite_code"], bool(row["active"]))
-
-
-def user_of(row: Any) -> User:
-    """A Telegram user from a `users` row."""
-    return User(row["tg_user_id"], row["first_name"] or "", row["locale"], bool(row["started"]),
-                bool(row["blocked"]), row["home_grid"])
-
-
 class People:
     """Roster people, their roles, Telegram users and grids, each read at most once per unit of work."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: aiosqlite.Connection, seen: Seen | None = None) -> None:
         self._conn = conn
-        self._users: dict[int, User | None] = {}
-        self._people: dict[int, Person | None] = {}
+        self._seen = seen or Seen()
+        self._users = self._seen.users
+        self._people = self._seen.people
+        self._labels = self._seen.labels
         self._actors: dict[tuple[int, str], Actor] = {}
-        self._labels: dict[int, StaffLabel | None] = {}
         self._ladders: dict[str, dict[str, list[int]]] = {}
+        self._near: dict[str, tuple[nearby.Nearby, int | None]] = {}
+
+    async def near(self, grid: str, user_id: int | None = None) -> nearby.Nearby:
+        """Everyone around a grid (and the acting user), in one query; later look-ups about them are free."""
+        if grid not in self._near or self._near[grid][1] != user_id:
+            self._near[grid] = (await nearby.load(self._conn, self._seen, grid, user_id), user_id)
+        return self._near[grid][0]
 
     async def _rows(self, sql: str, params: Any = ()) -> list[Any]:
         return list(await self._conn.execute_fetchall(sql, params))
@@ -56,6 +54,8 @@ class People:
             "blocked = CASE WHEN excluded.started THEN 0 ELSE blocked END RETURNING *",
             (user_id, first_name, int(started)))
         self._users[user_id] = user_of(rows[0])
+        if started:
+            self._seen.near.clear()  # they may have been blocked: ask again
         return self._users[user_id]  # type: ignore[return-value]
 
     async def user(self, user_id: int | None) -> User | None:
@@ -83,11 +83,14 @@ class People:
         await self._conn.execute("INSERT INTO users (tg_user_id, blocked) VALUES (?, 1) "
                                  "ON CONFLICT(tg_user_id) DO UPDATE SET blocked = 1", (user_id,))
         self._users.pop(user_id, None)
+        self._seen.near.clear()
 
     async def unreachable(self, person_ids: list[int]) -> frozenset[int]:
         """Those of these people whose Telegram account blocked the bot (or never started it)."""
         if not person_ids:
             return frozenset()
+        if all(p in self._seen.near for p in person_ids):
+            return frozenset(p for p in person_ids if p in self._seen.blocked)
         rows = await self._rows(
             "SELECT p.id FROM people p JOIN users u ON u.tg_user_id = p.tg_user_id WHERE u.blocked = 1 "
             f"AND p.id IN ({', '.join('?' * len(person_ids))})", list(person_ids))
@@ -165,6 +168,8 @@ class People:
         """The acting user with their roles on the grid itself and on the grids above it."""
         if user_id is None:
             return Actor(None)
+        if grid_code in self._near and self._near[grid_code][1] == user_id:
+            return self._near[grid_code][0].actor(user_id)
         if (user_id, grid_code) not in self._actors:
             rows = await self._rows(
                 f"{_UP} SELECT p.id, r.grid, r.role FROM people p LEFT JOIN roles r ON r.person_id = p.id "
@@ -177,12 +182,16 @@ class People:
 
     async def holders(self, grid_code: str, role: str) -> list[int]:
         """Active people holding a role on exactly this grid, by id."""
+        if grid_code in self._near:
+            return self._near[grid_code][0].holders(role)
         rows = await self._rows("SELECT p.id FROM roles r JOIN people p ON p.id = r.person_id "
                                 "WHERE r.grid = ? AND r.role = ? AND p.active = 1 ORDER BY p.id", (grid_code, role))
         return [r[0] for r in rows]
 
     async def ladder(self, grid_code: str) -> dict[str, list[int]]:
         """Leaders above a ticket, nearest first per role: small-group, big-grid, admin."""
+        if grid_code in self._near:
+            return self._near[grid_code][0].ladder()
         if grid_code not in self._ladders:
             result: dict[str, list[int]] = {role: [] for role in _LEADERS}
             rows = await self._rows(

@@ -9,8 +9,10 @@ from typing import Any
 
 import aiosqlite
 
+from bot.domain.records import Group, User
 from bot.domain.tickets import Actor, Event, Kind, Status, Ticket
 from bot.store.db import dt, ts
+from bot.store.seen import Seen
 
 _TIME_FIELDS = {"created_at", "accepted_at", "closed_at", "done_at", "accept_due", "resolve_due", "confirm_due",
                 "extension_due", "report_due"}
@@ -134,29 +136,54 @@ async def recent_count(conn: aiosqlite.Connection, user_id: int, since: datetime
     return int(rows[0][0] or 0), int(rows[0][1] or 0), rows[0][2]
 
 
+_WITH_RESIDENT_AND_GROUP = (
+    "SELECT t.*, u.tg_user_id AS u_tg_user_id, u.first_name AS u_first_name, u.locale AS u_locale, "
+    "u.started AS u_started, u.blocked AS u_blocked, u.home_grid AS u_home_grid, g.chat_id AS g_chat_id, "
+    "g.link_code AS g_link_code, g.grid AS g_grid, g.title AS g_title, g.locale AS g_locale, "
+    "g.member AS g_member, g.can_delete AS g_can_delete, g.bound_by AS g_bound_by "
+    "FROM tickets t LEFT JOIN users u ON u.tg_user_id = t.resident_id "
+    "LEFT JOIN groups g ON g.chat_id = t.origin_chat_id WHERE t.id = ?")
+
+
 class Tickets:
     """The tickets repository: each ticket read at most once per unit of work."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: aiosqlite.Connection, seen: Seen | None = None) -> None:
         self._conn = conn
-        self._seen: dict[int, Ticket | None] = {}
+        self._seen = seen or Seen()
+        self._tickets: dict[int, Ticket | None] = {}
 
     async def get(self, ticket_id: int) -> Ticket | None:
-        """The ticket with this id, or None."""
-        if ticket_id not in self._seen:
-            self._seen[ticket_id] = await get(self._conn, ticket_id)
-        return self._seen[ticket_id]
+        """The ticket with this id, or None; its resident and group come with it."""
+        if ticket_id not in self._tickets:
+            rows = await self._conn.execute_fetchall(_WITH_RESIDENT_AND_GROUP, (ticket_id,))
+            self._tickets[ticket_id] = from_row(rows[0]) if rows else None
+            if rows:
+                self._remember(rows[0])
+        return self._tickets[ticket_id]
+
+    def _remember(self, row: Any) -> None:
+        """Keep the resident's user and the origin group read with the ticket."""
+        prefixed = {k[2:]: row[k] for k in row.keys() if k[:2] in ("u_", "g_")}
+        self._seen.users[row["resident_id"]] = (
+            User(row["resident_id"], prefixed["first_name"] or "", prefixed["locale"], bool(prefixed["started"]),
+                 bool(prefixed["blocked"]), prefixed["home_grid"]) if row["u_tg_user_id"] is not None else None)
+        if row["origin_chat_id"] is not None:
+            self._seen.groups[row["origin_chat_id"]] = (
+                Group(row["g_chat_id"], row["g_link_code"], row["g_grid"], row["g_title"], row["g_locale"],
+                      bool(row["g_member"]), bool(row["g_can_delete"]), row["g_bound_by"])
+                if row["g_chat_id"] is not None else None)
 
     async def insert(self, t: Ticket) -> Ticket:
         """Insert a new ticket and return it with its id."""
         saved = await insert(self._conn, t)
-        self._seen[saved.id] = saved
+        self._tickets[saved.id] = saved
         return saved
 
     async def save(self, t: Ticket) -> None:
         """Write every mutable column of an existing ticket."""
         await save(self._conn, t)
-        self._seen[t.id] = t
+        self._tickets[t.id] = t
 
     async def add_events(self, ticket_id: int, events: list[Event], actor: Actor, now: datetime,
                          update_id: int | None = None) -> None:
@@ -173,6 +200,8 @@ class Tickets:
 
     async def open_counts(self, person_ids: list[int]) -> dict[int, int]:
         """How many unfinished tickets each person holds."""
+        if all(p in self._seen.near for p in person_ids):
+            return {p: self._seen.open_counts[p] for p in person_ids}
         return await open_counts(self._conn, person_ids)
 
     async def of_resident(self, user_id: int, limit: int = 20) -> list[Ticket]:

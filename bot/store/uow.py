@@ -13,6 +13,7 @@ from bot.store.groups import Groups
 from bot.store.outbox import Outbox
 from bot.store.people import People
 from bot.store.prompts import Prompts
+from bot.store.seen import Seen
 from bot.store.tickets import Tickets
 
 if TYPE_CHECKING:
@@ -24,9 +25,10 @@ class UnitOfWork:
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
-        self.tickets = Tickets(conn)
-        self.people = People(conn)
-        self.groups = Groups(conn)
+        seen = Seen()
+        self.tickets = Tickets(conn, seen)
+        self.people = People(conn, seen)
+        self.groups = Groups(conn, seen)
         self.outbox = Outbox(conn)
         self.prompts = Prompts(conn)
         self.drafts = Drafts(conn)
