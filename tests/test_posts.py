@@ -7,9 +7,12 @@ import io
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from bot.cli import post as post_cli
 from bot.domain.periods import parse_period
 from bot.services import posts
+from bot.services.context import UsernameUnknown
 
 SH = ZoneInfo("Asia/Shanghai")
 G1, G2 = -100, -200
@@ -204,3 +207,16 @@ async def test_schedule_registers_posts_in_local_time(bot):
     assert "day='1'" in str(jobs["post_monthly"].job.trigger)
     assert "hour='8'" in str(jobs["post_daily_digest"].job.trigger)
     assert "post_catch_up" not in jobs  # off unless reports.catch_up is set
+
+
+async def test_cli_collection_day_uses_the_username_from_get_me_and_refuses_without_one(bot, capsys):
+    await _story(bot)
+    out = io.StringIO()
+    assert await post_cli.run(bot.config, "collection-day", "2025-03", True, False, out=out) == 0
+    assert "https://t.me/grid_bot?start=g_" in out.getvalue(), "the username getMe gave at start-up"
+    async with bot.ctx.db.write() as conn:
+        await conn.execute("DELETE FROM bot_facts WHERE key = 'username'")
+    with pytest.raises(UsernameUnknown):  # post_cli.main prints the operator's message for this
+        await post_cli.run(bot.config, "collection-day", "2025-03", False, False, out=io.StringIO())
+    rows = await bot.ctx.db.fetchall("SELECT COUNT(*) FROM posts")
+    assert rows[0][0] == 0 and "t.me/bot?" not in out.getvalue()

@@ -19,6 +19,8 @@ from bot.cli import lang
 from bot.domain.periods import parse_period
 from bot.services import posts as posts_mod
 from bot.services.context import Ctx
+from bot.services.context import UsernameUnknown
+from bot.store import bot_facts
 from bot.store.db import Database
 
 
@@ -69,7 +71,7 @@ async def run(cfg: config_mod.Config, command: str, period_text: str | None, dry
         return 2
     db = await Database(cfg.database).open()
     try:
-        ctx = Ctx(db, cfg, bot_username=cfg.bot_username)
+        ctx = Ctx(db, cfg, bot_username=await bot_facts.username(db, cfg.bot_username))
         made = await posts_mod.RUNNERS[command](ctx, now, period, dry_run)
         if dry_run:
             _show(made, out)
@@ -102,6 +104,8 @@ def main(argv: list[str]) -> int:
         return asyncio.run(run(cfg, args.what, args.period, args.dry_run, args.send))
     except config_mod.ConfigError as exc:
         print(lang.config_error(exc), file=sys.stderr)
+    except UsernameUnknown:
+        print(lang.say("no_username"), file=sys.stderr)
     except ValueError as exc:
         print(str(exc), file=sys.stderr)
     return 2

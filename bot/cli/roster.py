@@ -13,6 +13,7 @@ from bot.domain.cells import delimited_row
 from bot.domain.roster import RosterInvalid, load_roster
 from bot.services.context import Ctx
 from bot.services.roster import apply
+from bot.store import bot_facts
 from bot.store.db import Database
 
 
@@ -21,14 +22,17 @@ async def _import(cfg: config_mod.Config, path: str) -> int:
     db = await Database(cfg.database).open()
     try:
         s = await apply(db, roster, datetime.now(timezone.utc), Ctx(db, cfg))
+        user = await bot_facts.username(db, cfg.bot_username)
     finally:
         await db.close()
     print(lang.say("roster_summary", grids_added=s.grids_added, grids_updated=s.grids_updated,
                    people_added=s.people_added, people_updated=s.people_updated,
                    people_deactivated=s.people_deactivated, tickets_handed_over=s.tickets_handed_over))
     if s.invites:
+        if not user:
+            print("\n" + lang.say("no_username"))
+            return 0
         print("\n" + lang.say("roster_invites"))
-        user = cfg.bot_username or "<bot username>"
         for code, name, invite in s.invites:
             print("  " + delimited_row([code, name, f"https://t.me/{user}?start=inv_{invite}"]))
     return 0

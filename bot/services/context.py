@@ -29,7 +29,14 @@ class Ctx:
 
     def deep_link(self, payload: str) -> str:
         """A t.me link that opens a private chat with the bot and sends /start payload."""
-        return f"https://t.me/{self.bot_username or self.config.bot_username or 'bot'}?start={payload}"
+        username = self.bot_username or self.config.bot_username
+        if not username:  # never a link to somebody else's bot
+            raise UsernameUnknown
+        return f"https://t.me/{username}?start={payload}"
+
+
+class UsernameUnknown(Exception):
+    """The bot's username is not known yet (the bot never ran, so getMe was never asked)."""
 
 
 @dataclass

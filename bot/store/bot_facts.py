@@ -22,6 +22,11 @@ async def recall(db: Database, key: str) -> str | None:
     return None if row is None else str(row[0])
 
 
+async def username(db: Database, configured: str = "") -> str:
+    """The bot's username as Telegram last told it (getMe), else the configured one, else ""."""
+    return await recall(db, "username") or configured
+
+
 async def mark_processed(conn: aiosqlite.Connection, update_id: int, now: datetime) -> bool:
     """Record an update as handled (a skipped poison update too); False if it already was."""
     cur = await conn.execute("INSERT OR IGNORE INTO processed_updates VALUES (?, ?)", (update_id, ts(now)))
