@@ -59,7 +59,7 @@ async def _pause(stop: asyncio.Event, seconds: float) -> None:
         pass
 
 
-def _lane(update: Update) -> int:
+def lane_of(update: Update) -> int:
     """Updates of one chat (or one user) are handled in order; different chats run side by side."""
     if update.effective_chat is not None:
         return update.effective_chat.id
@@ -70,7 +70,7 @@ async def process_batch(app: Application, updates: list[Update]) -> None:
     """Handle a batch: each chat's updates in order, chats concurrently; return when all are done."""
     lanes: dict[int, list[Update]] = {}
     for update in updates:
-        lanes.setdefault(_lane(update), []).append(update)
+        lanes.setdefault(lane_of(update), []).append(update)
 
     async def run(lane: list[Update]) -> None:
         for update in lane:
