@@ -29,7 +29,8 @@ def test_roster_import_prints_formula_names_as_text(tmp_path, capsys):
                       "person,p001,\"=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\",,,admin@GN,,,zh\n"
                       "person,p002,@cmd,,,admin@GN,,,zh\n", encoding="utf-8")
     config = tmp_path / "c.toml"
-    config.write_text(f'[storage]\ndatabase = "{(tmp_path / "b.sqlite3").as_posix()}"\n', encoding="utf-8")
+    config.write_text(f'[telegram]\nusername = "grid_bot"\n[storage]\n'
+                      f'database = "{(tmp_path / "b.sqlite3").as_posix()}"\n', encoding="utf-8")
     assert roster_cli.main(["import", str(roster), "--config", str(config)]) == 0
     lines = [line for line in capsys.readouterr().out.splitlines() if "start=inv_" in line]
     assert len(lines) == 2
