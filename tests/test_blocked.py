@@ -94,3 +94,19 @@ async def test_worker_who_unblocks_gets_tickets_again(bot, comeback):
     await bot.say(RESIDENT, GROUP, "/complain 楼道灯坏了")
     assert await _assignee(bot, 1) == "p004"
     assert any("楼道灯坏了" in m["text"] for m in bot.sent(WORKER))
+
+
+async def test_the_digest_shows_who_blocked_the_bot(bot):
+    from datetime import datetime, timedelta, timezone
+
+    from bot.services import posts
+    await _bound(bot)
+    await bot.say(RESIDENT, GROUP, "/complain 楼道灯坏了")
+    await bot.feed(_private_member(WORKER, "kicked"))
+    tomorrow = datetime.now(timezone.utc) + timedelta(days=1)
+    await posts.digests(bot.ctx, tomorrow)
+    bot.deliverer.clock = lambda: tomorrow
+    await bot.deliverer.deliver_due()
+    digest = next(m["text"] for m in reversed(bot.sent(LEADER)) if "每日汇总" in m["text"])
+    assert "• 赵强（🚫 已屏蔽机器人，不再派单）：" in digest
+    assert "刘洋（🚫" not in digest

@@ -98,3 +98,25 @@ async def test_close_note_and_decline_reason_of_invisible_characters_are_refused
     await bot.say(WORKER, WORKER, "\ufeff \u200d")
     assert (await bot.ctx.db.fetchone("SELECT status FROM tickets WHERE id = 1"))[0] == "accepted"
     assert "请写下办理结果" in bot.last(WORKER)["text"]
+
+
+@pytest.mark.parametrize("telegram_id", ["１２３", "١٢٣", "²"])
+def test_roster_telegram_id_in_non_ascii_digits_is_an_error(tmp_path, telegram_id):
+    from bot.domain.roster import RosterInvalid, load_roster
+    roster = tmp_path / "r.csv"
+    roster.write_text("kind,code,name,parent,level,roles,telegram_id,phone,locale\n"
+                      "grid,GN,工农社区,,community,,,,\n"
+                      f"person,p001,张伟,,,admin@GN,{telegram_id},,zh\n", encoding="utf-8")
+    with pytest.raises(RosterInvalid) as caught:
+        load_roster(roster)
+    assert any("telegram_id" in e.message and e.line == 3 for e in caught.value.errors)
+
+
+@pytest.mark.parametrize("text", ["１２３", "²", "-5", "0", "12 3"])
+def test_privacy_cli_refuses_a_user_id_that_is_not_ascii_digits(text):
+    import argparse
+
+    from bot.cli.privacy import _user_id
+    with pytest.raises(argparse.ArgumentTypeError):
+        _user_id(text)
+    assert _user_id("123456789") == 123456789

@@ -312,7 +312,7 @@ def _role(token: str, line: int, errors: _Errors) -> RoleRow | None:
 
 def _telegram(raw: _Raw, errors: _Errors) -> int | None:
     value = raw.get("telegram_id")
-    if re.fullmatch(r"\d+(\.0+)?", value) and int(value.split(".")[0]) > 0:
+    if re.fullmatch(r"[0-9]{1,20}(\.0+)?", value) and int(value.split(".")[0]) > 0:
         return int(value.split(".")[0])
     if value:
         sci = "e+" in value.lower()

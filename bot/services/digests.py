@@ -16,6 +16,7 @@ from bot.services.context import Ctx
 from bot.services.publish import (HELPERS, Post, Tree, accept_seconds, people_in, publish, rate_view, sum_over,
                                   text_messages)
 from bot.store import reports as store
+from bot.store.people import People
 
 DIGEST_ROLE = {"day": "small_leader", "week": "big_leader", "month": "admin"}
 OVERDUE_SHOWN = 30
@@ -32,6 +33,7 @@ class _Digest:
     rates: dict
     overdue: dict[str, list[int]]
     helpers: list[store.Staff]
+    unreachable: frozenset[int] = frozenset()  # helpers who blocked the bot: no new tickets reach them
 
 
 async def digests(ctx: Ctx, now: datetime, period: Period | None = None, dry_run: bool = False) -> list[Post]:
@@ -70,7 +72,8 @@ async def _read_digest(ctx: Ctx, conn: aiosqlite.Connection, tree: Tree, period:
     rates = await store.rates(conn, rates_period.start, rates_period.end, now, accept_seconds(ctx))
     overdue = await store.overdue_ids(conn, codes, now, limit=500)
     helpers = await store.staff(conn, HELPERS)
-    return _Digest(period, rates_period, tree, backlog, rates, overdue, helpers)
+    away = await People(conn).unreachable(list({s.person_id for s in helpers}))
+    return _Digest(period, rates_period, tree, backlog, rates, overdue, helpers, away)
 
 
 def _by_reader(readers: list[store.Staff]) -> dict[int, tuple[int, list[str]]]:
@@ -115,10 +118,12 @@ def _worker_rows(data: _Digest, code: str, names: dict[int, str]) -> tuple[list[
     rows, idle = [], 0
     for p in sorted(people, key=lambda x: (x is None, names.get(x, ""), x or 0)):
         b, r = _person_totals(data, code, p)
-        if b == store.Backlog() and r.empty:
+        blocked = p in data.unreachable
+        if b == store.Backlog() and r.empty and not blocked:
             idle += p is not None
             continue
-        rows.append({"name": names.get(p, "?") if p is not None else None, "b": b, **rate_view(r)})
+        rows.append({"name": names.get(p, "?") if p is not None else None, "b": b, "blocked": blocked,
+                     **rate_view(r)})
     return rows, idle
 
 
