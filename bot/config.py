@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.domain import open311
 from bot.domain.periods import ReportSettings, parse_report_settings
 from bot.domain.routing import Track
-from bot.config_calendar import parse_calendar, parse_tiers
+from bot.config_calendar import CaseworkSettings, parse_calendar, parse_casework, parse_tiers
 from bot.config_reader import NUMBER, ConfigError, Reader
 from bot.domain.workdays import WorkCalendar
 from bot.domain.sla import DEFAULT_TIERS, QuietHours, Tier
@@ -58,6 +58,7 @@ class Config:
     locale: str = "zh"
     tiers: dict[str, Tier] = field(default_factory=lambda: dict(DEFAULT_TIERS))
     calendar: WorkCalendar = field(default_factory=WorkCalendar)
+    casework: CaseworkSettings = field(default_factory=CaseworkSettings)
     categories: tuple[Category, ...] = DEFAULT_CATEGORIES
     auto_confirm: timedelta = timedelta(days=3)
     remind_before: timedelta = timedelta(minutes=30)
@@ -183,7 +184,7 @@ def from_dict(data: dict[str, Any], path: str = "<config>", base_dir: Path | Non
         token=_token(r, False), bot_username=r.get("telegram.username", str, ""),
         api_base_url=r.get("telegram.api_base_url", str, Config.api_base_url),
         file_base_url=r.get("telegram.file_base_url", str, Config.file_base_url),
-        database=database, timezone=zone, calendar=calendar, locale=locale, tiers=tiers,
+        database=database, timezone=zone, calendar=calendar, casework=parse_casework(r), locale=locale, tiers=tiers,
         categories=categories,
         auto_confirm=r.duration("tickets.auto_confirm", Config.auto_confirm),
         remind_before=r.duration("reminders.before", Config.remind_before),

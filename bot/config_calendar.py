@@ -16,14 +16,34 @@ The office file (TOML):
 from __future__ import annotations
 
 import tomllib
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.config_reader import Reader
+from bot.config_reader import NUMBER, Reader
 from bot.domain.sla import DEFAULT_TIERS, Tier
 from bot.domain.workdays import WorkCalendar, parse_span
+
+
+@dataclass(frozen=True)
+class CaseworkSettings:
+    """[casework]: report-back window for referrals, the duplicate look-back, supervision penalties."""
+
+    report_within: timedelta = timedelta(minutes=30)
+    duplicate_window: timedelta = timedelta(days=14)
+    supervise_penalty: float = 0.05
+    red_penalty: float = 0.10
+
+
+def parse_casework(r: Reader) -> CaseworkSettings:
+    """The [casework] section."""
+    d = CaseworkSettings()
+    return CaseworkSettings(r.duration("casework.report_within", d.report_within),
+                            r.duration("casework.duplicate_window", d.duplicate_window),
+                            float(r.get("casework.supervise_penalty", NUMBER, d.supervise_penalty)),
+                            float(r.get("casework.red_penalty", NUMBER, d.red_penalty)))
 
 
 def _official() -> Any:

@@ -17,43 +17,11 @@ from bot.app import build
 from bot.domain.roster import load_roster
 from bot.emulator import Emulator, EmulatorTimeout, serve
 from bot.services.roster import apply
+from bot.demo.words import WORDS
+
+__all__ = ["WORDS", "Demo", "StepFailed"]
 
 GROUP_TITLE = "幸福小区网格群"
-
-# What people type, per language; everything the bot says comes from its own templates.
-WORDS = {
-    "zh": {
-        "group": "群", "private": "私聊", "edited": "已编辑", "deleted": "已删除", "photo": "图片",
-        "complaint": "/complain 环境卫生 楼道垃圾三天没人清运", "note": "已联系保洁清运完毕",
-        "wish": "/wish 帮楼上独居老人买菜",
-        "steps": {
-            "start": "{who} 私聊机器人，发送 /start（工作人员先开通私聊，机器人才能给他们发消息）",
-            "add": "{who} 把机器人拉进群「{group}」", "bind": "{who} 在群里发送 /bind GN-1-1",
-            "complain": "{who} 在群里发送：{text}", "accept": "{who} 点击“接单”",
-            "close": "{who} 点击“办结”", "note": "{who} 回复办理结果：{text}",
-            "yes": "{who} 在群里点击“已解决”", "rate": "{who} 打 5 星",
-            "wish": "{who} 在群里发送：{text}", "claim": "{who} 在群卡片上点击“我来认领”",
-            "tally": "每周红旗榜：机器人在群里发布本周统计",
-        },
-        "done": "演示完成，用时 {s:.1f} 秒。", "failed": "演示失败：{step}——{why}",
-    },
-    "en": {
-        "group": "group", "private": "private", "edited": "edited", "deleted": "deleted", "photo": "photo",
-        "complaint": "/complain sanitation The rubbish in stairwell 3 has not been collected for three days",
-        "note": "Called the cleaners; the stairwell is clear", "wish": "/wish Buy groceries for the old lady upstairs",
-        "steps": {
-            "start": "{who} opens a private chat with the bot: /start (staff do this first, so the bot may write to them)",
-            "add": "{who} adds the bot to the group “{group}”", "bind": "{who} sends /bind GN-1-1 in the group",
-            "complain": "{who} writes in the group: {text}", "accept": "{who} presses Accept",
-            "close": "{who} presses Close", "note": "{who} replies with the result: {text}",
-            "yes": "{who} presses Yes in the group", "rate": "{who} gives 5 stars",
-            "wish": "{who} writes in the group: {text}", "claim": "{who} presses “I'll help” on the group card",
-            "tally": "Weekly red-flag tally: the bot posts the week's numbers in the group",
-        },
-        "done": "Demo finished in {s:.1f} s.", "failed": "Demo failed: {step} — {why}",
-    },
-}
-
 
 class StepFailed(Exception):
     """A step did not produce the expected message in time."""
@@ -261,8 +229,30 @@ class Demo:
         await self.step("claim", lambda: emu.press(volunteer, card, "t:2:clm"), self._in(volunteer, "t:2:cls"),
                         who=volunteer.first_name)
 
+        await self._casework(resident, neighbour, worker, leader, group)
+
         if importlib.util.find_spec("bot.services.posts") is not None:
             await self.step("tally", self._tally, lambda m: m["chat"]["id"] == group.id and "photo" in m)
+
+    async def _casework(self, resident: Any, neighbour: Any, worker: Any, leader: Any, group: Any) -> None:
+        """A public matter: a neighbour says "me too", the worker returns it, the leader closes it as not ours."""
+        emu, w = self.emu, self.words
+        card = await self.step("public", lambda: emu.send(neighbour, group, w["public"]), self._in(group, "c:3:me"),
+                               who=neighbour.first_name, text=w["public"])
+        await self.step("me_too", lambda: emu.press(resident, card, "c:3:me"),
+                        lambda m: self._in(group, "c:3:me")(m) and "(1)" in str(m.get("reply_markup")),
+                        who=resident.first_name)
+        request = [m for m in emu.inbox(worker) if self._in(worker, "c:3:ret")(m)][-1]
+        reasons = await self.step("return", lambda: emu.press(worker, request, "c:3:ret"),
+                                  self._in(worker, "c:3:rr:1"), who=worker.first_name)
+        returned = await self.step("reason", lambda: emu.press(worker, reasons, "c:3:rr:1"),
+                                   self._in(leader, "c:3:no"), who=worker.first_name)
+        prompt = await self.step("not_ours", lambda: emu.press(leader, returned, "c:3:no"),
+                                 lambda m: m["chat"]["id"] == leader.id and bool(m.get("force_reply")),
+                                 who=leader.first_name)
+        await self._prompt_recorded(prompt)
+        await self.step("explain", lambda: emu.send(leader, leader, w["not_ours"], reply_to=prompt),
+                        self._in(group, "t:3:yes"), who=leader.first_name, text=w["not_ours"])
 
     async def _tally(self) -> None:
         from bot.domain.periods import period_of

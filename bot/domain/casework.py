@@ -57,13 +57,17 @@ def _require_dispatcher(t: Ticket, actor: Actor) -> None:
     _require(actor.is_leader and actor.person_id is not None, "not_leader")
 
 
-def reroute(t: Ticket, actor: Actor, now: datetime, to_person: int, tier: Tier, liaison: bool = False) -> Result:
-    """The dispatcher sends a returned ticket to another worker or a category's liaison, who must accept."""
+def reroute(t: Ticket, actor: Actor, now: datetime, to_person: int, tier: Tier, liaison: bool = False,
+            grid: str | None = None) -> Result:
+    """The dispatcher sends a returned ticket to another worker (of `grid`, if it moves) or a category's
+    liaison, who must accept it."""
     _require_dispatcher(t, actor)
     _require(to_person != t.returned_by, "same_assignee")
     detail = {"from": t.returned_by, "to": to_person, "liaison": liaison}
+    if grid and grid != t.grid:
+        detail["grid"] = grid
     return _move(t, "reroute", Status.OPEN, detail, assignee_id=to_person, returned_by=None,
-                 accept_due=tier.accept_by(now), escalation_level=0)
+                 accept_due=tier.accept_by(now), escalation_level=0, grid=grid or t.grid)
 
 
 def close_not_ours(t: Ticket, actor: Actor, now: datetime, note: str, confirm_within: timedelta) -> Result:
@@ -152,16 +156,28 @@ def support(t: Ticket, actor: Actor, now: datetime, already: bool) -> Result:
     return _move(t, "support", t.status, {"count": t.support_count + 1}, support_count=t.support_count + 1)
 
 
-def merge(t: Ticket, target: Ticket, actor: Actor, now: datetime) -> tuple[Result, Result]:
-    """A leader folds a duplicate into `target`; its resident becomes one of target's supporters."""
+def _fold(t: Ticket, target: Ticket) -> tuple[Result, Result]:
     _require_status(t, *UNFINISHED)
-    _require(actor.is_leader, "not_leader")
     _require(target.id != t.id and target.status in (*UNFINISHED, Status.CLOSED), "bad_merge_target")
     folded = _move(t, "merge", Status.MERGED, {"into": target.id}, merged_into=target.id, accept_due=None,
                    resolve_due=None, returned_by=None, extension_due=None)
     grown = replace(target, support_count=target.support_count + 1)
     return folded, (grown, [Event("merge_in", target.status.value, target.status.value,
                                   {"from": t.id, "count": grown.support_count})])
+
+
+def merge(t: Ticket, target: Ticket, actor: Actor, now: datetime) -> tuple[Result, Result]:
+    """A leader folds a duplicate into `target`; its resident becomes one of target's supporters."""
+    _require_status(t, *UNFINISHED)
+    _require(actor.is_leader, "not_leader")
+    return _fold(t, target)
+
+
+def merge_own(t: Ticket, target: Ticket, actor: Actor, now: datetime) -> tuple[Result, Result]:
+    """The resident answers "yes, the same as #N" to the duplicate question about their new ticket."""
+    _require(actor.user_id is not None and actor.user_id == t.resident_id, "not_resident")
+    _require(target.grid == t.grid and target.category == t.category, "bad_merge_target")
+    return _fold(t, target)
 
 
 def supervise(t: Ticket, actor: Actor, now: datetime, mark: str) -> Result:

@@ -7,10 +7,10 @@ import re
 from telegram import Message, Update
 from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
 
-from bot.domain.inputs import is_blank
+from bot.domain.inputs import is_blank, parse_number
 from bot.domain.tickets import Kind, Refused
 from bot.handlers.base import ctx_of, guarded, now, who_of
-from bot.services import close, decline, guide, intake, reply
+from bot.services import close, decline, extension, guide, intake, outcomes, reply, returns
 
 GROUP = filters.ChatType.GROUPS & filters.UpdateType.MESSAGE
 CAPTION_COMMAND = re.compile(r"^/(?P<cmd>wish|xinyuan|complain|tousu)(?:@(?P<bot>\w+))?(?:\s+(?P<rest>.*))?$",
@@ -71,8 +71,27 @@ async def _by_prompt(update: Update, context: ContextTypes.DEFAULT_TYPE, prompt,
         return await _submit_in_group(update, context, Kind(purpose), text)
     if purpose == "decline":
         return await decline.decline(ctx, who, ticket, text, now(), update.update_id)
+    if purpose in CASEWORK_PROMPTS or purpose.startswith("refer:"):
+        return await _casework_prompt(ctx, who, purpose, ticket, text, update.update_id)
     if purpose == "close":
         return await close.close(ctx, who, ticket, text, photo, now(), update.update_id)
+
+
+CASEWORK_PROMPTS = {"return", "not_ours", "explain", "extension"}
+
+
+async def _casework_prompt(ctx, who, purpose: str, ticket: int, text: str, update_id: int) -> None:
+    if purpose == "return":
+        await returns.give_back(ctx, who, ticket, text, now(), update_id)
+    elif purpose == "not_ours":
+        await returns.not_ours(ctx, who, ticket, text, now(), update_id)
+    elif purpose == "explain":
+        await outcomes.close_as(ctx, who, ticket, "explained", text, now(), update_id)
+    elif purpose == "extension":
+        await extension.request(ctx, who, ticket, text, now(), update_id)
+    else:
+        liaison = parse_number(purpose.removeprefix("refer:"))
+        await outcomes.close_as(ctx, who, ticket, "referred", text, now(), update_id, liaison)
 
 
 async def _draft_step(update: Update, context: ContextTypes.DEFAULT_TYPE, msg: Message) -> None:

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from bot import i18n
 from bot.domain import tickets as domain
-from bot.services import common
+from bot.services import common, outcomes
 from bot.services.act import Pressed, act, edit_pressed
 from bot.services.context import Ctx, Outcome, Who
 
@@ -26,6 +26,8 @@ def held_notify(ctx: Ctx, pressed: Pressed | None, template: str = "accepted_wor
         else:
             out += await common.to_person(ctx, uow, t.assignee_id, template, t,
                                           common.close_buttons(t), quiet=False)
+        if before.status is not t.status:
+            out += await outcomes.to_supporters(ctx, uow, t, "supporter_accepted")
         if before.assignee_id and before.assignee_id != t.assignee_id:
             oloc = await common.person_locale(ctx, uow, before.assignee_id)
             by = await common.staff_label(uow, t.assignee_id, t.grid, oloc)

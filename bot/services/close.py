@@ -8,7 +8,7 @@ from bot import i18n
 from bot.domain import tickets as domain
 from bot.domain.inputs import visible
 from bot.domain.tickets import Refused
-from bot.services import common
+from bot.services import common, outcomes
 from bot.services.act import act, ask
 from bot.services.context import Ctx, Outcome, Who
 from bot.services.notices import Notice
@@ -42,6 +42,7 @@ async def close(ctx: Ctx, who: Who, ticket_id: int, note: str, photo: str | None
             out.insert(len(out) - 1, Notice(t.resident_id, op="photo", photo=photo, ticket_id=t.id,
                                             text=i18n.render(loc, "close_photo", **common.ticket_view(ctx, t, loc)),
                                             quiet=True))
+        out += await outcomes.to_supporters(ctx, uow, t, "supporter_closed")
         out += await common.to_person(ctx, uow, t.closed_by, "closed_worker", t, quiet=False)
         return out
     return await act(ctx, who, ticket_id, now, update_id, decide, notify, "ok_closed")

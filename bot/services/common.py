@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot import i18n
 from bot.domain import deadlines
 from bot.domain.records import User
+from bot.domain.routing import Track
 from bot.domain.tickets import Kind, Status, Ticket
 from bot.services.context import Ctx
 from bot.services.notices import Buttons, Notice
@@ -72,10 +73,18 @@ def ticket_view(ctx: Ctx, t: Ticket, locale: str) -> dict:
             "status": i18n.label(locale, f"status_{t.status.value}"), "tz": ctx.config.timezone}
 
 
-def card_buttons(t: Ticket, locale: str) -> Buttons | None:
-    """Buttons on the group card: an open wish can be claimed by any worker or volunteer."""
+def is_public(ctx: Ctx, t: Ticket) -> bool:
+    """A public matter (公家事 track): its group card invites neighbours to say "me too"."""
+    return ctx.config.category(t.category).track is Track.PUBLIC and t.kind is Kind.COMPLAINT
+
+
+def card_buttons(t: Ticket, locale: str, public: bool = False) -> Buttons | None:
+    """Buttons on the group card: an open wish can be claimed; a public matter gets "me too" (with its count)."""
     if t.kind is Kind.WISH and t.status is Status.OPEN:
         return [[(i18n.label(locale, "btn_claim"), f"t:{t.id}:clm")]]
+    if public and t.status in (Status.OPEN, Status.ACCEPTED, Status.CLOSED):
+        count = f" ({t.support_count})" if t.support_count else ""
+        return [[(i18n.label(locale, "btn_me_too") + count, f"c:{t.id}:me")]]
     return None
 
 
@@ -86,7 +95,7 @@ async def card(ctx: Ctx, uow: UnitOfWork, t: Ticket, **extra: object) -> list[No
     loc = await group_locale(ctx, uow, t.origin_chat_id)
     who = await staff_label(uow, t.assignee_id, t.grid, loc) if t.assignee_id else None
     text = i18n.render(loc, "card", assignee=who, **ticket_view(ctx, t, loc), **extra)
-    return [Notice(t.origin_chat_id, text, card_buttons(t, loc), op="card", ticket_id=t.id)]
+    return [Notice(t.origin_chat_id, text, card_buttons(t, loc, is_public(ctx, t)), op="card", ticket_id=t.id)]
 
 
 def mention(user_id: int, name: str) -> dict:
@@ -129,14 +138,18 @@ async def to_person(ctx: Ctx, uow: UnitOfWork, person_id: int | None, template: 
 
 
 def accept_buttons(t: Ticket) -> object:
-    """Accept and Decline, for the assignee's private request."""
+    """Accept and Return (退单, with a reason for the dispatcher), for the assignee's private request."""
     return lambda loc: [[(i18n.label(loc, "btn_accept"), f"t:{t.id}:acc"),
-                         (i18n.label(loc, "btn_decline"), f"t:{t.id}:dec")]]
+                         (i18n.label(loc, "btn_return"), f"c:{t.id}:ret")]]
 
 
 def close_buttons(t: Ticket) -> object:
-    """The Close button, for the worker's accepted ticket."""
-    return lambda loc: [[(i18n.label(loc, "btn_close"), f"t:{t.id}:cls")]]
+    """Close (resolved), the honest other closures, more time and return, for the worker's accepted ticket."""
+    return lambda loc: [[(i18n.label(loc, "btn_close"), f"t:{t.id}:cls")],
+                        [(i18n.label(loc, "btn_explain"), f"c:{t.id}:exp"),
+                         (i18n.label(loc, "btn_refer"), f"c:{t.id}:ref")],
+                        [(i18n.label(loc, "btn_extend"), f"c:{t.id}:ext"),
+                         (i18n.label(loc, "btn_return"), f"c:{t.id}:ret")]]
 
 
 def confirm_buttons(t: Ticket) -> object:

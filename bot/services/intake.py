@@ -10,7 +10,7 @@ from bot.domain import routing
 from bot.domain.inputs import is_blank, visible
 from bot.domain import tickets as domain
 from bot.domain.tickets import Kind, Refused, Ticket
-from bot.services import common
+from bot.services import common, support
 from bot.services.context import Ctx, Outcome, Who
 from bot.services.notices import Notice
 from bot.store.uow import UnitOfWork
@@ -108,8 +108,9 @@ async def open_ticket(ctx: Ctx, uow: UnitOfWork, who: Who, s: Submission, now: d
     await uow.tickets.add_events(t.id, events, actor, now, update_id)
     group = await uow.groups.get(s.origin_chat_id) if s.origin_chat_id else None
     deleted = bool(s.kind is Kind.COMPLAINT and group and group.can_delete and s.origin_message_id)
-    await uow.outbox.add(await _notices(ctx, uow, t, s, route.copied, deleted), now,
-                         ctx.config.quiet_hours, ctx.config.timezone)
+    notices = await _notices(ctx, uow, t, s, route.copied, deleted)
+    notices += await support.duplicate_question(ctx, uow, t, now)
+    await uow.outbox.add(notices, now, ctx.config.quiet_hours, ctx.config.timezone)
     loc = await common.user_locale(ctx, uow, who.id)
     return Outcome(i18n.label(loc, "ok_submitted", n=t.id), ticket_id=t.id)
 

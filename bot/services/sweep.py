@@ -72,6 +72,8 @@ async def _notices(ctx: Ctx, uow: UnitOfWork, t: Ticket, alerts: list[deadlines.
             told = await _names(uow, rungs[0], t, loc) if rungs else ""
             out += await common.to_person(ctx, uow, t.assignee_id, "deadline_passed", t, work_buttons(t),
                                           quiet=True, due=a.due, what=a.deadline, told=told)
+        elif a.kind == "escalate" and a.deadline == "report":  # the agency liaison did not report back
+            out += await _report_overdue(ctx, uow, t, a, rungs)
         elif a.kind == "escalate" and 0 < a.level <= len(rungs):
             for pid in rungs[a.level - 1]:
                 loc = await common.person_locale(ctx, uow, pid)
@@ -84,6 +86,20 @@ async def _notices(ctx: Ctx, uow: UnitOfWork, t: Ticket, alerts: list[deadlines.
                                             window=ctx.config.auto_confirm)
             out += await common.to_person(ctx, uow, t.closed_by, "auto_confirmed_worker", t, quiet=True,
                                           flag=flag_earner(t) is not None)
+    return out
+
+
+async def _report_overdue(ctx: Ctx, uow: UnitOfWork, t: Ticket, a: deadlines.Alert,
+                          rungs: list[list[int]]) -> list[Notice]:
+    """The one who referred the ticket and the nearest leaders hear that the liaison did not report."""
+    out: list[Notice] = []
+    liaison = t.referred_to
+    for pid in dict.fromkeys([t.closed_by, *(rungs[0] if rungs else [])]):
+        if pid is None:
+            continue
+        loc = await common.person_locale(ctx, uow, pid)
+        who = await common.staff_label(uow, liaison, t.grid, loc)
+        out += await common.to_person(ctx, uow, pid, "report_overdue", t, quiet=False, due=a.due, liaison=who)
     return out
 
 

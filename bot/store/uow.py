@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, AsyncIterator
 
 import aiosqlite
 
+from bot.store.casework import Casework
 from bot.store.drafts import Drafts
 from bot.store.groups import Groups
 from bot.store.outbox import Outbox
@@ -32,6 +33,7 @@ class UnitOfWork:
         self.outbox = Outbox(conn)
         self.prompts = Prompts(conn)
         self.drafts = Drafts(conn)
+        self.casework = Casework(conn)
 
 
 def as_uow(source: "UnitOfWork | aiosqlite.Connection") -> UnitOfWork:
