@@ -120,3 +120,14 @@ def test_privacy_cli_refuses_a_user_id_that_is_not_ascii_digits(text):
     with pytest.raises(argparse.ArgumentTypeError):
         _user_id(text)
     assert _user_id("123456789") == 123456789
+
+
+def test_casework_reasons_and_notes_of_invisible_characters_are_empty():
+    from bot.domain import casework as C
+    from bot.domain.tickets import Status
+    from tests.test_domain_casework import CONFIRM_WINDOW, NEW_DUE, NOW, WORKER, in_status, refused, returned
+    from tests.test_domain_tickets import LEADER, SMALL_LEADER
+    zw = "\u200b\u2060\ufeff"
+    assert refused(C.return_ticket, in_status(Status.OPEN), WORKER, NOW, zw, SMALL_LEADER) == "empty_reason"
+    assert refused(C.request_extension, in_status(Status.ACCEPTED), WORKER, NOW, zw, NEW_DUE) == "empty_reason"
+    assert refused(C.close_not_ours, returned(), LEADER, NOW, zw, CONFIRM_WINDOW) == "empty_note"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from bot.domain.inputs import is_blank
 from bot.domain.routing import LADDER
 from bot.domain.tickets import Actor, Event, Refused, Result, Status, Ticket, _move, _require, _require_status
 from bot.domain.sla import Tier
@@ -44,7 +45,7 @@ def return_ticket(t: Ticket, actor: Actor, now: datetime, reason: str, to_person
     _require_status(t, *UNFINISHED)
     _require(_is_assignee(t, actor), "not_assignee")
     _require(t.returned_by is None, "already_returned")
-    _require(bool(reason.strip()), "empty_reason")
+    _require(not is_blank(reason), "empty_reason")
     _require(to_person is not None and to_person != actor.person_id, "nobody_to_hand_to")
     detail = {"reason": reason, "from": actor.person_id, "to": to_person, "count": t.return_count + 1}
     return _move(t, "return", Status.OPEN, detail, assignee_id=to_person, returned_by=actor.person_id,
@@ -73,7 +74,7 @@ def reroute(t: Ticket, actor: Actor, now: datetime, to_person: int, tier: Tier, 
 def close_not_ours(t: Ticket, actor: Actor, now: datetime, note: str, confirm_within: timedelta) -> Result:
     """The dispatcher closes a returned ticket as "not ours" with an explanation the resident reads."""
     _require_dispatcher(t, actor)
-    _require(bool(note.strip()), "empty_note")
+    _require(not is_blank(note), "empty_note")
     return _move(t, "close", Status.CLOSED, {"note": note, "outcome": "not_ours"}, assignee_id=actor.person_id,
                  closed_by=actor.person_id, close_note=note, closed_at=now, confirm_due=now + confirm_within,
                  returned_by=None, outcome="not_ours", escalation_level=0)
@@ -85,7 +86,7 @@ def close_as(t: Ticket, actor: Actor, now: datetime, outcome: str, note: str, co
     _require_status(t, Status.ACCEPTED)
     _require(_is_assignee(t, actor), "not_assignee")
     _require(outcome in ("explained", "referred"), "bad_outcome")
-    _require(bool(note.strip()), "empty_note")
+    _require(not is_blank(note), "empty_note")
     referred = outcome == "referred"
     _require(not referred or (liaison is not None and report_within is not None), "no_liaison")
     detail = {"note": note, "outcome": outcome, "liaison": liaison if referred else None}
@@ -116,7 +117,7 @@ def request_extension(t: Ticket, actor: Actor, now: datetime, reason: str, new_d
     _require(_is_assignee(t, actor), "not_assignee")
     _require(t.resolve_due is not None and now < t.resolve_due, "deadline_passed")
     _require(t.extension_due is None, "extension_pending")
-    _require(bool(reason.strip()), "empty_reason")
+    _require(not is_blank(reason), "empty_reason")
     _require(new_due > t.resolve_due, "date_not_later")
     detail = {"reason": reason, "due": new_due.isoformat(), "old_due": t.resolve_due.isoformat()}
     return _move(t, "extension_request", t.status, detail, extension_due=new_due)

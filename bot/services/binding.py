@@ -8,6 +8,7 @@ from datetime import datetime
 
 from bot import i18n
 from bot.domain.access import may_bind
+from bot.domain.inputs import visible
 from bot.domain.records import Grid, Group
 from bot.domain.tickets import Refused
 from bot.services import common
@@ -28,7 +29,7 @@ async def bind_group(ctx: Ctx, who: Who, chat_id: int, title: str, grid_code: st
                      now: datetime, update_id: int | None) -> Outcome:
     """A leader of the grid who administers the group binds it (a bound group: its own leader too)."""
     async with ctx.uow(update_id) as uow:
-        grid = await uow.people.grid(grid_code.strip())
+        grid = await uow.people.grid(visible(grid_code))
         if grid is None:
             raise Refused("no_grid")
         before = await uow.groups.get(chat_id)

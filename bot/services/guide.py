@@ -76,7 +76,7 @@ async def _store_answer(ctx: Ctx, uow: UnitOfWork, d: dict[str, Any], field: str
     """Check the answer fits the current step, store it, and return the next step."""
     uid, step = d["user_id"], d["step"]
     if field == "text" and step == "grid":  # a typed grid code or name
-        field, value = "grid", await uow.people.grid_by_name_or_code(str(value).strip())
+        field, value = "grid", await uow.people.grid_by_name_or_code(visible(str(value)))
         if value is None:
             raise Refused("no_grid")
     if field != step:
@@ -95,8 +95,8 @@ async def _store_answer(ctx: Ctx, uow: UnitOfWork, d: dict[str, Any], field: str
     elif step == "location":
         lat, lon = value if value else (None, None)
         await uow.drafts.set(uid, now, latitude=lat, longitude=lon)
-    elif step == "grid" and value and await uow.people.grid(str(value).strip()):
-        await uow.drafts.set(uid, now, grid=str(value).strip())
+    elif step == "grid" and value and await uow.people.grid(visible(str(value))):
+        await uow.drafts.set(uid, now, grid=visible(str(value)))
     else:
         raise Refused("unexpected_answer")
     nxt = NEXT[step]
