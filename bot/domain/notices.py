@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -51,3 +51,25 @@ def release_at(now: datetime, quiet: QuietHours | None, zone: ZoneInfo | None) -
         return now
     local = now.astimezone(zone)
     return quiet.release_time(local).astimezone(now.tzinfo)
+
+
+def fold_into_cards(notices: list[Notice], limit: int = 4096) -> list[Notice]:
+    """A ticket's group notice written with its card goes into the card's message (one edit instead of
+    an edit and a new message, which count twice against a group's 20 messages a minute): its text
+    below the card's, its buttons below the card's. Prompts and overlong texts stay separate."""
+    out: list[Notice] = []
+    cards: dict[tuple[int | None, int], int] = {}  # (ticket, chat) -> where that card is in `out`
+    for n in notices:
+        key = (n.ticket_id, n.chat_id)
+        if n.op == "card" and n.ticket_id is not None:
+            cards[key] = len(out)
+            out.append(n)
+            continue
+        at = cards.get(key) if n.op == "send" and not (n.prompt or n.force_reply) else None
+        if at is None or len(out[at].text) + len(n.text) + 2 > limit:
+            out.append(n)
+            continue
+        card = out[at]
+        out[at] = replace(card, text=f"{card.text.rstrip()}\n\n{n.text}",
+                          buttons=[*(card.buttons or []), *(n.buttons or [])] or None)
+    return out

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import aiosqlite
 
-from bot.domain.notices import Notice, release_at
+from bot.domain.notices import Notice, fold_into_cards, release_at
 from bot.domain.sla import QuietHours
 from bot.store.db import ts
 
@@ -31,6 +31,8 @@ class Outbox:
         A prompt (a ForceReply question) is recorded at once, so an answer that overtakes the
         delivery bookkeeping still finds what was asked; the deliverer adds its message id.
         """
+        notices = fold_into_cards(notices)
+
         def row(n: Notice) -> tuple:
             when = release_at(now, quiet, zone) if n.quiet else now
             return (ts(now), n.chat_id, n.op, n.payload(), n.ticket_id, n.fallback_chat_id,
