@@ -53,3 +53,33 @@ def test_what_cannot_join_a_card_stays_a_message_of_its_own():
     before_card = Notice(-5, "first", ticket_id=1)
     notices = [before_card, _card(), prompt, other_ticket, other_chat, too_long]
     assert fold_into_cards(notices) == notices
+
+
+async def _closed_on_card(bot) -> int:
+    """A complaint submitted, accepted and closed; returns the card's message id."""
+    await _bound(bot)
+    await bot.say(RESIDENT, GROUP, "/complain 环境卫生 楼道垃圾三天没人清运")
+    await bot.press(WORKER, WORKER, 1, bot.button(bot.last(WORKER), "t:1:acc"))
+    await bot.press(WORKER, WORKER, 1, "t:1:cls")
+    await bot.say(WORKER, WORKER, "已联系保洁清运完毕")
+    return int(bot.last(GROUP)["message_id"])
+
+
+async def test_answers_pressed_on_the_card_keep_the_card(bot):
+    card = await _closed_on_card(bot)
+    await bot.press(RESIDENT, GROUP, card, "t:1:yes")
+    confirmed = bot.last(GROUP)
+    assert int(confirmed["message_id"]) == card and confirmed["text"].startswith("📋 <b>#1")
+    assert "已办结" in confirmed["text"] and bot.button(confirmed, "t:1:r:5")
+    await bot.press(RESIDENT, GROUP, card, "t:1:r:5")
+    rated = bot.last(GROUP)
+    assert int(rated["message_id"]) == card and rated["text"].startswith("📋 <b>#1")
+    assert "5 星" in rated["text"] and not (rated.get("reply_markup") or {}).get("inline_keyboard")
+
+
+async def test_not_resolved_pressed_on_the_card_keeps_the_card(bot):
+    card = await _closed_on_card(bot)
+    await bot.press(RESIDENT, GROUP, card, "t:1:no")
+    reopened = bot.last(GROUP)
+    assert int(reopened["message_id"]) == card and reopened["text"].startswith("📋 <b>#1")
+    assert "办理中" in reopened["text"] and "已重新打开" in reopened["text"]

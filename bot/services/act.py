@@ -8,7 +8,7 @@ from typing import Awaitable, Callable
 
 from bot import i18n
 from bot.domain.tickets import Actor, Refused, Result, Ticket
-from bot.services.common import planned, ticket_view, user_locale
+from bot.services.common import card, planned, ticket_view, user_locale
 from bot.services.context import Ctx, Outcome, Who
 from bot.services.notices import Notice
 from bot.store.uow import UnitOfWork
@@ -56,6 +56,17 @@ def edit_pressed(pressed: Pressed | None, text: str, buttons: list | None = None
     if pressed is None:
         return []
     return [Notice(pressed.chat_id, text, buttons, op="edit", message_id=pressed.message_id)]
+
+
+async def on_pressed(ctx: Ctx, uow: UnitOfWork, t: Ticket, pressed: Pressed | None, text: str,
+                     buttons: list | None = None, card_written: bool = True) -> list[Notice]:
+    """Answer on the pressed message; when that is the ticket's group card, the text and buttons go
+    below the card's (folded into the card's edit, written with it unless `card_written`)."""
+    if pressed is None or pressed.chat_id > 0 \
+            or await uow.tickets.card_of(t.id) != (pressed.chat_id, pressed.message_id):
+        return edit_pressed(pressed, text, buttons)
+    below = [Notice(pressed.chat_id, text, buttons, ticket_id=t.id)]
+    return below if card_written else await card(ctx, uow, t) + below
 
 
 async def ask(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int | None, check: Decide,

@@ -7,7 +7,7 @@ from datetime import datetime
 from bot import i18n
 from bot.domain import casework, tickets as domain
 from bot.services import common
-from bot.services.act import Pressed, act, edit_pressed
+from bot.services.act import Pressed, act, on_pressed
 from bot.services.context import Ctx, Outcome, Who
 
 
@@ -22,7 +22,7 @@ async def _ask_rating(ctx, uow, t, pressed: Pressed | None):
     if pressed is not None:
         loc = await _pressed_locale(ctx, uow, t, pressed)
         text = i18n.render(loc, "ask_rating", **common.ticket_view(ctx, t, loc))
-        return edit_pressed(pressed, text, common.rating_buttons(t)(loc))
+        return await on_pressed(ctx, uow, t, pressed, text, common.rating_buttons(t)(loc))
     return await common.to_resident(ctx, uow, t, "ask_rating", common.rating_buttons(t), quiet=False)
 
 
@@ -50,7 +50,8 @@ async def reopen(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: i
     async def notify(uow, before, t, actor):
         out = await common.card(ctx, uow, t)
         loc = await _pressed_locale(ctx, uow, t, pressed)
-        out += edit_pressed(pressed, i18n.render(loc, "reopened_resident", **common.ticket_view(ctx, t, loc)))
+        out += await on_pressed(ctx, uow, t, pressed,
+                                i18n.render(loc, "reopened_resident", **common.ticket_view(ctx, t, loc)))
         out += await common.to_person(ctx, uow, t.assignee_id, "reopened_worker", t,
                                       common.close_buttons(t), quiet=False)
         return out
@@ -65,7 +66,8 @@ async def rate(ctx: Ctx, who: Who, ticket_id: int, stars: int, now: datetime, up
 
     async def notify(uow, before, t, actor):
         loc = await _pressed_locale(ctx, uow, t, pressed)
-        out = edit_pressed(pressed, i18n.render(loc, "rated", stars=stars, **common.ticket_view(ctx, t, loc)))
+        out = await on_pressed(ctx, uow, t, pressed, i18n.render(loc, "rated", stars=stars,
+                                                                 **common.ticket_view(ctx, t, loc)), card_written=False)
         out += await common.to_person(ctx, uow, t.closed_by, "rated_worker", t, stars=stars)
         return out
     return await act(ctx, who, ticket_id, now, update_id, decide, notify, "ok_rated")

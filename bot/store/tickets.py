@@ -174,6 +174,10 @@ class Tickets:
                       bool(row["g_member"]), bool(row["g_can_delete"]), row["g_bound_by"])
                 if row["g_chat_id"] is not None else None)
 
+    async def card_of(self, ticket_id: int) -> tuple[int | None, int | None]:
+        """The (chat id, message id) of the ticket's group card, if it was posted."""
+        return await card_of(self._conn, ticket_id)
+
     async def insert(self, t: Ticket) -> Ticket:
         """Insert a new ticket and return it with its id."""
         saved = await insert(self._conn, t)

@@ -76,8 +76,9 @@ async def test_group_complaint_accept_close_confirm_rate(grid: World):
     assert (await w.answer(accept))["text"] == "已接单 #1"
     card = await w.edited(card, "办理中")
     assert "负责：网格员 赵强" in card["plain_text"] and COMPLAINT not in card["plain_text"]
-    told = await w.wait(w.group, contains="已由 网格员 赵强 接单")
-    assert told["plain_text"].startswith("👍 陈阿姨：#1") and "预计" in told["plain_text"]
+    told = await w.wait(w.group, contains="已由 网格员 赵强 接单")  # on the card itself, below it
+    assert told["message_id"] == card["message_id"], "one group message per ticket: its card"
+    assert "\n\n👍 陈阿姨：#1" in told["plain_text"] and "预计" in told["plain_text"]
     assert any(e["type"] == "text_mention" or e.get("url", "").startswith("tg://user?id=5001")
                for e in told.get("entities", [])), "the resident is mentioned"
     request = await w.edited(request, "您已接单 #1")
@@ -237,9 +238,9 @@ async def test_restart_after_press_loses_and_duplicates_nothing(grid: World):
              if str(c["params"].get("chat_id")) == str(w.group.id)
              and str(c["params"].get("message_id")) == str(card_id) and c["status"] == 200]
     assert len(edits) == 2, [e["params"].get("text") for e in edits]  # accepted, then closed
+    assert "已由 网格员 赵强 接单" in edits[0]["params"]["text"] and "问题解决了吗" in edits[1]["params"]["text"]
     texts = _bot_texts(w, w.group)
-    assert sum("已由 网格员 赵强 接单" in t for t in texts) == 1
-    assert sum("问题解决了吗" in t for t in texts) == 1
+    assert sum("问题解决了吗" in t for t in texts) == 1  # on the card, once
     assert sum("请回复此消息" in t for t in w.seen(w.worker)) == 1
     assert w.db("SELECT action, COUNT(*) FROM ticket_events WHERE ticket_id = 1 GROUP BY action ORDER BY action") \
         == [("accept", 1), ("close", 1), ("submit", 1)]
