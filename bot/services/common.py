@@ -163,9 +163,14 @@ def rating_buttons(t: Ticket) -> object:
     return lambda loc: [[(f"{n}⭐", f"t:{t.id}:r:{n}") for n in range(1, 6)]]
 
 
-async def assignment_request(ctx: Ctx, uow: UnitOfWork, t: Ticket) -> list[Notice]:
-    """The private request to the assignee: the resident's photo if any, full text, Accept and Decline."""
-    request = await to_person(ctx, uow, t.assignee_id, "assigned", t, accept_buttons(t))
+async def assignment_request(ctx: Ctx, uow: UnitOfWork, t: Ticket, declined_by: int | None = None,
+                             reason: str = "") -> list[Notice]:
+    """The private request to the assignee: the resident's photo if any, full text, Accept and Decline;
+    for a declined ticket, who declined it and why."""
+    by = await staff_label(uow, declined_by, t.grid, await person_locale(ctx, uow, t.assignee_id)) \
+        if declined_by else None
+    request = await to_person(ctx, uow, t.assignee_id, "assigned", t, accept_buttons(t),
+                              declined_by=by, reason=reason)
     if request and t.photo_file_id:
         loc = await person_locale(ctx, uow, t.assignee_id)
         caption = i18n.render(loc, "ticket_photo", **ticket_view(ctx, t, loc))

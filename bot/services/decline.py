@@ -34,7 +34,7 @@ async def decline(ctx: Ctx, who: Who, ticket_id: int, reason: str, now: datetime
 
     async def notify(uow, before, t, actor):
         out = await common.card(ctx, uow, t)
-        out += await common.assignment_request(ctx, uow, t)
+        out += await common.assignment_request(ctx, uow, t, declined_by=before.assignee_id, reason=reason)
         out += await common.to_person(ctx, uow, before.assignee_id, "declined_worker", t, quiet=False)
         return out
     return await act(ctx, who, ticket_id, now, update_id, decide, notify, "ok_declined")
