@@ -11,8 +11,7 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-LOCALES = ("zh", "en")
-DEFAULT = "zh"
+from bot.domain.language import DEFAULT, LOCALES, first_choice, from_telegram  # noqa: F401 (re-exported)
 
 
 def templates_dir() -> str:

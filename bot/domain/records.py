@@ -15,6 +15,8 @@ class User:
     started: bool = False
     blocked: bool = False
     home_grid: str | None = None
+    tg_language: str | None = None  # from Telegram's language_code; users.locale is the user's choice
+    roster_locale: str | None = None  # the roster's language for a staff member's account
 
     @property
     def reachable(self) -> bool:

@@ -48,7 +48,9 @@ def guarded(fn: Handler) -> Handler:
         except Refused as exc:
             ctx = ctx_of(context)
             chat = update.effective_chat.id if update.effective_chat else None
-            text = await reply.refusal_text(ctx, update.effective_user.id, chat, exc.reason, **exc.params)
+            user = update.effective_user
+            text = await reply.refusal_text(ctx, user.id, None if update.callback_query else chat, exc.reason,
+                                            user.language_code, **exc.params)
             if update.callback_query:
                 await answer_press(update, text, alert=True)
             elif chat is not None:

@@ -14,24 +14,33 @@ from bot.store.uow import UnitOfWork, as_uow
 ROLE_ORDER = ["worker", "liaison", "small_leader", "big_leader", "admin", "volunteer"]
 
 
-async def user_locale(ctx: Ctx, uow: UnitOfWork, user_id: int | None) -> str:
-    """A user's language: their choice, else the bot's default."""
-    return _locale_of(ctx, await as_uow(uow).people.user(user_id) if user_id else None)
+async def user_locale(ctx: Ctx, uow: UnitOfWork, user_id: int | None, language: str | None = None) -> str:
+    """A Telegram user's language: their /lang choice, else their roster entry's, else their Telegram
+    language (`language`, the update's language_code, if not yet recorded), else the bot's default."""
+    uow = as_uow(uow)
+    user = await uow.people.user(user_id) if user_id else None
+    if user is None and user_id:  # not seen yet: a roster person bound by the import, or nobody
+        person = await uow.people.person_by_user(user_id)
+        return i18n.first_choice(person.locale if person else None, i18n.from_telegram(language),
+                                 default=ctx.config.locale)
+    return i18n.first_choice(user.locale if user else None, user.roster_locale if user else None,
+                             user.tg_language if user else None, i18n.from_telegram(language),
+                             default=ctx.config.locale)
 
 
 def _locale_of(ctx: Ctx, user: User | None) -> str:
-    return i18n.pick(user.locale if user and user.locale else ctx.config.locale)
+    """A user's language from their record: their choice, else the roster's, else Telegram's, else the default."""
+    return i18n.first_choice(user.locale if user else None, user.roster_locale if user else None,
+                             user.tg_language if user else None, default=ctx.config.locale)
 
 
 async def person_locale(ctx: Ctx, uow: UnitOfWork, person_id: int | None) -> str:
-    """A staff member's language: their Telegram choice, else the roster's, else the default."""
+    """A staff member's language: their /lang choice, else the roster's, else Telegram's, else the default."""
     uow = as_uow(uow)
     who = await uow.people.person(person_id)
-    if who and who.tg_user_id:
-        user = await uow.people.user(who.tg_user_id)
-        if user and user.locale:
-            return i18n.pick(user.locale)
-    return i18n.pick(who.locale if who and who.locale else ctx.config.locale)
+    user = await uow.people.user(who.tg_user_id) if who and who.tg_user_id else None
+    return i18n.first_choice(user.locale if user else None, who.locale if who else None,
+                             user.tg_language if user else None, default=ctx.config.locale)
 
 
 async def group_locale(ctx: Ctx, uow: UnitOfWork, chat_id: int | None) -> str:

@@ -27,7 +27,7 @@ async def _grid_buttons(uow: UnitOfWork, loc: str) -> list | None:
     return [[(g.name, f"d:grid:{g.code}")] for g in grids] + [_cancel(loc)]
 
 
-async def _ask(ctx: Ctx, uow: UnitOfWork, who: Who, step: str) -> Notice:
+async def _ask(ctx: Ctx, uow: UnitOfWork, who: Who, step: str, **params: object) -> Notice:
     """The question for a step, with its buttons."""
     loc = await common.user_locale(ctx, uow, who.id)
     buttons: list = [_cancel(loc)]
@@ -41,7 +41,7 @@ async def _ask(ctx: Ctx, uow: UnitOfWork, who: Who, step: str) -> Notice:
         buttons = [[(i18n.label(loc, "btn_skip"), f"d:skip:{step}")], _cancel(loc)]
     elif step == "grid":
         buttons = await _grid_buttons(uow, loc)
-    return Notice(who.id, i18n.render(loc, f"guide_{step}"), buttons)
+    return Notice(who.id, i18n.render(loc, f"guide_{step}", **params), buttons)
 
 
 async def begin(ctx: Ctx, who: Who, link: str | None, now: datetime, update_id: int | None,
@@ -62,7 +62,7 @@ async def begin(ctx: Ctx, who: Who, link: str | None, now: datetime, update_id: 
         if group and group.grid:
             await uow.people.set_home_grid(who.id, group.grid)
         await uow.drafts.start(who.id, grid, now)
-        await uow.outbox.add([await _ask(ctx, uow, who, "kind")], now)
+        await uow.outbox.add([await _ask(ctx, uow, who, "kind", first_visit=first_visit)], now)
     ctx.kick()
     return Outcome()
 

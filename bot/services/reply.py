@@ -13,17 +13,18 @@ from bot.services.notices import Notice
 PROMPT_LIFETIME = 86400  # seconds
 
 
-async def locale_for(ctx: Ctx, user_id: int | None, chat_id: int | None) -> str:
-    """The language to answer in: the user's in private chats, the group's in groups."""
+async def locale_for(ctx: Ctx, user_id: int | None, chat_id: int | None, language: str | None = None) -> str:
+    """The language to answer in: the user's in private chats (`language`: their Telegram
+    language_code, used until they choose), the group's in groups."""
     if chat_id is not None and chat_id < 0:
         return await common.group_locale(ctx, ctx.read(), chat_id)
-    return await common.user_locale(ctx, ctx.read(), user_id)
+    return await common.user_locale(ctx, ctx.read(), user_id, language)
 
 
 async def refusal_text(ctx: Ctx, user_id: int | None, chat_id: int | None, reason: str,
-                       **params: object) -> str:
-    """The polite sentence for a refusal reason, in the right language."""
-    loc = await locale_for(ctx, user_id, chat_id)
+                       language: str | None = None, **params: object) -> str:
+    """The polite sentence for a refusal reason, in the right language (a press's toast: the presser's)."""
+    loc = await locale_for(ctx, user_id, chat_id, language)
     return i18n.label(loc, f"refused_{reason}", **params)
 
 

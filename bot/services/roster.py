@@ -12,6 +12,7 @@ from bot.domain.roster import Roster
 from bot.services.context import Ctx
 from bot.services.handover import hand_over
 from bot.store.db import Database
+from bot.store.people import ROSTER_LOCALE
 
 
 @dataclass
@@ -81,6 +82,7 @@ async def apply(db: Database, roster: Roster, now: datetime, ctx: Ctx | None = N
         await _grids(conn, roster, summary)
         await _people(conn, roster, summary)
         await _deactivate_missing(conn, roster, summary)
+        await conn.execute(f"UPDATE users SET roster_locale = {ROSTER_LOCALE}")
         rows = await conn.execute_fetchall(
             "SELECT code, name, invite_code FROM people WHERE active = 1 AND tg_user_id IS NULL ORDER BY code")
         summary.invites = [(r[0], r[1], r[2]) for r in rows]

@@ -26,10 +26,10 @@ async def bind_person(ctx: Ctx, who: Who, invite: str, now: datetime, update_id:
     async with ctx.uow(update_id) as uow:
         await uow.people.touch(who.id, who.first_name, who.language, started=True)
         person = await uow.people.person_by_invite(invite)
-        loc = await common.user_locale(ctx, uow, who.id)
         if person is None or person.tg_user_id not in (None, who.id):
             raise Refused("bad_invite")
         await uow.people.bind_account(person.id, who.id)
+        loc = await common.person_locale(ctx, uow, person.id)
         await uow.outbox.add([await staff_welcome(uow, who.id, person.id, person.name, loc)], now)
     ctx.kick()
     return Outcome(ticket_id=None)

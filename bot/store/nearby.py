@@ -16,7 +16,7 @@ from bot.store.seen import Seen, person_of
 LEADERS = ("small_leader", "big_leader", "admin")
 _PERSON = ("p.id, p.code, p.name, p.tg_user_id, p.locale, p.invite_code, p.active, "
            "u.tg_user_id AS u_id, u.first_name AS u_first_name, u.locale AS u_locale, u.started AS u_started, "
-           "u.blocked AS u_blocked, u.home_grid AS u_home_grid, "
+           "u.blocked AS u_blocked, u.home_grid AS u_home_grid, u.tg_language AS u_tg_language, u.roster_locale AS u_roster_locale, "
            "(SELECT group_concat(role) FROM roles WHERE person_id = p.id) AS all_roles, "
            "(SELECT COUNT(*) FROM tickets t WHERE t.assignee_id = p.id AND t.status IN ('open', 'accepted')) "
            "AS open_count")
@@ -89,6 +89,8 @@ def _remember(seen: Seen, r: Any, person: Any) -> None:
     seen.open_counts[r["id"]] = r["open_count"]
     if r["tg_user_id"] is not None:
         seen.users[r["tg_user_id"]] = (User(r["u_id"], r["u_first_name"] or "", r["u_locale"], bool(r["u_started"]),
-                                            bool(r["u_blocked"]), r["u_home_grid"]) if r["u_id"] is not None else None)
+                                            bool(r["u_blocked"]), r["u_home_grid"], r["u_tg_language"],
+                                            r["u_roster_locale"])
+                                       if r["u_id"] is not None else None)
         if r["u_blocked"]:
             seen.blocked.add(r["id"])

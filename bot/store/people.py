@@ -6,6 +6,7 @@ from typing import Any
 
 import aiosqlite
 
+from bot.domain.language import from_telegram
 from bot.domain.records import Grid, Person, StaffLabel, User
 from bot.domain.tickets import Actor
 from bot.store import nearby
@@ -20,6 +21,8 @@ _UP = """WITH RECURSIVE up(code, depth) AS (
     WHERE g.parent IS NOT NULL AND up.depth < 32
 )"""
 _LEADERS = ("small_leader", "big_leader", "admin")
+# A user's roster language, for `UPDATE users SET roster_locale = …` (kept with the user: see touch).
+ROSTER_LOCALE = "(SELECT p.locale FROM people p WHERE p.tg_user_id = users.tg_user_id AND p.active = 1)"
 
 
 class People:
@@ -48,11 +51,13 @@ class People:
                     started: bool = False) -> User:
         """Record a Telegram user we have seen (`started` once they open a private chat); returns them."""
         rows = await self._rows(
-            "INSERT INTO users (tg_user_id, first_name, locale, started) VALUES (?, ?, NULL, ?) "
+            "INSERT INTO users (tg_user_id, first_name, locale, started, tg_language, roster_locale) "
+            "VALUES (?, ?, NULL, ?, ?, (SELECT locale FROM people WHERE tg_user_id = ? AND active = 1)) "
             "ON CONFLICT(tg_user_id) DO UPDATE SET first_name = COALESCE(excluded.first_name, first_name), "
             "started = MAX(started, excluded.started), "
+            "tg_language = COALESCE(excluded.tg_language, tg_language), roster_locale = excluded.roster_locale, "
             "blocked = CASE WHEN excluded.started THEN 0 ELSE blocked END RETURNING *",
-            (user_id, first_name, int(started)))
+            (user_id, first_name, int(started), from_telegram(language), user_id))
         self._users[user_id] = user_of(rows[0])
         if started:
             self._seen.near.clear()  # they may have been blocked: ask again
@@ -134,7 +139,9 @@ class People:
         """Bind a Telegram account to a roster person (unbinding it from anyone else)."""
         await self._conn.execute("UPDATE people SET tg_user_id = NULL WHERE tg_user_id = ?", (user_id,))
         await self._conn.execute("UPDATE people SET tg_user_id = ? WHERE id = ?", (user_id, person_id))
+        await self._conn.execute(f"UPDATE users SET roster_locale = {ROSTER_LOCALE} WHERE tg_user_id = ?", (user_id,))
         self._people.clear()
+        self._users.pop(user_id, None)
 
     async def role_grids(self, person_id: int) -> list[str]:
         """Codes of the grids the person holds a role on."""

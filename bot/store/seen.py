@@ -30,4 +30,4 @@ def person_of(row: Any) -> Person:
 def user_of(row: Any) -> User:
     """A Telegram user from a `users` row."""
     return User(row["tg_user_id"], row["first_name"] or "", row["locale"], bool(row["started"]),
-                bool(row["blocked"]), row["home_grid"])
+                bool(row["blocked"]), row["home_grid"], row["tg_language"], row["roster_locale"])
