@@ -68,7 +68,8 @@ async def test_roster_import_twice_updates_without_duplicates(db):
     first = await apply(db, roster, NOW)
     second = await apply(db, roster, NOW)
     assert (first.grids_added, first.people_added) == (4, 6)
-    assert (second.grids_added, second.people_added, second.people_updated) == (0, 0, 6)
+    assert (second.grids_added, second.grids_updated, second.people_added, second.people_updated) == (0, 0, 0, 0), \
+        "re-importing an unchanged roster changes nothing and says so"
     assert (await db.fetchone("SELECT COUNT(*) FROM people"))[0] == 6
     assert [i[0] for i in second.invites] == ["p006"], "only people without a Telegram id need invites"
 

@@ -11,9 +11,10 @@ from bot.services import common
 from bot.services.context import Ctx
 from bot.store.uow import UnitOfWork, as_uow
 
-async def hand_over(ctx: Ctx, uow: UnitOfWork, now: datetime) -> int:
-    """Inside a unit of work: reassign every unfinished ticket whose assignee no longer serves its grid."""
-    uow, moved = as_uow(uow), 0
+async def hand_over(ctx: Ctx, uow: UnitOfWork, now: datetime) -> list[tuple[int | None, int | None]]:
+    """Inside a unit of work: reassign every unfinished ticket whose assignee no longer serves its grid;
+    returns (former assignee, new assignee) person ids, one pair per ticket moved."""
+    uow, moved = as_uow(uow), []
     for t in await uow.tickets.orphans():
         leader = next_up(await uow.people.ladder(t.grid), t.assignee_id)
         try:
@@ -24,5 +25,5 @@ async def hand_over(ctx: Ctx, uow: UnitOfWork, now: datetime) -> int:
         await uow.tickets.add_events(t.id, events, SYSTEM, now)
         notices = await common.card(ctx, uow, after) + await common.assignment_request(ctx, uow, after)
         await uow.outbox.add(notices, now, ctx.config.quiet_hours, ctx.config.timezone)
-        moved += 1
+        moved.append((t.assignee_id, after.assignee_id))
     return moved

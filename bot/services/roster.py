@@ -1,23 +1,23 @@
-"""Importing a roster: the grid tree and its people, applied whole in one transaction or not at all."""
+"""Importing a roster: the grid tree and its people, applied whole in one transaction or not at all;
+previewed with a dry run (the same transaction, rolled back), and refused when it would deactivate
+more of the active people than the configured share unless forced."""
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 
-import aiosqlite
-
 from bot.domain.roster import Roster
+from bot.domain.roster_diff import RosterDiff, diff
 from bot.services.context import Ctx
 from bot.services.handover import hand_over
+from bot.store import roster_import as store
 from bot.store.db import Database
-from bot.store.people import ROSTER_LOCALE
 
 
 @dataclass
 class ImportSummary:
-    """What an import changed, and the invite codes of people not yet bound to Telegram."""
+    """What an import changed (real changes only), and the invite codes of people not yet bound."""
 
     grids_added: int = 0
     grids_updated: int = 0
@@ -26,66 +26,62 @@ class ImportSummary:
     people_deactivated: int = 0
     tickets_handed_over: int = 0
     invites: list[tuple[str, str, str]] = field(default_factory=list)  # (code, name, invite code)
+    changes: RosterDiff = field(default_factory=RosterDiff)
+    moves: list[tuple[str, int, str]] = field(default_factory=list)  # (from, open tickets, to)
+    dry_run: bool = False
 
 
-async def _grids(conn: aiosqlite.Connection, roster: Roster, s: ImportSummary) -> None:
-    known = {r[0] for r in await conn.execute_fetchall("SELECT code FROM grids")}
-    for g in roster.grids:
-        if g.code in known:
-            s.grids_updated += 1
-        else:
-            s.grids_added += 1
-        await conn.execute(
-            "INSERT INTO grids (code, name, parent, level) VALUES (?, ?, ?, ?) ON CONFLICT(code) DO UPDATE "
-            "SET name = excluded.name, parent = excluded.parent, level = excluded.level",
-            (g.code, g.name, g.parent, g.level))
+class TooManyDeactivated(Exception):
+    """The import would deactivate more than the allowed share of active people; nothing was written."""
+
+    def __init__(self, summary: ImportSummary, limit: float) -> None:
+        super().__init__(f"{summary.people_deactivated} of {summary.changes.active_before} people")
+        self.summary, self.limit = summary, limit
 
 
-async def _people(conn: aiosqlite.Connection, roster: Roster, s: ImportSummary) -> None:
-    known = {r[0] for r in await conn.execute_fetchall("SELECT code FROM people")}
-    ids = [p.telegram_id for p in roster.people if p.telegram_id]
-    if ids:  # a Telegram account moves to the person the file now names
-        marks = ", ".join("?" * len(ids))
-        await conn.execute(f"UPDATE people SET tg_user_id = NULL WHERE tg_user_id IN ({marks}) AND code NOT IN "
-                           f"({', '.join('?' * len(roster.people))})", (*ids, *(p.code for p in roster.people)))
-    for p in roster.people:
-        s.people_updated += p.code in known
-        s.people_added += p.code not in known
-        await conn.execute(
-            "INSERT INTO people (code, name, phone, tg_user_id, locale, invite_code) VALUES (?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT(code) DO UPDATE SET name = excluded.name, phone = excluded.phone, "
-            "tg_user_id = COALESCE(excluded.tg_user_id, tg_user_id), locale = excluded.locale, active = 1",
-            (p.code, p.name, p.phone, p.telegram_id, p.locale, secrets.token_urlsafe(9)))
-        pid = (await conn.execute_fetchall("SELECT id FROM people WHERE code = ?", (p.code,)))[0][0]
-        await conn.execute("DELETE FROM roles WHERE person_id = ?", (pid,))
-        await conn.executemany("INSERT OR IGNORE INTO roles (person_id, grid, role) VALUES (?, ?, ?)",
-                               [(pid, r.grid, r.role) for r in p.roles])
+class _RollBack(Exception):
+    """Raised inside the transaction to undo a dry run."""
 
 
-async def _deactivate_missing(conn: aiosqlite.Connection, roster: Roster, s: ImportSummary) -> None:
-    codes = [p.code for p in roster.people]
-    marks = ", ".join("?" * len(codes)) or "''"
-    gone = await conn.execute_fetchall(
-        f"SELECT id FROM people WHERE active = 1 AND code NOT IN ({marks})", codes)
-    for (pid,) in gone:
-        await conn.execute("UPDATE people SET active = 0 WHERE id = ?", (pid,))
-        await conn.execute("DELETE FROM roles WHERE person_id = ?", (pid,))
-    s.people_deactivated = len(gone)
+def _summary(d: RosterDiff) -> ImportSummary:
+    return ImportSummary(grids_added=len(d.grids_added), grids_updated=len(d.grids_changed),
+                         people_added=len(d.added), people_updated=len(d.changed),
+                         people_deactivated=len(d.deactivated), changes=d)
 
 
-async def apply(db: Database, roster: Roster, now: datetime, ctx: Ctx | None = None) -> ImportSummary:
+async def _moves(conn, moved: list[tuple[int | None, int | None]]) -> list[tuple[str, int, str]]:
+    names = await store.names(conn, [i for pair in moved for i in pair if i is not None])
+    counts: dict[tuple[int | None, int | None], int] = {}
+    for pair in moved:
+        counts[pair] = counts.get(pair, 0) + 1
+    return [(names.get(a, "—") if a else "—", n, names.get(b, "—") if b else "—")
+            for (a, b), n in counts.items()]
+
+
+async def apply(db: Database, roster: Roster, now: datetime, ctx: Ctx | None = None, *,
+                dry_run: bool = False, max_share: float | None = None) -> ImportSummary:
     """Upsert grids and people by code, replace their roles, deactivate people left out of the file;
-    with a service context, tickets of people who left their grid go to the leader above."""
+    with a service context, tickets of people who left their grid go to the leader above.
+
+    `dry_run`: do all of it and roll back, returning what would change. `max_share`: raise
+    TooManyDeactivated (nothing written) if more than this share of active people would go."""
     summary = ImportSummary()
-    async with db.write() as conn:
-        await conn.execute("PRAGMA defer_foreign_keys = ON")
-        await _grids(conn, roster, summary)
-        await _people(conn, roster, summary)
-        await _deactivate_missing(conn, roster, summary)
-        await conn.execute(f"UPDATE users SET roster_locale = {ROSTER_LOCALE}")
-        rows = await conn.execute_fetchall(
-            "SELECT code, name, invite_code FROM people WHERE active = 1 AND tg_user_id IS NULL ORDER BY code")
-        summary.invites = [(r[0], r[1], r[2]) for r in rows]
-        if ctx is not None:
-            summary.tickets_handed_over = await hand_over(ctx, conn, now)
+    try:
+        async with db.write() as conn:
+            await conn.execute("PRAGMA defer_foreign_keys = ON")
+            summary = _summary(diff(await store.grids(conn), await store.people(conn), roster))
+            if max_share is not None and summary.changes.deactivated_share() > max_share:
+                raise TooManyDeactivated(summary, max_share)
+            await store.write_grids(conn, roster)
+            await store.write_people(conn, roster)
+            await store.deactivate(conn, [code for code, _ in summary.changes.deactivated])
+            await store.refresh_roster_locales(conn)
+            summary.invites = await store.invites(conn)
+            if ctx is not None:
+                moved = await hand_over(ctx, conn, now)
+                summary.tickets_handed_over, summary.moves = len(moved), await _moves(conn, moved)
+            if dry_run:
+                raise _RollBack
+    except _RollBack:
+        summary.dry_run = True
     return summary
