@@ -12,7 +12,7 @@ COMMANDS = {
     "run": "bot.cli.run", "roster": "bot.cli.roster", "demo": "bot.demo.cli",
     "emulator": "bot.emulator.cli", "post": "bot.cli.post", "backup": "bot.cli.backup",
     "privacy": "bot.cli.privacy", "export": "bot.cli.export",
-    "open311": "bot.cli.open311",
+    "open311": "bot.cli.open311", "health": "bot.cli.health",
 }
 
 

@@ -42,3 +42,20 @@ def hold(database: Path) -> IO[str]:
     handle.write(f"{os.getpid()}\n")
     handle.flush()
     return handle
+
+
+def holder(database: Path) -> str | None:
+    """The pid a live process wrote into the held lock, or None if nobody holds it (without taking it
+    for longer than a moment)."""
+    path = lock_path(database)
+    if not path.exists():
+        return None
+    with open(path, "a+", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            return handle.read().strip() or "?"
+        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+        return None
+

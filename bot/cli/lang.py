@@ -54,16 +54,17 @@ def _config_locale(argv: list[str]) -> str | None:
 
 
 def choose(argv: list[str]) -> list[str]:
-    """Take `--lang X` out of argv and set the operator's locale (else the config's, else zh)."""
-    args, lang = [], None
-    it = iter(argv)
-    for arg in it:
-        if arg == "--lang":
-            lang = next(it, None)
-        elif arg.startswith("--lang="):
-            lang = arg.split("=", 1)[1]
+    """Take `--lang X` given before the command out of argv and set the operator's locale (else the
+    config's, else zh). After the command `--lang` belongs to it (e.g. the ledger export's language)."""
+    args, lang, i = list(argv), None, 0
+    while i < len(args) and args[i].startswith("-"):
+        if args[i] == "--lang" and i + 1 < len(args):
+            lang = args.pop(i + 1)
+            args.pop(i)
+        elif args[i].startswith("--lang="):
+            lang = args.pop(i).split("=", 1)[1]
         else:
-            args.append(arg)
+            i += 1
     use(lang if lang in i18n.LOCALES else _config_locale(args) or i18n.DEFAULT)
     return args
 
