@@ -98,7 +98,7 @@ class Actors(Groups, FileStore):
         found = _find_button(stored, button)
         query = Callback(id=f"{4_000_000_000_000 + self.next_id() * 1_000 + who.id % 1000}",
                          user_id=who.id, chat_id=chat.id, message_id=stored.message_id,
-                         data=found["callback_data"])
+                         data=found["callback_data"], pressed_at=self.clock())
         self.callbacks[query.id] = query
         self.emit("callback_query", {
             "id": query.id, "from": who.to_dict(), "message": stored.telegram(),

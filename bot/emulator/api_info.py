@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from typing import Any
 
@@ -13,6 +14,7 @@ from bot.emulator.registry import api_method
 from bot.emulator.webhook import WebhookMethods
 from bot.emulator.world import DEFAULT_UPDATES
 
+COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")  # Telegram: lower-case Latin letters, digits, underscores
 NO_GIFTS = {"unlimited_gifts": False, "limited_gifts": False, "unique_gifts": False,
             "premium_subscription": False, "gifts_from_channels": False}
 
@@ -88,7 +90,7 @@ class InfoMethods(WebhookMethods):
         commands = p.json("commands") or []
         for command in commands:
             name, text = str(command.get("command", "")), str(command.get("description", ""))
-            if not (1 <= len(name) <= 32) or not name.replace("_", "a").isalnum() or name.lower() != name:
+            if not COMMAND_NAME.fullmatch(name):
                 raise bad_request("BOT_COMMAND_INVALID")
             if not 1 <= len(text) <= 256:
                 raise bad_request("command description is empty" if not text else "BOT_COMMAND_DESCRIPTION_INVALID")

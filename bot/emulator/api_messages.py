@@ -12,6 +12,8 @@ from bot.emulator.params import Params, Upload
 from bot.emulator.registry import api_method
 from bot.emulator.text import check_length, render
 
+CALLBACK_TTL = 15.0  # seconds Telegram waits for answerCallbackQuery before the query is too old
+
 
 class MessageMethods(Checks, FileStore):
     """sendMessage, sendPhoto, editMessageText, editMessageReplyMarkup, deleteMessage, answerCallbackQuery."""
@@ -34,11 +36,12 @@ class MessageMethods(Checks, FileStore):
     def send_photo_api(self, p: Params) -> dict[str, Any]:
         """Send a photo (file_id, URL or multipart upload) with an optional caption."""
         chat = self.target_chat(p)
-        data = self._photo_bytes(p)
+        known = self.known_photo(str(p.raw("photo") or ""))
+        data = None if known else self._photo_bytes(p)
         caption = p.str("caption") or ""
         plain, entities = render(caption, p.str("parse_mode"), p.json("caption_entities"))
         check_length(plain, caption=True)
-        fields: dict[str, Any] = {"photo": self.photo_sizes(data)}
+        fields: dict[str, Any] = {"photo": known or self.photo_sizes(data or b"")}
         if plain:
             fields["caption"] = plain
         if entities:
@@ -123,6 +126,8 @@ class MessageMethods(Checks, FileStore):
     def delete_message(self, p: Params) -> bool:
         """Delete a message: own ones always, others' in groups only as admin with delete rights."""
         chat = self.target_chat(p, access=False)
+        if chat.is_group:
+            self.check_access(chat)  # removed from the group: 403 "bot was kicked from the group chat"
         message = self.find_message(chat, p, "message to delete not found")
         own = message.sender_id == self.bot.id
         if chat.is_group and not own and not (chat.bot_status == "administrator" and chat.bot_can_delete):
@@ -133,9 +138,9 @@ class MessageMethods(Checks, FileStore):
 
     @api_method("answerCallbackQuery")
     def answer_callback_query(self, p: Params) -> bool:
-        """Answer a callback query once; a second answer is "query is too old"."""
+        """Answer a callback query once, within 15 s of the press; else "query is too old"."""
         query = self.callbacks.get(p.str("callback_query_id") or "")
-        if query is None or query.answer is not None:
+        if query is None or query.answer is not None or self.clock() - query.pressed_at > CALLBACK_TTL:
             raise bad_request(QUERY_TOO_OLD)
         if len(p.str("text") or "") > 200:
             raise bad_request("MESSAGE_TOO_LONG")

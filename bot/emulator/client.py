@@ -206,6 +206,10 @@ class EmulatorClient:
         """Queue an update python-telegram-bot 22 cannot parse (poll_answer, callback_query, message)."""
         return await self.request("POST", "/_emu/updates", {"poison": kind})
 
+    async def advance(self, seconds: float) -> float:
+        """Move the emulator's clock forward; returns its new time."""
+        return (await self.request("POST", "/_emu/advance", {"seconds": seconds}))["time"]
+
     async def webhook(self) -> dict[str, Any]:
         """WebhookInfo ("info") and every delivery attempt ("deliveries": update_id, status, ...)."""
         return await self.request("GET", "/_emu/webhook")

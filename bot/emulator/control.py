@@ -153,6 +153,7 @@ ROUTES: list[tuple[str, str, Handler]] = [
     ("POST", "/_emu/rate_limits", _rate_limits),
     ("GET", "/_emu/stats", lambda e, b, m: e.stats()),
     ("GET", "/_emu/log", lambda e, b, m: e.calls_to(b["method"]) if b.get("method") else e.log),
+    ("POST", "/_emu/advance", lambda e, b, m: {"time": e.advance(float(b["seconds"]))}),
     ("GET", "/_emu/checkpoint", lambda e, b, m: {"seq": e.checkpoint()}),
     ("POST", "/_emu/wait", _wait),
 ]

@@ -23,6 +23,7 @@ class FileStore:
     """Mixin keeping FileRecords by file_id."""
 
     files: dict[str, FileRecord]
+    photo_sets: dict[str, list[dict[str, Any]]]
 
     def next_id(self) -> int:  # provided by World
         raise NotImplementedError
@@ -42,7 +43,15 @@ class FileStore:
         thumb = self.new_file(data)
         scale = min(1.0, 90 / max(full.width, full.height, 1))
         thumb.width, thumb.height = max(1, int(full.width * scale)), max(1, int(full.height * scale))
-        return [_photo_size(thumb), _photo_size(full)]
+        sizes = [_photo_size(thumb), _photo_size(full)]
+        for size in sizes:
+            self.photo_sets[size["file_id"]] = sizes
+        return [dict(size) for size in sizes]
+
+    def known_photo(self, file_id: str) -> list[dict[str, Any]] | None:
+        """The PhotoSize list a photo sent before had (re-sending by file_id keeps its files)."""
+        sizes = self.photo_sets.get(file_id)
+        return [dict(size) for size in sizes] if sizes else None
 
 
 def _photo_size(record: FileRecord) -> dict[str, Any]:

@@ -161,4 +161,5 @@ class Callback:
     chat_id: int
     message_id: int
     data: str
+    pressed_at: float = 0.0  # the emulator's clock() when the user pressed
     answer: dict[str, Any] | None = None

@@ -51,6 +51,16 @@ async def download(request: web.Request) -> web.Response:
     return _reply(404, ApiError(404, "Not Found").payload())
 
 
+async def file_by_id(request: web.Request) -> web.Response:
+    """Serve a file's bytes by file_id for the web page (photos are shown as images)."""
+    record = request.app[EMULATOR_KEY].files.get(request.match_info["file_id"])
+    if record is None:
+        return web.json_response({"error": "no such file"}, status=404)
+    kind = "image/jpeg" if record.data[:3] == b"\xff\xd8\xff" else (
+        "image/png" if record.data[:4] == b"\x89PNG" else "application/octet-stream")
+    return web.Response(body=record.data, content_type=kind)
+
+
 async def index(request: web.Request) -> web.Response:
     """The web page for acting as users."""
     page = resources.files("bot.emulator").joinpath("static/index.html").read_text("utf-8")
@@ -64,6 +74,7 @@ def make_app(emulator: Emulator) -> web.Application:
     app.router.add_route("*", "/bot{token}/{method}", bot_api)
     app.router.add_get("/file/bot{token}/{path:.+}", download)
     app.router.add_get("/", index)
+    app.router.add_get("/_emu/files/{file_id}", file_by_id)
     add_control_routes(app, emulator)
     return app
 

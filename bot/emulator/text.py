@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.emulator.errors import bad_request
 from bot.emulator.htmlcheck import parse_html, utf16_len
+from bot.emulator.markdown import parse_markdown, parse_markdown_v2
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
@@ -22,8 +23,10 @@ def render(text: str, parse_mode: str | None, entities: list[dict[str, Any]] | N
         plain, found = parse_html(text)
     elif mode in ("", "none"):
         plain, found = text, [dict(e) for e in entities or []]
-    elif mode in ("markdown", "markdownv2"):
-        plain, found = text, []  # accepted but not interpreted by the emulator
+    elif mode == "markdownv2":
+        plain, found = parse_markdown_v2(text)
+    elif mode == "markdown":
+        plain, found = parse_markdown(text)
     else:
         raise bad_request(f"unsupported parse_mode: {parse_mode}")
     return _trim(plain, found)

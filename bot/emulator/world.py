@@ -32,11 +32,13 @@ class World:
         self.users: dict[int, User] = {}
         self.chats: dict[int, Chat] = {}
         self.files: dict[str, FileRecord] = {}
+        self.photo_sets: dict[str, list[dict[str, Any]]] = {}  # any size's file_id -> its PhotoSize list
         self.callbacks: dict[str, Callback] = {}
         self.updates: list[dict[str, Any]] = []
         self.allowed_updates: tuple[str, ...] = DEFAULT_UPDATES
         self.forced_updates: set[int] = set()  # injected: delivered whatever allowed_updates says
         self.last_action_seq = 0
+        self.time_offset = 0.0
         self._next_update_id = 100_000_001
         self._seq = 0
         self._counter = 0
@@ -44,9 +46,19 @@ class World:
         self._changed = asyncio.Event()
 
     # ---- ids, time and change notification -------------------------------------------------
+    def clock(self) -> float:
+        """The emulator's time (Unix seconds): the real time plus what `advance` added."""
+        return time.time() + self.time_offset
+
+    def advance(self, seconds: float) -> float:
+        """Move the emulator's clock forward (e.g. past the 15 s a callback query lives)."""
+        self.time_offset += float(seconds)
+        self.bump()
+        return self.clock()
+
     def now(self) -> int:
-        """Unix time in seconds, as in Message.date."""
-        return int(time.time())
+        """The emulator's time in whole seconds, as in Message.date."""
+        return int(self.clock())
 
     def next_id(self) -> int:
         """A fresh small integer for ids and names."""
