@@ -6,9 +6,9 @@ from typing import Callable
 
 from telegram.ext import Application
 
-from bot.services import posts, sweep
+from bot.services import posts, supervision, sweep
 
-SCHEDULERS: list[Callable[[Application], None]] = [posts.schedule, sweep.schedule]
+SCHEDULERS: list[Callable[[Application], None]] = [posts.schedule, sweep.schedule, supervision.schedule]
 
 
 def schedule(app: Application) -> None:

@@ -232,3 +232,39 @@ async def test_a_leader_merges_a_duplicate_by_command(bot):
     assert (await _status(bot, 2))[0] == "open"
     await bot.say(LEADER, LEADER, "/merge 2 1")
     assert (await _status(bot, 2))[0] == "merged" and "已合并" in bot.last(LEADER)["text"]
+
+
+async def test_the_daily_digest_shows_supervision_marks_and_hot_issues(bot):
+    from bot.domain.periods import period_of
+    from bot.services import posts
+    await _bound(bot)
+    await _start(bot, NEIGHBOUR)
+    await bot.say(RESIDENT, GROUP, "/complain 设施维修 路灯坏了")
+    await bot.press(NEIGHBOUR, GROUP, 50, "c:1:me")
+    await bot.say(LEADER, LEADER, "/supervise 1")
+    now = datetime.now(timezone.utc)
+    written = await posts.digests(bot.ctx, now, period_of("day", now, bot.ctx.config.timezone), dry_run=True)
+    text = "\n".join(n.text for p in written for n in p.notices)
+    assert "📌 督办：#1" in text and "🔥 热点诉求：#1 设施维修（🙋1）" in text, text
+
+
+async def test_the_monthly_post_lists_hot_issues_and_supervision_costs_ranking(bot2):
+    from bot.domain.periods import period_of
+    from bot.services import posts
+    bot = bot2
+    await _bound(bot)
+    await _start(bot, NEIGHBOUR)
+    await bot.say(RESIDENT, GROUP, "/complain 设施维修 路灯坏了")
+    await bot.press(NEIGHBOUR, GROUP, 50, "c:1:me")
+    await bot.say(LEADER, LEADER, "/redcard 1")
+    now = datetime.now(timezone.utc)
+    written = await posts.monthly(bot.ctx, now, period_of("month", now, bot.ctx.config.timezone), dry_run=True)
+    text = "\n".join(n.text for p in written if p.chat_id == GROUP for n in p.notices)
+    assert "🔥 <b>热点诉求</b>" in text and "#1 幸福小区网格 · 设施维修 · 🙋1" in text, text
+
+
+def test_a_supervision_penalty_can_drop_a_grid_below_an_equal_one():
+    from bot.domain.reports import GridScore, Rates, rank_grids
+    same = Rates(on_time=1, due=1, resolved=1, evaluated=1)
+    ranked = rank_grids([GridScore("A", "A", same, penalty=0.1), GridScore("B", "B", same)])
+    assert [r.grid.code for r in ranked] == ["B", "A"]

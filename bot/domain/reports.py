@@ -159,6 +159,12 @@ class GridScore:
     code: str
     name: str
     rates: Rates
+    penalty: float = 0.0  # supervision (督办) marks of the month, subtracted from the score
+
+    @property
+    def score(self) -> float | None:
+        """The ranking score: the rates' mean less the supervision penalty (None if nothing measured)."""
+        return None if self.rates.score is None else self.rates.score - self.penalty
 
 
 @dataclass(frozen=True)
@@ -177,7 +183,7 @@ def rank_grids(scores: Iterable[GridScore]) -> list[Ranked]:
 
     def key(s: GridScore) -> tuple:
         r = s.rates
-        return (_higher_first(r.score), _higher_first(r.satisfaction), _higher_first(r.response),
+        return (_higher_first(s.score), _higher_first(r.satisfaction), _higher_first(r.response),
                 _higher_first(r.resolution), -(r.due + r.evaluated + r.rated), s.code)
     ordered = sorted(measured, key=key)
     return [Ranked(s, i + 1) for i, s in enumerate(ordered)] + [Ranked(s, None) for s in unmeasured]

@@ -3,7 +3,7 @@ community admins; per grid and per worker: new, open, due within 24 h, overdue, 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import aiosqlite
@@ -16,6 +16,7 @@ from bot.services.context import Ctx
 from bot.services.publish import (HELPERS, Post, Tree, accept_seconds, people_in, publish, rate_view, sum_over,
                                   text_messages)
 from bot.store import reports as store
+from bot.store.casework import Casework, Hot
 from bot.store.people import People
 
 DIGEST_ROLE = {"day": "small_leader", "week": "big_leader", "month": "admin"}
@@ -34,6 +35,8 @@ class _Digest:
     overdue: dict[str, list[int]]
     helpers: list[store.Staff]
     unreachable: frozenset[int] = frozenset()  # helpers who blocked the bot: no new tickets reach them
+    supervised: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # 督办 marks by grid
+    hot: dict[str, list[Hot]] = field(default_factory=dict)  # 热点诉求 by grid
 
 
 async def digests(ctx: Ctx, now: datetime, period: Period | None = None, dry_run: bool = False) -> list[Post]:
@@ -73,7 +76,14 @@ async def _read_digest(ctx: Ctx, conn: aiosqlite.Connection, tree: Tree, period:
     overdue = await store.overdue_ids(conn, codes, now, limit=500)
     helpers = await store.staff(conn, HELPERS)
     away = await People(conn).unreachable(list({s.person_id for s in helpers}))
-    return _Digest(period, rates_period, tree, backlog, rates, overdue, helpers, away)
+    cases = Casework(conn)
+    supervised: dict[str, list[tuple[int, str]]] = {}
+    for t in await cases.supervised():
+        supervised.setdefault(t.grid, []).append((t.id, t.supervision or ""))
+    hot: dict[str, list[Hot]] = {}
+    for h in await cases.hot(codes, rates_period.start, limit=50):
+        hot.setdefault(h.grid, []).append(h)
+    return _Digest(period, rates_period, tree, backlog, rates, overdue, helpers, away, supervised, hot)
 
 
 def _by_reader(readers: list[store.Staff]) -> dict[int, tuple[int, list[str]]]:
@@ -90,7 +100,9 @@ async def _digest_text(ctx: Ctx, conn: aiosqlite.Connection, data: _Digest, loc:
     leaves = list(dict.fromkeys(c for g in held for c in data.tree.leaves(g)))
     names = await store.names(conn, {s.person_id for s in data.helpers if s.grid in leaves}
                               | {p for (g, p) in list(data.backlog) + list(data.rates) if g in leaves})
-    sections = [_section(data, code, names) for code in leaves]
+    sections = [{**_section(data, code, names), "supervised": data.supervised.get(code, []),
+                 "hot": [{"id": h.ticket_id, "n": h.supporters, "category": common.category_name(ctx, h.category, loc)}
+                         for h in data.hot.get(code, [])[:5]]} for code in leaves]
     everywhere = set(leaves)
     relative = data.period == last_complete(data.period.kind, now, ctx.config.timezone)
     return i18n.render(loc, "digest", kind=data.period.kind, period=data.period, rates_period=data.rates_period,

@@ -3,7 +3,7 @@ named to their leaders and the community admins, and a grid bottom two months ru
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import aiosqlite
@@ -15,6 +15,7 @@ from bot.services import common
 from bot.services.context import Ctx
 from bot.services.publish import Post, Tree, accept_seconds, people_in, publish, rate_view, sum_over, text_messages
 from bot.store import reports as store
+from bot.store.casework import Casework
 
 MONTHLY_KINDS = ("monthly", "monthly_bottom", "monthly_admin")
 LEADER_ROLES = ("small_leader", "big_leader")
@@ -41,6 +42,7 @@ class _Month:
     rates_before: dict
     last: dict
     names: dict[int, str]
+    penalties: dict[str, float] = field(default_factory=dict)  # grid -> supervision penalty
 
 
 # --- standings ---------------------------------------------------------------------------------
@@ -60,12 +62,15 @@ async def _read_month(ctx: Ctx, conn: aiosqlite.Connection, month: Period, now: 
     before = month.previous()
     rates_before = await store.rates(conn, before.start, before.end, now, accept_seconds(ctx))
     names = await store.names(conn, {p for (_, p) in counts})
-    return _Month(counts, rates, rates_before, last, names)
+    cases, cw = Casework(conn), ctx.config.casework
+    marks = await cases.supervision_counts(month.start, month.end)
+    penalties = {g: n * cw.supervise_penalty + red * cw.red_penalty for g, (n, red) in marks.items()}
+    return _Month(counts, rates, rates_before, last, names, penalties)
 
 
 def _standing(tree: Tree, community: str, data: _Month) -> Standing:
     candidates = _candidates(data, set(tree.subtree(community)))
-    ranking = _ranking(tree, community, data.rates)
+    ranking = _ranking(tree, community, data.rates, data.penalties)
     bottom = rep.bottom_two(ranking)
     previous = rep.bottom_two(_ranking(tree, community, data.rates_before))
     return Standing(community, rep.service_stars(candidates), ranking, rep.best_grid(ranking),
@@ -83,8 +88,8 @@ def _candidates(data: _Month, area: set[str]) -> list[rep.Candidate]:
     return candidates
 
 
-def _ranking(tree: Tree, community: str, rates: dict) -> list[rep.Ranked]:
-    scores = [rep.GridScore(c, tree.name(c), sum_over(rates, {c}, None, rep.Rates()))
+def _ranking(tree: Tree, community: str, rates: dict, penalties: dict[str, float] | None = None) -> list[rep.Ranked]:
+    scores = [rep.GridScore(c, tree.name(c), sum_over(rates, {c}, None, rep.Rates()), (penalties or {}).get(c, 0.0))
               for c in tree.leaves(community) if c != community]
     return rep.rank_grids(scores)
 
@@ -103,7 +108,9 @@ async def monthly(ctx: Ctx, now: datetime, period: Period | None = None, dry_run
     posts: list[Post] = []
     for s in all_standings:
         params = _params(tree, s, month)
-        posts += await _group_posts(ctx, conn, groups, set(tree.subtree(s.community)), month, params)
+        hot = [{"id": h.ticket_id, "n": h.supporters, "grid": tree.name(h.grid), "cat": h.category}
+               for h in await Casework(conn).hot(list(tree.subtree(s.community)), month.start, limit=5)]
+        posts += await _group_posts(ctx, conn, groups, set(tree.subtree(s.community)), month, {**params, "hot": hot})
         posts += await _bottom_posts(ctx, conn, _bottom_readers(tree, s, leaders), s, month, params)
         posts += await _admin_posts(ctx, conn, _admins(tree, s, leaders), month, params)
     done = {(k, c) for k in MONTHLY_KINDS for c in await store.posted(conn, k, month.key)}
@@ -114,7 +121,8 @@ def _params(tree: Tree, s: Standing, month: Period) -> dict:
     """What the monthly templates show of a community's standing."""
     return dict(community=tree.name(s.community), month=month, stars=s.stars,
                 stars_view=[{"name": c.name, "flags": c.flags, **rate_view(c.rates)} for c in s.stars],
-                ranking=[{"rank": r.rank, "name": r.grid.name, "code": r.grid.code, **rate_view(r.grid.rates)}
+                ranking=[{"rank": r.rank, "name": r.grid.name, "code": r.grid.code, "penalty": r.grid.penalty,
+                          **rate_view(r.grid.rates)}
                          for r in s.ranking],
                 best=s.best,
                 bottom=[{"name": g.name, "code": g.code, **rate_view(g.rates)} for g in s.bottom],
@@ -136,8 +144,9 @@ async def _group_posts(ctx: Ctx, conn: aiosqlite.Connection, groups: list[aiosql
     for g in groups:
         if g["grid"] in area:
             loc = await common.group_locale(ctx, conn, g["chat_id"])
-            posts.append(Post("monthly", month.key, g["chat_id"],
-                              text_messages(g["chat_id"], i18n.render(loc, "monthly_group", **params))))
+            hot = [{**h, "category": common.category_name(ctx, h["cat"], loc)} for h in params.get("hot", [])]
+            text = i18n.render(loc, "monthly_group", **{**params, "hot": hot})
+            posts.append(Post("monthly", month.key, g["chat_id"], text_messages(g["chat_id"], text)))
     return posts
 
 

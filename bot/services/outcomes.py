@@ -19,6 +19,8 @@ from bot.store.uow import UnitOfWork
 async def to_supporters(ctx: Ctx, uow: UnitOfWork, t: Ticket, template: str, **params: object) -> list[Notice]:
     """Tell every supporter who started the bot (and did not block it), each in their language."""
     out: list[Notice] = []
+    if not t.support_count:  # nobody said "me too": no query
+        return out
     for uid in await uow.casework.supporters(t.id):
         user = await uow.people.user(uid)
         if user is None or not user.started or user.blocked:

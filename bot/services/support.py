@@ -61,7 +61,12 @@ async def merge(ctx: Ctx, who: Who, ticket_id: int, into: int, now: datetime, up
 
 async def duplicate_question(ctx: Ctx, uow: UnitOfWork, t: Ticket, now: datetime) -> list[Notice]:
     """A new ticket like an open one of the same grid and category from the last days: ask the resident
-    privately "Is it the same as #N? [Yes, add me] [No, it is new]" (never in the group: privacy)."""
+    privately "Is it the same as #N? [Yes, add me] [No, it is new]" (never in the group: privacy).
+
+    Only for public matters (the 公家事 track: repairs, safety): for a private or neighbourhood matter
+    the question itself would tell a resident that a neighbour complained about something like it."""
+    if not common.is_public(ctx, t):
+        return []
     same = await uow.casework.duplicate_of(t.grid, t.category, now - ctx.config.casework.duplicate_window, t.id)
     if same is None or same.resident_id == t.resident_id:
         return []

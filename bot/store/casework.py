@@ -103,10 +103,10 @@ class Casework:
             "ORDER BY support_count DESC, id LIMIT ?", (*grids, ts(since), limit))
         return [Hot(*r) for r in rows]
 
-    async def supervision_counts(self, since: datetime) -> dict[str, tuple[int, int]]:
-        """Per grid: (tickets marked 督办, tickets marked 挂牌督办) since `since` (the ranking penalty)."""
+    async def supervision_counts(self, since: datetime, until: datetime) -> dict[str, tuple[int, int]]:
+        """Per grid: (marks 督办, marks 挂牌督办) put on its tickets in [since, until) (the ranking penalty)."""
         rows = await self._conn.execute_fetchall(
             "SELECT t.grid, SUM(json_extract(e.detail, '$.mark') = 'supervise'), "
             "SUM(json_extract(e.detail, '$.mark') = 'red') FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id "
-            "WHERE e.action = 'supervise' AND e.at >= ? GROUP BY t.grid", (ts(since),))
+            "WHERE e.action = 'supervise' AND e.at >= ? AND e.at < ? GROUP BY t.grid", (ts(since), ts(until)))
         return {r[0]: (int(r[1] or 0), int(r[2] or 0)) for r in rows}
