@@ -39,13 +39,8 @@ async def test_client_story(emu: Emulator, url: str) -> None:
             assert sent["entities"][0]["type"] == "bot_command"
             reply = await client.wait_for(li, contains="echo /start")
             callback = await client.press(li, reply, "OK")
-            answer = None
-            for _ in range(50):
-                answer = await client.callback_answer(callback)
-                if answer:
-                    break
-                await asyncio.sleep(0.02)
-            assert answer["text"] == "done"
+            await emu.wait_until(lambda: emu.callback_answer(callback), timeout=30)  # an event, not a count
+            assert (await client.callback_answer(callback))["text"] == "done"
             group = await client.group("Block 7", members=[li, wu])
             await client.add_bot(group, li)
             await client.promote_bot(group)
