@@ -50,6 +50,7 @@ class Deliverer:
         self._book: list[Done] = []
         self._cards: dict[int | None, tuple[int | None, int | None]] = {}  # cards posted, not yet recorded
         self._newest_card: dict[tuple[int | None, int], int] = {}
+        self._tags: dict[tuple[int, int | None, str], int] = {}  # tagged messages sent, not yet recorded
 
     def kick(self) -> None:
         """Ask for a delivery round soon (after a commit)."""
@@ -81,7 +82,7 @@ class Deliverer:
     async def _deliver_round(self, limit: int) -> int:
         now = ts(self.clock())
         rows = await reading(self.db).outbox.due(limit)
-        self._cards = {}
+        self._cards, self._tags = {}, {}
         self._newest_card = {(r.ticket_id, r.chat_id): r.id for r in rows if r.op == "card"}
         per_chat: OrderedDict[int, list[Queued]] = OrderedDict()
         held: set[int] = set()
@@ -123,6 +124,9 @@ class Deliverer:
         except NetworkError as exc:  # includes TimedOut: the call may have been performed
             return await self._later(row, min(60.0, 2.0 ** min(row.attempts, 6)),
                                      f"{type(exc).__name__}: {exc}", _method(row))
+        tag = (row.payload.get("extra") or {}).get("tag")
+        if tag and message_id is not None:
+            self._tags[(row.chat_id, row.ticket_id, tag)] = message_id
         await self._finish(Done(row, "sent", message_id))
         return True
 
@@ -139,6 +143,10 @@ class Deliverer:
                                             parse_mode=ParseMode.HTML, reply_markup=reply_markup)
             return msg.message_id
         target = p.get("message_id") if op == "edit" else None
+        if op == "retire":
+            target = await self._tagged(row, (p.get("extra") or {}).get("retire", ""))
+            if target is None:
+                return None  # never sent (or failed): nothing to retire
         if op == "card":
             card_chat, target = self._cards.get(row.ticket_id, (row.card_chat_id, row.card_message_id))
             target = target if card_chat == chat else None
@@ -152,6 +160,13 @@ class Deliverer:
         if op == "card":
             self._cards[row.ticket_id] = (chat, msg.message_id)
         return msg.message_id
+
+    async def _tagged(self, row: Queued, tag: str) -> int | None:
+        """The message a retire row edits: the ticket's last one sent to the chat with the tag."""
+        key = (row.chat_id, row.ticket_id, tag)
+        if key in self._tags:
+            return self._tags[key]
+        return await reading(self.db).outbox.tagged(row.chat_id, row.ticket_id, tag, row.id)
 
     async def _edit(self, chat: int, message_id: int, text: str, reply_markup: Any) -> None:
         try:
@@ -230,7 +245,8 @@ def _method(row: Queued) -> str:
     """The Bot API method a row's delivery calls (a card is sent once, then edited)."""
     if row.op == "card":
         return "sendMessage/editMessageText"
-    return {"delete": "deleteMessage", "photo": "sendPhoto", "edit": "editMessageText"}.get(row.op, "sendMessage")
+    return {"delete": "deleteMessage", "photo": "sendPhoto", "edit": "editMessageText",
+            "retire": "editMessageText"}.get(row.op, "sendMessage")
 
 
 def _seconds(value: Any) -> float:

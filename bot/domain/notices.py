@@ -15,7 +15,9 @@ Buttons = list[list[tuple[str, str]]]
 
 @dataclass
 class Notice:
-    """One message to deliver: `op` is send, card (send or edit a ticket's group card), delete or photo."""
+    """One message to deliver: `op` is send, card (send or edit a ticket's group card), delete, photo,
+    or retire (edit the ticket's last message in the chat tagged `extra["retire"]`, e.g. a request whose
+    buttons no longer apply; a sent message's tag is `extra["tag"]`)."""
 
     chat_id: int
     text: str = ""
@@ -42,7 +44,10 @@ class Notice:
         """The group-safe variant used when the private chat is closed to the bot."""
         if self.fallback_chat_id is None:
             return None
-        return json.dumps({"text": self.fallback_text, "buttons": self.fallback_buttons}, ensure_ascii=False)
+        data = {"text": self.fallback_text, "buttons": self.fallback_buttons}
+        if self.extra.get("tag"):  # the group variant can be retired like the private one
+            data["extra"] = {"tag": self.extra["tag"]}
+        return json.dumps(data, ensure_ascii=False)
 
 
 def release_at(now: datetime, quiet: QuietHours | None, zone: ZoneInfo | None) -> datetime:

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from bot import i18n
 from bot.domain import tickets as domain
-from bot.services import common, outcomes
+from bot.services import common, outcomes, retire
 from bot.services.act import Pressed, act, edit_pressed
 from bot.services.context import Ctx, Outcome, Who
 
@@ -32,6 +32,7 @@ def held_notify(ctx: Ctx, pressed: Pressed | None, template: str = "accepted_wor
             oloc = await common.person_locale(ctx, uow, before.assignee_id)
             by = await common.staff_label(uow, t.assignee_id, t.grid, oloc)
             out += await common.to_person(ctx, uow, before.assignee_id, "taken_over", t, by=by)
+            out += await retire.request(ctx, uow, t, before.assignee_id)
         return out
     return notify
 

@@ -38,6 +38,9 @@ async def close(ctx: Ctx, who: Who, ticket_id: int, note: str, photo: str | None
         worker = await common.staff_label(uow, t.closed_by, t.grid, loc)
         out += await common.to_resident(ctx, uow, t, "ask_confirm", common.confirm_buttons(t),
                                         worker=worker, window=ctx.config.auto_confirm)
+        for n in out:
+            if n.op == "send" and n.buttons:
+                n.extra["tag"] = "confirm"  # edited if the clock confirms it (bot.services.retire)
         if photo and out[-1].chat_id == t.resident_id:
             out.insert(len(out) - 1, Notice(t.resident_id, op="photo", photo=photo, ticket_id=t.id,
                                             text=i18n.render(loc, "close_photo", **common.ticket_view(ctx, t, loc)),

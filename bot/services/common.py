@@ -180,6 +180,8 @@ async def assignment_request(ctx: Ctx, uow: UnitOfWork, t: Ticket, declined_by: 
         if declined_by else None
     request = await to_person(ctx, uow, t.assignee_id, "assigned", t, accept_buttons(t),
                               declined_by=by, reason=reason)
+    for n in request:
+        n.extra["tag"] = "request"  # edited when someone else takes the ticket (bot.services.retire)
     if request and t.photo_file_id:
         loc = await person_locale(ctx, uow, t.assignee_id)
         caption = i18n.render(loc, "ticket_photo", **ticket_view(ctx, t, loc))

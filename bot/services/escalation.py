@@ -10,7 +10,7 @@ from bot import i18n
 from bot.domain import tickets as domain
 from bot.domain.records import Person
 from bot.domain.tickets import Refused, Ticket
-from bot.services import common
+from bot.services import common, retire
 from bot.services.accept import held_notify
 from bot.services.act import Pressed, act, edit_pressed
 from bot.services.context import Ctx, Outcome, Who
@@ -81,6 +81,7 @@ async def reassign(ctx: Ctx, who: Who, ticket_id: int, to_person: int, now: date
             to = await common.staff_label(uow, t.assignee_id, t.grid, loc)
             out += await common.to_person(ctx, uow, before.assignee_id, "reassigned_worker", t,
                                           quiet=True, by=by, to=to)
+            out += await retire.request(ctx, uow, t, before.assignee_id)
         loc = await common.user_locale(ctx, uow, actor.user_id)
         to = await common.staff_label(uow, t.assignee_id, t.grid, loc)
         out += edit_pressed(pressed, i18n.render(loc, "reassigned_leader", to=to, **common.ticket_view(ctx, t, loc)))

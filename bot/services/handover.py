@@ -7,7 +7,7 @@ from datetime import datetime
 from bot.domain import tickets as domain
 from bot.domain.routing import next_up
 from bot.domain.tickets import SYSTEM, Refused
-from bot.services import common
+from bot.services import common, retire
 from bot.services.context import Ctx
 from bot.store.uow import UnitOfWork, as_uow
 
@@ -24,6 +24,7 @@ async def hand_over(ctx: Ctx, uow: UnitOfWork, now: datetime) -> list[tuple[int 
         await uow.tickets.save(common.planned(ctx, after))
         await uow.tickets.add_events(t.id, events, SYSTEM, now)
         notices = await common.card(ctx, uow, after) + await common.assignment_request(ctx, uow, after)
+        notices += await retire.request(ctx, uow, after, t.assignee_id)
         await uow.outbox.add(notices, now, ctx.config.quiet_hours, ctx.config.timezone)
         moved.append((t.assignee_id, after.assignee_id))
     return moved

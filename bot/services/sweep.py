@@ -16,7 +16,7 @@ from bot.domain import deadlines
 from bot.domain.routing import LADDER
 from bot.domain.casework import flag_earner
 from bot.domain.tickets import SYSTEM, Status, Ticket
-from bot.services import common
+from bot.services import common, retire
 from bot.services.context import Ctx
 from bot.services.notices import Notice
 from bot.store.uow import UnitOfWork
@@ -82,6 +82,7 @@ async def _notices(ctx: Ctx, uow: UnitOfWork, t: Ticket, alerts: list[deadlines.
                                               due=a.due, what=a.deadline, level=a.level, assignee=assignee)
         elif a.kind == "auto_confirm":
             out += await common.card(ctx, uow, t)
+            out += await retire.confirm_question(ctx, uow, t)
             out += await common.to_resident(ctx, uow, t, "auto_confirmed", quiet=True,
                                             window=ctx.config.auto_confirm)
             out += await common.to_person(ctx, uow, t.closed_by, "auto_confirmed_worker", t, quiet=True,

@@ -71,6 +71,14 @@ class Outbox:
         """The bot may not write to the row's chat: divert its pending rows."""
         await closed_chat(self._conn, row, now, error)
 
+    async def tagged(self, chat_id: int, ticket_id: int | None, tag: str, before: int) -> int | None:
+        """The message id of the ticket's last message sent to the chat with this tag (before row `before`)."""
+        rows = await self._conn.execute_fetchall(
+            "SELECT message_id FROM outbox WHERE ticket_id = ? AND chat_id = ? AND id < ? AND status = 'sent' "
+            "AND message_id IS NOT NULL AND json_extract(payload, '$.extra.tag') = ? ORDER BY id DESC LIMIT 1",
+            (ticket_id, chat_id, before, tag))
+        return rows[0][0] if rows else None
+
     async def card_gone(self, ticket_id: int) -> None:
         """The ticket's card message is gone: the next card is sent anew."""
         await card_gone(self._conn, ticket_id)
