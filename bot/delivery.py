@@ -10,8 +10,7 @@ from datetime import datetime, timedelta, timezone
 from contextlib import asynccontextmanager
 from typing import Any, AsyncContextManager, AsyncIterator, Awaitable, Callable
 
-from telegram import Bot, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, LinkPreviewOptions
-from telegram.constants import ParseMode
+from telegram import Bot, InputFile
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 
 from bot.domain.notices import Notice
@@ -20,20 +19,20 @@ from bot.store.outbox import Done, Queued
 from bot.store.uow import UnitOfWork, reading, unit_of_work
 
 log = logging.getLogger(__name__)
-NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+NO_PREVIEW = {"is_disabled": True}
 BOOK_BATCH = 20  # delivered rows noted before their bookkeeping is written (a crash resends at most these)
 
 
-def markup(buttons: list[list[list[str]]] | None, force_reply: bool = False) -> Any:
-    """Inline keyboard from [[label, data]] rows (`url:` data makes a link button), or ForceReply."""
+def markup(buttons: list[list[list[str]]] | None, force_reply: bool = False) -> dict | None:
+    """Bot API `reply_markup`: an inline keyboard from [[label, data]] rows (`url:` data makes a link
+    button), or ForceReply."""
     if force_reply:
-        return ForceReply(selective=True)
+        return {"force_reply": True, "selective": True}
     if not buttons:
         return None
-    return InlineKeyboardMarkup([
-        [InlineKeyboardButton(label, url=data[4:]) if data.startswith("url:")
-         else InlineKeyboardButton(label, callback_data=data) for label, data in row]
-        for row in buttons])
+    return {"inline_keyboard": [[{"text": label, "url": data[4:]} if data.startswith("url:")
+                                 else {"text": label, "callback_data": data} for label, data in row]
+                                for row in buttons]}
 
 
 class Deliverer:
@@ -130,18 +129,23 @@ class Deliverer:
         await self._finish(Done(row, "sent", message_id))
         return True
 
+    async def _call(self, method: str, **params: Any) -> Any:
+        """One Bot API call through PTB's request path (its rate limiter, its errors), taking the raw
+        JSON result: building PTB objects from every answer costs more than the call's own HTTP."""
+        return await self.bot._post(method, params)  # the untyped path under every Bot method
+
     async def _perform(self, row: Queued, p: dict) -> int | None:
         chat, op = row.chat_id, row.op
         reply_markup = markup(p.get("buttons"), p.get("force_reply", False))
         if op == "delete":
-            await self.bot.delete_message(chat, p["message_id"])
+            await self._call("deleteMessage", chat_id=chat, message_id=p["message_id"])
             return None
         if op == "photo":
             upload = p.get("photo_b64") or (p.get("extra") or {}).get("photo_b64")
             photo = InputFile(base64.b64decode(upload), filename="chart.png") if upload else p["photo"]
-            msg = await self.bot.send_photo(chat, photo, caption=p.get("text") or None,
-                                            parse_mode=ParseMode.HTML, reply_markup=reply_markup)
-            return msg.message_id
+            msg = await self._call("sendPhoto", chat_id=chat, photo=photo, caption=p.get("text") or None,
+                                   parse_mode="HTML", reply_markup=reply_markup)
+            return msg["message_id"]
         target = p.get("message_id") if op == "edit" else None
         if op == "retire":
             target = await self._tagged(row, (p.get("extra") or {}).get("retire", ""))
@@ -155,11 +159,11 @@ class Deliverer:
         if target is not None:
             await self._edit(chat, target, p["text"], reply_markup)
             return target
-        msg = await self.bot.send_message(chat, p["text"], parse_mode=ParseMode.HTML,
-                                          reply_markup=reply_markup, link_preview_options=NO_PREVIEW)
+        msg = await self._call("sendMessage", chat_id=chat, text=p["text"], parse_mode="HTML",
+                               reply_markup=reply_markup, link_preview_options=NO_PREVIEW)
         if op == "card":
-            self._cards[row.ticket_id] = (chat, msg.message_id)
-        return msg.message_id
+            self._cards[row.ticket_id] = (chat, msg["message_id"])
+        return msg["message_id"]
 
     async def _tagged(self, row: Queued, tag: str) -> int | None:
         """The message a retire row edits: the ticket's last one sent to the chat with the tag."""
@@ -170,8 +174,8 @@ class Deliverer:
 
     async def _edit(self, chat: int, message_id: int, text: str, reply_markup: Any) -> None:
         try:
-            await self.bot.edit_message_text(text, chat, message_id, parse_mode=ParseMode.HTML,
-                                             reply_markup=reply_markup, link_preview_options=NO_PREVIEW)
+            await self._call("editMessageText", chat_id=chat, message_id=message_id, text=text, parse_mode="HTML",
+                             reply_markup=reply_markup, link_preview_options=NO_PREVIEW)
         except BadRequest as exc:
             if "not modified" not in str(exc).lower():
                 raise
