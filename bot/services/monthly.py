@@ -11,9 +11,10 @@ import aiosqlite
 from bot import i18n
 from bot.domain import reports as rep
 from bot.domain.periods import Period, last_complete
-from bot.services import common
+from bot.services import chart, common
 from bot.services.context import Ctx
-from bot.services.publish import Post, Tree, accept_seconds, people_in, publish, rate_view, sum_over, text_messages
+from bot.services.publish import (Post, Tree, accept_seconds, people_in, publish, rate_view, sum_over, text_messages,
+                                  with_chart)
 from bot.store import reports as store
 from bot.store.casework import Casework
 
@@ -140,14 +141,32 @@ def _has_dash(s: Standing) -> bool:
 async def _group_posts(ctx: Ctx, conn: aiosqlite.Connection, groups: list[aiosqlite.Row], area: set[str],
                        month: Period, params: dict) -> list[Post]:
     """The stars and ranking in every group bound to a grid of the community."""
-    posts = []
+    posts, charts = [], {}
     for g in groups:
         if g["grid"] in area:
             loc = await common.group_locale(ctx, conn, g["chat_id"])
+            if loc not in charts:
+                charts[loc] = _ranking_chart(ctx, loc, params)
             hot = [{**h, "category": common.category_name(ctx, h["cat"], loc)} for h in params.get("hot", [])]
             text = i18n.render(loc, "monthly_group", **{**params, "hot": hot})
-            posts.append(Post("monthly", month.key, g["chat_id"], text_messages(g["chat_id"], text)))
+            caption = i18n.label(loc, "rep_ranking_title", community=params["community"],
+                                 month=i18n.period_name(loc, month))
+            posts.append(Post("monthly", month.key, g["chat_id"], with_chart(g["chat_id"], charts[loc], text, caption)))
     return posts
+
+
+def _ranking_chart(ctx: Ctx, loc: str, params: dict) -> bytes | None:
+    """The ranked grids' three rates as a chart (None when no grid was measured)."""
+    ranked = [r for r in params["ranking"] if r["rank"]]
+    if not ranked:
+        return None
+    rows = [chart.RateRow(r["name"], r["r"].response, r["r"].resolution, r["r"].satisfaction) for r in ranked]
+    legend = tuple(i18n.label(loc, f"rep_rate_{k}") for k in ("response", "resolution", "satisfaction"))
+    title = i18n.label(loc, "rep_ranking_title", community=params["community"],
+                       month=i18n.period_name(loc, params["month"]))
+    png, _ = chart.ranking_png(title, rows, legend, chart.cjk_font(ctx.config.reports.chart_font),
+                               i18n.period_name("en", params["month"]))
+    return png
 
 
 def _bottom_readers(tree: Tree, s: Standing, leaders: list[store.Staff]) -> dict[int, tuple[int, list[rep.GridScore]]]:

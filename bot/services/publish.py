@@ -4,6 +4,7 @@ per-(grid, person) sums and rate views the posts show."""
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -48,6 +49,17 @@ def text_messages(chat_id: int, text: str, buttons: Buttons | None = None,
     parts = rep.split_message(text, room)
     parts = [parts[0]] + [f"{continued}\n{p}" if continued else p for p in parts[1:]]
     return [Notice(chat_id, part, buttons if i == len(parts) - 1 else None) for i, part in enumerate(parts)]
+
+
+def with_chart(chat_id: int, png: bytes | None, text: str, caption: str) -> list[Notice]:
+    """A chart with the text as its caption when it fits (else `caption`, then the text as messages);
+    just the text when there is no chart."""
+    if png is None:
+        return text_messages(chat_id, text)
+    photo = {"photo_b64": base64.b64encode(png).decode("ascii")}
+    if rep.tg_len(text) <= rep.TELEGRAM_CAPTION_LIMIT:
+        return [Notice(chat_id, text, op="photo", extra=photo)]
+    return [Notice(chat_id, caption, op="photo", extra=photo)] + text_messages(chat_id, text)
 
 
 # --- the grid tree -----------------------------------------------------------------------------

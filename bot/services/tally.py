@@ -13,7 +13,7 @@ from bot import i18n
 from bot.domain import reports as rep
 from bot.domain.periods import Period, bound_during, is_whole_month, last_complete, month_columns
 from bot.services import common
-from bot.services.chart import Bar, cjk_font, tally_png
+from bot.services.chart import Bar, Panel, cjk_font, tally_png
 from bot.services.context import Ctx
 from bot.services.notices import Notice
 from bot.services.publish import HELPERS, Post, Tree, people_in, publish, sum_over, text_messages
@@ -94,17 +94,42 @@ async def _worker_rows(conn: aiosqlite.Connection, data: _Week, area: set[str]) 
     return rows
 
 
-def _chart(loc: str, data: _Week, grid: str, rows: list[dict]) -> tuple[bytes, bool]:
-    """The week's bar chart as PNG, and whether it drew the names (else it numbered the bars)."""
+def _panels(loc: str, data: _Week, rows: list[dict]) -> list[Panel]:
+    """This week, then the month(s) so far; workers with nothing in any of them are left out (each
+    row keeps its number in the text's list)."""
+    empty = rep.Counts()
+    busy = [(i + 1, r) for i, r in enumerate(rows) if r["week"] != empty or any(m != empty for m in r["months"])]
+    if not busy:
+        return []
+
+    def bars(pick) -> list[Bar]:
+        return [Bar(r["name"], pick(r).accepted, pick(r).completed, pick(r).flags, n) for n, r in busy]
+    panels = [Panel(i18n.label(loc, "rep_panel_week"), bars(lambda r: r["week"]), "this week")]
+    for i, m in enumerate(data.months):
+        whole = is_whole_month(m)
+        heading = i18n.label(loc, "rep_panel_month" if whole else "rep_panel_month_so_far",
+                             month=i18n.period_name(loc, m))
+        fallback = f"{i18n.period_name('en', m)}{'' if whole else ' so far'}"
+        panels.append(Panel(heading, bars(lambda r, i=i: r["months"][i]), fallback))
+    return panels
+
+
+def _chart(loc: str, data: _Week, grid: str, rows: list[dict]) -> tuple[bytes | None, bool]:
+    """The chart as PNG (None if nobody did anything), and whether it drew the names (else the rows
+    carry their numbers in the text)."""
+    panels = _panels(loc, data, rows)
+    if not panels:
+        return None, True
     legend = tuple(i18n.label(loc, k) for k in ("rep_accepted", "rep_completed", "rep_flags"))
     title = i18n.label(loc, "rep_chart_title", grid=data.tree.name(grid), week=i18n.period_name(loc, data.week))
-    bars = [Bar(r["name"], r["week"].accepted, r["week"].completed, r["week"].flags) for r in rows]
-    return tally_png(title, bars, data.font, legend, ascii_title=f"{grid} {data.week.key}")
+    return tally_png(title, panels, legend, data.font, f"{grid} · {i18n.period_name('en', data.week)}")
 
 
-def _notices(loc: str, chat_id: int, png: bytes, params: dict) -> list[Notice]:
+def _notices(loc: str, chat_id: int, png: bytes | None, params: dict) -> list[Notice]:
     """The chart with the tally as its caption, or a short caption and the tally as messages after it."""
     text = i18n.render(loc, "tally", **params)
+    if png is None:
+        return text_messages(chat_id, text)
     photo = {"photo_b64": base64.b64encode(png).decode("ascii")}
     if rep.tg_len(text) <= rep.TELEGRAM_CAPTION_LIMIT:
         return [Notice(chat_id, text, op="photo", extra=photo)]
