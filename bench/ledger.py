@@ -59,12 +59,12 @@ def export(store: Path, fmt: str, first: str = FIRST, last: str = LAST) -> dict[
             "rows": rows, "file_mib": round(size / 2**20, 2)}
 
 
-def run(small: int, large: int) -> dict[str, Any]:
+def run(small: int, large: int, formats: tuple[str, ...] = ("xlsx", "csv")) -> dict[str, Any]:
     """Generate (or reuse) both stores and export each in both formats, plus the empty baseline."""
     stores = {"small": generate(small, quiet=True), "large": generate(large, quiet=True)}
-    result: dict[str, Any] = {"tickets": {"small": small, "large": large}}
-    result["empty"] = export(stores["large"], "xlsx", "2000-01-01", "2000-01-01")
-    for fmt in ("xlsx", "csv"):
+    result: dict[str, Any] = {"tickets": {"small": small, "large": large}, "formats": list(formats)}
+    result["empty"] = export(stores["large"], formats[0], "2000-01-01", "2000-01-01")
+    for fmt in formats:
         result[fmt] = {name: export(path, fmt) for name, path in stores.items()}
         s, lg = result[fmt]["small"], result[fmt]["large"]
         result[fmt]["ratios"] = {
@@ -79,21 +79,22 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.ledger", description=__doc__.split("\n\n")[0])
     p.add_argument("--small", type=int, default=10_000)
     p.add_argument("--large", type=int, default=100_000)
+    p.add_argument("--formats", default="xlsx,csv", help="xlsx, csv or both (comma)")
     p.add_argument("--out", default="ledger")
     args = p.parse_args(argv)
-    r = run(args.small, args.large)
+    r = run(args.small, args.large, tuple(args.formats.split(",")))
     rows = [("export", "tickets", "rows", "seconds", "CPU s", "peak RSS MiB", "file MiB")]
     rows.append(("empty period (baseline)", "—", str(r["empty"]["rows"]), str(r["empty"]["seconds"]),
                  str(r["empty"]["cpu_seconds"]),
                  str(r["empty"]["peak_rss_mib"]), str(r["empty"]["file_mib"])))
-    for fmt in ("xlsx", "csv"):
+    for fmt in r["formats"]:
         for name in ("small", "large"):
             x = r[fmt][name]
             rows.append((f"{fmt} {name}", f"{r['tickets'][name]:,}", f"{x['rows']:,}", str(x["seconds"]),
                          str(x["cpu_seconds"]),
                          str(x["peak_rss_mib"]), str(x["file_mib"])))
     print(table(rows))
-    for fmt in ("xlsx", "csv"):
+    for fmt in r["formats"]:
         print(f"{fmt}: " + ", ".join(f"{k} = {v}" for k, v in r[fmt]["ratios"].items()))
     print(write_result(args.out, r))
     return 0

@@ -15,7 +15,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from bot import commands, i18n, jobs, poison, startup
 from bot.config import Config
 from bot.delivery import Deliverer
-from bot.handlers import buttons, casework, escalation, group, intake, lookup, start
+from bot.handlers import buttons, casework, escalation, group, intake, lookup, start, stats
 from bot.handlers.base import answer_press
 from bot.services import reachability
 from bot.services.context import Ctx
@@ -27,7 +27,7 @@ from bot.web import open311
 log = logging.getLogger(__name__)
 DELIVERY_LANES = 8  # chats delivered to at once
 CONNECTIONS = DELIVERY_LANES + 8  # the deliverer's lanes, handlers' answers and set-up calls
-HANDLER_MODULES = (start, group, intake, lookup, buttons, escalation, casework)
+HANDLER_MODULES = (start, group, intake, lookup, stats, buttons, escalation, casework)
 
 
 async def _errors(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -17,7 +17,7 @@ from bot.store.people import People
 from bot.store.db import Database
 
 RESIDENT = ("new", "status", "my", "lang", "help")
-STAFF = ("new", "queue", "status", "my", "lang", "help")
+STAFF = ("new", "queue", "stats", "status", "my", "lang", "help")
 GROUP = ("wish", "complain", "help")
 GROUP_ADMIN = ("wish", "complain", "bind", "lang", "help")
 REFRESH_SECONDS = 3600  # a newly bound staff member gets the staff menu within the hour (or at /start)
