@@ -76,6 +76,7 @@ def run(small: int, large: int, formats: tuple[str, ...] = ("xlsx", "csv")) -> d
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark, print the table and write bench/out/<out>.json."""
     p = argparse.ArgumentParser(prog="python -m bench.ledger", description=__doc__.split("\n\n")[0])
     p.add_argument("--small", type=int, default=10_000)
     p.add_argument("--large", type=int, default=100_000)

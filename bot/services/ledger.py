@@ -30,9 +30,14 @@ SUMMARY_COLUMNS = (
 class Sink(Protocol):
     """Where the ledger goes: a spreadsheet or a delimited file."""
 
-    def start(self, title: str, headers: list[str], cols: list[dom.Column]) -> None: ...
-    def row(self, values: list[object]) -> None: ...
-    def summary(self, title: str, headers: list[str], cols: list[dom.Column], rows: list[list[object]]) -> None: ...
+    def start(self, title: str, headers: list[str], cols: list[dom.Column]) -> None:
+        """Begin the ledger table with its header row."""
+
+    def row(self, values: list[object]) -> None:
+        """Write one ticket's row."""
+
+    def summary(self, title: str, headers: list[str], cols: list[dom.Column], rows: list[list[object]]) -> None:
+        """Write the per-grid summary and finish."""
 
 
 @dataclass(frozen=True)
