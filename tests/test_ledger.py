@@ -103,7 +103,7 @@ async def test_text_and_names_only_when_asked_and_formulas_neutralised(bot, tmp_
     rows = list(ws.iter_rows(values_only=True))
     head = rows[0]
     eight = dict(zip(head, next(r for r in rows if r[0] == 8)))
-    assert eight["诉求内容"].startswith("'=HYPERLINK(") and eight["退单次数"] == 1
+    assert eight["诉求内容"].startswith("'=HYPERLINK(") and eight["退回次数"] == 1
     assert eight["居民姓名"] == "Resident" and eight["居民Telegram ID"] == RESIDENT
     formula_cells = [c for row in ws.iter_rows() for c in row if c.data_type == "f"]
     assert formula_cells == []
@@ -141,3 +141,29 @@ async def test_bad_input_is_refused_with_a_message_and_no_file(bot, tmp_path, ca
     ("\tx", "'\tx"), ("\rx", "'\rx"), (" =1", "' =1"), ("＝1", "'＝1"), ("a\nb", "a\nb"), ("楼道灯", "楼道灯"), ("a=b", "a=b"), (5, 5), (None, None)])
 def test_neutralise(value, expected):
     assert neutralise(value) == expected
+
+
+async def test_casework_columns_supporters_extensions_supervision(bot, tmp_path):
+    from datetime import timedelta, timezone
+
+    from tests.test_casework_flow import BIG_LEADER, NEIGHBOUR, _start
+    from tests.test_story import GROUP, LEADER as SMALL_LEADER, _bound
+    await _bound(bot)
+    await _start(bot, NEIGHBOUR)
+    await bot.say(RESIDENT, GROUP, "/complain 设施维修 路灯坏了")
+    await bot.press(NEIGHBOUR, GROUP, 50, "c:1:me")
+    await bot.press(WORKER, WORKER, 1, "t:1:acc")
+    later = (datetime.now(timezone.utc) + timedelta(days=9)).astimezone(bot.config.timezone)
+    await bot.press(WORKER, WORKER, 1, "c:1:ext")
+    await bot.say(WORKER, WORKER, f"{later:%Y-%m-%d} 17:00 等待配件")
+    await bot.press(SMALL_LEADER, SMALL_LEADER, 3, bot.button(bot.last(SMALL_LEADER), "c:1:ea"))
+    await bot.say(SMALL_LEADER, SMALL_LEADER, "/redcard 1")
+    today = datetime.now(timezone.utc).astimezone(bot.config.timezone).date().isoformat()
+    lang.use("zh")
+    out = tmp_path / "c.xlsx"
+    args = export.parse(["ledger", "--from", today, "--to", today, "--out", str(out)])
+    assert await export.run(bot.config, args) == 0
+    rows = list(openpyxl.load_workbook(out).worksheets[0].iter_rows(values_only=True))
+    one = dict(zip(rows[0], rows[1]))
+    assert (one["附议人数"], one["延期次数"], one["督办次数（标记）"], one["当前督办标记"]) == (1, 1, 1, "🟥 挂牌督办")
+    assert one["状态"] == "办理中" and one["签收超时"] == "否" and BIG_LEADER

@@ -125,7 +125,7 @@ def test_default_window_is_the_last_90_days():
     f = dom.parse_filters({}, {"repair"}, now)
     assert (f.end, f.end - f.start, f.page, f.page_size) == (now, dom.MAX_SPAN, 1, dom.DEFAULT_PAGE_SIZE)
     f = dom.parse_filters({"status": "open,closed", "service_request_id": "3,4"}, set(), now)
-    assert set(f.statuses) == {"open", "accepted", "closed", "done"} and f.ids == (3, 4)
+    assert set(f.statuses) == {"open", "accepted", "closed", "done", "merged"} and f.ids == (3, 4)
     with pytest.raises(dom.BadQuery):
         dom.parse_filters({"service_request_id": "1;DROP"}, set(), now)
 
@@ -143,3 +143,12 @@ def test_config_section():
         config_mod.from_dict({"open311": {"port": 70000}}, need_token=False)
     with pytest.raises(config_mod.ConfigError):
         config_mod.from_dict({"open311": {"prot": 1}}, need_token=False)
+
+
+def test_a_merged_request_is_closed_with_its_status_note():
+    names = dom.Names({"repair": "设施维修"}, {"G": "网格"}, {"G": "社区 网格"},
+                      {"merged": "已合并", "open": "待接单"}, frozenset({"repair"}))
+    merged = dom.Public(7, "complaint", "repair", "G", "merged", 0.0, 60.0, 3600.0, "路灯坏了", None)
+    out = dom.request_json(merged, names, timezone.utc)
+    assert (out["status"], out["status_notes"], out["expected_datetime"]) == ("closed", "已合并", None)
+    assert out["description"] == "路灯坏了" and out["requested_datetime"] == "1970-01-01T00:00:00+00:00"

@@ -28,10 +28,12 @@ BASE_COLUMNS = (
     Column("submitted", 17, "datetime"), Column("accepted", 17, "datetime"),
     Column("closed", 17, "datetime"), Column("confirmed", 17, "datetime"),
     Column("handler_role", 11), Column("handler", 10),
-    Column("declines", 8, "int"), Column("reassigns", 8, "int"), Column("escalations", 8, "int"),
-    Column("nudges", 8, "int"), Column("reopens", 8, "int"),
+    Column("declines", 8, "int"), Column("reassigns", 8, "int"), Column("extensions", 8, "int"),
+    Column("escalations", 8, "int"), Column("nudges", 8, "int"), Column("supervisions", 8, "int"),
+    Column("supervision", 11), Column("reopens", 8, "int"),
     Column("accept_late", 9, "flag"), Column("resolve_late", 9, "flag"),
-    Column("rating", 6, "int"), Column("close_note", 30),
+    Column("outcome", 12), Column("rating", 6, "int"), Column("close_note", 30),
+    Column("supporters", 8, "int"), Column("merged_into", 8, "int"),
 )
 TEXT_COLUMN = Column("text", 40)
 NAME_COLUMNS = (Column("resident_name", 12), Column("resident_id", 14, "int"))
@@ -59,11 +61,17 @@ class Record:
     handler_id: int | None
     declines: int
     reassigns: int
+    extensions: int
     escalations: int
     nudges: int
+    supervisions: int
+    supervision: str | None
     reopens: int
+    outcome: str | None
     rating: int | None
     close_note: str | None
+    supporters: int
+    merged_into: int | None
     text: str | None = None
     resident_name: str | None = None
     resident_id: int | None = None

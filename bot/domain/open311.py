@@ -1,7 +1,7 @@
 """Open311 GeoReport v2 (read-only): settings, query parsing, and what a public board may show.
 
 Pure. Statuses map to the spec's two: `open` (waiting or in hand) and `closed` (the worker closed
-it, or it is done). A request shows its number, category, status, grid, times and a status note;
+it, it is done, or it was merged into another request). A request shows its number, category, status, grid, times and a status note;
 the complaint's text (and the closing note) only for categories the office marks public; never the
 resident, the location they sent, or a photo.
 """
@@ -14,7 +14,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 SPEC = "http://wiki.open311.org/GeoReport_v2"
-OPEN, CLOSED = ("open", "accepted"), ("closed", "done")
+OPEN, CLOSED = ("open", "accepted"), ("closed", "done", "merged")
 MAX_SPAN = timedelta(days=90)  # the spec: a date range "may not span more than 90 days"
 MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE = 1000, 100
 

@@ -105,9 +105,13 @@ def _row(ctx: Ctx, look: _Lookup, r: dom.Record, cols: list[dom.Column], summary
         "closed": dom.local(r.closed_at, zone), "confirmed": dom.local(r.done_at, zone),
         "handler_role": i18n.label(lang, f"role_{role}") if role else None,
         "handler": look.names.get(r.handler_id) if r.handler_id else None,
-        "declines": r.declines, "reassigns": r.reassigns, "escalations": r.escalations, "nudges": r.nudges,
+        "declines": r.declines, "reassigns": r.reassigns, "extensions": r.extensions,
+        "escalations": r.escalations, "nudges": r.nudges, "supervisions": r.supervisions,
+        "supervision": i18n.label(lang, f"mark_{r.supervision}") if r.supervision else None,
         "reopens": r.reopens, "accept_late": _yes(lang, late_accept), "resolve_late": _yes(lang, late_resolve),
-        "rating": r.rating, "close_note": r.close_note, "text": r.text,
+        "outcome": i18n.label(lang, f"outcome_{r.outcome}") if r.outcome else None,
+        "rating": r.rating, "close_note": r.close_note, "supporters": r.supporters, "merged_into": r.merged_into,
+        "text": r.text,
         "resident_name": r.resident_name, "resident_id": r.resident_id,
     }
     return [values[c.key] for c in cols]

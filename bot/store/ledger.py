@@ -20,8 +20,9 @@ CHUNK = 1000
 _ACCEPT = ", ".join(f"'{a}'" for a in ACCEPT_ACTIONS)
 
 
-def _count(action: str) -> str:
-    return f"(SELECT COUNT(*) FROM ticket_events e WHERE e.ticket_id = t.id AND e.action = '{action}')"
+def _count(*actions: str) -> str:
+    names = ", ".join(f"'{a}'" for a in actions)
+    return f"(SELECT COUNT(*) FROM ticket_events e WHERE e.ticket_id = t.id AND e.action IN ({names}))"
 
 
 def _select(with_text: bool, with_names: bool, grid_count: int | None) -> str:
@@ -34,8 +35,9 @@ def _select(with_text: bool, with_names: bool, grid_count: int | None) -> str:
         "SELECT t.id, t.kind, t.category, t.grid, t.status, t.created_at, "
         f"(SELECT MIN(e.at) FROM ticket_events e WHERE e.ticket_id = t.id AND e.action IN ({_ACCEPT})), "
         "t.closed_at, t.done_at, t.resolve_due, COALESCE(t.closed_by, t.assignee_id), "
-        f"{_count('decline')}, {_count('reassign')}, {_count('escalate')}, {_count('nudge')}, "
-        f"t.reopen_count, t.rating, t.close_note{extra} FROM tickets t "
+        f"{_count('decline', 'return')}, {_count('reassign', 'reroute')}, t.extension_count, "
+        f"{_count('escalate')}, {_count('nudge')}, {_count('supervise')}, t.supervision, t.reopen_count, "
+        f"t.outcome, t.rating, t.close_note, t.support_count, t.merged_into{extra} FROM tickets t "
         + ("LEFT JOIN users u ON u.tg_user_id = t.resident_id " if with_names else "")
         + f"WHERE {where} ORDER BY t.id")
 
