@@ -33,7 +33,8 @@ def _select(with_text: bool, with_names: bool, grid_count: int | None) -> str:
         where += f" AND t.grid IN ({', '.join('?' * grid_count)})"
     return (
         "SELECT t.id, t.kind, t.category, t.grid, t.status, t.created_at, "
-        f"(SELECT MIN(e.at) FROM ticket_events e WHERE e.ticket_id = t.id AND e.action IN ({_ACCEPT})), "
+        f"(SELECT e.at FROM ticket_events e WHERE e.ticket_id = t.id AND e.action IN ({_ACCEPT}) "
+        f"ORDER BY e.id LIMIT 1), "
         "t.closed_at, t.done_at, t.resolve_due, COALESCE(t.closed_by, t.assignee_id), "
         f"{_count('decline', 'return')}, {_count('reassign', 'reroute')}, t.extension_count, "
         f"{_count('escalate')}, {_count('nudge')}, {_count('supervise')}, t.supervision, t.reopen_count, "
