@@ -11,7 +11,7 @@ import pytest
 from bot.cli import backup as backup_cli
 from bot.domain.tickets import Kind
 from bot.services import intake
-from bot.services.backup import BackupError, backup
+from bot.store.backup import BackupError, backup
 from bot.services.context import Who
 from bot.store.db import Database
 from tests.test_story import GROUP, _bound

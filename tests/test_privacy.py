@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, timezone
 
 from bot.cli import privacy as privacy_cli
 from bot.services import privacy
+from bot.store.outbox import Outbox
 from bot.services.notices import Notice, enqueue
 from tests.test_story import GROUP, LEADER, RESIDENT, VOLUNTEER, WORKER, _bound
 
@@ -126,7 +127,7 @@ async def test_erase_is_one_transaction(bot, monkeypatch):
 
     async def boom(*args, **kwargs):
         raise RuntimeError("disk full")
-    monkeypatch.setattr(privacy, "enqueue", boom)  # the last step fails
+    monkeypatch.setattr(Outbox, "add", boom)  # the last step (the wish cards' edits) fails
     try:
         await privacy.erase(bot.ctx, RESIDENT, datetime.now(timezone.utc))
     except RuntimeError:

@@ -7,7 +7,7 @@ import sys
 
 from bot import config as config_mod
 from bot.cli import lang
-from bot.services.backup import BackupError, backup
+from bot.store.backup import BackupError, backup
 
 
 def main(argv: list[str]) -> int:

@@ -22,6 +22,7 @@ from bot.services.context import Ctx
 from bot.services.context import UsernameUnknown
 from bot.store import bot_facts
 from bot.store.db import Database
+from bot.store.uow import reading
 
 
 def _show(posts: list[posts_mod.Post], out) -> None:
@@ -50,10 +51,10 @@ async def _deliver(cfg: config_mod.Config, db: Database, timeout: float = 300.0)
         deliverer = Deliverer(db, bot)
         while True:
             await deliverer.deliver_due()
-            row = await db.fetchone("SELECT COUNT(*), MIN(not_before) FROM outbox WHERE status = 'pending'")
-            if not row[0] or loop.time() > deadline:
-                return int(row[0] or 0)
-            wait = row[1] - datetime.now(timezone.utc).timestamp()
+            pending, first = await reading(db).outbox.backlog()
+            if not pending or loop.time() > deadline:
+                return pending
+            wait = (first or 0.0) - datetime.now(timezone.utc).timestamp()
             await asyncio.sleep(min(5.0, max(0.2, wait)))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class Group:
     member: bool = True
     can_delete: bool = False
     bound_by: int | None = None
+    bound_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -6,18 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-import aiosqlite
-
 from bot import i18n
 from bot.domain import reports as rep
 from bot.domain.periods import Period, last_complete, month_of
 from bot.services import common
 from bot.services.context import Ctx
+from bot.store.uow import UnitOfWork
 from bot.services.publish import (HELPERS, Post, Tree, accept_seconds, people_in, publish, rate_view, sum_over,
                                   text_messages)
 from bot.store import reports as store
-from bot.store.casework import Casework, Hot
-from bot.store.people import People
+from bot.store.casework import Hot
 
 DIGEST_ROLE = {"day": "small_leader", "week": "big_leader", "month": "admin"}
 OVERDUE_SHOWN = 30
@@ -44,39 +42,39 @@ async def digests(ctx: Ctx, now: datetime, period: Period | None = None, dry_run
     community admins: new, open, due within 24 h, overdue, reopened, per worker, with the three rates."""
     period = period or last_complete("day", now, ctx.config.timezone)
     kind = f"digest_{period.kind}"
-    conn = ctx.db.reader
-    done = await store.posted(conn, kind, period.key)
-    tree = Tree(await store.grids(conn))
-    readers = await _readers(conn, tree, period.kind, done)
+    uow = ctx.read()
+    done = await uow.reports.posted(kind, period.key)
+    tree = Tree(await uow.reports.grids())
+    readers = await _readers(uow, tree, period.kind, done)
     if not readers:
         return []
-    data = await _read_digest(ctx, conn, tree, period, now)
+    data = await _read_digest(ctx, uow, tree, period, now)
     posts = []
     for chat, (pid, held) in _by_reader(readers).items():
-        loc = await common.person_locale(ctx, conn, pid)
-        text = await _digest_text(ctx, conn, data, loc, held, now)
+        loc = await common.person_locale(ctx, uow, pid)
+        text = await _digest_text(ctx, uow, data, loc, held, now)
         more = i18n.render(loc, "digest_continued", kind=period.kind, period=period)
         posts.append(Post(kind, period.key, chat, text_messages(chat, text, continued=more)))
     return await publish(ctx, posts, now, dry_run)
 
 
-async def _readers(conn: aiosqlite.Connection, tree: Tree, kind: str, done: set[int]) -> list[store.Staff]:
+async def _readers(uow: UnitOfWork, tree: Tree, kind: str, done: set[int]) -> list[store.Staff]:
     """Who gets this kind of digest and has not had it for the period yet."""
-    return [s for s in await store.staff(conn, (DIGEST_ROLE[kind],))
+    return [s for s in await uow.reports.staff((DIGEST_ROLE[kind],))
             if s.tg_user_id and s.tg_user_id not in done and s.grid in tree.grids]
 
 
-async def _read_digest(ctx: Ctx, conn: aiosqlite.Connection, tree: Tree, period: Period, now: datetime) -> _Digest:
+async def _read_digest(ctx: Ctx, uow: UnitOfWork, tree: Tree, period: Period, now: datetime) -> _Digest:
     """The figures; a daily digest's rates cover the month so far."""
     tz = ctx.config.timezone
     rates_period = month_of(period.start, tz).until(period.end) if period.kind == "day" else period
     codes = list(tree.grids)
-    backlog = await store.backlog(conn, codes, period.start, period.end, now)
-    rates = await store.rates(conn, rates_period.start, rates_period.end, now, accept_seconds(ctx))
-    overdue = await store.overdue_ids(conn, codes, now, limit=500)
-    helpers = await store.staff(conn, HELPERS)
-    away = await People(conn).unreachable(list({s.person_id for s in helpers}))
-    cases = Casework(conn)
+    backlog = await uow.reports.backlog(codes, period.start, period.end, now)
+    rates = await uow.reports.rates(rates_period.start, rates_period.end, now, accept_seconds(ctx))
+    overdue = await uow.reports.overdue_ids(codes, now, limit=500)
+    helpers = await uow.reports.staff(HELPERS)
+    away = await uow.people.unreachable(list({s.person_id for s in helpers}))
+    cases = uow.casework
     supervised: dict[str, list[tuple[int, str]]] = {}
     for t in await cases.supervised():
         supervised.setdefault(t.grid, []).append((t.id, t.supervision or ""))
@@ -94,11 +92,11 @@ def _by_reader(readers: list[store.Staff]) -> dict[int, tuple[int, list[str]]]:
     return by_reader
 
 
-async def _digest_text(ctx: Ctx, conn: aiosqlite.Connection, data: _Digest, loc: str, held: list[str],
+async def _digest_text(ctx: Ctx, uow: UnitOfWork, data: _Digest, loc: str, held: list[str],
                        now: datetime) -> str:
     """One reader's digest over the leaf grids below the grids they hold."""
     leaves = list(dict.fromkeys(c for g in held for c in data.tree.leaves(g)))
-    names = await store.names(conn, {s.person_id for s in data.helpers if s.grid in leaves}
+    names = await uow.reports.names({s.person_id for s in data.helpers if s.grid in leaves}
                               | {p for (g, p) in list(data.backlog) + list(data.rates) if g in leaves})
     sections = [{**_section(data, code, names), "supervised": data.supervised.get(code, []),
                  "hot": [{"id": h.ticket_id, "n": h.supporters, "category": common.category_name(ctx, h.category, loc)}

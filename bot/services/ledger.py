@@ -16,8 +16,6 @@ from bot.domain import reports as rep
 from bot.domain.cells import neutralise_row
 from bot.services.context import Ctx
 from bot.services.publish import Tree, accept_seconds
-from bot.store import ledger as store
-from bot.store import reports as report_store
 
 SUMMARY_COLUMNS = (
     dom.Column("grid_code", 12), dom.Column("grid", 14), dom.Column("grid_path", 30),
@@ -71,17 +69,17 @@ def headers(lang: str, cols: list[dom.Column] | tuple[dom.Column, ...], prefix: 
 
 async def export(ctx: Ctx, query: Query, sink: Sink, now: datetime) -> int:
     """Write the ledger rows and the summary to the sink; returns how many tickets were written."""
-    conn = ctx.db.reader
-    tree = Tree(await report_store.grids(conn))
+    uow = ctx.read()
+    tree = Tree(await uow.reports.grids())
     if query.grid is not None and query.grid not in tree.grids:
         raise KeyError(query.grid)
     area = tree.subtree(query.grid) if query.grid else None
-    names, roles = await store.staff_roles(conn)
+    names, roles = await uow.reports.staff_roles()
     look = _Lookup(tree, names, roles, accept_seconds(ctx), i18n.pick(query.lang), now.timestamp())
     cols = dom.columns(query.with_text, query.with_names)
     sink.start(i18n.label(look.lang, "ledger_sheet"), headers(look.lang, cols), cols)
     summary = dom.Summary()
-    async for chunk in store.records(conn, query.start, query.end, area, query.with_text, query.with_names):
+    async for chunk in uow.reports.records(query.start, query.end, area, query.with_text, query.with_names):
         for r in chunk:
             sink.row(neutralise_row(_row(ctx, look, r, cols, summary)))
     rows = await _summary_rows(ctx, query, look, area or list(tree.grids), summary, now)
@@ -133,9 +131,9 @@ def _path(tree: Tree, code: str) -> str:
 async def _summary_rows(ctx: Ctx, query: Query, look: _Lookup, codes: list[str], summary: dom.Summary,
                         now: datetime) -> list[list[object]]:
     """Each grid's tickets in the period, red flags and the three rates (as the monthly ranking counts them)."""
-    conn = ctx.db.reader
-    rates = await report_store.rates(conn, query.start, query.end, now, look.accept)
-    counts = await report_store.counts(conn, query.start, query.end)
+    uow = ctx.read()
+    rates = await uow.reports.rates(query.start, query.end, now, look.accept)
+    counts = await uow.reports.counts(query.start, query.end)
     flags, grid_rates = _by_grid(counts), _by_grid(rates)
     rows = []
     for code in codes:

@@ -6,17 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-import aiosqlite
-
 from bot import i18n
 from bot.domain import reports as rep
 from bot.domain.periods import Period, last_complete
 from bot.services import chart, common
+from bot.domain.records import Group
 from bot.services.context import Ctx
+from bot.store.uow import UnitOfWork
 from bot.services.publish import (Post, Tree, accept_seconds, people_in, publish, rate_view, sum_over, text_messages,
                                   with_chart)
 from bot.store import reports as store
-from bot.store.casework import Casework
 
 MONTHLY_KINDS = ("monthly", "monthly_bottom", "monthly_admin")
 LEADER_ROLES = ("small_leader", "big_leader")
@@ -49,21 +48,21 @@ class _Month:
 # --- standings ---------------------------------------------------------------------------------
 
 
-async def standings(ctx: Ctx, conn: aiosqlite.Connection, month: Period, now: datetime) -> tuple[Tree, list[Standing]]:
+async def standings(ctx: Ctx, uow: UnitOfWork, month: Period, now: datetime) -> tuple[Tree, list[Standing]]:
     """Each community's stars and ranking for a month (and the previous month's bottom two)."""
-    tree = Tree(await store.grids(conn))
-    data = await _read_month(ctx, conn, month, now)
+    tree = Tree(await uow.reports.grids())
+    data = await _read_month(ctx, uow, month, now)
     return tree, [_standing(tree, community, data) for community in tree.communities()]
 
 
-async def _read_month(ctx: Ctx, conn: aiosqlite.Connection, month: Period, now: datetime) -> _Month:
-    counts = await store.counts(conn, month.start, month.end)
-    rates = await store.rates(conn, month.start, month.end, now, accept_seconds(ctx))
-    last = await store.last_flags(conn, month.start, month.end)
+async def _read_month(ctx: Ctx, uow: UnitOfWork, month: Period, now: datetime) -> _Month:
+    counts = await uow.reports.counts(month.start, month.end)
+    rates = await uow.reports.rates(month.start, month.end, now, accept_seconds(ctx))
+    last = await uow.reports.last_flags(month.start, month.end)
     before = month.previous()
-    rates_before = await store.rates(conn, before.start, before.end, now, accept_seconds(ctx))
-    names = await store.names(conn, {p for (_, p) in counts})
-    cases, cw = Casework(conn), ctx.config.casework
+    rates_before = await uow.reports.rates(before.start, before.end, now, accept_seconds(ctx))
+    names = await uow.reports.names({p for (_, p) in counts})
+    cases, cw = uow.casework, ctx.config.casework
     marks = await cases.supervision_counts(month.start, month.end)
     penalties = {g: n * cw.supervise_penalty + red * cw.red_penalty for g, (n, red) in marks.items()}
     return _Month(counts, rates, rates_before, last, names, penalties)
@@ -102,19 +101,19 @@ async def monthly(ctx: Ctx, now: datetime, period: Period | None = None, dry_run
     """Service stars and the grid ranking in every group of each community; the bottom two named to
     their leaders and the community admins; a grid bottom two months running reported to the admins."""
     month = period or last_complete("month", now, ctx.config.timezone)
-    conn = ctx.db.reader
-    tree, all_standings = await standings(ctx, conn, month, now)
-    groups = await store.bound_groups(conn)
-    leaders = await store.staff(conn, LEADER_ROLES + ("admin",))
+    uow = ctx.read()
+    tree, all_standings = await standings(ctx, uow, month, now)
+    groups = await uow.reports.bound_groups()
+    leaders = await uow.reports.staff(LEADER_ROLES + ("admin",))
     posts: list[Post] = []
     for s in all_standings:
         params = _params(tree, s, month)
         hot = [{"id": h.ticket_id, "n": h.supporters, "grid": tree.name(h.grid), "cat": h.category}
-               for h in await Casework(conn).hot(list(tree.subtree(s.community)), month.start, limit=5)]
-        posts += await _group_posts(ctx, conn, groups, set(tree.subtree(s.community)), month, {**params, "hot": hot})
-        posts += await _bottom_posts(ctx, conn, _bottom_readers(tree, s, leaders), s, month, params)
-        posts += await _admin_posts(ctx, conn, _admins(tree, s, leaders), month, params)
-    done = {(k, c) for k in MONTHLY_KINDS for c in await store.posted(conn, k, month.key)}
+               for h in await uow.casework.hot(list(tree.subtree(s.community)), month.start, limit=5)]
+        posts += await _group_posts(ctx, uow, groups, set(tree.subtree(s.community)), month, {**params, "hot": hot})
+        posts += await _bottom_posts(ctx, uow, _bottom_readers(tree, s, leaders), s, month, params)
+        posts += await _admin_posts(ctx, uow, _admins(tree, s, leaders), month, params)
+    done = {(k, c) for k in MONTHLY_KINDS for c in await uow.reports.posted(k, month.key)}
     return await publish(ctx, [p for p in posts if (p.kind, p.chat_id) not in done], now, dry_run)
 
 
@@ -138,20 +137,20 @@ def _has_dash(s: Standing) -> bool:
         or any(c.rates.satisfaction is None for c in s.stars)
 
 
-async def _group_posts(ctx: Ctx, conn: aiosqlite.Connection, groups: list[aiosqlite.Row], area: set[str],
+async def _group_posts(ctx: Ctx, uow: UnitOfWork, groups: list[Group], area: set[str],
                        month: Period, params: dict) -> list[Post]:
     """The stars and ranking in every group bound to a grid of the community."""
     posts, charts = [], {}
     for g in groups:
-        if g["grid"] in area:
-            loc = await common.group_locale(ctx, conn, g["chat_id"])
+        if g.grid in area:
+            loc = await common.group_locale(ctx, uow, g.chat_id)
             if loc not in charts:
                 charts[loc] = _ranking_chart(ctx, loc, params)
             hot = [{**h, "category": common.category_name(ctx, h["cat"], loc)} for h in params.get("hot", [])]
             text = i18n.render(loc, "monthly_group", **{**params, "hot": hot})
             caption = i18n.label(loc, "rep_ranking_title", community=params["community"],
                                  month=i18n.period_name(loc, month))
-            posts.append(Post("monthly", month.key, g["chat_id"], with_chart(g["chat_id"], charts[loc], text, caption)))
+            posts.append(Post("monthly", month.key, g.chat_id, with_chart(g.chat_id, charts[loc], text, caption)))
     return posts
 
 
@@ -180,13 +179,13 @@ def _bottom_readers(tree: Tree, s: Standing, leaders: list[store.Staff]) -> dict
     return named
 
 
-async def _bottom_posts(ctx: Ctx, conn: aiosqlite.Connection, named: dict[int, tuple[int, list[rep.GridScore]]],
+async def _bottom_posts(ctx: Ctx, uow: UnitOfWork, named: dict[int, tuple[int, list[rep.GridScore]]],
                         s: Standing, month: Period, params: dict) -> list[Post]:
     """Each bottom grid's leaders told privately where their grids stand."""
     rank_of = {r.grid.code: r.rank for r in s.ranking}
     posts = []
     for chat, (pid, grids) in named.items():
-        loc = await common.person_locale(ctx, conn, pid)
+        loc = await common.person_locale(ctx, uow, pid)
         view = [{"name": g.name, "rank": rank_of[g.code], "repeat": g in s.repeat, **rate_view(g.rates)}
                 for g in dict.fromkeys(grids)]
         posts.append(Post("monthly_bottom", month.key, chat,
@@ -201,12 +200,12 @@ def _admins(tree: Tree, s: Standing, leaders: list[store.Staff]) -> dict[int, in
             if st.role == "admin" and st.grid in reach and st.tg_user_id}
 
 
-async def _admin_posts(ctx: Ctx, conn: aiosqlite.Connection, admins: dict[int, int], month: Period,
+async def _admin_posts(ctx: Ctx, uow: UnitOfWork, admins: dict[int, int], month: Period,
                        params: dict) -> list[Post]:
     """The community's month for its admins, repeat bottoms included."""
     posts = []
     for chat, pid in admins.items():
-        loc = await common.person_locale(ctx, conn, pid)
+        loc = await common.person_locale(ctx, uow, pid)
         text = i18n.render(loc, "monthly_admin", **params)
         posts.append(Post("monthly_admin", month.key, chat, text_messages(chat, text)))
     return posts

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.domain.notices import Buttons, Notice, release_at
 from bot.domain.sla import QuietHours
 from bot.store.uow import UnitOfWork, as_uow
 
-if TYPE_CHECKING:
-    import aiosqlite
-
 __all__ = ["Buttons", "Notice", "enqueue", "release_at"]
 
 
-async def enqueue(uow: "UnitOfWork | aiosqlite.Connection", notices: list[Notice], now: datetime,
+async def enqueue(uow: UnitOfWork, notices: list[Notice], now: datetime,
                   quiet: QuietHours | None = None, zone: ZoneInfo | None = None) -> int:
     """Write notices to the outbox in order; quiet ones wait for the end of quiet hours."""
     return await as_uow(uow).outbox.add(notices, now, quiet, zone)

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from bot.domain import reports as rep
 from bot.services.context import Ctx
-from bot.services.notices import Buttons, Notice, enqueue
+from bot.services.notices import Buttons, Notice
 from bot.store import reports as store
 
 HELPERS = ("worker", "volunteer", "liaison")
@@ -32,10 +32,10 @@ async def publish(ctx: Ctx, posts: list[Post], now: datetime, dry_run: bool = Fa
     if dry_run or not posts:
         return posts
     written = []
-    async with ctx.db.write() as conn:
+    async with ctx.uow() as uow:
         for p in posts:
-            if await store.claim_post(conn, p.kind, p.period, p.chat_id, now):
-                await enqueue(conn, p.notices, now)
+            if await uow.reports.claim_post(p.kind, p.period, p.chat_id, now):
+                await uow.outbox.add(p.notices, now)
                 written.append(p)
     ctx.kick()
     return written

@@ -68,7 +68,7 @@ async def apply(db: Database, roster: Roster, now: datetime, ctx: Ctx | None = N
     summary = ImportSummary()
     try:
         async with db.write() as conn:
-            await conn.execute("PRAGMA defer_foreign_keys = ON")
+            await store.defer_foreign_keys(conn)
             summary = _summary(diff(await store.grids(conn), await store.people(conn), roster))
             if max_share is not None and summary.changes.deactivated_share() > max_share:
                 raise TooManyDeactivated(summary, max_share)

@@ -7,18 +7,17 @@ import base64
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
 from bot import i18n
 from bot.domain import reports as rep
 from bot.domain.periods import Period, bound_during, is_whole_month, last_complete, month_columns
 from bot.services import common
 from bot.services.chart import Bar, Panel, cjk_font, tally_png
+from bot.domain.records import Group
 from bot.services.context import Ctx
+from bot.store.uow import UnitOfWork
 from bot.services.notices import Notice
 from bot.services.publish import HELPERS, Post, Tree, people_in, publish, sum_over, text_messages
 from bot.store import reports as store
-from bot.store.db import dt
 
 
 @dataclass
@@ -38,52 +37,52 @@ async def weekly_tally(ctx: Ctx, now: datetime, period: Period | None = None, dr
     """Each grid group: its workers' accepted, completed and red flags for the week and the month so
     far, as a bar chart with the numbers in the text. Default period: the last complete week."""
     week = period or last_complete("week", now, ctx.config.timezone)
-    conn = ctx.db.reader
-    done = await store.posted(conn, "weekly_tally", week.key)
-    data = await _read_week(ctx, conn, week)
+    uow = ctx.read()
+    done = await uow.reports.posted("weekly_tally", week.key)
+    data = await _read_week(ctx, uow, week)
     posts = []
-    for group in await store.bound_groups(conn):
-        if group["chat_id"] in done or group["grid"] not in data.tree.grids \
-                or not bound_during(dt(group["bound_at"]), week):
+    for group in await uow.reports.bound_groups():
+        if group.chat_id in done or group.grid not in data.tree.grids \
+                or not bound_during(group.bound_at, week):
             continue
-        post = await _group_tally(ctx, conn, data, group)
+        post = await _group_tally(ctx, uow, data, group)
         if post is not None:
             posts.append(post)
     return await publish(ctx, posts, now, dry_run)
 
 
-async def _read_week(ctx: Ctx, conn: aiosqlite.Connection, week: Period) -> _Week:
+async def _read_week(ctx: Ctx, uow: UnitOfWork, week: Period) -> _Week:
     months = month_columns(week, ctx.config.timezone)
-    tree = Tree(await store.grids(conn))
-    week_counts = await store.counts(conn, week.start, week.end)
-    month_counts = [await store.counts(conn, m.start, m.end) for m in months]
-    helpers = await store.staff(conn, HELPERS)
+    tree = Tree(await uow.reports.grids())
+    week_counts = await uow.reports.counts(week.start, week.end)
+    month_counts = [await uow.reports.counts(m.start, m.end) for m in months]
+    helpers = await uow.reports.staff(HELPERS)
     font = cjk_font(ctx.config.reports.chart_font) if hasattr(ctx.config, "reports") else cjk_font()
     return _Week(week, months, tree, week_counts, month_counts, helpers, font)
 
 
-async def _group_tally(ctx: Ctx, conn: aiosqlite.Connection, data: _Week, group: aiosqlite.Row) -> Post | None:
+async def _group_tally(ctx: Ctx, uow: UnitOfWork, data: _Week, group: Group) -> Post | None:
     """The group's tally post, or None when nobody worked in its grids."""
-    rows = await _worker_rows(conn, data, set(data.tree.subtree(group["grid"])))
+    rows = await _worker_rows(uow, data, set(data.tree.subtree(group.grid)))
     if not rows:
         return None
-    loc = await common.group_locale(ctx, conn, group["chat_id"])
-    png, names_drawn = _chart(loc, data, group["grid"], rows)
+    loc = await common.group_locale(ctx, uow, group.chat_id)
+    png, names_drawn = _chart(loc, data, group.grid, rows)
     months = [{"month": m.start.month, "whole": is_whole_month(m),
                "total": rep.total(r["months"][i] for r in rows)} for i, m in enumerate(data.months)]
-    params = dict(grid=data.tree.name(group["grid"]), week=data.week, months=months, rows=rows,
+    params = dict(grid=data.tree.name(group.grid), week=data.week, months=months, rows=rows,
                   names_drawn=names_drawn, week_total=rep.total(r["week"] for r in rows))
-    return Post("weekly_tally", data.week.key, group["chat_id"], _notices(loc, group["chat_id"], png, params))
+    return Post("weekly_tally", data.week.key, group.chat_id, _notices(loc, group.chat_id, png, params))
 
 
-async def _worker_rows(conn: aiosqlite.Connection, data: _Week, area: set[str]) -> list[dict]:
+async def _worker_rows(uow: UnitOfWork, data: _Week, area: set[str]) -> list[dict]:
     """Each helper's week and month counts in the area, most red flags first."""
     people = {s.person_id for s in data.helpers if s.grid in area}
     seen = people_in(data.week_counts, area).union(*(people_in(m, area) for m in data.month_counts))
     people |= {p for p in seen if p is not None}
     if not people:
         return []
-    names = await store.names(conn, people)
+    names = await uow.reports.names(people)
     rows = []
     for pid in people:
         w = sum_over(data.week_counts, area, pid, rep.Counts())

@@ -9,14 +9,14 @@ from typing import Any
 import aiosqlite
 
 from bot.domain.records import Group
-from bot.store.db import ts
+from bot.store.db import dt, ts
 from bot.store.seen import Seen
 
 
 def group_of(row: Any) -> Group:
     """A group from a `groups` row."""
     return Group(row["chat_id"], row["link_code"], row["grid"], row["title"], row["locale"],
-                 bool(row["member"]), bool(row["can_delete"]), row["bound_by"])
+                 bool(row["member"]), bool(row["can_delete"]), row["bound_by"], dt(row["bound_at"]))
 
 
 class Groups:

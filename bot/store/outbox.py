@@ -54,6 +54,12 @@ class Outbox:
         """Fail every pending notice to a chat closed to the bot; group-safe variants go to the group."""
         return await divert(self._conn, chat_id, now, error)
 
+    async def backlog(self) -> tuple[int, float | None]:
+        """How many rows wait to be delivered, and the earliest time one may go."""
+        rows = await self._conn.execute_fetchall(
+            "SELECT COUNT(*), MIN(not_before) FROM outbox WHERE status = 'pending'")
+        return int(rows[0][0] or 0), rows[0][1]
+
     async def due(self, limit: int) -> list["Queued"]:
         """Pending rows in delivery order, with their tickets' cards."""
         return await due(self._conn, limit)

@@ -81,3 +81,8 @@ async def names(conn: aiosqlite.Connection, person_ids: list[int]) -> dict[int, 
     rows = await conn.execute_fetchall(
         f"SELECT id, name FROM people WHERE id IN ({', '.join('?' * len(person_ids))})", person_ids)
     return {r[0]: r[1] for r in rows}
+
+
+async def defer_foreign_keys(conn: aiosqlite.Connection) -> None:
+    """Check foreign keys at commit, so that grids and people can be written in any order."""
+    await conn.execute("PRAGMA defer_foreign_keys = ON")

@@ -13,7 +13,9 @@ from bot.store.drafts import Drafts
 from bot.store.groups import Groups
 from bot.store.outbox import Outbox
 from bot.store.people import People
+from bot.store.privacy import PersonalData
 from bot.store.prompts import Prompts
+from bot.store.reporting import Reports
 from bot.store.seen import Seen
 from bot.store.tickets import Tickets
 
@@ -34,6 +36,8 @@ class UnitOfWork:
         self.prompts = Prompts(conn)
         self.drafts = Drafts(conn)
         self.casework = Casework(conn)
+        self.personal = PersonalData(conn)
+        self.reports = Reports(conn)
 
 
 def as_uow(source: "UnitOfWork | aiosqlite.Connection") -> UnitOfWork:
