@@ -67,6 +67,9 @@ async def duplicate_question(ctx: Ctx, uow: UnitOfWork, t: Ticket, now: datetime
     the question itself would tell a resident that a neighbour complained about something like it."""
     if not common.is_public(ctx, t):
         return []
+    resident = await uow.people.user(t.resident_id)
+    if resident is None or not resident.reachable:
+        return []  # asked only privately: nobody to ask, nothing to look up
     same = await uow.casework.duplicate_of(t.grid, t.category, now - ctx.config.casework.duplicate_window, t.id)
     if same is None or same.resident_id == t.resident_id:
         return []

@@ -8,6 +8,7 @@ from datetime import datetime
 import aiosqlite
 
 from bot.domain.tickets import Ticket
+from bot.store.seen import Seen
 from bot.store.db import ts
 from bot.store.tickets import from_row
 
@@ -36,11 +37,13 @@ class Hot:
 class Casework:
     """Queries and writes for the off-path moves of a ticket."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: aiosqlite.Connection, seen: Seen | None = None) -> None:
         self._conn = conn
+        self._seen = seen or Seen()
 
     async def add_supporter(self, ticket_id: int, user_id: int, at: datetime) -> bool:
         """Record a "me too"; False if this user already supports the ticket."""
+        self._seen.supporters.pop(ticket_id, None)
         cur = await self._conn.execute("INSERT OR IGNORE INTO ticket_supporters VALUES (?, ?, ?)",
                                        (ticket_id, user_id, ts(at)))
         return cur.rowcount == 1
@@ -53,6 +56,8 @@ class Casework:
 
     async def supporters(self, ticket_id: int) -> list[int]:
         """Telegram ids of the ticket's supporters, first first."""
+        if ticket_id in self._seen.supporters:  # read with the ticket
+            return self._seen.supporters[ticket_id]
         rows = await self._conn.execute_fetchall(
             "SELECT user_id FROM ticket_supporters WHERE ticket_id = ? ORDER BY at, user_id", (ticket_id,))
         return [r[0] for r in rows]

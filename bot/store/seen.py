@@ -18,6 +18,7 @@ class Seen:
     labels: dict[int, StaffLabel | None] = field(default_factory=dict)
     open_counts: dict[int, int] = field(default_factory=dict)
     blocked: set[int] = field(default_factory=set)  # people whose account blocked the bot
+    supporters: dict[int, list[int]] = field(default_factory=dict)  # by ticket, first first
     near: set[int] = field(default_factory=set)  # people loaded with their user, roles and open count
 
 

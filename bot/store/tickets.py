@@ -140,7 +140,9 @@ _WITH_RESIDENT_AND_GROUP = (
     "SELECT t.*, u.tg_user_id AS u_tg_user_id, u.first_name AS u_first_name, u.locale AS u_locale, "
     "u.started AS u_started, u.blocked AS u_blocked, u.home_grid AS u_home_grid, g.chat_id AS g_chat_id, "
     "g.link_code AS g_link_code, g.grid AS g_grid, g.title AS g_title, g.locale AS g_locale, "
-    "g.member AS g_member, g.can_delete AS g_can_delete, g.bound_by AS g_bound_by "
+    "g.member AS g_member, g.can_delete AS g_can_delete, g.bound_by AS g_bound_by, "
+    "(SELECT json_group_array(user_id) FROM (SELECT user_id FROM ticket_supporters s WHERE s.ticket_id = t.id "
+    "ORDER BY at, user_id)) AS supporters "
     "FROM tickets t LEFT JOIN users u ON u.tg_user_id = t.resident_id "
     "LEFT JOIN groups g ON g.chat_id = t.origin_chat_id WHERE t.id = ?")
 
@@ -163,7 +165,8 @@ class Tickets:
         return self._tickets[ticket_id]
 
     def _remember(self, row: Any) -> None:
-        """Keep the resident's user and the origin group read with the ticket."""
+        """Keep the resident's user, the origin group and the supporters read with the ticket."""
+        self._seen.supporters[row["id"]] = json.loads(row["supporters"])
         prefixed = {k[2:]: row[k] for k in row.keys() if k[:2] in ("u_", "g_")}
         self._seen.users[row["resident_id"]] = (
             User(row["resident_id"], prefixed["first_name"] or "", prefixed["locale"], bool(prefixed["started"]),

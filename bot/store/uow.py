@@ -35,7 +35,7 @@ class UnitOfWork:
         self.outbox = Outbox(conn)
         self.prompts = Prompts(conn)
         self.drafts = Drafts(conn)
-        self.casework = Casework(conn)
+        self.casework = Casework(conn, seen)
         self.personal = PersonalData(conn)
         self.reports = Reports(conn)
 
