@@ -291,3 +291,9 @@ def test_a_liaison_reporting_in_time_stops_the_clock():
 
 def test_a_liaison_actor_without_person_cannot_report():
     assert refused(C.report_back, referred(), Actor(user_id=1), NOW) == "not_liaison"
+
+
+def test_merging_the_ticket_of_someone_already_supporting_keeps_the_count():
+    target = in_status(Status.OPEN, id=2, support_count=1)
+    (_, _), (grown, _) = C.merge(in_status(Status.OPEN), target, LEADER, NOW, already=True)
+    assert grown.support_count == 1

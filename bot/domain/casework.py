@@ -157,28 +157,29 @@ def support(t: Ticket, actor: Actor, now: datetime, already: bool) -> Result:
     return _move(t, "support", t.status, {"count": t.support_count + 1}, support_count=t.support_count + 1)
 
 
-def _fold(t: Ticket, target: Ticket) -> tuple[Result, Result]:
+def _fold(t: Ticket, target: Ticket, already: bool) -> tuple[Result, Result]:
     _require_status(t, *UNFINISHED)
     _require(target.id != t.id and target.status in (*UNFINISHED, Status.CLOSED), "bad_merge_target")
     folded = _move(t, "merge", Status.MERGED, {"into": target.id}, merged_into=target.id, accept_due=None,
                    resolve_due=None, returned_by=None, extension_due=None)
-    grown = replace(target, support_count=target.support_count + 1)
+    grown = replace(target, support_count=target.support_count + (0 if already else 1))
     return folded, (grown, [Event("merge_in", target.status.value, target.status.value,
                                   {"from": t.id, "count": grown.support_count})])
 
 
-def merge(t: Ticket, target: Ticket, actor: Actor, now: datetime) -> tuple[Result, Result]:
-    """A leader folds a duplicate into `target`; its resident becomes one of target's supporters."""
+def merge(t: Ticket, target: Ticket, actor: Actor, now: datetime, already: bool = False) -> tuple[Result, Result]:
+    """A leader folds a duplicate into `target`; its resident becomes one of target's supporters
+    (`already`: they are one, or it is their own ticket: the count stays)."""
     _require_status(t, *UNFINISHED)
     _require(actor.is_leader, "not_leader")
-    return _fold(t, target)
+    return _fold(t, target, already)
 
 
-def merge_own(t: Ticket, target: Ticket, actor: Actor, now: datetime) -> tuple[Result, Result]:
+def merge_own(t: Ticket, target: Ticket, actor: Actor, now: datetime, already: bool = False) -> tuple[Result, Result]:
     """The resident answers "yes, the same as #N" to the duplicate question about their new ticket."""
     _require(actor.user_id is not None and actor.user_id == t.resident_id, "not_resident")
     _require(target.grid == t.grid and target.category == t.category, "bad_merge_target")
-    return _fold(t, target)
+    return _fold(t, target, already)
 
 
 def supervise(t: Ticket, actor: Actor, now: datetime, mark: str) -> Result:

@@ -47,8 +47,9 @@ async def merge(ctx: Ctx, who: Who, ticket_id: int, into: int, now: datetime, up
         if target is None:
             raise Refused("no_ticket")
         fold = domain.merge_own if by_resident else domain.merge
-        (dup, events), (grown, target_events) = fold(t, target, actor, now)
-        if t.resident_id != target.resident_id:
+        already = t.resident_id == target.resident_id or await uow.casework.is_supporter(target.id, t.resident_id)
+        (dup, events), (grown, target_events) = fold(t, target, actor, now, already)
+        if not already:
             await uow.casework.add_supporter(target.id, t.resident_id, now)
         await uow.tickets.save(grown)
         await uow.tickets.add_events(grown.id, target_events, actor, now, update_id)

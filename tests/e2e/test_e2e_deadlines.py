@@ -60,7 +60,7 @@ async def test_reminder_overdue_escalation_and_leader_takes(grid: World):
     # 15 s before the deadline: the worker is reminded, with the request's own buttons
     soon = await w.wait(w.worker, contains=SOON, timeout=60)
     assert soon["plain_text"].startswith("⏰ #1") and COMPLAINT in soon["plain_text"]
-    assert w.buttons(soon) == ["✅ 接单", "↩️ 退回"]
+    assert w.buttons(soon) == ["✅ 接单", "↩️ 退单"]
     assert _sent_at(w, soon) < accept_due, "the reminder came before the deadline"
 
     # at the deadline: the worker hears it passed (and who was told); the leader gets the escalation
@@ -79,7 +79,7 @@ async def test_reminder_overdue_escalation_and_leader_takes(grid: World):
     card = await w.edited(card, "党小组长 王芳")
     assert "办理中" in card["plain_text"] and "赵强" not in card["plain_text"]
     mine = await w.edited(escalated, "您已接手 #1")
-    assert w.buttons(mine) == ["🏁 办结"]
+    assert w.buttons(mine) == ["🏁 办结", "💬 无法解决（说明）", "📣 转交部门", "⏳ 申请延期", "↩️ 退单"]
     await w.wait(w.worker, contains="已由 党小组长 王芳 接手")
     await w.wait(w.group, contains="已由 党小组长 王芳 接单")
 

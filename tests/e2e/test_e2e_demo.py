@@ -33,7 +33,9 @@ async def test_demo_tells_the_story_in_chinese():
                  "  [群 幸福小区网格群]",
                  "    [📝 私下提交]",
                  "  [私聊 赵强]",
-                 "    [✅ 接单] [↩️ 退回]",
+                 "    [✅ 接单] [↩️ 退单]",
+                 "    [🙋 我也遇到 (1)]",
+                 "    原因：属职能部门职责",
                  "  [群 幸福小区网格群] (已编辑)",
                  "    [👍 已解决] [👎 未解决]",
                  "    [🙋 我来认领]"):
@@ -48,4 +50,4 @@ async def test_demo_in_english():
     code, out, err = await _demo("--lang", "en")
     assert code == 0, f"exit {code}\n{out}\n{err}"
     assert "  [group 幸福小区网格群]" in out.splitlines() and "  [private 赵强]" in out.splitlines()
-    assert "[✅ Accept] [↩️ Decline]" in out and "Demo finished in" in out
+    assert "[✅ Accept] [↩️ Return]" in out and "[🙋 Me too (1)]" in out and "Demo finished in" in out

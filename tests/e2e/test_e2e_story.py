@@ -68,7 +68,7 @@ async def test_group_complaint_accept_close_confirm_rate(grid: World):
 
     request = await w.wait(w.worker, contains="新任务 #1")
     assert COMPLAINT in request["plain_text"] and "诉求 · 环境卫生" in request["plain_text"]
-    assert w.buttons(request) == ["✅ 接单", "↩️ 退回"]
+    assert w.buttons(request) == ["✅ 接单", "↩️ 退单"]
     assert not any(COMPLAINT in t for t in w.seen(w.volunteer)), "only the assignee hears the text"
 
     # the worker accepts: the card is edited in place, the resident is told who and by when
@@ -82,7 +82,7 @@ async def test_group_complaint_accept_close_confirm_rate(grid: World):
     assert any(e["type"] == "text_mention" or e.get("url", "").startswith("tg://user?id=5001")
                for e in told.get("entities", [])), "the resident is mentioned"
     request = await w.edited(request, "您已接单 #1")
-    assert w.buttons(request) == ["🏁 办结"]
+    assert w.buttons(request) == ["🏁 办结", "💬 无法解决（说明）", "📣 转交部门", "⏳ 申请延期", "↩️ 退单"]
     assert w.emu.inbox(w.resident) == [], "this resident never started the bot: nothing private"
 
     # the worker closes with a note, answering the ForceReply prompt
@@ -154,7 +154,7 @@ async def test_not_resolved_reopens_to_same_worker_told_privately(grid: World):
     assert (await w.answer(no))["text"] == "已重新打开 #1"
     await w.edited(ask, "已重新打开 #1")
     back = await w.wait(w.worker, contains="尚未解决")
-    assert "#1" in back["plain_text"] and "装修" in back["plain_text"] and w.buttons(back) == ["🏁 办结"]
+    assert "#1" in back["plain_text"] and "装修" in back["plain_text"] and w.buttons(back) == ["🏁 办结", "💬 无法解决（说明）", "📣 转交部门", "⏳ 申请延期", "↩️ 退单"]
     await w.edited(card, "办理中")
     assert w.db("SELECT status, reopen_count, assignee_id FROM tickets WHERE id = 1")[0][:2] == ("accepted", 1)
 
@@ -178,7 +178,7 @@ async def test_wish_claimed_from_group_card_by_volunteer(grid: World):
     assert "办理中" in card["plain_text"] and w.buttons(card) == []
     await w.wait(w.group, contains="已由 志愿者 刘洋 接单")
     mine = await w.wait(w.volunteer, contains="您已接单 #1")
-    assert "帮楼上独居老人买菜" in mine["plain_text"] and w.buttons(mine) == ["🏁 办结"]
+    assert "帮楼上独居老人买菜" in mine["plain_text"] and w.buttons(mine) == ["🏁 办结", "💬 无法解决（说明）", "📣 转交部门", "⏳ 申请延期", "↩️ 退单"]
     if any("新任务 #1" in t for t in w.seen(w.worker)):  # the worker had the request: told it's taken
         await w.wait(w.worker, contains="已由 志愿者 刘洋 接手")
 
@@ -267,7 +267,7 @@ async def test_private_guided_intake_from_group_deep_link(grid: World):
     ack = await w.wait(w.passer, contains="已收到您的诉求 #1")
     assert "设施维修" in ack["plain_text"] and "3号楼楼道灯坏了一周" in ack["plain_text"]
     request = await w.wait(w.worker, contains="新任务 #1")
-    assert "3号楼楼道灯坏了一周" in request["plain_text"] and w.buttons(request) == ["✅ 接单", "↩️ 退回"]
+    assert "3号楼楼道灯坏了一周" in request["plain_text"] and w.buttons(request) == ["✅ 接单", "↩️ 退单"]
     assert not any("3号楼" in t for t in _bot_texts(w, w.group)), "a private complaint stays private"
 
 
