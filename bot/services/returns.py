@@ -9,7 +9,7 @@ from bot import i18n
 from bot.domain import casework as domain
 from bot.domain.inputs import visible
 from bot.domain.tickets import Refused, Ticket
-from bot.services import common
+from bot.services import common, retire
 from bot.services.act import Pressed, act, ask, edit_pressed
 from bot.services.context import Ctx, Outcome, Who
 from bot.services.notices import Notice
@@ -85,6 +85,7 @@ async def give_back(ctx: Ctx, who: Who, ticket_id: int, reason: str, now: dateti
 
     async def notify(uow, before, t, actor):
         out = await common.card(ctx, uow, t)
+        out += await retire.request(ctx, uow, t, before.assignee_id, declined=True)
         dloc = await common.person_locale(ctx, uow, t.assignee_id)
         by = await common.staff_label(uow, before.assignee_id, t.grid, dloc)
         options = await _candidates(ctx, uow, t)
