@@ -13,6 +13,7 @@ from telegram.request import BaseRequest
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 
 from bot import commands, i18n, jobs, poison, startup
+from bot.apilog import describe, quiet_recovered_faults
 from bot.config import Config
 from bot.delivery import Deliverer
 from bot.handlers import buttons, casework, escalation, group, intake, lookup, start, stats
@@ -36,7 +37,7 @@ async def _errors(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     not raise again), and a button presser told something went wrong."""
     err = context.error
     if isinstance(err, (NetworkError, RetryAfter)):
-        log.warning("Bot API call failed while handling an update: %s: %s", type(err).__name__, err)
+        log.warning("Bot API call failed while handling an update: %s", describe(err))
         return
     if not isinstance(update, Update):
         log.error("job failed: %s", poison.where(err))
@@ -89,6 +90,7 @@ def build(config: Config, request: BaseRequest | None = None,
     """The Application for this configuration, with every handler registered (by default on the
     aiohttp transport, `bot.transport`; the long poll gets a connection of its own; a given `request`
     alone serves the long poll too)."""
+    quiet_recovered_faults()
     builder = ApplicationBuilder().request(request or AiohttpRequest(CONNECTIONS))
     builder = builder.get_updates_request(updates_request or request or AiohttpRequest(1))
     builder = (builder.token(config.token).base_url(config.api_base_url)

@@ -13,6 +13,7 @@ from typing import Any, AsyncContextManager, AsyncIterator, Awaitable, Callable
 from telegram import Bot, InputFile
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 
+from bot.apilog import describe
 from bot.domain.notices import Notice
 from bot.store.db import Database, ts
 from bot.store.outbox import Done, Queued
@@ -122,7 +123,7 @@ class Deliverer:
             return await self._bad_request(row, str(exc))
         except NetworkError as exc:  # includes TimedOut: the call may have been performed
             return await self._later(row, min(60.0, 2.0 ** min(row.attempts, 6)),
-                                     f"{type(exc).__name__}: {exc}", _method(row))
+                                     describe(exc), _method(row))
         tag = (row.payload.get("extra") or {}).get("tag")
         if tag and message_id is not None:
             self._tags[(row.chat_id, row.ticket_id, tag)] = message_id

@@ -49,6 +49,8 @@ class FakeTransport(BaseRequest):
             code, text, *times = self.fail_next.pop(name)
             if times and times[0] > 1:
                 self.fail_next[name] = (code, text, times[0] - 1)
+            if text.startswith("<"):  # a gateway's HTML error page, not Telegram's JSON
+                return code, text.encode()
             error: dict[str, Any] = {"ok": False, "error_code": code, "description": text}
             if code == 429:
                 error["parameters"] = {"retry_after": 3}

@@ -74,3 +74,15 @@ async def test_get_chat_member_fault_at_bind_is_a_polite_refusal_and_one_warning
     assert not _tracebacks(caplog)
     await bot.say(LEADER, GROUP, "/bind GN-1-1")
     assert (await bot.ctx.db.fetchone("SELECT grid FROM groups WHERE chat_id = ?", (GROUP,)))[0] == "GN-1-1"
+
+
+async def test_a_gateways_html_error_page_is_one_warning_not_a_traceback(bot, caplog):
+    await _bound(bot)
+    await bot.say(RESIDENT, GROUP, "/complain 井盖松动")
+    page = "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>"
+    bot.transport.fail_next["answerCallbackQuery"] = (502, page)
+    await bot.press(WORKER, WORKER, 1, "t:1:acc")
+    assert bot.answers()[-1] == "已接单 #1"
+    assert not _tracebacks(caplog) and not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    warning = next(r.getMessage() for r in caplog.records if "answerCallbackQuery" in r.getMessage())
+    assert warning.endswith("NetworkError: Bad Gateway (502)") and "<html>" not in warning

@@ -11,6 +11,7 @@ from telegram import Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
+from bot.apilog import describe
 from bot.domain.tickets import Refused
 from bot.services import reply
 from bot.services.context import Ctx, Who
@@ -69,5 +70,5 @@ async def answer_press(update: Update, text: str | None, alert: bool = False) ->
             log.warning("answerCallbackQuery failed: %s", exc)
             return False
         except TelegramError as exc:
-            log.warning("answerCallbackQuery failed (attempt %d of 2): %s: %s", attempt, type(exc).__name__, exc)
+            log.warning("answerCallbackQuery failed (attempt %d of 2): %s", attempt, describe(exc))
     return False

@@ -8,6 +8,7 @@ from telegram import ChatMemberAdministrator, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, ChatMemberHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
+from bot.apilog import describe
 from bot.domain.tickets import Refused
 from bot.handlers.base import ctx_of, guarded, now, who_of
 from bot.services import binding, reply, setup
@@ -34,12 +35,12 @@ async def _standing(context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id: i
     try:
         sender = await context.bot.get_chat_member(chat_id, user_id)
     except TelegramError as exc:
-        log.warning("getChatMember for /bind failed: %s", exc)
+        log.warning("getChatMember for /bind failed: %s", describe(exc))
         raise Refused("chat_check_failed") from None
     try:
         me = await context.bot.get_chat_member(chat_id, context.bot.id)
     except TelegramError as exc:
-        log.warning("getChatMember (the bot itself) failed: %s", exc)
+        log.warning("getChatMember (the bot itself) failed: %s", describe(exc))
         return binding.Standing(sender.status)
     return binding.Standing(sender.status, isinstance(me, ChatMemberAdministrator) and me.can_delete_messages)
 
