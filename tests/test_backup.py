@@ -123,6 +123,6 @@ async def test_backup_command_line(bot, tmp_path, capsys):
     dest = tmp_path / "cli.sqlite3"
     assert await asyncio.to_thread(backup_cli.main, [str(dest), "--config", str(config)]) == 0
     out = capsys.readouterr().out
-    assert "1 tickets" in out and "integrity ok" in out
+    assert "1 件事项" in out and "完整性检查 ok" in out  # the operator language defaults to zh
     assert await asyncio.to_thread(backup_cli.main, [str(dest), "--config", str(config)]) == 1
     assert "already exists" in capsys.readouterr().err

@@ -175,7 +175,7 @@ async def test_cli_dry_run_prints_and_writes_nothing(bot):
                               now=datetime(2025, 3, 10, 9, tzinfo=SH), out=out)
     assert code == 0
     printed = out.getvalue()
-    assert "[photo: PNG chart" in printed and "赵强" in printed and "nothing written" in printed
+    assert "[photo: PNG chart" in printed and "赵强" in printed and "没有写入任何内容" in printed
     rows = await bot.ctx.db.fetchall("SELECT COUNT(*) FROM posts")
     assert rows[0][0] == 0
     out = io.StringIO()

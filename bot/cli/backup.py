@@ -27,8 +27,8 @@ def main(argv: list[str]) -> int:
         print(lang.config_error(exc), file=sys.stderr)
         return 2
     except BackupError as exc:
-        print(f"backup failed / 备份失败: {exc}", file=sys.stderr)
+        print(lang.say("backup_failed", error=exc), file=sys.stderr)
         return 1
-    tickets = "" if result.tickets is None else f", {result.tickets} tickets"
-    print(f"backup written / 备份完成: {result.path} ({result.bytes} bytes{tickets}; integrity {result.integrity})")
+    tickets = "" if result.tickets is None else lang.say("backup_tickets", count=result.tickets)
+    print(lang.say("backup_done", path=result.path, size=result.bytes, tickets=tickets, integrity=result.integrity))
     return 0

@@ -67,8 +67,8 @@ async def run(cfg: config_mod.Config, command: str, period_text: str | None, dry
         posts_mod.default_period(command, now, cfg.timezone)
     expected = posts_mod.PERIOD_KINDS.get(command)
     if expected and period.kind != expected:
-        print(f"{command} covers a {expected}: give --period like "
-              f"{'2025-W10' if expected == 'week' else '2025-03'}", file=sys.stderr)
+        print(lang.say("post_period", command=command, unit=lang.say(f"unit_{expected}"),
+                       example="2025-W10" if expected == "week" else "2025-03"), file=sys.stderr)
         return 2
     db = await Database(cfg.database).open()
     try:
@@ -76,13 +76,12 @@ async def run(cfg: config_mod.Config, command: str, period_text: str | None, dry
         made = await posts_mod.RUNNERS[command](ctx, now, period, dry_run)
         if dry_run:
             _show(made, out)
-            print(f"(dry run: {len(made)} recipients, nothing written)", file=out)
+            print(lang.say("post_dry_run", count=len(made)), file=out)
             return 0
-        print(f"{command} {period.key}: {len(made)} recipients written to the outbox "
-              f"(already posted ones skipped)", file=out)
+        print(lang.say("post_written", command=command, period=period.key, count=len(made)), file=out)
         if send:
             left = await _deliver(cfg, db)
-            print("delivered" if not left else f"{left} messages still pending (retried by the bot)", file=out)
+            print(lang.say("post_delivered") if not left else lang.say("post_pending", count=left), file=out)
         return 0
     finally:
         await db.close()

@@ -40,14 +40,10 @@ def _write_private(path: str, text: str) -> None:
 
 
 def _confirm(user_id: int, s: privacy.ErasureSummary) -> bool:
-    print(f"Erase the personal data of Telegram user {user_id}? / 确认抹除该用户的个人信息？\n"
-          f"  tickets to anonymise / 匿名化工单: {s.tickets}\n"
-          f"  users row / 用户记录: {s.user_row}, drafts / 草稿: {s.drafts}, prompts / 提示: {s.prompts}, "
-          f"pending messages / 待发消息: {s.outbox_deleted}\n"
-          "This cannot be undone (make a backup first: python -m bot backup FILE).\n"
-          "此操作不可撤销（请先备份）。")
+    print(lang.say("privacy_confirm", user=user_id, tickets=s.tickets, users=s.user_row, drafts=s.drafts,
+                   prompts=s.prompts, outbox=s.outbox_deleted))
     try:
-        answer = input("Type yes to erase / 输入 yes 确认: ")
+        answer = input(lang.say("privacy_type_yes"))
     except EOFError:
         return False
     return answer.strip().lower() in {"yes", "y", "是"}
@@ -61,22 +57,20 @@ async def _run(cfg: config_mod.Config, args: argparse.Namespace) -> int:
             text = json.dumps(doc, ensure_ascii=False, indent=2)
             if args.out:
                 _write_private(args.out, text + "\n")
-                print(f"exported / 已导出: {len(doc['tickets'])} tickets -> {args.out}", file=sys.stderr)
+                print(lang.say("privacy_exported", count=len(doc["tickets"]), path=args.out), file=sys.stderr)
             else:
                 print(text)
             return 0
         if not args.yes:
             found = await privacy.preview(db, args.user)
             if not _confirm(args.user, found):
-                print("nothing erased / 未做任何更改", file=sys.stderr)
+                print(lang.say("privacy_nothing"), file=sys.stderr)
                 return 1
         s = await privacy.erase(Ctx(db, cfg), args.user, datetime.now(timezone.utc))
         counts = {k: v for k, v in asdict(s).items() if k != "staff_code"}
-        print("erased / 已抹除: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+        print(lang.say("privacy_erased", counts=", ".join(f"{k} {v}" for k, v in counts.items())))
         if s.staff_code:
-            print(f"note: this user is also roster person {s.staff_code}; their staff record comes from the "
-                  f"roster file — remove them there and import it again.\n"
-                  f"注意：该用户也是名册人员 {s.staff_code}，请在名册文件中删除后重新导入。")
+            print(lang.say("privacy_staff", code=s.staff_code))
         return 0
     finally:
         await db.close()
@@ -102,6 +96,6 @@ def main(argv: list[str]) -> int:
         print(lang.config_error(exc), file=sys.stderr)
         return 2
     if not cfg.database.is_file():
-        print(f"{cfg.database}: database file not found", file=sys.stderr)
+        print(lang.say("no_database", db=cfg.database), file=sys.stderr)
         return 2
     return asyncio.run(_run(cfg, args))
