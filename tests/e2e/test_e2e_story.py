@@ -189,7 +189,7 @@ async def test_bot_admin_deletes_complaint_typed_in_group(grid: World):
     emu.promote_bot(w.group, can_delete_messages=True)
     typed = emu.send(w.resident, w.group, f"/complain 环境卫生 {COMPLAINT}")
     card = await w.wait(w.group, contains="#1")
-    assert "原投诉消息已删除" in card["plain_text"] and COMPLAINT not in card["plain_text"]
+    assert "原诉求消息已删除" in card["plain_text"] and COMPLAINT not in card["plain_text"]
     await w.until(lambda: emu.stored(w.group, typed["message_id"]).deleted)
     for member in (w.resident, w.passer, w.leader):
         assert not any(COMPLAINT in t for t in w.seen(member, w.group)), member.first_name
