@@ -175,10 +175,11 @@ async def _closure_then_silence(bot) -> None:
         await _sweep(bot, times["resolve_due"] + k * HOUR)
     assert _with(bot, BIG, "🔺") == [] and _with(bot, ADMIN, "🔺") == []
     await _sweep(bot, confirm_due - timedelta(seconds=1))
-    assert _with(bot, GROUP, "视为解决") == []
+    assert "已办结" not in bot.last(GROUP)["text"]
     assert await _sweep(bot, confirm_due) == 1
-    told = _with(bot, GROUP, "视为解决")  # the resident never started the bot: told in the group
-    assert len(told) == 1 and "路灯" not in told[0]["text"] and "5 天" in told[0]["text"]
+    told = bot.last(GROUP)  # the resident never started the bot: a neutral word on the card
+    assert "已办结" in told["text"] and "有新进展" in told["text"] and "路灯" not in told["text"]
+    assert told["reply_markup"]["inline_keyboard"][0][0]["url"].endswith("?start=t_1")
     assert "🚩" in _with(bot, WORKER, "自动确认")[-1]["text"]
     row = await bot.ctx.db.fetchone("SELECT status FROM tickets WHERE id = 1")
     assert row[0] == "done"

@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.ext import Application, CommandHandler, ContextTypes, filters
 
 from bot.handlers.base import ctx_of, guarded, now, who_of
-from bot.services import guide, reply, setup
+from bot.services import guide, lookup, reply, setup
 
 PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 
@@ -18,6 +18,8 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     ctx, who = ctx_of(context), who_of(update)
     if payload.startswith("inv_"):
         await setup.bind_person(ctx, who, payload[4:], now(), update.update_id)
+    elif payload.startswith("t_") and payload[2:].isascii() and payload[2:].isdigit():
+        await lookup.news(ctx, who, int(payload[2:]), now(), update.update_id)
     else:
         link = payload[2:] if payload.startswith("g_") else None
         await guide.begin(ctx, who, link, now(), update.update_id, first_visit=True)

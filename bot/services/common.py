@@ -103,8 +103,9 @@ async def card(ctx: Ctx, uow: UnitOfWork, t: Ticket, **extra: object) -> list[No
         return []
     loc = await group_locale(ctx, uow, t.origin_chat_id)
     who = await staff_label(uow, t.assignee_id, t.grid, loc) if t.assignee_id else None
-    text = i18n.render(loc, "card", assignee=who, **ticket_view(ctx, t, loc), **extra)
-    return [Notice(t.origin_chat_id, text, card_buttons(t, loc, is_public(ctx, t)), op="card", ticket_id=t.id)]
+    public = is_public(ctx, t)
+    text = i18n.render(loc, "card", assignee=who, public=public, **ticket_view(ctx, t, loc), **extra)
+    return [Notice(t.origin_chat_id, text, card_buttons(t, loc, public), op="card", ticket_id=t.id)]
 
 
 def mention(user_id: int, name: str) -> dict:
@@ -126,12 +127,22 @@ async def to_resident(ctx: Ctx, uow: UnitOfWork, t: Ticket, template: str,
     make = buttons_for if callable(buttons_for) else (lambda _loc: None)
     group_text = i18n.render(gloc, f"{template}_group", **ticket_view(ctx, t, gloc),
                              **mention(t.resident_id, name), **params) if in_group else None
+    group_buttons = make(gloc)
+    if in_group and t.kind is Kind.COMPLAINT:  # the group learns nothing of who complained or what about
+        group_text, group_buttons = neutral_news(ctx, t, gloc)
     if private_ok or t.origin_chat_id is None:
         text = i18n.render(loc, template, **ticket_view(ctx, t, loc), **params)
         return [Notice(t.resident_id, text, make(loc), quiet=quiet, ticket_id=t.id,
                        fallback_chat_id=t.origin_chat_id if in_group else None, fallback_text=group_text,
-                       fallback_buttons=make(gloc))]
-    return [Notice(t.origin_chat_id, group_text, make(gloc), quiet=quiet, ticket_id=t.id)]
+                       fallback_buttons=group_buttons)]
+    return [Notice(t.origin_chat_id, group_text, group_buttons, quiet=quiet, ticket_id=t.id)]
+
+
+def neutral_news(ctx: Ctx, t: Ticket, gloc: str) -> tuple[str, Buttons]:
+    """For a complaint's resident who cannot be written to privately: a group message naming nobody,
+    with a button opening the private chat, where the bot shows them their ticket (/start t_N)."""
+    button = [[(i18n.label(gloc, "btn_read_privately"), "url:" + ctx.deep_link(f"t_{t.id}"))]]
+    return i18n.render(gloc, "news_private", t=t), button
 
 
 async def to_person(ctx: Ctx, uow: UnitOfWork, person_id: int | None, template: str,

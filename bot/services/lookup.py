@@ -6,7 +6,7 @@ from datetime import datetime
 
 from bot import i18n
 from bot.domain.access import Reader, may_read
-from bot.domain.tickets import Refused, Ticket
+from bot.domain.tickets import Refused, Status, Ticket
 from bot.services import common
 from bot.services.context import Ctx, Outcome, Who
 from bot.services.notices import Notice
@@ -43,6 +43,24 @@ async def _reply(ctx: Ctx, who: Who, chat_id: int, now: datetime, update_id: int
             entries.append(await _entry(ctx, uow, t, loc, chat_id > 0, events))
         text = i18n.render(loc, template, entries=entries, more=max(0, len(found) - MAX_LISTED))
         await uow.outbox.add([Notice(chat_id, text)], now)
+    ctx.kick()
+    return Outcome()
+
+
+async def news(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int | None) -> Outcome:
+    """A complaint's resident opening the private chat from the group's "read privately" button: their
+    ticket with its timeline, and the buttons it waits for (resolved? or the rating)."""
+    async with ctx.uow(update_id) as uow:
+        await uow.people.touch(who.id, who.first_name, who.language, started=True)
+        t = await uow.tickets.get(ticket_id)
+        if t is None or t.resident_id != who.id:
+            raise Refused("no_ticket")
+        loc = await common.user_locale(ctx, uow, who.id)
+        entry = await _entry(ctx, uow, t, loc, True, await uow.tickets.timeline(t.id))
+        buttons = common.confirm_buttons(t) if t.status is Status.CLOSED else \
+            common.rating_buttons(t) if t.status is Status.DONE and t.rating is None else (lambda _loc: None)
+        await uow.outbox.add([Notice(who.id, i18n.render(loc, "status", entries=[entry]), buttons(loc),
+                                     ticket_id=t.id)], now)
     ctx.kick()
     return Outcome()
 
