@@ -268,3 +268,34 @@ def test_a_supervision_penalty_can_drop_a_grid_below_an_equal_one():
     same = Rates(on_time=1, due=1, resolved=1, evaluated=1)
     ranked = rank_grids([GridScore("A", "A", same, penalty=0.1), GridScore("B", "B", same)])
     assert [r.grid.code for r in ranked] == ["B", "A"]
+
+
+async def test_the_timeline_names_every_casework_step_in_both_languages(bot):
+    from bot import i18n
+    for loc in ("zh", "en"):
+        for action in ("return", "reroute", "extension_request", "extension_approve", "extension_refuse",
+                       "support", "merge", "merge_in", "supervise", "lift", "report"):
+            assert i18n.label(loc, f"event_{action}") != f"event_{action}"
+    await _bound(bot)
+    await bot.say(RESIDENT, GROUP, "/complain 环境卫生 楼道垃圾")
+    await bot.say(LEADER, LEADER, "/supervise 1")
+    await bot.say(LEADER, LEADER, "/status 1")
+    assert "列为督办" in bot.last(LEADER)["text"]
+
+
+async def test_the_digest_reports_the_share_extended_and_counts_extended_work_on_time(bot):
+    from bot.domain.periods import period_of
+    from bot.services import posts
+    await _bound(bot)
+    await bot.say(RESIDENT, GROUP, "/complain 环境卫生 楼道垃圾")
+    await bot.press(WORKER, WORKER, 1, "t:1:acc")
+    due = datetime.fromtimestamp((await _status(bot))[6], bot.ctx.config.timezone) + timedelta(days=3)
+    await bot.press(WORKER, WORKER, 1, "c:1:ext")
+    await bot.say(WORKER, WORKER, f"{due:%Y-%m-%d} 等配件")
+    await bot.press(LEADER, LEADER, 3, "c:1:ea")
+    now = datetime.now(timezone.utc)
+    async with bot.ctx.db.write() as conn:  # closed now, within the approved deadline
+        await conn.execute("UPDATE tickets SET status = 'closed', closed_at = ? WHERE id = 1", (now.timestamp() - 1,))
+    written = await posts.digests(bot.ctx, now, period_of("day", now, bot.ctx.config.timezone), dry_run=True)
+    text = "\n".join(n.text for p in written for n in p.notices)
+    assert "⏳ 办结 1 件：按时 1 件（含获批延期），延期 1 件（100%）" in text, text

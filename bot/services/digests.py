@@ -35,6 +35,7 @@ class _Digest:
     unreachable: frozenset[int] = frozenset()  # helpers who blocked the bot: no new tickets reach them
     supervised: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # 督办 marks by grid
     hot: dict[str, list[Hot]] = field(default_factory=dict)  # 热点诉求 by grid
+    extended: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # closed, extended, on time
 
 
 async def digests(ctx: Ctx, now: datetime, period: Period | None = None, dry_run: bool = False) -> list[Post]:
@@ -81,7 +82,8 @@ async def _read_digest(ctx: Ctx, uow: UnitOfWork, tree: Tree, period: Period, no
     hot: dict[str, list[Hot]] = {}
     for h in await cases.hot(codes, rates_period.start, limit=50):
         hot.setdefault(h.grid, []).append(h)
-    return _Digest(period, rates_period, tree, backlog, rates, overdue, helpers, away, supervised, hot)
+    extended = await cases.extended(rates_period.start, rates_period.end)
+    return _Digest(period, rates_period, tree, backlog, rates, overdue, helpers, away, supervised, hot, extended)
 
 
 def _by_reader(readers: list[store.Staff]) -> dict[int, tuple[int, list[str]]]:
@@ -99,6 +101,7 @@ async def _digest_text(ctx: Ctx, uow: UnitOfWork, data: _Digest, loc: str, held:
     names = await uow.reports.names({s.person_id for s in data.helpers if s.grid in leaves}
                               | {p for (g, p) in list(data.backlog) + list(data.rates) if g in leaves})
     sections = [{**_section(data, code, names), "supervised": data.supervised.get(code, []),
+                 "closed": data.extended.get(code, (0, 0, 0)),
                  "hot": [{"id": h.ticket_id, "n": h.supporters, "category": common.category_name(ctx, h.category, loc)}
                          for h in data.hot.get(code, [])[:5]]} for code in leaves]
     everywhere = set(leaves)

@@ -115,3 +115,11 @@ class Casework:
             "SUM(json_extract(e.detail, '$.mark') = 'red') FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id "
             "WHERE e.action = 'supervise' AND e.at >= ? AND e.at < ? GROUP BY t.grid", (ts(since), ts(until)))
         return {r[0]: (int(r[1] or 0), int(r[2] or 0)) for r in rows}
+
+    async def extended(self, since: datetime, until: datetime) -> dict[str, tuple[int, int, int]]:
+        """Per grid, of tickets closed in [since, until): (closed, with an approved extension, on time by
+        the deadline in force, which an approved extension moved) (docs/metrics.md)."""
+        rows = await self._conn.execute_fetchall(
+            "SELECT grid, COUNT(*), SUM(extension_count > 0), SUM(closed_at <= resolve_due) FROM tickets "
+            "WHERE closed_at >= ? AND closed_at < ? GROUP BY grid", (ts(since), ts(until)))
+        return {r[0]: (int(r[1]), int(r[2] or 0), int(r[3] or 0)) for r in rows}
