@@ -104,7 +104,7 @@ async def test_kill_9_at_random_moments_loses_and_duplicates_nothing(grid: World
                     and not w.db("SELECT 1 FROM outbox WHERE status = 'pending' LIMIT 1")
                     and all(emu.callback_answer(q) is not None for q in pressed.values())
                     and not emu.updates)
-        await _poll(w, finished, f"{n} tickets submitted, accepted and delivered", SLOW + n)
+        await _poll(w, finished, f"{n} tickets submitted, accepted and delivered", 2 * SLOW + 3 * n)
     finally:
         presser.cancel()
         await asyncio.gather(presser, return_exceptions=True)
