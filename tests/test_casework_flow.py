@@ -299,3 +299,13 @@ async def test_the_digest_reports_the_share_extended_and_counts_extended_work_on
     written = await posts.digests(bot.ctx, now, period_of("day", now, bot.ctx.config.timezone), dry_run=True)
     text = "\n".join(n.text for p in written for n in p.notices)
     assert "⏳ 办结 1 件：按时 1 件（含获批延期），延期 1 件（100%）" in text, text
+
+
+async def test_erasing_a_supporter_keeps_the_count_but_not_who_pressed(bot):
+    from bot.services import privacy
+    await _bound(bot)
+    await bot.say(RESIDENT, GROUP, "/complain 设施维修 路灯坏了")
+    await bot.press(NEIGHBOUR, GROUP, 50, "c:1:me")
+    await privacy.erase(bot.ctx, NEIGHBOUR, datetime.now(timezone.utc))
+    assert await bot.ctx.db.fetchall("SELECT * FROM ticket_supporters") == []
+    assert (await _status(bot))[4] == 1

@@ -194,6 +194,8 @@ async def _scrub_records(conn: aiosqlite.Connection, user_id: int, s: ErasureSum
     s.user_row = (await conn.execute("DELETE FROM users WHERE tg_user_id = ?", (user_id,))).rowcount
     s.drafts = (await conn.execute("DELETE FROM drafts WHERE user_id = ?", (user_id,))).rowcount
     s.prompts = (await conn.execute("DELETE FROM prompts WHERE user_id = ?", (user_id,))).rowcount
+    # their "me too" presses: the tickets keep the count (support_count), not who pressed
+    await conn.execute("DELETE FROM ticket_supporters WHERE user_id = ?", (user_id,))
 
 
 async def erase(conn: aiosqlite.Connection, user_id: int) -> tuple[ErasureSummary, list[int]]:
