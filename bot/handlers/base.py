@@ -52,10 +52,11 @@ def guarded(fn: Handler) -> Handler:
             user = update.effective_user
             text = await reply.refusal_text(ctx, user.id, None if update.callback_query else chat, exc.reason,
                                             user.language_code, **exc.params)
+            # The refusal's answer and the update's processed mark commit together: a redelivered
+            # refused update finds itself processed and sends nothing again (issue 9 point 12).
+            first = await reply.refuse(ctx, None if update.callback_query else chat, text, now(), update.update_id)
             if update.callback_query:
-                await answer_press(update, text, alert=True)
-            elif chat is not None:
-                await reply.tell_text(ctx, chat, text, now())
+                await answer_press(update, text if first else None, alert=first)
     return wrapper
 
 

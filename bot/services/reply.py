@@ -9,6 +9,7 @@ from bot.services import common
 from bot.services.context import Ctx
 from bot.domain.records import Prompt
 from bot.services.notices import Notice
+from bot.store.db import AlreadyProcessed
 
 PROMPT_LIFETIME = 86400  # seconds
 
@@ -36,6 +37,19 @@ async def tell(ctx: Ctx, chat_id: int, template: str, now: datetime, user_id: in
     async with ctx.uow() as uow:
         await uow.outbox.add([Notice(chat_id, text)], now)
     ctx.kick()
+
+
+async def refuse(ctx: Ctx, chat_id: int | None, text: str, now: datetime, update_id: int | None) -> bool:
+    """Record a refused update as processed together with the refusal's answer (to `chat_id`, if any);
+    False if it was processed before (a redelivery): then nothing is sent again."""
+    try:
+        async with ctx.uow(update_id) as uow:
+            if chat_id is not None and text:
+                await uow.outbox.add([Notice(chat_id, text)], now)
+    except AlreadyProcessed:
+        return False
+    ctx.kick()
+    return True
 
 
 async def tell_text(ctx: Ctx, chat_id: int, text: str, now: datetime) -> None:
