@@ -9,6 +9,7 @@ server (docs/operations.md): no chat command exists for them.
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,12 @@ ALLOWED = {
     "confirm": {"resident_submitter"},
     "reassign": LEADERS,
     "bind": LEADERS,
+    # casework (issue 11; every status and role in tests/test_domain_casework.py)
+    "return": {"assignee_worker"},
+    "extend": {"assignee_worker"},
+    "explain": {"assignee_worker"},
+    "supervise": LEADERS,
+    "me_too": set(ROLES) - {"resident_submitter"},
 }
 NEW_GROUP = -300
 
@@ -98,13 +105,19 @@ def _polite(text: str) -> None:
 
 
 SETUP = {"submit": None, "bind": None, "claim": "wish", "accept": "open", "decline": "open",
-         "close": "accepted", "confirm": "closed", "reassign": "accepted"}
+         "close": "accepted", "confirm": "closed", "reassign": "accepted",
+         "return": "open", "extend": "accepted", "explain": "accepted", "supervise": "open", "me_too": "public"}
+EVENT = {"claim": "claim", "accept": "accept", "decline": "decline", "close": "close", "confirm": "confirm",
+         "reassign": "reassign", "return": "return", "extend": "extension_request", "explain": "close",
+         "supervise": "supervise", "me_too": "support"}
 
 
 async def _setup(bot, action: str) -> None:
     """Bring ticket 1 to where the action applies (done by the people whose job it is)."""
     if SETUP[action] == "wish":
         await bot.say(5001, GROUP, "/wish 帮老人买菜")
+    elif SETUP[action] == "public":
+        await bot.say(5001, GROUP, "/complain 设施维修 路灯坏了")
     elif SETUP[action]:
         await _complaint(bot, SETUP[action])
 
@@ -117,16 +130,24 @@ async def _act(bot, action: str, uid: int) -> str:
     if action == "bind":
         await bot.say(uid, NEW_GROUP, "/bind GN-1-1")
         return bot.last(NEW_GROUP)["text"]
+    if action == "supervise":
+        await bot.say(uid, uid, "/supervise 1")
+        return bot.last(uid)["text"]
     data = {"claim": "t:1:clm", "accept": "t:1:acc", "decline": "t:1:dec", "close": "t:1:cls",
-            "confirm": "t:1:yes"}.get(action)
+            "confirm": "t:1:yes", "return": "c:1:rr:0", "extend": "c:1:ext", "explain": "c:1:exp",
+            "me_too": "c:1:me"}.get(action)
     if action == "reassign":
         other = (await _uids(bot))["other_worker_same_grid"]
         data = f"e:1:rsg:{await _person(bot, other)}"
-    chat = GROUP if action in {"claim", "confirm"} else uid
+    chat = GROUP if action in {"claim", "confirm", "me_too"} else uid
     await bot.press(uid, chat, 1, data)
     answer = bot.answers()[-1]
-    if action in {"decline", "close"}:  # the reason or note, answering the bot's prompt
+    if action in {"decline", "close", "explain"}:  # the reason or note, answering the bot's prompt
         await bot.say(uid, uid, "我这周出差" if action == "decline" else "已处理")
+    if action == "extend":
+        due = (await bot.ctx.db.fetchone("SELECT resolve_due FROM tickets WHERE id = 1"))[0]
+        later = datetime.fromtimestamp(due + 2 * 86400, bot.ctx.config.timezone)
+        await bot.say(uid, uid, f"{later:%Y-%m-%d} 等配件")
     return answer
 
 
@@ -143,9 +164,7 @@ async def test_role_action(h, action, role):
         assert after != before, f"{role} should be able to {action}"
         if action not in {"submit", "bind"}:
             row = await bot.ctx.db.fetchone("SELECT action FROM ticket_events ORDER BY id DESC LIMIT 1")
-            expected = {"claim": "claim", "accept": "accept", "decline": "decline", "close": "close",
-                        "confirm": "confirm", "reassign": "reassign"}[action]
-            assert row[0] == expected
+            assert row[0] == EVENT[action]
     else:
         assert after == before, f"{role} must not be able to {action}"
         _polite(answer)
