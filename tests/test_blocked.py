@@ -110,3 +110,22 @@ async def test_the_digest_shows_who_blocked_the_bot(bot):
     digest = next(m["text"] for m in reversed(bot.sent(LEADER)) if "每日汇总" in m["text"])
     assert "• 赵强（🚫 已屏蔽机器人，不再派单）：" in digest
     assert "刘洋（🚫" not in digest
+
+
+async def test_reassign_offers_only_workers_the_bot_can_reach(bot):
+    await _bound(bot)
+    async with bot.ctx.db.write() as conn:
+        for code, name, uid in (("p010", "孙丽", 9010), ("p011", "周敏", 9011)):
+            cur = await conn.execute("INSERT INTO people (code, name, tg_user_id, invite_code) VALUES (?, ?, ?, ?)",
+                                     (code, name, uid, f"inv-{code}"))
+            await conn.execute("INSERT INTO roles (person_id, grid, role) VALUES (?, 'GN-1-1', 'worker')",
+                               (cur.lastrowid,))
+    await bot.say(RESIDENT, GROUP, "/complain 楼道灯坏了")
+    holder = {"p004": WORKER, "p010": 9010, "p011": 9011}[await _assignee(bot, 1)]
+    await bot.feed(_private_member(holder, "kicked"))
+    await bot.feed(_private_member(9011 if holder != 9011 else 9010, "kicked"))
+    await bot.press(LEADER, LEADER, 1, "e:1:rsg")
+    rows = [b["text"] for row in bot.last(LEADER)["reply_markup"]["inline_keyboard"] for b in row]
+    reachable = {WORKER: "赵强", 9010: "孙丽", 9011: "周敏"}
+    blocked = {holder, 9011 if holder != 9011 else 9010}
+    assert rows == [name for uid, name in reachable.items() if uid not in blocked]

@@ -20,9 +20,10 @@ from bot.store.uow import UnitOfWork
 
 
 async def _workers(uow: UnitOfWork, t: Ticket) -> list[Person]:
-    """The grid's active gridworkers other than the current assignee."""
-    found = await uow.people.people(await uow.people.holders(t.grid, "worker"))
-    return [who for pid, who in found.items() if who.active and pid != t.assignee_id]
+    """The grid's active gridworkers other than the current assignee, leaving out any who blocked the bot."""
+    ids = await uow.people.holders(t.grid, "worker")
+    found, away = await uow.people.people(ids), await uow.people.unreachable(ids)
+    return [who for pid, who in found.items() if who.active and pid != t.assignee_id and pid not in away]
 
 
 async def _actor_label(ctx: Ctx, uow: UnitOfWork, actor: domain.Actor, t: Ticket,
