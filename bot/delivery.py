@@ -21,7 +21,7 @@ from bot.store.uow import UnitOfWork, reading, unit_of_work
 
 log = logging.getLogger(__name__)
 NO_PREVIEW = {"is_disabled": True}
-BOOK_BATCH = 20  # delivered rows noted before their bookkeeping is written (a crash resends at most these)
+BOOK_BATCH = 20  # deliveries noted across chats before their bookkeeping is written; never two in one chat
 
 
 def markup(buttons: list[list[list[str]]] | None, force_reply: bool = False) -> dict | None:
@@ -46,6 +46,7 @@ class Deliverer:
         self._wake = asyncio.Event()
         self._slots = asyncio.Semaphore(concurrency)
         self._round = asyncio.Lock()
+        self._flushing = asyncio.Lock()
         self.on_unreachable: Callable[[UnitOfWork, int, str], Awaitable[list[Notice]]] | None = None
         self._book: list[Done] = []
         self._cards: dict[int | None, tuple[int | None, int | None]] = {}  # cards posted, not yet recorded
@@ -100,6 +101,8 @@ class Deliverer:
         async with self._slots:
             done = 0
             for row in rows:
+                if done and self._book:
+                    await self._flush()  # what this chat was sent is recorded before its next send
                 if not await self._one(row):
                     break
                 done += 1
@@ -199,9 +202,12 @@ class Deliverer:
             await self._flush()
 
     async def _flush(self) -> None:
-        if self._book:
-            async with self._write(lazy=True):
-                pass
+        """Record every delivery noted so far, from all chats at once (a chat waiting here while
+        another chat's flush runs usually finds its own note already written)."""
+        async with self._flushing:
+            if self._book:
+                async with self._write(lazy=True):
+                    pass
 
     async def _later(self, row: Queued, seconds: float, error: str, method: str) -> bool:
         """A fault Telegram or the network will get over: one warning line, and the row waits."""
