@@ -73,6 +73,8 @@ class Prompt:
     purpose: str
     ticket_id: int | None = None
     message_id: int | None = None
+    photo_file_id: str | None = None  # a photo sent with the command, waiting for its text
+    origin_message_id: int | None = None  # that photo's message, removed with a complaint
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from telegram import Message, Update
 from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.domain.inputs import is_blank, parse_number
+from bot.domain.records import Prompt
 from bot.domain.tickets import Kind, Refused
 from bot.handlers.base import ctx_of, guarded, now, who_of
 from bot.services import close, decline, extension, guide, intake, outcomes, reply, returns
@@ -18,11 +19,12 @@ CAPTION_COMMAND = re.compile(r"^/(?P<cmd>wish|xinyuan|complain|tousu)(?:@(?P<bot
 PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 
 
-async def _submit_in_group(update: Update, context: ContextTypes.DEFAULT_TYPE, kind: Kind, text: str) -> None:
+async def _submit_in_group(update: Update, context: ContextTypes.DEFAULT_TYPE, kind: Kind, text: str,
+                           prompt: Prompt | None = None) -> None:
     msg = update.effective_message
-    photo = msg.photo[-1].file_id if msg.photo else None
+    photo = msg.photo[-1].file_id if msg.photo else (prompt.photo_file_id if prompt else None)
     await intake.submit_in_group(ctx_of(context), who_of(update), msg.chat_id, msg.message_id, kind, text, photo,
-                                 now(), update.update_id)
+                                 now(), update.update_id, prompt.origin_message_id if prompt else None)
 
 
 def _command(kind: Kind):
@@ -46,7 +48,11 @@ async def captioned(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if m is None or (m["bot"] and m["bot"].lower() != username.lower()):
         return
     kind = Kind.WISH if m["cmd"] in {"wish", "xinyuan"} else Kind.COMPLAINT
-    await _submit_in_group(update, context, kind, m["rest"] or "")
+    if not is_blank(m["rest"] or ""):
+        return await _submit_in_group(update, context, kind, m["rest"])
+    msg, who = update.effective_message, who_of(update)  # a photo and the bare command: ask for the text
+    await reply.ask_in_group(ctx_of(context), msg.chat_id, who.id, who.first_name, kind.value, now(),
+                             update.update_id, photo_file_id=msg.photo[-1].file_id, origin_message_id=msg.message_id)
 
 
 @guarded
@@ -68,7 +74,7 @@ async def _by_prompt(update: Update, context: ContextTypes.DEFAULT_TYPE, prompt,
     photo = msg.photo[-1].file_id if msg.photo else None
     purpose, ticket = prompt.purpose, prompt.ticket_id
     if purpose in {"wish", "complaint"}:
-        return await _submit_in_group(update, context, Kind(purpose), text)
+        return await _submit_in_group(update, context, Kind(purpose), text, prompt)
     if purpose == "decline":
         return await decline.decline(ctx, who, ticket, text, now(), update.update_id)
     if purpose in CASEWORK_PROMPTS or purpose.startswith("refer:"):

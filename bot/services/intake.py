@@ -31,6 +31,7 @@ class Submission:
     photo_file_id: str | None = None
     latitude: float | None = None
     longitude: float | None = None
+    also_delete: int | None = None  # the photo message a bare captioned command came in
 
 
 def parse_category(ctx: Ctx, text: str) -> tuple[str, str]:
@@ -70,6 +71,8 @@ async def _notices(ctx: Ctx, uow: UnitOfWork, t: Ticket, s: Submission,
     out: list[Notice] = []
     if deleted:
         out.append(Notice(s.origin_chat_id, op="delete", message_id=s.origin_message_id, ticket_id=t.id))
+        if s.also_delete:
+            out.append(Notice(s.origin_chat_id, op="delete", message_id=s.also_delete, ticket_id=t.id))
     out += await common.card(ctx, uow, t, removed=deleted)
     rloc = await common.user_locale(ctx, uow, t.resident_id)
     out += await common.to_resident(ctx, uow, t, "received", quiet=False, in_group=False,
@@ -116,14 +119,15 @@ async def open_ticket(ctx: Ctx, uow: UnitOfWork, who: Who, s: Submission, now: d
 
 
 async def submit_in_group(ctx: Ctx, who: Who, chat_id: int, message_id: int | None, kind: Kind, text: str,
-                          photo: str | None, now: datetime, update_id: int | None) -> Outcome:
+                          photo: str | None, now: datetime, update_id: int | None,
+                          also_delete: int | None = None) -> Outcome:
     """`/wish` or `/complain` in a group: the group's grid gets the ticket (a group not bound is refused)."""
     async with ctx.uow(update_id) as uow:
         group = await uow.groups.get(chat_id)
         if group is None or not group.grid:
             raise Refused("group_not_bound")
         category, body = parse_category(ctx, text)
-        s = Submission(kind, category, body, group.grid, chat_id, message_id, photo)
+        s = Submission(kind, category, body, group.grid, chat_id, message_id, photo, also_delete=also_delete)
         outcome = await open_ticket(ctx, uow, who, s, now, update_id)
     ctx.kick()
     return outcome

@@ -76,11 +76,14 @@ async def prompt_for(ctx: Ctx, chat_id: int, user_id: int, reply_to: int | None)
 
 
 async def ask_in_group(ctx: Ctx, chat_id: int, user_id: int, first_name: str, purpose: str,
-                       now: datetime, update_id: int | None) -> None:
-    """Ask a group member for their text with ForceReply, so their answer reaches the bot."""
+                       now: datetime, update_id: int | None, photo_file_id: str | None = None,
+                       origin_message_id: int | None = None) -> None:
+    """Ask a group member for their text with ForceReply, so their answer reaches the bot (a photo
+    they sent with the bare command is kept with the question, and its message removed later)."""
     loc = await locale_for(ctx, user_id, chat_id)
     text = i18n.render(loc, f"ask_{purpose}", **common.mention(user_id, first_name))
     async with ctx.uow(update_id) as uow:
         await uow.outbox.add([Notice(chat_id, text, force_reply=True,
-                                     prompt={"user_id": user_id, "purpose": purpose})], now)
+                                     prompt={"user_id": user_id, "purpose": purpose, "photo_file_id": photo_file_id,
+                                             "origin_message_id": origin_message_id})], now)
     ctx.kick()

@@ -45,9 +45,10 @@ class Outbox:
             cur = await self._conn.execute(_INSERT, row(n))
             if n.prompt:
                 await self._conn.execute(
-                    "INSERT INTO prompts (chat_id, user_id, purpose, ticket_id, created_at, outbox_id) "
-                    "VALUES (?, ?, ?, ?, ?, ?)", (n.chat_id, n.prompt["user_id"], n.prompt["purpose"],
-                                                  n.prompt.get("ticket_id"), ts(now), cur.lastrowid))
+                    "INSERT INTO prompts (chat_id, user_id, purpose, ticket_id, created_at, outbox_id, photo_file_id, "
+                    "origin_message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (n.chat_id, n.prompt["user_id"], n.prompt["purpose"], n.prompt.get("ticket_id"), ts(now),
+                     cur.lastrowid, n.prompt.get("photo_file_id"), n.prompt.get("origin_message_id")))
         return len(notices)
 
     async def divert(self, chat_id: int, now: float, error: str) -> int:

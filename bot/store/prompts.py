@@ -11,7 +11,8 @@ from bot.domain.records import Prompt
 
 def prompt_of(row: Any) -> Prompt:
     """A prompt from a `prompts` row."""
-    return Prompt(row["id"], row["chat_id"], row["user_id"], row["purpose"], row["ticket_id"], row["message_id"])
+    return Prompt(row["id"], row["chat_id"], row["user_id"], row["purpose"], row["ticket_id"], row["message_id"],
+                  row["photo_file_id"], row["origin_message_id"])
 
 
 class Prompts:
