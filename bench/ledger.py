@@ -5,7 +5,8 @@
 
 Each export runs as its own process (the real CLI) on a store from bench/generate.py, covering
 every ticket (the two years before the generator's NOW), as XLSX and as CSV. Peak RSS comes from
-`os.wait4` (the child's own maximum resident set). Baselines in the same run: the same command on
+`os.wait4` (the child's own maximum resident set; the child is started with posix_spawn so the
+benchmark's own memory is not counted in it). Baselines in the same run: the same command on
 an empty period of the large store (imports, store open, summary queries, no rows), and the export
 of the small store. Bounded memory shows as peak RSS large / small near 1 while time grows with
 the tickets.
@@ -44,7 +45,9 @@ def export(store: Path, fmt: str, first: str = FIRST, last: str = LAST) -> dict[
             "--from", first, "--to", last, "--format", fmt, "--out", str(out)]
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     t0 = time.perf_counter()
-    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # close_fds=False lets subprocess use posix_spawn (vfork): a forked copy of this process would
+    # otherwise count in the child's peak RSS (Linux keeps ru_maxrss across exec)
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, close_fds=False)
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - t0
     err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
