@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 import struct
 import warnings
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest

@@ -4,7 +4,6 @@ the privacy switches and formula neutralising, read back with openpyxl and csv."
 from __future__ import annotations
 
 import csv
-import io
 import os
 from datetime import datetime
 

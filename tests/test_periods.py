@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot import config as config_mod
+from bot.jobs import ptb_days
 from bot.domain.periods import At, day_of, last_complete, month_of, parse_at, parse_period, week_of
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -63,8 +64,8 @@ def test_parse_period_kinds_and_errors():
 
 def test_schedule_parsing_and_ptb_weekdays():
     mon = parse_at("mon 09:00", weekly=True)
-    assert mon == At(time(9, 0), weekday=0) and mon.ptb_days() == (1,)  # PTB: 0 = Sunday
-    assert parse_at("sun 20:30", weekly=True).ptb_days() == (0,)
+    assert mon == At(time(9, 0), weekday=0) and ptb_days(mon) == (1,)  # PTB: 0 = Sunday
+    assert ptb_days(parse_at("sun 20:30", weekly=True)) == (0,)
     assert parse_at("23", monthly=True) == At(time(9, 0), monthday=23)
     assert parse_at("1 08:30", monthly=True).clock == time(8, 30)
     assert parse_at("8:00").clock == time(8, 0)

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from bot.domain.inputs import is_blank
 from bot.domain.routing import LADDER
-from bot.domain.tickets import Actor, Event, Refused, Result, Status, Ticket, _move, _require, _require_status
+from bot.domain.tickets import Actor, Event, Result, Status, Ticket, _move, _require, _require_status
 from bot.domain.sla import Tier
 
 RETURN_REASONS = ("wrong_grid", "agency_matter", "private_dispute", "not_a_grid_task")

@@ -11,19 +11,6 @@ FORMULA_STARTS = FORMULA_START
 _BREAKS = str.maketrans({"\t": " ", "\r": " ", "\n": " "})
 
 
-def neutralise(value: object) -> object:
-    """The value, with a `'` in front if it is text a spreadsheet would read as a formula
-    (numbers and dates are left as they are)."""
-    if isinstance(value, str) and value.lstrip(" ").startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
-def neutralise_row(values: list[object]) -> list[object]:
-    """Every text cell of a row neutralised."""
-    return [neutralise(v) for v in values]
-
-
 def safe_cell(value: object) -> str:
     """The cell as one line of text, neutralised: for delimited (TSV/CSV) output."""
     text = "" if value is None else str(neutralise(value))

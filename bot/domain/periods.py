@@ -142,10 +142,6 @@ class At:
     weekday: int | None = None
     monthday: int | None = None
 
-    def ptb_days(self) -> tuple[int, ...]:
-        """PTB 20+ numbers weekdays 0 = Sunday ... 6 = Saturday for `JobQueue.run_daily(days=...)`."""
-        return ((self.weekday + 1) % 7,) if self.weekday is not None else tuple(range(7))
-
     def latest(self, now: datetime, zone: ZoneInfo) -> datetime:
         """The most recent scheduled moment at or before `now`."""
         local = now.astimezone(zone)

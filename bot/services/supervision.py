@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, time, timezone
+from datetime import datetime
 
 from bot.domain import casework as domain
 from bot.domain.tickets import SYSTEM, Refused
@@ -48,24 +48,3 @@ async def remind_daily(ctx: Ctx, now: datetime) -> int:
     if count:
         ctx.kick()
     return count
-
-
-async def _daily(context) -> None:
-    """The JobQueue callback: remind supervised tickets; a failure is logged, tomorrow tries again."""
-    ctx: Ctx | None = context.application.bot_data.get("ctx")
-    if ctx is None:
-        return
-    try:
-        await remind_daily(ctx, datetime.now(timezone.utc))
-    except Exception as exc:  # keep the bot running
-        log.error("supervision reminders failed: %s", type(exc).__name__)
-
-
-def schedule(app) -> None:
-    """Once a day, at the daily digest's time (09:00 without reports), remind supervised tickets."""
-    config = app.bot_data["config"]
-    if app.job_queue is None:
-        return
-    reports = getattr(config, "reports", None)
-    at = reports.daily_digest.clock if reports is not None else time(9, 0)
-    app.job_queue.run_daily(_daily, time=at.replace(tzinfo=config.timezone), name="supervision_reminders")

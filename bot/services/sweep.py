@@ -9,7 +9,7 @@ goes out exactly once, even across a crash or restart between the deadline and t
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import datetime
 
 from bot import i18n
 from bot.domain import deadlines
@@ -133,23 +133,3 @@ async def sweep(ctx: Ctx, now: datetime) -> int:
     if handled:
         ctx.kick()
     return handled
-
-
-async def _tick(context) -> None:
-    """The JobQueue callback: sweep with the current time; errors are logged without personal data."""
-    ctx: Ctx | None = context.application.bot_data.get("ctx")
-    if ctx is None:
-        return
-    try:
-        await sweep(ctx, datetime.now(timezone.utc))
-    except Exception as exc:  # the next tick tries again
-        log.error("deadline sweep failed: %s", type(exc).__name__)
-
-
-def schedule(app) -> None:
-    """Register the one repeating deadline sweep on PTB's JobQueue."""
-    if app.job_queue is None:
-        log.warning("no JobQueue (install python-telegram-bot[job-queue]): deadlines will not be swept")
-        return
-    interval = app.bot_data["config"].sweep_interval.total_seconds()
-    app.job_queue.run_repeating(_tick, interval=interval, first=1, name="deadline_sweep")
