@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.domain import open311
 from bot.domain.periods import ReportSettings, parse_report_settings
 from bot.domain.routing import Track
+from bot.config_assessment import Assessment, parse_assessment
 from bot.config_calendar import CaseworkSettings, parse_calendar, parse_casework, parse_tiers
 from bot.config_reader import NUMBER, ConfigError, Reader
 from bot.domain.workdays import WorkCalendar
@@ -74,6 +75,7 @@ class Config:
     log_json: bool = False
     max_deactivate_share: float = 0.10
     open311: open311.Settings = field(default_factory=open311.Settings)
+    assessment: Assessment = field(default_factory=Assessment)
 
     def category(self, key: str) -> Category:
         """The category with this key, or `other`."""
@@ -197,6 +199,7 @@ def from_dict(data: dict[str, Any], path: str = "<config>", base_dir: Path | Non
         reports=parse_report_settings(r), webhook=_webhook(r), log_level=level, log_json=json_logs,
         max_deactivate_share=_share(r),
         open311=open311.parse_settings(r, {c.key for c in categories}),
+        assessment=parse_assessment(r),
     )
     r.refuse_unknown()  # before the token: a misspelled [telegram] is named, not "no bot token"
     if need_token:
