@@ -194,9 +194,9 @@ def spend(entries: Sequence[HoursEntry], minutes: int) -> HoursEntry:
 def parse_hours(text: str) -> int | None:
     """`1.5`, `2`, `1h30m`, `90m` → minutes; None for anything else (the caller asks again)."""
     raw = text.strip().lower().replace("小时", "h").replace("分钟", "m").replace("分", "m")
+    minutes: int | None
     try:
-        value = float(raw.removesuffix("h"))
-        minutes = round(value * 60)
+        minutes = round(float(raw.removesuffix("h")) * 60)
     except (ValueError, OverflowError):
         minutes = _hm(raw)
     return minutes if minutes is not None and 0 < minutes <= 24 * 60 else None
