@@ -595,3 +595,16 @@ def test_a_nudge_waits_for_the_gap_after_the_last_one():
     assert refused.value.reason == "nudged_recently"
     same, events = T.nudge(t, leader, NOW, last_nudge=NOW - T.NUDGE_GAP)
     assert same == t and [e.action for e in events] == ["nudge"]
+
+
+def test_may_reassign_decides_who_may_hand_a_ticket_on_and_to_whom():
+    """The escalation's choice of worker is authorised by the domain, with no stand-in worker id."""
+    t = in_status(Status.OPEN)
+    others = frozenset({31, 32})
+    T.may_reassign(t, LEADER, workers=others)                       # may choose among them
+    T.may_reassign(t, LEADER, 31, others)                           # and hand it to one of them
+    assert refused(T.may_reassign, t, WORKER, workers=others) == "not_leader"
+    assert refused(T.may_reassign, t, LEADER, workers=frozenset()) == "no_other_worker"
+    assert refused(T.may_reassign, t, LEADER, 99, others) == "not_grid_worker"
+    assert refused(T.may_reassign, t, LEADER, ASSIGNEE, others | {ASSIGNEE}) == "same_assignee"
+    assert refused(T.may_reassign, in_status(Status.DONE), LEADER, workers=others).startswith("not_")

@@ -260,11 +260,23 @@ def auto_confirm(t: Ticket, now: datetime) -> Result:
     return _move(t, "auto_confirm", Status.DONE, _credit(t), done_at=now, confirm_due=None)
 
 
-def reassign(t: Ticket, actor: Actor, now: datetime, to_person: int, tier: Tier) -> Result:
-    """A leader hands an unfinished ticket to another worker, who must accept it."""
+def may_reassign(t: Ticket, actor: Actor, to_person: int | None = None,
+                 workers: frozenset[int] | None = None) -> None:
+    """Refused unless the actor may hand the ticket on: to `to_person`, or (None) to one of `workers`
+    still to be chosen; `workers`, when given, are the gridworkers the ticket may go to."""
     _require_status(t, Status.OPEN, Status.ACCEPTED)
     _require(actor.is_leader, "not_leader")
+    if to_person is None:
+        _require(bool(workers), "no_other_worker")
+        return
     _require(to_person != t.assignee_id or t.status is Status.ACCEPTED, "same_assignee")
+    _require(workers is None or to_person in workers, "not_grid_worker")
+
+
+def reassign(t: Ticket, actor: Actor, now: datetime, to_person: int, tier: Tier,
+             workers: frozenset[int] | None = None) -> Result:
+    """A leader hands an unfinished ticket to another worker (one of `workers`), who must accept it."""
+    may_reassign(t, actor, to_person, workers)
     detail = {"from": t.assignee_id, "to": to_person}
     return _move(t, "reassign", Status.OPEN, detail, assignee_id=to_person, accepted_at=None,
                  accept_due=tier.accept_by(now), escalation_level=0)

@@ -53,10 +53,7 @@ async def choose(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: i
             raise Refused("no_ticket")
         actor = await uow.people.actor(who.id, t.grid)
         workers = await _workers(uow, t)
-        tier = ctx.config.tier_for(t.kind.value, t.category)
-        domain.reassign(t, actor, now, workers[0].id if workers else -1, tier)  # checks only
-        if not workers:
-            raise Refused("no_other_worker")
+        domain.may_reassign(t, actor, workers=frozenset(w.id for w in workers))
         loc = await common.user_locale(ctx, uow, who.id)
         text = i18n.render(loc, "reassign_choose", **common.ticket_view(ctx, t, loc))
         buttons = [[(w.name, f"e:{t.id}:rsg:{w.id}")] for w in workers[:20]]
@@ -69,10 +66,8 @@ async def reassign(ctx: Ctx, who: Who, ticket_id: int, to_person: int, now: date
                    update_id: int | None, pressed: Pressed | None = None) -> Outcome:
     """Hand the ticket to another gridworker of its grid, who gets the request to accept it."""
     async def decide(uow, t, actor):
-        result = domain.reassign(t, actor, now, to_person, ctx.config.tier_for(t.kind.value, t.category))
-        if to_person not in {w.id for w in await _workers(uow, t)}:
-            raise Refused("not_grid_worker")
-        return result
+        workers = frozenset(w.id for w in await _workers(uow, t))
+        return domain.reassign(t, actor, now, to_person, ctx.config.tier_for(t.kind.value, t.category), workers)
 
     async def notify(uow, before, t, actor):
         out = await common.card(ctx, uow, t)
