@@ -52,3 +52,16 @@ def test_the_check_finds_sql_and_imports():
     """The patterns above do catch what they forbid (so the tests cannot pass vacuously)."""
     assert SQL.search("SELECT id FROM tickets WHERE x = ?") and SQL.search("PRAGMA integrity_check")
     assert _imports(ast.parse("import aiosqlite\nfrom sqlite3 import Row")) == {"aiosqlite", "sqlite3"}
+
+
+def test_button_data_is_written_and_read_by_one_module():
+    """Every button a service builds is one the handlers' patterns accept (and nothing else writes it)."""
+    from bot import callback_data as cb
+    built = [(cb.ticket(7, "acc"), cb.TICKET), (cb.ticket(7, "r", 5), cb.TICKET),
+             (cb.escalation(7, "rsg", 12), cb.ESCALATION), (cb.casework(7, "rr", "x"), cb.CASEWORK),
+             (cb.draft("cancel"), cb.DRAFT), (cb.draft("grid", "GN-1-1"), cb.DRAFT)]
+    assert all(pattern.fullmatch(data) for data, pattern in built)
+    literal = re.compile(r"""f?["'][tdec]:(\{|[a-z])""")
+    found = [str(f.relative_to(BOT)) for f, _ in _modules(OUTSIDE) if f.name != "callback_data.py"
+             and literal.search(f.read_text(encoding="utf-8"))]
+    assert found == []

@@ -7,13 +7,12 @@ import re
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
+from bot.callback_data import DRAFT, TICKET
 from bot.domain.tickets import Refused
 from bot.handlers.base import answer_press, ctx_of, guarded, now, who_of
 from bot.services import accept, close, confirm, decline, guide
 from bot.services.act import Pressed
 
-TICKET = re.compile(r"t:([0-9]{1,12}):(acc|dec|clm|cls|yes|no|r)(?::([1-5]))?")
-DRAFT = re.compile(r"d:(kind|cat|skip|grid|cancel)(?::([\w\-]{1,40}))?", re.ASCII)
 FIELDS = {"kind": "kind", "cat": "category", "grid": "grid"}
 
 

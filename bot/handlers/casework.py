@@ -8,11 +8,11 @@ duplicate question).
 
 from __future__ import annotations
 
-import re
 
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
+from bot.callback_data import CASEWORK
 from bot.domain import casework as domain
 from bot.domain.inputs import parse_number
 from bot.domain.tickets import Refused
@@ -20,7 +20,6 @@ from bot.handlers.base import answer_press, ctx_of, guarded, now, who_of
 from bot.services import extension, outcomes, reply, returns, supervision, support
 from bot.services.act import Pressed
 
-BUTTON = re.compile(r"c:([0-9]{1,12}):(ret|rr|rt|no|me|ext|ea|er|exp|ref|rf|rep|dup|new)(?::([0-9]{1,12}|x))?")
 WITH_ARG = {"rr", "rt", "rf", "dup"}
 
 
@@ -54,7 +53,7 @@ def _call(ctx, who, tid: int, action: str, arg: str | None, uid: int, where: Pre
 async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Route a casework press to its service; forged or stale data is refused politely."""
     q = update.callback_query
-    m = BUTTON.fullmatch(q.data or "")
+    m = CASEWORK.fullmatch(q.data or "")
     if m is None or (m[3] is None) == (m[2] in WITH_ARG) or (m[3] == "x" and m[2] != "rr"):
         raise Refused("bad_button")
     where = Pressed(q.message.chat.id, q.message.message_id) if q.message else None

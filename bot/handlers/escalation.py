@@ -3,17 +3,16 @@
 
 from __future__ import annotations
 
-import re
 
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
+from bot.callback_data import ESCALATION
 from bot.domain.tickets import Refused
 from bot.handlers.base import answer_press, ctx_of, guarded, now, who_of
 from bot.services import escalation
 from bot.services.act import Pressed
 
-ESCALATION = re.compile(r"e:([0-9]{1,12}):(nud|tak|rsg)(?::([0-9]{1,12}))?")
 
 
 @guarded

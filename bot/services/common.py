@@ -10,6 +10,7 @@ from bot.domain.tickets import Kind, Status, Ticket
 from bot.services.context import Ctx
 from bot.services.notices import Buttons, Notice
 from bot.store.uow import UnitOfWork, as_uow
+from bot import callback_data as cb
 
 ROLE_ORDER = ["worker", "liaison", "small_leader", "big_leader", "admin", "volunteer"]
 
@@ -90,10 +91,10 @@ def is_public(ctx: Ctx, t: Ticket) -> bool:
 def card_buttons(t: Ticket, locale: str, public: bool = False) -> Buttons | None:
     """Buttons on the group card: an open wish can be claimed; a public matter gets "me too" (with its count)."""
     if t.kind is Kind.WISH and t.status is Status.OPEN:
-        return [[(i18n.label(locale, "btn_claim"), f"t:{t.id}:clm")]]
+        return [[(i18n.label(locale, "btn_claim"), cb.ticket(t.id, "clm"))]]
     if public and t.status in (Status.OPEN, Status.ACCEPTED, Status.CLOSED):
         count = f" ({t.support_count})" if t.support_count else ""
-        return [[(i18n.label(locale, "btn_me_too") + count, f"c:{t.id}:me")]]
+        return [[(i18n.label(locale, "btn_me_too") + count, cb.casework(t.id, "me"))]]
     return None
 
 
@@ -159,28 +160,28 @@ async def to_person(ctx: Ctx, uow: UnitOfWork, person_id: int | None, template: 
 
 def accept_buttons(t: Ticket) -> object:
     """Accept and Return (退单, with a reason for the dispatcher), for the assignee's private request."""
-    return lambda loc: [[(i18n.label(loc, "btn_accept"), f"t:{t.id}:acc"),
-                         (i18n.label(loc, "btn_return"), f"c:{t.id}:ret")]]
+    return lambda loc: [[(i18n.label(loc, "btn_accept"), cb.ticket(t.id, "acc")),
+                         (i18n.label(loc, "btn_return"), cb.casework(t.id, "ret"))]]
 
 
 def close_buttons(t: Ticket) -> object:
     """Close (resolved), the honest other closures, more time and return, for the worker's accepted ticket."""
-    return lambda loc: [[(i18n.label(loc, "btn_close"), f"t:{t.id}:cls")],
-                        [(i18n.label(loc, "btn_explain"), f"c:{t.id}:exp"),
-                         (i18n.label(loc, "btn_refer"), f"c:{t.id}:ref")],
-                        [(i18n.label(loc, "btn_extend"), f"c:{t.id}:ext"),
-                         (i18n.label(loc, "btn_return"), f"c:{t.id}:ret")]]
+    return lambda loc: [[(i18n.label(loc, "btn_close"), cb.ticket(t.id, "cls"))],
+                        [(i18n.label(loc, "btn_explain"), cb.casework(t.id, "exp")),
+                         (i18n.label(loc, "btn_refer"), cb.casework(t.id, "ref"))],
+                        [(i18n.label(loc, "btn_extend"), cb.casework(t.id, "ext")),
+                         (i18n.label(loc, "btn_return"), cb.casework(t.id, "ret"))]]
 
 
 def confirm_buttons(t: Ticket) -> object:
     """Resolved? Yes / No, for the resident."""
-    return lambda loc: [[(i18n.label(loc, "btn_yes"), f"t:{t.id}:yes"),
-                         (i18n.label(loc, "btn_no"), f"t:{t.id}:no")]]
+    return lambda loc: [[(i18n.label(loc, "btn_yes"), cb.ticket(t.id, "yes")),
+                         (i18n.label(loc, "btn_no"), cb.ticket(t.id, "no"))]]
 
 
 def rating_buttons(t: Ticket) -> object:
     """One to five stars, for the resident."""
-    return lambda loc: [[(f"{n}⭐", f"t:{t.id}:r:{n}") for n in range(1, 6)]]
+    return lambda loc: [[(f"{n}⭐", cb.ticket(t.id, "r", n)) for n in range(1, 6)]]
 
 
 async def assignment_request(ctx: Ctx, uow: UnitOfWork, t: Ticket, declined_by: int | None = None,

@@ -17,6 +17,7 @@ from bot.services.context import Ctx, Outcome, Who
 from bot.services.notices import Notice
 from bot.services.sweep import work_buttons
 from bot.store.uow import UnitOfWork
+from bot import callback_data as cb
 
 
 async def _workers(uow: UnitOfWork, t: Ticket) -> list[Person]:
@@ -56,7 +57,7 @@ async def choose(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: i
         domain.may_reassign(t, actor, workers=frozenset(w.id for w in workers))
         loc = await common.user_locale(ctx, uow, who.id)
         text = i18n.render(loc, "reassign_choose", **common.ticket_view(ctx, t, loc))
-        buttons = [[(w.name, f"e:{t.id}:rsg:{w.id}")] for w in workers[:20]]
+        buttons = [[(w.name, cb.escalation(t.id, "rsg", w.id))] for w in workers[:20]]
         await uow.outbox.add([Notice(who.id, text, buttons, ticket_id=t.id)], now)
     ctx.kick()
     return Outcome(i18n.label(loc, "ok_choose_worker"), ticket_id=ticket_id)

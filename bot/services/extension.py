@@ -14,6 +14,7 @@ from bot.services import common
 from bot.services.act import Pressed, act, ask, edit_pressed
 from bot.services.context import Ctx, Outcome, Who
 from bot.store.uow import UnitOfWork
+from bot import callback_data as cb
 
 _TYPED = re.compile(r"\s*(\d{4}-\d{1,2}-\d{1,2})(?:\s+(\d{1,2}:\d{2}))?\s+(.+)", re.DOTALL)
 
@@ -49,8 +50,8 @@ async def _deciders(uow: UnitOfWork, t: Ticket) -> list[int]:
 
 def decision_buttons(t: Ticket) -> object:
     """Approve / Refuse, for the leader."""
-    return lambda loc: [[(i18n.label(loc, "btn_approve"), f"c:{t.id}:ea"),
-                         (i18n.label(loc, "btn_refuse"), f"c:{t.id}:er")]]
+    return lambda loc: [[(i18n.label(loc, "btn_approve"), cb.casework(t.id, "ea")),
+                         (i18n.label(loc, "btn_refuse"), cb.casework(t.id, "er"))]]
 
 
 async def request(ctx: Ctx, who: Who, ticket_id: int, text: str, now: datetime, update_id: int | None) -> Outcome:

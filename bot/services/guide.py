@@ -12,19 +12,20 @@ from bot.services import common, intake, setup
 from bot.services.context import Ctx, Outcome, Who
 from bot.services.notices import Notice
 from bot.store.uow import UnitOfWork
+from bot import callback_data as cb
 
 MAX_GRID_BUTTONS = 24
 
 
 def _cancel(loc: str) -> list[tuple[str, str]]:
-    return [(i18n.label(loc, "btn_cancel"), "d:cancel")]
+    return [(i18n.label(loc, "btn_cancel"), cb.draft("cancel"))]
 
 
 async def _grid_buttons(uow: UnitOfWork, loc: str) -> list | None:
     grids = await uow.people.leaf_grids(MAX_GRID_BUTTONS + 1)
     if len(grids) > MAX_GRID_BUTTONS:
         return [_cancel(loc)]
-    return [[(g.name, f"d:grid:{g.code}")] for g in grids] + [_cancel(loc)]
+    return [[(g.name, cb.draft("grid", g.code))] for g in grids] + [_cancel(loc)]
 
 
 async def _ask(ctx: Ctx, uow: UnitOfWork, who: Who, step: str, **params: object) -> Notice:
@@ -32,13 +33,13 @@ async def _ask(ctx: Ctx, uow: UnitOfWork, who: Who, step: str, **params: object)
     loc = await common.user_locale(ctx, uow, who.id)
     buttons: list = [_cancel(loc)]
     if step == "kind":
-        buttons = [[(i18n.label(loc, "kind_wish"), "d:kind:wish"),
-                    (i18n.label(loc, "kind_complaint"), "d:kind:complaint")], _cancel(loc)]
+        buttons = [[(i18n.label(loc, "kind_wish"), cb.draft("kind", "wish")),
+                    (i18n.label(loc, "kind_complaint"), cb.draft("kind", "complaint"))], _cancel(loc)]
     elif step == "category":
-        cats = [(c.names.get(loc, c.key), f"d:cat:{c.key}") for c in ctx.config.categories]
+        cats = [(c.names.get(loc, c.key), cb.draft("cat", c.key)) for c in ctx.config.categories]
         buttons = [cats[i:i + 2] for i in range(0, len(cats), 2)] + [_cancel(loc)]
     elif step in {"photo", "location"}:
-        buttons = [[(i18n.label(loc, "btn_skip"), f"d:skip:{step}")], _cancel(loc)]
+        buttons = [[(i18n.label(loc, "btn_skip"), cb.draft("skip", step))], _cancel(loc)]
     elif step == "grid":
         buttons = await _grid_buttons(uow, loc)
     return Notice(who.id, i18n.render(loc, f"guide_{step}", **params), buttons)

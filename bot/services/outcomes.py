@@ -14,6 +14,7 @@ from bot.services.act import act, ask
 from bot.services.context import Ctx, Outcome, Who
 from bot.services.notices import Notice
 from bot.store.uow import UnitOfWork
+from bot import callback_data as cb
 
 
 async def to_supporters(ctx: Ctx, uow: UnitOfWork, t: Ticket, template: str, **params: object) -> list[Notice]:
@@ -63,7 +64,7 @@ async def choose_liaison(ctx: Ctx, who: Who, ticket_id: int, now: datetime, upda
         if not liaisons:
             raise Refused("no_liaison")
         loc = await common.user_locale(ctx, uow, who.id)
-        rows = [[(name, f"c:{t.id}:rf:{pid}")] for pid, name in liaisons]
+        rows = [[(name, cb.casework(t.id, "rf", pid))] for pid, name in liaisons]
         text = i18n.render(loc, "refer_choose", **common.ticket_view(ctx, t, loc))
         await uow.outbox.add([Notice(who.id, text, rows, ticket_id=t.id)], now)
     ctx.kick()
@@ -110,7 +111,7 @@ async def close_as(ctx: Ctx, who: Who, ticket_id: int, outcome: str, note: str, 
 
 def report_buttons(t: Ticket) -> object:
     """The liaison's "Report: I have it" (报到) button."""
-    return lambda loc: [[(i18n.label(loc, "btn_report"), f"c:{t.id}:rep")]]
+    return lambda loc: [[(i18n.label(loc, "btn_report"), cb.casework(t.id, "rep"))]]
 
 
 async def report(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int | None) -> Outcome:

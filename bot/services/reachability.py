@@ -11,6 +11,7 @@ from bot.services import common
 from bot.services.context import Ctx
 from bot.services.notices import Notice
 from bot.store.uow import UnitOfWork
+from bot import callback_data as cb
 
 MAX_SHOWN = 20  # tickets listed one by one with their buttons; the rest are named in the notice
 
@@ -47,6 +48,6 @@ async def _tell(ctx: Ctx, uow: UnitOfWork, leader_id: int, person: Person, ticke
     act = [(i18n.label(loc, "btn_reassign"), "rsg"), (i18n.label(loc, "btn_take"), "tak")]
     for t in tickets[:MAX_SHOWN]:
         line = i18n.render(loc, "staff_blocked_ticket", **common.ticket_view(ctx, t, loc))
-        buttons = [[(label, f"e:{t.id}:{code}") for label, code in act]]
+        buttons = [[(label, cb.escalation(t.id, code)) for label, code in act]]
         out.append(Notice(leader.tg_user_id, line, buttons, ticket_id=t.id, quiet=True))
     return out

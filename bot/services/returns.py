@@ -15,6 +15,7 @@ from bot.services.context import Ctx, Outcome, Who
 from bot.services.notices import Notice
 from bot.services.outcomes import closed_notices
 from bot.store.uow import UnitOfWork
+from bot import callback_data as cb
 
 
 def reason_text(locale: str, reason: str) -> str:
@@ -35,8 +36,8 @@ async def choose_reason(ctx: Ctx, who: Who, ticket_id: int, now: datetime, updat
         actor = await uow.people.actor(who.id, t.grid)
         domain.return_ticket(t, actor, now, "check", await _dispatcher(uow, t, actor))
         loc = await common.user_locale(ctx, uow, who.id)
-        rows = [[(i18n.label(loc, f"return_{r}"), f"c:{t.id}:rr:{i}")] for i, r in enumerate(domain.RETURN_REASONS)]
-        rows.append([(i18n.label(loc, "btn_other_reason"), f"c:{t.id}:rr:x")])
+        rows = [[(i18n.label(loc, f"return_{r}"), cb.casework(t.id, "rr", i))] for i, r in enumerate(domain.RETURN_REASONS)]
+        rows.append([(i18n.label(loc, "btn_other_reason"), cb.casework(t.id, "rr", "x"))])
         text = i18n.render(loc, "return_choose", **common.ticket_view(ctx, t, loc))
         await uow.outbox.add([Notice(who.id, text, rows, ticket_id=t.id)], now)
     ctx.kick()
@@ -68,8 +69,8 @@ async def _candidates(ctx: Ctx, uow: UnitOfWork, t: Ticket) -> list[tuple[str, i
 
 def reroute_buttons(t: Ticket, options: list[tuple[str, int, str | None]]) -> object:
     """One button per candidate, then "Not ours"."""
-    return lambda loc: [[(name, f"c:{t.id}:rt:{pid}")] for name, pid, _ in options] + \
-        [[(i18n.label(loc, "btn_not_ours"), f"c:{t.id}:no")]]
+    return lambda loc: [[(name, cb.casework(t.id, "rt", pid))] for name, pid, _ in options] + \
+        [[(i18n.label(loc, "btn_not_ours"), cb.casework(t.id, "no"))]]
 
 
 async def give_back(ctx: Ctx, who: Who, ticket_id: int, reason: str, now: datetime, update_id: int | None,

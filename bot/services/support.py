@@ -12,6 +12,7 @@ from bot.services.act import Pressed, act, edit_pressed
 from bot.services.context import Ctx, Outcome, Who
 from bot.services.notices import Notice
 from bot.store.uow import UnitOfWork
+from bot import callback_data as cb
 
 
 async def me_too(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int | None) -> Outcome:
@@ -76,8 +77,8 @@ async def duplicate_question(ctx: Ctx, uow: UnitOfWork, t: Ticket, now: datetime
         return []
 
     def buttons(loc: str) -> list:
-        return [[(i18n.label(loc, "btn_same_yes"), f"c:{t.id}:dup:{same.id}"),
-                 (i18n.label(loc, "btn_same_no"), f"c:{t.id}:new")]]
+        return [[(i18n.label(loc, "btn_same_yes"), cb.casework(t.id, "dup", same.id)),
+                 (i18n.label(loc, "btn_same_no"), cb.casework(t.id, "new"))]]
     return await common.to_resident(ctx, uow, t, "duplicate_question", buttons, quiet=False, in_group=False,
                                     same=same.id)
 

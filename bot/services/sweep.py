@@ -20,6 +20,7 @@ from bot.services import common, retire
 from bot.services.context import Ctx
 from bot.services.notices import Notice
 from bot.store.uow import UnitOfWork
+from bot import callback_data as cb
 
 log = logging.getLogger(__name__)
 BATCH = 500
@@ -51,9 +52,9 @@ def work_buttons(t: Ticket) -> object:
 
 def escalation_buttons(t: Ticket) -> object:
     """A leader's buttons on an escalated ticket: nudge, reassign, take it."""
-    return lambda loc: [[(i18n.label(loc, "btn_nudge"), f"e:{t.id}:nud"),
-                         (i18n.label(loc, "btn_reassign"), f"e:{t.id}:rsg"),
-                         (i18n.label(loc, "btn_take"), f"e:{t.id}:tak")]]
+    return lambda loc: [[(i18n.label(loc, "btn_nudge"), cb.escalation(t.id, "nud")),
+                         (i18n.label(loc, "btn_reassign"), cb.escalation(t.id, "rsg")),
+                         (i18n.label(loc, "btn_take"), cb.escalation(t.id, "tak"))]]
 
 
 async def _names(uow: UnitOfWork, ids: list[int], t: Ticket, loc: str) -> str:

@@ -1,0 +1,42 @@
+"""Inline button data, the one module that writes and reads it (Telegram allows 64 bytes):
+
+    t:<ticket>:<action>[:<stars>]        the ticket's own buttons (accept, decline, claim, close, yes/no, rate)
+    e:<ticket>:<action>[:<person>]       a leader's answer to an escalation (nudge, reassign, take)
+    c:<ticket>:<action>[:<arg>]          casework (return, reroute, me too, extension, merge…)
+    d:<step>[:<value>]                   a step of a private draft
+
+Services build data with the functions below; handlers match it with the patterns below.
+"""
+
+from __future__ import annotations
+
+import re
+
+TICKET = re.compile(r"t:([0-9]{1,12}):(acc|dec|clm|cls|yes|no|r)(?::([1-5]))?")
+ESCALATION = re.compile(r"e:([0-9]{1,12}):(nud|tak|rsg)(?::([0-9]{1,12}))?")
+CASEWORK = re.compile(r"c:([0-9]{1,12}):(ret|rr|rt|no|me|ext|ea|er|exp|ref|rf|rep|dup|new)(?::([0-9]{1,12}|x))?")
+DRAFT = re.compile(r"d:(kind|cat|skip|grid|cancel)(?::([\w\-]{1,40}))?", re.ASCII)
+
+
+def _join(*parts: object) -> str:
+    return ":".join(str(p) for p in parts if p is not None)
+
+
+def ticket(ticket_id: int | None, action: str, arg: object = None) -> str:
+    """A ticket's own button."""
+    return _join("t", ticket_id, action, arg)
+
+
+def escalation(ticket_id: int | None, action: str, arg: object = None) -> str:
+    """A leader's button on an escalated ticket."""
+    return _join("e", ticket_id, action, arg)
+
+
+def casework(ticket_id: int | None, action: str, arg: object = None) -> str:
+    """A casework button."""
+    return _join("c", ticket_id, action, arg)
+
+
+def draft(step: str, value: object = None) -> str:
+    """A button of a private draft's step."""
+    return _join("d", step, value)
