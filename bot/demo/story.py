@@ -252,7 +252,8 @@ class Demo:
                                  who=leader.first_name)
         await self._prompt_recorded(prompt)
         await self.step("explain", lambda: emu.send(leader, leader, w["not_ours"], reply_to=prompt),
-                        self._in(group, "t:3:yes"), who=leader.first_name, text=w["not_ours"])
+                        lambda m: m["chat"]["id"] == leader.id and "#3" in (m.get("text") or "")
+                        and not m.get("reply_markup"), who=leader.first_name, text=w["not_ours"])
 
     async def _tally(self) -> None:
         from bot.domain.periods import period_of
