@@ -125,7 +125,7 @@ async def test_monthly_stars_ranking_bottom_and_repeat(bot):
     await bot.deliverer.deliver_due()
     group = _texts(bot, G1)[-1]
     assert "🥇 赵强 · 🚩2" in group and "🥈 刘洋 · 🚩1" in group
-    assert "1. 幸福小区网格：100% · 80% · 67%" in group and "2. 和平里网格：0% · — · —" in group
+    assert "1. 🟡 幸福小区网格：100% · 80% · 67%" in group and "2. 🔴 和平里网格：0% · — · —" in group
     assert "流动红旗：<b>幸福小区网格</b>" in group
     bottom = _texts(bot, BIG)[-1]
     assert "和平里网格" in bottom and "第 2 名" in bottom and "连续两个月" in bottom
@@ -220,3 +220,29 @@ async def test_cli_collection_day_uses_the_username_from_get_me_and_refuses_with
         await post_cli.run(bot.config, "collection-day", "2025-03", False, False, out=io.StringIO())
     rows = await bot.ctx.db.fetchall("SELECT COUNT(*) FROM posts")
     assert rows[0][0] == 0 and "t.me/bot?" not in out.getvalue()
+
+
+async def test_monthly_grid_colours_in_both_languages_by_the_configured_thresholds(bot):
+    from dataclasses import replace
+
+    from bot.domain.assessment import ColourRule
+    await _story(bot)
+    async with bot.ctx.db.write() as conn:
+        await conn.execute("UPDATE groups SET locale = 'en' WHERE chat_id = ?", (G2,))
+    now = datetime(2025, 4, 1, 9, 0, tzinfo=SH)
+
+    async def group_texts() -> dict[int, str]:
+        written = await posts.monthly(bot.ctx, now, dry_run=True)
+        return {p.chat_id: "\n".join(n.text or "" for n in p.notices) for p in written if p.kind == "monthly"}
+    texts = await group_texts()
+    # 幸福 100% · 80% · 67% (mean 82%) and ticket 7 overdue: yellow; 和平里 0% with nothing accepted: red
+    assert "1. 🟡 幸福小区网格：" in texts[G1] and "2. 🔴 和平里网格：" in texts[G1]
+    assert "网格考评：🔵 蓝 · 🟡 黄 · 🔴 红" in texts[G1]
+    assert "1. 🟡 幸福小区网格:" in texts[G2] and "Grid colours: 🔵 blue · 🟡 yellow · 🔴 red" in texts[G2]
+    assessment = bot.ctx.config.assessment
+    bot.ctx.config = replace(bot.ctx.config, assessment=replace(
+        assessment, colours=ColourRule(blue_from=0.8, blue_max_overdue=1)))
+    assert "1. 🔵 幸福小区网格：" in (await group_texts())[G1]
+    bot.ctx.config = replace(bot.ctx.config, assessment=replace(assessment, colours=ColourRule(enabled=False)))
+    off = (await group_texts())[G1]
+    assert "1. 幸福小区网格：100% · 80% · 67%" in off and "🔴" not in off and "网格考评" not in off

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from bot import i18n
 from bot.domain import reports as rep
+from bot.domain.assessment import grid_colour
 from bot.domain.periods import Period, last_complete
 from bot.services import chart, common
 from bot.domain.records import Group
@@ -31,6 +32,7 @@ class Standing:
     best: rep.GridScore | None
     bottom: list[rep.GridScore]
     repeat: list[rep.GridScore]
+    colours: dict[str, str] = field(default_factory=dict)  # grid -> blue / yellow / red (none when off)
 
 
 @dataclass
@@ -43,6 +45,8 @@ class _Month:
     last: dict
     names: dict[int, str]
     penalties: dict[str, float] = field(default_factory=dict)  # grid -> supervision penalty
+    marks: dict[str, int] = field(default_factory=dict)  # grid -> supervision marks of the month
+    overdue: dict[str, int] = field(default_factory=dict)  # grid -> overdue unfinished tickets now
 
 
 # --- standings ---------------------------------------------------------------------------------
@@ -52,7 +56,21 @@ async def standings(ctx: Ctx, uow: UnitOfWork, month: Period, now: datetime) -> 
     """Each community's stars and ranking for a month (and the previous month's bottom two)."""
     tree = Tree(await uow.reports.grids())
     data = await _read_month(ctx, uow, month, now)
-    return tree, [_standing(tree, community, data) for community in tree.communities()]
+    late = await uow.reports.overdue_ids([c for com in tree.communities() for c in tree.subtree(com)], now, 100_000)
+    data.overdue = {g: len(ids) for g, ids in late.items()}
+    found = [_standing(tree, community, data) for community in tree.communities()]
+    if ctx.config.assessment.colours.enabled:
+        for s in found:
+            s.colours = _colours(ctx, s, data)
+    return tree, found
+
+
+def _colours(ctx: Ctx, s: Standing, data: _Month) -> dict[str, str]:
+    """Each grid's blue / yellow / red from its rates, overdue tickets and supervision marks."""
+    rule = ctx.config.assessment.colours
+    found = {r.grid.code: grid_colour(r.grid.rates, data.overdue.get(r.grid.code, 0),
+                                      data.marks.get(r.grid.code, 0), rule) for r in s.ranking}
+    return {code: c.value for code, c in found.items() if c is not None}
 
 
 async def _read_month(ctx: Ctx, uow: UnitOfWork, month: Period, now: datetime) -> _Month:
@@ -65,7 +83,7 @@ async def _read_month(ctx: Ctx, uow: UnitOfWork, month: Period, now: datetime) -
     cases, cw = uow.casework, ctx.config.casework
     marks = await cases.supervision_counts(month.start, month.end)
     penalties = {g: n * cw.supervise_penalty + red * cw.red_penalty for g, (n, red) in marks.items()}
-    return _Month(counts, rates, rates_before, last, names, penalties)
+    return _Month(counts, rates, rates_before, last, names, penalties, {g: n + red for g, (n, red) in marks.items()})
 
 
 def _standing(tree: Tree, community: str, data: _Month) -> Standing:
@@ -122,12 +140,13 @@ def _params(tree: Tree, s: Standing, month: Period) -> dict:
     return dict(community=tree.name(s.community), month=month, stars=s.stars,
                 stars_view=[{"name": c.name, "flags": c.flags, **rate_view(c.rates)} for c in s.stars],
                 ranking=[{"rank": r.rank, "name": r.grid.name, "code": r.grid.code, "penalty": r.grid.penalty,
+                          "colour": s.colours.get(r.grid.code),
                           **rate_view(r.grid.rates)}
                          for r in s.ranking],
                 best=s.best,
                 bottom=[{"name": g.name, "code": g.code, **rate_view(g.rates)} for g in s.bottom],
                 repeat=[g.name for g in s.repeat], total=len([r for r in s.ranking if r.rank]),
-                dash=_has_dash(s))
+                dash=_has_dash(s), colours=bool(s.colours))
 
 
 def _has_dash(s: Standing) -> bool:
