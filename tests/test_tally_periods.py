@@ -63,4 +63,4 @@ async def test_monthly_post_names_the_month_and_explains_the_dash(bot):
     await bot.deliverer.deliver_due()
     group = _texts(bot, G1)[-1]
     assert "工农社区 · 2025年3月 月度晒单" in group and "2025-03" not in group
-    assert "2. 和平里网格：0% · — · —" in group and "注：“—”表示本月没有可计算的事项" in group
+    assert "2. 🔴 和平里网格：0% · — · —" in group and "注：“—”表示本月没有可计算的事项" in group
