@@ -4,7 +4,8 @@ import re
 from datetime import datetime, timedelta, timezone
 
 from bot.domain.reports import (Candidate, FlagEvent, GridScore, Rates, bottom_two, best_grid, count_flags,
-                                named_twice, percent, rank_grids, service_stars, split_message, tg_len)
+                                named_twice, percent, rank_grids, service_stars)
+from bot.telegram_text import split_message, tg_len
 
 T0 = datetime(2025, 3, 1, tzinfo=timezone.utc)
 END = T0 + timedelta(days=31)

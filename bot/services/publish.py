@@ -8,6 +8,7 @@ import base64
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot import telegram_text as tt
 from bot.domain import reports as rep
 from bot.services.context import Ctx
 from bot.services.notices import Buttons, Notice
@@ -45,8 +46,8 @@ def text_messages(chat_id: int, text: str, buttons: Buttons | None = None,
                   continued: str | None = None) -> list[Notice]:
     """The text as one or more messages within Telegram's limit; the buttons go on the last; each
     part after the first starts with the `continued` heading, if given."""
-    room = rep.TELEGRAM_TEXT_LIMIT - (rep.tg_len(continued) + 1 if continued else 0)
-    parts = rep.split_message(text, room)
+    room = tt.TELEGRAM_TEXT_LIMIT - (tt.tg_len(continued) + 1 if continued else 0)
+    parts = tt.split_message(text, room)
     parts = [parts[0]] + [f"{continued}\n{p}" if continued else p for p in parts[1:]]
     return [Notice(chat_id, part, buttons if i == len(parts) - 1 else None) for i, part in enumerate(parts)]
 
@@ -57,7 +58,7 @@ def with_chart(chat_id: int, png: bytes | None, text: str, caption: str) -> list
     if png is None:
         return text_messages(chat_id, text)
     photo = {"photo_b64": base64.b64encode(png).decode("ascii")}
-    if rep.tg_len(text) <= rep.TELEGRAM_CAPTION_LIMIT:
+    if tt.tg_len(text) <= tt.TELEGRAM_CAPTION_LIMIT:
         return [Notice(chat_id, text, op="photo", extra=photo)]
     return [Notice(chat_id, caption, op="photo", extra=photo)] + text_messages(chat_id, text)
 

@@ -7,6 +7,7 @@ import base64
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot import telegram_text as tt
 from bot import i18n
 from bot.domain import reports as rep
 from bot.domain.periods import Period, bound_during, is_whole_month, last_complete, month_columns
@@ -130,7 +131,7 @@ def _notices(loc: str, chat_id: int, png: bytes | None, params: dict) -> list[No
     if png is None:
         return text_messages(chat_id, text)
     photo = {"photo_b64": base64.b64encode(png).decode("ascii")}
-    if rep.tg_len(text) <= rep.TELEGRAM_CAPTION_LIMIT:
+    if tt.tg_len(text) <= tt.TELEGRAM_CAPTION_LIMIT:
         return [Notice(chat_id, text, op="photo", extra=photo)]
     caption = i18n.render(loc, "tally_caption", **params)
     return [Notice(chat_id, caption, op="photo", extra=photo)] + text_messages(chat_id, text)
