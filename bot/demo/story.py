@@ -173,6 +173,17 @@ class Demo:
             return data is None or any(b.get("callback_data", "").startswith(data) for r in rows for b in r)
         return match
 
+    @staticmethod
+    def _link(m: dict, part: str) -> str:
+        """The first link button of `m` whose address contains `part` ("" if none)."""
+        rows = (m.get("reply_markup") or {}).get("inline_keyboard", [])
+        return next((b["url"] for r in rows for b in r if part in b.get("url", "")), "")
+
+    def _link_in(self, chat: Any, part: str) -> Callable[[dict], bool]:
+        """A bot message in `chat` carrying a link button whose address contains `part`."""
+        in_chat = self._in(chat)
+        return lambda m: in_chat(m) and bool(self._link(m, part))
+
     async def _prompt_recorded(self, prompt: dict) -> None:
         """A person reads the prompt before answering: wait until the bot has recorded it."""
         loop = asyncio.get_running_loop()
@@ -215,12 +226,16 @@ class Demo:
                                  lambda m: m["chat"]["id"] == worker.id and bool(m.get("force_reply")),
                                  who=worker.first_name)
         await self._prompt_recorded(prompt)
-        ask = await self.step("note", lambda: emu.send(worker, worker, w["note"], reply_to=prompt),
-                              self._in(group, "t:1:yes"), who=worker.first_name, text=w["note"])
-        rating = await self.step("yes", lambda: emu.press(resident, ask, "t:1:yes"), self._in(group, "t:1:r:5"),
+        card = await self.step("note", lambda: emu.send(worker, worker, w["note"], reply_to=prompt),
+                               self._link_in(group, "start=t_1"), who=worker.first_name, text=w["note"])
+        # the group learns nothing of who complained: the resident opens the card's link privately
+        payload = self._link(card, "start=t_1").split("start=", 1)[1]
+        ask = await self.step("open", lambda: emu.send(resident, resident, f"/start {payload}"),
+                              self._in(resident, "t:1:yes"), who=resident.first_name)
+        rating = await self.step("yes", lambda: emu.press(resident, ask, "t:1:yes"), self._in(resident, "t:1:r:5"),
                                  who=resident.first_name)
         await self.step("rate", lambda: emu.press(resident, rating, "t:1:r:5"),
-                        lambda m: m["message_id"] == rating["message_id"] and m["chat"]["id"] == group.id
+                        lambda m: m["message_id"] == rating["message_id"] and m["chat"]["id"] == resident.id
                         and not m.get("reply_markup"), who=resident.first_name)
 
         # a wish, claimed from the group card by the volunteer
