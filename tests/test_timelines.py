@@ -31,11 +31,19 @@ async def test_status_in_private_puts_text_and_each_step_on_their_own_lines(bot)
 
 
 async def test_status_in_group_puts_header_and_timeline_on_separate_lines(bot):
-    await _accepted_complaint(bot)
+    await _bound(bot)
+    await bot.say(RESIDENT, GROUP, "/wish 帮楼上独居老人买菜")
+    await bot.press(WORKER, WORKER, 1, "t:1:acc")
     await bot.say(RESIDENT, GROUP, "/status 1")
     lines = _lines(bot.last(GROUP)["text"])
-    assert len(lines) == 3 and "提交" not in lines[0], lines
-    assert TEXT not in bot.last(GROUP)["text"]
+    assert len(lines) == 3 and "提交" not in lines[0] and lines[1].strip().endswith("提交"), lines
+
+
+async def test_status_of_a_complaint_in_group_shows_only_number_and_status(bot):
+    await _accepted_complaint(bot)
+    await bot.say(RESIDENT, GROUP, "/status 1")
+    text = bot.last(GROUP)["text"]
+    assert _lines(text) == ["<b>#1</b> · 办理中"], text  # neither who, nor what, nor who handles it
 
 
 async def test_queue_and_my_list_one_step_per_line(bot):

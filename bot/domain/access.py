@@ -41,3 +41,8 @@ def may_read(reader: Reader, t: Ticket) -> bool:
     if a.person_id is not None and (a.person_id == t.assignee_id or a.person_id in reader.copied):
         return True
     return a.is_leader
+
+
+def whole_in_group(t: Ticket) -> bool:
+    """A group sees a wish whole; a complaint only by its number and status, never who or what."""
+    return t.kind is Kind.WISH

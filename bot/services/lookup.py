@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot import i18n
-from bot.domain.access import Reader, may_read
+from bot.domain.access import Reader, may_read, whole_in_group
 from bot.domain.tickets import Refused, Status, Ticket
 from bot.services import common
 from bot.services.context import Ctx, Outcome, Who
@@ -25,7 +25,9 @@ async def _entry(ctx: Ctx, uow: UnitOfWork, t: Ticket, loc: str, private: bool, 
     steps = [{"at": e["at"], "action": i18n.label(loc, f"event_{e['action']}"),
               "who": e["actor_name"] or ""} for e in events]
     who = await common.staff_label(uow, t.assignee_id, t.grid, loc) if t.assignee_id else None
-    return {**common.ticket_view(ctx, t, loc), "steps": steps, "assignee": who, "private": private}
+    hidden = not private and not whole_in_group(t)
+    return {**common.ticket_view(ctx, t, loc), "steps": steps, "assignee": who, "private": private,
+            "hidden": hidden}
 
 
 async def _reply(ctx: Ctx, who: Who, chat_id: int, now: datetime, update_id: int | None,
