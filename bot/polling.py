@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import signal
 from typing import Any
 
 from telegram import Update
@@ -139,14 +138,8 @@ async def _confirm(app: Application, offset: int) -> None:
 
 async def serve(app: Application, timeout: int = 10) -> None:
     """Run the application until SIGINT or SIGTERM: initialise, poll, then shut down cleanly."""
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    app.bot_data["stop"] = stop
-    try:
-        await startup.required("getMe", app.initialize, stop)
-    except startup.StopRequested:
+    stop = await startup.begin(app)
+    if stop is None:
         return
     try:
         if app.post_init:

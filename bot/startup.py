@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 from datetime import timedelta
 from typing import Any, Awaitable, Callable
 
@@ -44,6 +45,21 @@ async def required(name: str, call: Callable[[], Awaitable[Any]], stop: asyncio.
             wait, delay = delay, min(MAX_DELAY, delay * 2)
             log.warning(lang.say("startup_retry", method=name, error=_error(exc), seconds=round(wait, 1)))
         await _sleep(wait, stop)
+
+
+async def begin(app: Application) -> asyncio.Event | None:
+    """Stop on SIGINT or SIGTERM from now on, then initialise (getMe, retried); the stop event,
+    or None when a signal came before the bot was up."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    app.bot_data["stop"] = stop
+    try:
+        await required("getMe", app.initialize, stop)
+    except StopRequested:
+        return None
+    return stop
 
 
 async def _sleep(wait: float, stop: asyncio.Event | None) -> None:

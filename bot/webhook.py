@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
-import signal
 from collections import defaultdict
 from urllib.parse import urlsplit
 
@@ -90,14 +89,8 @@ async def serve_webhook(app: Application, hook: Webhook) -> None:
     """Run until SIGINT or SIGTERM: start, set the webhook, receive updates, shut down cleanly.
 
     The webhook stays set at shutdown: Telegram keeps the updates for the next start."""
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    app.bot_data["stop"] = stop
-    try:
-        await startup.required("getMe", app.initialize, stop)
-    except startup.StopRequested:
+    stop = await startup.begin(app)
+    if stop is None:
         return
     runner: web.AppRunner | None = None
     try:
