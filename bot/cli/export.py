@@ -108,9 +108,7 @@ async def run(cfg: config_mod.Config, args: argparse.Namespace, now: datetime | 
 def main(argv: list[str]) -> int:
     """Export the ledger for a period to an XLSX or CSV file."""
     args = parse(argv)
-    try:
-        cfg = config_mod.load(args.config, need_token=False)
-    except config_mod.ConfigError as exc:
-        print(lang.config_error(exc), file=sys.stderr)
+    cfg = lang.load_config(args.config)
+    if cfg is None:
         return 2
     return asyncio.run(run(cfg, args))

@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bot import config as config_mod
 from bot.cli import lang
 from bot.lock import holder
 
@@ -16,10 +15,8 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot health", description=lang.say("cli_health"))
     parser.add_argument("--config", default="config.toml", help=lang.say("opt_config"))
     args = parser.parse_args(argv)
-    try:
-        cfg = config_mod.load(args.config, need_token=False)
-    except config_mod.ConfigError as exc:
-        print(lang.config_error(exc), file=sys.stderr)
+    cfg = lang.load_config(args.config)
+    if cfg is None:
         return 2
     pid = holder(cfg.database)
     if pid is None:

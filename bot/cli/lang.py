@@ -7,6 +7,7 @@ options, errors) are looked up there too.
 from __future__ import annotations
 
 import argparse
+import sys
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -72,6 +73,17 @@ def choose(argv: list[str]) -> list[str]:
 def say(key: str, /, **params: Any) -> str:
     """The operator text `ops_<key>` in the operator's language."""
     return i18n.label(current(), f"ops_{key}", **params)
+
+
+def load_config(path: str | None) -> Any:
+    """The configuration at `path` (no token needed), or None once the operator was told why not."""
+    from bot import config as config_mod  # here, so that reading --lang never loads the whole config
+
+    try:
+        return config_mod.load(path, need_token=False)
+    except ConfigError as exc:
+        print(config_error(exc), file=sys.stderr)
+        return None
 
 
 def config_error(exc: ConfigError) -> str:

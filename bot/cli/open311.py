@@ -44,10 +44,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--port", type=int, default=None, help="port (default: [open311] port, else 8311)")
     parser.add_argument("--listen", default=None, help="address (default: [open311] listen)")
     args = parser.parse_args(argv)
-    try:
-        cfg = config_mod.load(args.config, need_token=False)
-    except config_mod.ConfigError as exc:
-        print(lang.config_error(exc), file=sys.stderr)
+    cfg = lang.load_config(args.config)
+    if cfg is None:
         return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("aiosqlite").setLevel(logging.WARNING)

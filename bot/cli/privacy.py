@@ -90,10 +90,8 @@ def main(argv: list[str]) -> int:
     era.add_argument("--config", default=None, help="TOML configuration file")
     era.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     args = parser.parse_args(argv)
-    try:
-        cfg = config_mod.load(args.config, need_token=False)
-    except config_mod.ConfigError as exc:
-        print(lang.config_error(exc), file=sys.stderr)
+    cfg = lang.load_config(args.config)
+    if cfg is None:
         return 2
     if not cfg.database.is_file():
         print(lang.say("no_database", db=cfg.database), file=sys.stderr)
