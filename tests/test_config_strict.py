@@ -109,3 +109,18 @@ def test_no_token_message_in_chinese(tmp_path):
     with pytest.raises(ConfigError) as info:
         load(_write(tmp_path, '[bot]\nlocale = "zh"\n'))
     assert "没有机器人令牌" in info.value.text("zh") and "GRIDBOT_TOKEN" in info.value.text("zh")
+
+
+@pytest.mark.parametrize("command, zh, en", [
+    ("backup", "文件已存在时覆盖", "replace FILE if it exists"),
+    ("export", "包含居民姓名（个人信息）", "include residents' names (personal data)"),
+    ("open311", "监听地址", "address (default: [open311] listen)"),
+    ("post", "只打印内容，不写入也不发送", "print the post; write and send nothing"),
+    ("privacy", "以 JSON 输出关于该用户存储的全部内容", "print everything stored about USER as JSON"),
+])
+def test_every_commands_help_in_the_operators_language(capsys, command, zh, en):
+    for locale, expected, other in (("zh", zh, en), ("en", en, zh)):
+        with pytest.raises(SystemExit):
+            cli_main(["--lang", locale, command, "--help"])
+        out = capsys.readouterr().out
+        assert expected in out and other not in out, out

@@ -14,11 +14,10 @@ def main(argv: list[str]) -> int:
     """Make a consistent, checked copy of the configured database at FILE."""
     parser = argparse.ArgumentParser(
         prog="python -m bot backup",
-        description="Copy the SQLite database consistently (SQLite online backup API); "
-                    "safe while the bot is running. See docs/operations.md for restoring.")
-    parser.add_argument("file", help="where to write the backup")
-    parser.add_argument("--config", default=None, help="TOML configuration file (for the database path)")
-    parser.add_argument("--force", action="store_true", help="replace FILE if it exists")
+        description=lang.say("cli_backup"))
+    parser.add_argument("file", help=lang.say("opt_backup_file"))
+    parser.add_argument("--config", default=None, help=lang.say("opt_config_db"))
+    parser.add_argument("--force", action="store_true", help=lang.say("opt_force"))
     args = parser.parse_args(argv)
     try:
         cfg = config_mod.load(args.config, need_token=False)

@@ -32,19 +32,18 @@ def _day(text: str) -> date:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m bot export", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(prog="python -m bot export", description=lang.say("cli_export"))
     parser.add_argument("what", choices=["ledger"])
-    parser.add_argument("--from", dest="first", type=_day, required=True, help="first day, e.g. 2026-11-01")
-    parser.add_argument("--to", dest="last", type=_day, required=True, help="last day (included)")
-    parser.add_argument("--grid", default=None, help="only this grid and the grids below it")
-    parser.add_argument("--format", choices=["xlsx", "csv"], default=None, help="default: from --out, else xlsx")
-    parser.add_argument("--out", default=None, help="output file (CSV: - for standard output)")
+    parser.add_argument("--from", dest="first", type=_day, required=True, help=lang.say("opt_from"))
+    parser.add_argument("--to", dest="last", type=_day, required=True, help=lang.say("opt_to"))
+    parser.add_argument("--grid", default=None, help=lang.say("opt_grid"))
+    parser.add_argument("--format", choices=["xlsx", "csv"], default=None, help=lang.say("opt_format"))
+    parser.add_argument("--out", default=None, help=lang.say("opt_out"))
     parser.add_argument("--lang", choices=["zh", "en"], default=None,
-                        help="column headers and labels (default: the operator's language)")
-    parser.add_argument("--with-text", action="store_true", help="include the request texts")
-    parser.add_argument("--with-names", action="store_true", help="include residents' names (personal data)")
-    parser.add_argument("--config", default=None, help="TOML configuration file")
+                        help=lang.say("opt_export_lang"))
+    parser.add_argument("--with-text", action="store_true", help=lang.say("opt_with_text"))
+    parser.add_argument("--with-names", action="store_true", help=lang.say("opt_with_names"))
+    parser.add_argument("--config", default=None, help=lang.say("opt_config"))
     return parser
 
 

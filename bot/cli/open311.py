@@ -39,10 +39,10 @@ async def _main(cfg: config_mod.Config, host: str, port: int) -> None:
 
 def main(argv: list[str]) -> int:
     """Parse the arguments, load the configuration and serve."""
-    parser = argparse.ArgumentParser(prog="python -m bot open311", description=__doc__)
-    parser.add_argument("--config", default="config.toml", help="TOML configuration file")
-    parser.add_argument("--port", type=int, default=None, help="port (default: [open311] port, else 8311)")
-    parser.add_argument("--listen", default=None, help="address (default: [open311] listen)")
+    parser = argparse.ArgumentParser(prog="python -m bot open311", description=lang.say("cli_open311"))
+    parser.add_argument("--config", default="config.toml", help=lang.say("opt_config"))
+    parser.add_argument("--port", type=int, default=None, help=lang.say("opt_port"))
+    parser.add_argument("--listen", default=None, help=lang.say("opt_listen"))
     args = parser.parse_args(argv)
     cfg = lang.load_config(args.config)
     if cfg is None:

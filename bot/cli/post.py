@@ -89,15 +89,14 @@ async def run(cfg: config_mod.Config, command: str, period_text: str | None, dry
 
 def main(argv: list[str]) -> int:
     """Parse the arguments and run one post."""
-    parser = argparse.ArgumentParser(prog="python -m bot post", description="Make a scheduled post on demand.")
+    parser = argparse.ArgumentParser(prog="python -m bot post", description=lang.say("cli_post"))
     parser.add_argument("what", choices=sorted(posts_mod.RUNNERS))
-    parser.add_argument("--config", default="config.toml", help="TOML configuration file")
+    parser.add_argument("--config", default="config.toml", help=lang.say("opt_config"))
     parser.add_argument("--period", default=None,
-                        help="2025-W10 (weekly-tally), 2025-03 (monthly, collection-day); digests: "
-                             "2025-03-04 daily, 2025-W10 weekly, 2025-03 monthly. Default: the last complete one")
+                        help=lang.say("opt_period"))
     mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--dry-run", action="store_true", help="print the post; write and send nothing")
-    mode.add_argument("--send", action="store_true", help="also deliver now (when the bot is not running)")
+    mode.add_argument("--dry-run", action="store_true", help=lang.say("opt_post_dry_run"))
+    mode.add_argument("--send", action="store_true", help=lang.say("opt_send"))
     args = parser.parse_args(argv)
     try:
         cfg = config_mod.load(args.config, need_token=args.send)

@@ -78,17 +78,16 @@ async def _run(cfg: config_mod.Config, args: argparse.Namespace) -> int:
 
 def main(argv: list[str]) -> int:
     """Export (JSON) or erase (anonymise, one transaction) what the store holds about a Telegram user."""
-    parser = argparse.ArgumentParser(prog="python -m bot privacy", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(prog="python -m bot privacy", description=lang.say("cli_privacy"))
     sub = parser.add_subparsers(dest="action", required=True)
-    exp = sub.add_parser("export", help="print everything stored about USER as JSON")
+    exp = sub.add_parser("export", help=lang.say("opt_privacy_export"))
     exp.add_argument("user", type=_user_id, metavar="USER")
-    exp.add_argument("--config", default=None, help="TOML configuration file")
-    exp.add_argument("--out", default=None, help="write the JSON here (mode 600) instead of stdout")
-    era = sub.add_parser("erase", help="anonymise USER's tickets and delete their other data")
+    exp.add_argument("--config", default=None, help=lang.say("opt_config"))
+    exp.add_argument("--out", default=None, help=lang.say("opt_privacy_out"))
+    era = sub.add_parser("erase", help=lang.say("opt_privacy_erase"))
     era.add_argument("user", type=_user_id, metavar="USER")
-    era.add_argument("--config", default=None, help="TOML configuration file")
-    era.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    era.add_argument("--config", default=None, help=lang.say("opt_config"))
+    era.add_argument("--yes", action="store_true", help=lang.say("opt_no_confirm"))
     args = parser.parse_args(argv)
     cfg = lang.load_config(args.config)
     if cfg is None:
