@@ -40,12 +40,15 @@ from bench.common import TOKEN, WatchingEmulator, table, write_result
 
 async def prepare(db: Database, chats: list[int], now: datetime) -> None:
     async with db.write() as conn:
-        await conn.executemany("INSERT INTO grids (code, name, parent, level) VALUES (?, ?, NULL, 'small_grid')",
-                               [(f"G{i:05d}", f"网格{i}") for i in range(len(chats))])
+        await conn.executemany(
+            "INSERT INTO grids (code, name, parent, level) VALUES (?, ?, NULL, 'small_grid')",
+            [(f"G{i:05d}", f"网格{i}") for i in range(len(chats))],
+        )
         await conn.executemany(
             "INSERT INTO groups (chat_id, grid, title, member, link_code, bound_by, bound_at) "
             "VALUES (?, ?, ?, 1, ?, 0, ?)",
-            [(c, f"G{i:05d}", f"网格群{i}", f"l{i}", now.timestamp()) for i, c in enumerate(chats)])
+            [(c, f"G{i:05d}", f"网格群{i}", f"l{i}", now.timestamp()) for i, c in enumerate(chats)],
+        )
 
 
 def limiter(kind: str, per_second: int) -> AIORateLimiter:
@@ -56,10 +59,14 @@ def limiter(kind: str, per_second: int) -> AIORateLimiter:
     return AIORateLimiter(overall_max_rate=1, overall_time_period=1 / (per_second - 1))
 
 
-async def run(groups: int, per_second: int, per_group_per_minute: int, timeout: float,
-              limiter_kind: str = "app") -> dict[str, Any]:
-    emu = WatchingEmulator(token=TOKEN, bot_username="grid_bench_bot",
-                           rate_limits=RateLimits(True, per_second, per_group_per_minute))
+async def run(
+    groups: int, per_second: int, per_group_per_minute: int, timeout: float, limiter_kind: str = "app"
+) -> dict[str, Any]:
+    emu = WatchingEmulator(
+        token=TOKEN,
+        bot_username="grid_bench_bot",
+        rate_limits=RateLimits(True, per_second, per_group_per_minute),
+    )
     admin = emu.user(id=6_000_000, first_name="管理员")
     chats = [emu.group(f"网格群{i}", members=[admin], with_bot=True).id for i in range(groups)]
     emu.updates.clear()
@@ -70,14 +77,26 @@ async def run(groups: int, per_second: int, per_group_per_minute: int, timeout: 
     delivered: list[float] = []
     emu.on_sent = lambda method, message: delivered.append(time.perf_counter())
     async with serve(emu) as url:
-        app = (ApplicationBuilder().token(TOKEN).base_url(f"{url}/bot").base_file_url(f"{url}/file/bot")
-               .request(AiohttpRequest(CONNECTIONS)).rate_limiter(limiter(limiter_kind, per_second))
-               .build())  # as bot.app.build makes it
+        app = (
+            ApplicationBuilder()
+            .token(TOKEN)
+            .base_url(f"{url}/bot")
+            .base_file_url(f"{url}/file/bot")
+            .request(AiohttpRequest(CONNECTIONS))
+            .rate_limiter(limiter(limiter_kind, per_second))
+            .build()
+        )  # as bot.app.build makes it
         bot = app.bot
         await bot.initialize()
         async with db.write() as conn:
-            await enqueue(conn, [Notice(c, f"<b>本周红旗榜</b> 网格 {i}：接单 3，办结 2，红旗 🚩×2")
-                                 for i, c in enumerate(chats)], now)
+            await enqueue(
+                conn,
+                [
+                    Notice(c, f"<b>本周红旗榜</b> 网格 {i}：接单 3，办结 2，红旗 🚩×2")
+                    for i, c in enumerate(chats)
+                ],
+                now,
+            )
         deliverer = Deliverer(db, bot)
         t0 = time.perf_counter()
         task = asyncio.create_task(deliverer.run_forever(idle=0.2))
@@ -100,11 +119,19 @@ async def run(groups: int, per_second: int, per_group_per_minute: int, timeout: 
     per_group = Counter(len(emu.messages(c)) - 1 for c in chats)  # minus the group_chat_created message
     floor = groups / per_second
     return {
-        "groups": groups, "limiter": limiter_kind, "limits": {"per_second": per_second, "per_group_per_minute": per_group_per_minute},
-        "seconds_to_last_delivery": t_emulator, "seconds_to_outbox_done": t_outbox, "floor_seconds": floor,
-        "ratio": t_emulator / floor, "delivered": len(delivered), "too_many_requests": emu.counters["too_many_requests"],
-        "send_attempts": emu.calls.get("sendMessage", 0), "outbox": {r[0]: r[1] for r in rows},
-        "groups_with_exactly_one": per_group.get(1, 0), "distinct_chats_sent": len(per_chat),
+        "groups": groups,
+        "limiter": limiter_kind,
+        "limits": {"per_second": per_second, "per_group_per_minute": per_group_per_minute},
+        "seconds_to_last_delivery": t_emulator,
+        "seconds_to_outbox_done": t_outbox,
+        "floor_seconds": floor,
+        "ratio": t_emulator / floor,
+        "delivered": len(delivered),
+        "too_many_requests": emu.counters["too_many_requests"],
+        "send_attempts": emu.calls.get("sendMessage", 0),
+        "outbox": {r[0]: r[1] for r in rows},
+        "groups_with_exactly_one": per_group.get(1, 0),
+        "distinct_chats_sent": len(per_chat),
     }
 
 
@@ -113,10 +140,22 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     ok_count = r["groups_with_exactly_one"] == r["groups"] == r["delivered"]
     met = r["ratio"] <= 1.10 and r["too_many_requests"] == 0 and ok_count
     print(f"limiter: {args.limiter}")
-    print(table([("groups", "floor s", "measured s", "measured/floor", "429s", "one per group", "outbox"),
-                 (str(r["groups"]), f"{r['floor_seconds']:.1f}", f"{r['seconds_to_last_delivery']:.1f}",
-                  f"{r['ratio']:.3f}", str(r["too_many_requests"]), f"{r['groups_with_exactly_one']}/{r['groups']}",
-                  str(r["outbox"]))]))
+    print(
+        table(
+            [
+                ("groups", "floor s", "measured s", "measured/floor", "429s", "one per group", "outbox"),
+                (
+                    str(r["groups"]),
+                    f"{r['floor_seconds']:.1f}",
+                    f"{r['seconds_to_last_delivery']:.1f}",
+                    f"{r['ratio']:.3f}",
+                    str(r["too_many_requests"]),
+                    f"{r['groups_with_exactly_one']}/{r['groups']}",
+                    str(r["outbox"]),
+                ),
+            ]
+        )
+    )
     print(f"target (<= 1.10 x floor, no 429, nothing lost): {'met' if met else 'MISSED'}")
     data = {"params": vars(args), **r, "target_met": met}
     print(f"results: {write_result(args.out, data)}")
@@ -129,8 +168,12 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--per-second", type=int, default=30)
     p.add_argument("--per-group-per-minute", type=int, default=20)
     p.add_argument("--timeout", type=float, default=300.0)
-    p.add_argument("--limiter", choices=("app", "smooth"), default="app",
-                   help="app: AIORateLimiter() as the bot uses it (default); smooth: a proposed setting")
+    p.add_argument(
+        "--limiter",
+        choices=("app", "smooth"),
+        default="app",
+        help="app: AIORateLimiter() as the bot uses it (default); smooth: a proposed setting",
+    )
     p.add_argument("--out", default="broadcast")
     return p.parse_args(argv)
 

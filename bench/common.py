@@ -32,9 +32,14 @@ def machine() -> dict[str, Any]:
                 mem = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
     except OSError:
         pass
-    return {"nproc": os.cpu_count(), "memory": mem, "python": platform.python_version(),
-            "platform": platform.platform(), "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "load_average": load()}
+    return {
+        "nproc": os.cpu_count(),
+        "memory": mem,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "load_average": load(),
+    }
 
 
 def load() -> list[float]:
@@ -58,8 +63,10 @@ def write_result(name: str, data: dict[str, Any]) -> Path:
     """Write bench/out/<name>.json with the machine facts added; returns the path."""
     OUT.mkdir(parents=True, exist_ok=True)
     path = OUT / f"{name}.json"
-    path.write_text(json.dumps({"benchmark": name, "machine": machine(), **data}, indent=2,
-                               ensure_ascii=False) + "\n", encoding="utf-8")
+    path.write_text(
+        json.dumps({"benchmark": name, "machine": machine(), **data}, indent=2, ensure_ascii=False) + "\n",
+        encoding="utf-8",
+    )
     return path
 
 
@@ -99,7 +106,8 @@ def write_config(folder: Path, url: str, database: Path, **limits: int) -> Path:
         f'database = "{database}"\n'
         "[quiet_hours]\nenabled = false\n"
         "[limits]\n" + (extra or "max_open_per_resident = 5\n"),
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     return path
 
 
@@ -132,8 +140,15 @@ class BotProcess:
             self.proc.send_signal(signal.SIGINT)
         if emu is not None:
             await asyncio.sleep(0.2)
-            emu.emit("poll_answer", {"poll_id": "bench-stop", "option_ids": [], "option_persistent_ids": [],
-                                     "user": {"id": 1, "is_bot": False, "first_name": "stop"}})
+            emu.emit(
+                "poll_answer",
+                {
+                    "poll_id": "bench-stop",
+                    "option_ids": [],
+                    "option_persistent_ids": [],
+                    "user": {"id": 1, "is_bot": False, "first_name": "stop"},
+                },
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             pid, status, usage = os.wait4(self.proc.pid, os.WNOHANG)
@@ -213,8 +228,9 @@ class WatchingEmulator(Emulator):
         return result
 
 
-async def wait_calls(emu: Emulator, method: str, count: int = 1, timeout: float = 60.0,
-                     proc: BotProcess | None = None) -> float:
+async def wait_calls(
+    emu: Emulator, method: str, count: int = 1, timeout: float = 60.0, proc: BotProcess | None = None
+) -> float:
     """Wait until the emulator saw `count` calls of `method`; returns time.time() then."""
     deadline = time.monotonic() + timeout
     while emu.calls.get(method, 0) < count:

@@ -37,8 +37,9 @@ async def commits(folder: Path, mode: str, n: int) -> float:
         t0 = time.perf_counter()
         for i in range(1, n + 1):
             async with db.write(update_id=i) as conn:
-                await conn.execute("INSERT INTO bot_facts (key, value, at) VALUES (?, ?, ?)",
-                                   (f"bench{i}", "x" * 200, now))
+                await conn.execute(
+                    "INSERT INTO bot_facts (key, value, at) VALUES (?, ?, ?)", (f"bench{i}", "x" * 200, now)
+                )
         return (time.perf_counter() - t0) * 1000 / n
     finally:
         await db.close()
@@ -48,27 +49,42 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     folder = Path(args.dir or tempfile.mkdtemp(prefix="bench-durability-"))
     runs: dict[str, list[float]] = {"NORMAL": [], "FULL": []}
     for r in range(args.rounds):
-        for mode in (("NORMAL", "FULL") if r % 2 == 0 else ("FULL", "NORMAL")):
+        for mode in ("NORMAL", "FULL") if r % 2 == 0 else ("FULL", "NORMAL"):
             runs[mode].append(await commits(folder, mode, args.commits))
     med = {mode: statistics.median(v) for mode, v in runs.items()}
-    return {"params": vars(args), "folder": str(folder), "runs_ms_per_commit": runs,
-            "median_ms_per_commit": med, "full_over_normal": med["FULL"] / med["NORMAL"],
-            "extra_ms_per_update": med["FULL"] - med["NORMAL"]}
+    return {
+        "params": vars(args),
+        "folder": str(folder),
+        "runs_ms_per_commit": runs,
+        "median_ms_per_commit": med,
+        "full_over_normal": med["FULL"] / med["NORMAL"],
+        "extra_ms_per_update": med["FULL"] - med["NORMAL"],
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the comparison, print a table and write bench/out/durability.json."""
-    parser = argparse.ArgumentParser(prog="python -m bench.durability", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.durability",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--commits", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--dir", default=None, help="where the stores are made (the bot's disk)")
     result = asyncio.run(main_async(parser.parse_args(argv)))
     med = result["median_ms_per_commit"]
-    print(table([("synchronous", "ms per committed update (median)"),
-                 ("NORMAL", f"{med['NORMAL']:.3f}"), ("FULL (the bot)", f"{med['FULL']:.3f}"),
-                 ("FULL / NORMAL", f"{result['full_over_normal']:.2f}"),
-                 ("extra ms per update", f"{result['extra_ms_per_update']:.3f}")]))
+    print(
+        table(
+            [
+                ("synchronous", "ms per committed update (median)"),
+                ("NORMAL", f"{med['NORMAL']:.3f}"),
+                ("FULL (the bot)", f"{med['FULL']:.3f}"),
+                ("FULL / NORMAL", f"{result['full_over_normal']:.2f}"),
+                ("extra ms per update", f"{result['extra_ms_per_update']:.3f}"),
+            ]
+        )
+    )
     print(f"-> {write_result('durability', result)}")
     return 0
 

@@ -23,8 +23,14 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--token", required=True)
     parser.add_argument("--base-url", required=True, help="e.g. http://127.0.0.1:8081/bot")
     args = parser.parse_args(argv)
-    app = (ApplicationBuilder().token(args.token).base_url(args.base_url)
-           .base_file_url(args.base_url.replace("/bot", "/file/bot")).concurrent_updates(32).build())
+    app = (
+        ApplicationBuilder()
+        .token(args.token)
+        .base_url(args.base_url)
+        .base_file_url(args.base_url.replace("/bot", "/file/bot"))
+        .concurrent_updates(32)
+        .build()
+    )
     app.add_handler(MessageHandler(filters.TEXT, echo))
     app.run_polling(allowed_updates=Update.ALL_TYPES, poll_interval=0.0, drop_pending_updates=False)
     return 0

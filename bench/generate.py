@@ -47,13 +47,53 @@ RESIDENTS_PER_GRID = 10
 DUE_ITEMS, DUE_NOW = 2_000, 500
 GENERATOR_VERSION = 1
 CATEGORIES = ("policy", "dispute", "errand", "sanitation", "repair", "safety", "other")
-TEXTS = ("楼道垃圾三天没人清运", "路灯坏了晚上很黑", "楼上漏水", "帮老人买菜", "邻居噪音扰民", "电动车楼道充电",
-         "下水道堵塞", "帮忙代办社保卡", "小区门禁坏了", "绿化带被占用种菜")
+TEXTS = (
+    "楼道垃圾三天没人清运",
+    "路灯坏了晚上很黑",
+    "楼上漏水",
+    "帮老人买菜",
+    "邻居噪音扰民",
+    "电动车楼道充电",
+    "下水道堵塞",
+    "帮忙代办社保卡",
+    "小区门禁坏了",
+    "绿化带被占用种菜",
+)
 HOUR, DAY = 3600.0, 86400.0
-TICKET_COLS = ("id", "kind", "category", "grid", "resident_id", "origin_chat_id", "text", "status", "assignee_id",
-               "closed_by", "close_note", "rating", "reopen_count", "self_submitted", "created_at", "accepted_at",
-               "closed_at", "done_at", "accept_due", "resolve_due", "confirm_due", "next_due")
-EVENT_COLS = ("ticket_id", "at", "actor_user_id", "actor_person_id", "action", "from_status", "to_status", "detail")
+TICKET_COLS = (
+    "id",
+    "kind",
+    "category",
+    "grid",
+    "resident_id",
+    "origin_chat_id",
+    "text",
+    "status",
+    "assignee_id",
+    "closed_by",
+    "close_note",
+    "rating",
+    "reopen_count",
+    "self_submitted",
+    "created_at",
+    "accepted_at",
+    "closed_at",
+    "done_at",
+    "accept_due",
+    "resolve_due",
+    "confirm_due",
+    "next_due",
+)
+EVENT_COLS = (
+    "ticket_id",
+    "at",
+    "actor_user_id",
+    "actor_person_id",
+    "action",
+    "from_status",
+    "to_status",
+    "detail",
+)
 
 
 def schema_hash() -> str:
@@ -105,14 +145,23 @@ def _tree(conn: sqlite3.Connection) -> None:
         roles.append((10_001 + i, code, "small_leader"))
         groups.append((-(4_000_000_000 + i), code, f"网格群{code}", f"link{i}", NOW_TS - 800 * DAY))
     conn.executemany("INSERT INTO grids (code, name, parent, level) VALUES (?, ?, ?, ?)", grids)
-    conn.executemany("INSERT INTO people (id, code, name, tg_user_id, invite_code) VALUES (?, ?, ?, ?, ?)", people)
+    conn.executemany(
+        "INSERT INTO people (id, code, name, tg_user_id, invite_code) VALUES (?, ?, ?, ?, ?)", people
+    )
     conn.executemany("INSERT INTO roles (person_id, grid, role) VALUES (?, ?, ?)", roles)
-    conn.executemany("INSERT INTO groups (chat_id, grid, title, member, link_code, bound_by, bound_at) "
-                     "VALUES (?, ?, ?, 1, ?, 0, ?)", groups)
+    conn.executemany(
+        "INSERT INTO groups (chat_id, grid, title, member, link_code, bound_by, bound_at) "
+        "VALUES (?, ?, ?, 1, ?, 0, ?)",
+        groups,
+    )
     grids_n = COMMUNITIES * BIG * SMALL
-    conn.executemany("INSERT INTO users (tg_user_id, first_name, locale, started, home_grid) VALUES (?, ?, 'zh', ?, ?)",
-                     ((resident_uid(r), f"居民{r}", r % 3 == 0, small_grid(r // RESIDENTS_PER_GRID))
-                      for r in range(grids_n * RESIDENTS_PER_GRID)))
+    conn.executemany(
+        "INSERT INTO users (tg_user_id, first_name, locale, started, home_grid) VALUES (?, ?, 'zh', ?, ?)",
+        (
+            (resident_uid(r), f"居民{r}", r % 3 == 0, small_grid(r // RESIDENTS_PER_GRID))
+            for r in range(grids_n * RESIDENTS_PER_GRID)
+        ),
+    )
 
 
 def _finished(rng: random.Random, tid: int, tickets: list, events: list) -> None:
@@ -126,18 +175,24 @@ def _finished(rng: random.Random, tid: int, tickets: list, events: list) -> None
     created = NOW_TS - YEARS * 365 * DAY + rng.random() * (YEARS * 365 - 7) * DAY
     accept_within = (24 if kind == "wish" else 0.5 if cat == "safety" else 2) * HOUR
     self_sub = rng.random() < 0.02
-    accepted = created + (rng.random() * accept_within if rng.random() < 0.9 else accept_within * (1 + rng.random()))
+    accepted = created + (
+        rng.random() * accept_within if rng.random() < 0.9 else accept_within * (1 + rng.random())
+    )
     closed = accepted + HOUR + rng.random() * 3 * DAY
-    ev = [(tid, created, uid, None, "submit", None, "open", json.dumps({"assignee": w})),
-          (tid, accepted, 5_000_000 + w, w, "accept", "open", "accepted", "{}"),
-          (tid, closed, 5_000_000 + w, w, "close", "accepted", "closed", '{"note": "已处理"}')]
+    ev = [
+        (tid, created, uid, None, "submit", None, "open", json.dumps({"assignee": w})),
+        (tid, accepted, 5_000_000 + w, w, "accept", "open", "accepted", "{}"),
+        (tid, closed, 5_000_000 + w, w, "close", "accepted", "closed", '{"note": "已处理"}'),
+    ]
     reopens = 0
     if rng.random() < 0.05:
         reopened = closed + rng.random() * DAY
         closed = reopened + HOUR + rng.random() * DAY
         reopens = 1
-        ev += [(tid, reopened, uid, None, "reopen", "closed", "accepted", json.dumps({"assignee": w})),
-               (tid, closed, 5_000_000 + w, w, "close", "accepted", "closed", '{"note": "再次处理"}')]
+        ev += [
+            (tid, reopened, uid, None, "reopen", "closed", "accepted", json.dumps({"assignee": w})),
+            (tid, closed, 5_000_000 + w, w, "close", "accepted", "closed", '{"note": "再次处理"}'),
+        ]
     rating = None
     if rng.random() < 0.65:
         done = closed + 600 + rng.random() * 2 * DAY
@@ -148,9 +203,32 @@ def _finished(rng: random.Random, tid: int, tickets: list, events: list) -> None
     else:
         done = closed + 3 * DAY
         ev.append((tid, done, None, None, "auto_confirm", "closed", "done", json.dumps({"credited": w})))
-    tickets.append((tid, kind, cat, code, uid, -(4_000_000_000 + g), TEXTS[tid % len(TEXTS)], "done", w, w,
-                    "已处理", rating, reopens, int(self_sub), created, accepted, closed, done,
-                    None, created + 3 * DAY, None, None))
+    tickets.append(
+        (
+            tid,
+            kind,
+            cat,
+            code,
+            uid,
+            -(4_000_000_000 + g),
+            TEXTS[tid % len(TEXTS)],
+            "done",
+            w,
+            w,
+            "已处理",
+            rating,
+            reopens,
+            int(self_sub),
+            created,
+            accepted,
+            closed,
+            done,
+            None,
+            created + 3 * DAY,
+            None,
+            None,
+        )
+    )
     events.extend(ev)
 
 
@@ -171,9 +249,32 @@ def _unfinished(rng: random.Random, tid: int, n: int, tickets: list, events: lis
     if status == "closed":
         closed, confirm_due = accepted + HOUR, due
         ev.append((tid, closed, 5_000_000 + w, w, "close", "accepted", "closed", '{"note": "已处理"}'))
-    tickets.append((tid, "complaint", "sanitation", code, uid, -(4_000_000_000 + g), TEXTS[tid % len(TEXTS)],
-                    status, w, w if closed else None, None, None, 0, 0, created, accepted, closed, None,
-                    created + 2 * HOUR if status == "open" else None, created + 3 * DAY, confirm_due, due))
+    tickets.append(
+        (
+            tid,
+            "complaint",
+            "sanitation",
+            code,
+            uid,
+            -(4_000_000_000 + g),
+            TEXTS[tid % len(TEXTS)],
+            status,
+            w,
+            w if closed else None,
+            None,
+            None,
+            0,
+            0,
+            created,
+            accepted,
+            closed,
+            None,
+            created + 2 * HOUR if status == "open" else None,
+            created + 3 * DAY,
+            confirm_due,
+            due,
+        )
+    )
     events.extend(ev)
 
 
@@ -191,13 +292,16 @@ def generate(tickets: int, seed: int = 1, path: Path | None = None, quiet: bool 
     async def schema() -> None:
         db = await Database(tmp).open()
         await db.close()
+
     asyncio.run(schema())
     conn = sqlite3.connect(tmp, isolation_level=None)
     conn.execute("PRAGMA journal_mode=OFF")
     conn.execute("PRAGMA synchronous=OFF")
     conn.execute("PRAGMA cache_size=-400000")
-    indexes = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-                           "AND tbl_name IN ('tickets', 'ticket_events')").fetchall()
+    indexes = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+        "AND tbl_name IN ('tickets', 'ticket_events')"
+    ).fetchall()
     conn.execute("BEGIN")
     for name, _ in indexes:
         conn.execute(f"DROP INDEX {name}")
@@ -229,8 +333,10 @@ def generate(tickets: int, seed: int = 1, path: Path | None = None, quiet: bool 
     conn.close()
     tmp.rename(path)
     if not quiet:
-        print(f"generated {path.name}: {tickets:,} tickets in {time.perf_counter() - t0:.1f} s "
-              f"({path.stat().st_size / 2**20:.0f} MiB)")
+        print(
+            f"generated {path.name}: {tickets:,} tickets in {time.perf_counter() - t0:.1f} s "
+            f"({path.stat().st_size / 2**20:.0f} MiB)"
+        )
     return path
 
 

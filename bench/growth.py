@@ -53,6 +53,7 @@ class _Ctx:
 
 # --- the hand-written baselines -----------------------------------------------------------------
 
+
 async def base_counts(conn, start, end) -> dict:
     """Accepted / completed / flags per (grid, person), written directly against the indexes:
     the accept range is an index-only scan of ticket_events(action, at, ticket_id); the first flag
@@ -62,15 +63,20 @@ async def base_counts(conn, start, end) -> dict:
     rows = await conn.execute_fetchall(
         f"SELECT t.grid, e.actor_person_id, COUNT(DISTINCT e.ticket_id) FROM ticket_events e "
         f"JOIN tickets t ON t.id = e.ticket_id WHERE e.action IN ({ACCEPT}) AND e.at >= ? AND e.at < ? "
-        f"AND e.actor_person_id IS NOT NULL GROUP BY 1, 2", (lo, hi))
+        f"AND e.actor_person_id IS NOT NULL GROUP BY 1, 2",
+        (lo, hi),
+    )
     for g, p, n in rows:
         out[(g, p)] = Counts(accepted=n)
     rows = await conn.execute_fetchall(
         f"SELECT t.grid, COALESCE(json_extract(e.detail, '$.credited'), t.closed_by) AS who, COUNT(*), "
         f"SUM(t.self_submitted = 0) FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id "
-        f"WHERE e.action IN ({FLAG}) AND e.at >= ? AND e.at < ? AND NOT EXISTS (SELECT 1 FROM ticket_events f "
+        f"WHERE e.action IN ({FLAG}) AND e.at >= ? AND e.at < ? AND NOT EXISTS (SELECT 1 FROM "
+        "ticket_events f "
         f"WHERE f.ticket_id = e.ticket_id AND f.action IN ({FLAG}) AND f.id < e.id) "
-        f"GROUP BY 1, 2 HAVING who IS NOT NULL", (lo, hi))
+        f"GROUP BY 1, 2 HAVING who IS NOT NULL",
+        (lo, hi),
+    )
     for g, p, done, flags in rows:
         out[(g, p)] = out.get((g, p), Counts()) + Counts(0, done, flags)
     return out
@@ -87,6 +93,7 @@ async def base_rates(conn, start, end, now, accept_seconds) -> dict:
 
     def add(key, r):
         out[key] = out.get(key, Rates()) + r
+
     rows = await conn.execute_fetchall(
         f"WITH tiers(kind, category, secs) AS (VALUES {values}), "
         f"d AS (SELECT s.ticket_id AS tid, t.grid, t.assignee_id, "
@@ -94,23 +101,33 @@ async def base_rates(conn, start, end, now, accept_seconds) -> dict:
         f"                      (SELECT secs FROM tiers WHERE kind = t.kind AND category = '*')) AS deadline "
         f"      FROM ticket_events s JOIN tickets t ON t.id = s.ticket_id "
         f"      WHERE s.action = 'submit' AND s.at >= ? AND s.at < ?), "
-        f"a AS (SELECT d.*, (SELECT x.id FROM ticket_events x WHERE x.ticket_id = d.tid AND x.action IN ({ACCEPT}) "
+        f"a AS (SELECT d.*, (SELECT x.id FROM ticket_events x WHERE x.ticket_id = d.tid AND x.action IN "
+        f"({ACCEPT}) "
         f"      ORDER BY x.id LIMIT 1) AS first FROM d WHERE d.deadline >= ? AND d.deadline < ?) "
         f"SELECT a.grid, COALESCE(f.actor_person_id, a.assignee_id) AS who, "
-        f"SUM(f.at IS NOT NULL AND f.at <= a.deadline), COUNT(*) FROM a LEFT JOIN ticket_events f ON f.id = a.first "
-        f"WHERE f.at IS NOT NULL OR a.deadline <= ? GROUP BY 1, 2", (*params, lo - longest, hi, lo, hi, now_s))
+        f"SUM(f.at IS NOT NULL AND f.at <= a.deadline), COUNT(*) FROM a LEFT JOIN ticket_events f ON f.id "
+        "= a.first "
+        f"WHERE f.at IS NOT NULL OR a.deadline <= ? GROUP BY 1, 2",
+        (*params, lo - longest, hi, lo, hi, now_s),
+    )
     for g, p, on_time, due in rows:
         add((g, p), Rates(on_time=on_time, due=due))
     rows = await conn.execute_fetchall(
         "SELECT t.grid, COALESCE(json_extract(e.detail, '$.credited'), json_extract(e.detail, '$.assignee'), "
-        "t.closed_by), SUM(e.action = 'confirm'), COUNT(*) FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id "
-        "WHERE e.action IN ('confirm', 'reopen') AND e.at >= ? AND e.at < ? GROUP BY 1, 2", (lo, hi))
+        "t.closed_by), SUM(e.action = 'confirm'), COUNT(*) FROM ticket_events e JOIN tickets t ON t.id = "
+        "e.ticket_id "
+        "WHERE e.action IN ('confirm', 'reopen') AND e.at >= ? AND e.at < ? GROUP BY 1, 2",
+        (lo, hi),
+    )
     for g, p, res, ev in rows:
         add((g, p), Rates(resolved=res, evaluated=ev))
     rows = await conn.execute_fetchall(
-        "SELECT t.grid, t.closed_by, SUM(json_extract(e.detail, '$.stars') >= 4), COUNT(*) FROM ticket_events e "
-        "JOIN tickets t ON t.id = e.ticket_id WHERE e.action = 'rate' AND e.at >= ? AND e.at < ? GROUP BY 1, 2",
-        (lo, hi))
+        "SELECT t.grid, t.closed_by, SUM(json_extract(e.detail, '$.stars') >= 4), COUNT(*) FROM "
+        "ticket_events e "
+        "JOIN tickets t ON t.id = e.ticket_id WHERE e.action = 'rate' AND e.at >= ? AND e.at < ? GROUP BY "
+        "1, 2",
+        (lo, hi),
+    )
     for g, p, sat, n in rows:
         add((g, p), Rates(satisfied=sat, rated=n))
     return out
@@ -127,26 +144,35 @@ async def base_backlog(conn, start, end, now) -> tuple[dict, dict]:
 
     def add(key, b):
         out[key] = out.get(key, reports.Backlog()) + b
+
     rows = await conn.execute_fetchall(
         f"SELECT grid, assignee_id, COUNT(*), SUM({D} >= ? AND {D} < ?), SUM({D} < ?) FROM tickets "
-        "WHERE status IN ('open', 'accepted') GROUP BY 1, 2", (now_s, soon, now_s))
+        "WHERE status IN ('open', 'accepted') GROUP BY 1, 2",
+        (now_s, soon, now_s),
+    )
     for g, p, n, s, o in rows:
         add((g, p), reports.Backlog(open=n, due_soon=s or 0, overdue=o or 0))
     rows = await conn.execute_fetchall(
-        "SELECT t.grid, json_extract(e.detail, '$.assignee'), SUM(e.action = 'submit'), SUM(e.action = 'reopen') "
+        "SELECT t.grid, json_extract(e.detail, '$.assignee'), SUM(e.action = 'submit'), SUM(e.action = "
+        "'reopen') "
         "FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id WHERE e.action IN ('submit', 'reopen') "
-        "AND e.at >= ? AND e.at < ? GROUP BY 1, 2", (ts(start), ts(end)))
+        "AND e.at >= ? AND e.at < ? GROUP BY 1, 2",
+        (ts(start), ts(end)),
+    )
     for g, p, new, re in rows:
         add((g, p), reports.Backlog(new=new, reopened=re))
     overdue: dict = {}
     for g, tid in await conn.execute_fetchall(
-            f"SELECT grid, id FROM tickets WHERE {D} < ? AND status IN ('open', 'accepted') "
-            f"ORDER BY {D} LIMIT 500", (now_s,)):
+        f"SELECT grid, id FROM tickets WHERE {D} < ? AND status IN ('open', 'accepted') "
+        f"ORDER BY {D} LIMIT 500",
+        (now_s,),
+    ):
         overdue.setdefault(g, []).append(tid)
     return out, overdue
 
 
 # --- timing --------------------------------------------------------------------------------------
+
 
 async def timed(fn: Callable[[], Awaitable[Any]], repeat: int) -> tuple[float, float, Any]:
     """Median and minimum of `repeat` warm runs (one untimed run first), and the result."""
@@ -170,20 +196,27 @@ async def measure(path: Path, repeat: int) -> dict[str, Any]:
     day = last_complete("day", NOW, tz)
     acc = posts.accept_seconds(ctx)
     codes = [r[0] for r in await conn.execute_fetchall("SELECT code FROM grids")]
-    out: dict[str, Any] = {"tickets": (await db.fetchone("SELECT COUNT(*) FROM tickets"))[0],
-                           "events": (await db.fetchone("SELECT COUNT(*) FROM ticket_events"))[0]}
+    out: dict[str, Any] = {
+        "tickets": (await db.fetchone("SELECT COUNT(*) FROM tickets"))[0],
+        "events": (await db.fetchone("SELECT COUNT(*) FROM ticket_events"))[0],
+    }
 
     async def sweep_select():
-        return await db.fetchall("SELECT id FROM tickets WHERE next_due <= ? ORDER BY next_due LIMIT ?",
-                                 (ts(NOW), sweep_mod.BATCH))
+        return await db.fetchall(
+            "SELECT id FROM tickets WHERE next_due <= ? ORDER BY next_due LIMIT ?", (ts(NOW), sweep_mod.BATCH)
+        )
 
     async def tally():
-        return (await reports.counts(conn, week.start, week.end),
-                await reports.counts(conn, month_so_far.start, month_so_far.end))
+        return (
+            await reports.counts(conn, week.start, week.end),
+            await reports.counts(conn, month_so_far.start, month_so_far.end),
+        )
 
     async def tally_base():
-        return (await base_counts(conn, week.start, week.end),
-                await base_counts(conn, month_so_far.start, month_so_far.end))
+        return (
+            await base_counts(conn, week.start, week.end),
+            await base_counts(conn, month_so_far.start, month_so_far.end),
+        )
 
     async def ranking():
         return await reports.rates(conn, month.start, month.end, NOW, acc)
@@ -192,15 +225,23 @@ async def measure(path: Path, repeat: int) -> dict[str, Any]:
         return await base_rates(conn, month.start, month.end, NOW, acc)
 
     async def digest():
-        return (await reports.backlog(conn, codes, day.start, day.end, NOW),
-                await reports.overdue_ids(conn, codes, NOW, limit=500))
+        return (
+            await reports.backlog(conn, codes, day.start, day.end, NOW),
+            await reports.overdue_ids(conn, codes, NOW, limit=500),
+        )
 
     async def digest_base():
         return await base_backlog(conn, day.start, day.end, NOW)
 
-    for name, fn in [("sweep", sweep_select), ("tally", tally), ("tally_base", tally_base),
-                     ("ranking", ranking), ("ranking_base", ranking_base), ("digest", digest),
-                     ("digest_base", digest_base)]:
+    for name, fn in [
+        ("sweep", sweep_select),
+        ("tally", tally),
+        ("tally_base", tally_base),
+        ("ranking", ranking),
+        ("ranking_base", ranking_base),
+        ("digest", digest),
+        ("digest_base", digest_base),
+    ]:
         # the sweep's selection takes well under a millisecond: many more runs to see past the noise
         seconds, fastest, result = await timed(fn, repeat * 40 if name == "sweep" else repeat)
         out[name] = {"ms": seconds * 1000, "min_ms": fastest * 1000}
@@ -238,7 +279,9 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     }
     rows = [("query", f"{small['tickets']:,} ms", f"{large['tickets']:,} ms", "large/small")]
     for q in ("sweep", "tally", "tally_base", "ranking", "ranking_base", "digest", "digest_base"):
-        rows.append((q, f"{small[q]['ms']:.2f}", f"{large[q]['ms']:.2f}", f"{large[q]['ms'] / small[q]['ms']:.2f}"))
+        rows.append(
+            (q, f"{small[q]['ms']:.2f}", f"{large[q]['ms']:.2f}", f"{large[q]['ms'] / small[q]['ms']:.2f}")
+        )
     print(table(rows))
     targets = {
         "sweep (1M / 10k <= 1.5)": ratios["sweep_large_vs_small"] <= 1.5,
@@ -251,8 +294,14 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
         print(f"target {k}: {'met' if v else 'MISSED'}")
     same = all(x[q]["same_numbers"] for x in (small, large) for q in ("tally", "ranking", "digest"))
     print(f"baselines compute the same numbers as bot.store.reports: {same}")
-    data = {"params": vars(args), "small": small, "large": large, "ratios": ratios,
-            "targets": targets, "same_numbers": same}
+    data = {
+        "params": vars(args),
+        "small": small,
+        "large": large,
+        "ratios": ratios,
+        "targets": targets,
+        "same_numbers": same,
+    }
     print(f"results: {write_result(args.out, data)}")
     return data
 

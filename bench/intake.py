@@ -40,8 +40,20 @@ from bot.domain.roster import load_roster
 from bot.emulator import serve
 from bot.services.roster import apply
 from bot.store.db import Database
-from bench.common import (PYTHON, ROOT, TOKEN, BotProcess, WatchingEmulator, bot_argv, cpu_seconds, load,
-                          percentile, wait_calls, write_config, write_result)
+from bench.common import (
+    PYTHON,
+    ROOT,
+    TOKEN,
+    BotProcess,
+    WatchingEmulator,
+    bot_argv,
+    cpu_seconds,
+    load,
+    percentile,
+    wait_calls,
+    write_config,
+    write_result,
+)
 from bench.intake_report import report
 
 WORKER_BASE, RESIDENT_BASE = 7_000_000, 8_000_000
@@ -56,10 +68,14 @@ class World:
         self.grids: list[dict[str, Any]] = []
         for g in range(grids):
             worker = self.emu.user(id=WORKER_BASE + g, first_name=f"工作者{g}")
-            residents = [self.emu.user(id=RESIDENT_BASE + g * 1000 + r, first_name=f"居民{g}-{r}")
-                         for r in range(per_grid)]
+            residents = [
+                self.emu.user(id=RESIDENT_BASE + g * 1000 + r, first_name=f"居民{g}-{r}")
+                for r in range(per_grid)
+            ]
             group = self.emu.group(f"网格群 {g}", members=[worker, *residents], with_bot=True)
-            self.grids.append({"code": f"B-{g:04d}", "worker": worker, "residents": residents, "group": group})
+            self.grids.append(
+                {"code": f"B-{g:04d}", "worker": worker, "residents": residents, "group": group}
+            )
         self.emu.updates.clear()  # the store is prepared directly; the bot need not see the joins
 
     def roster_csv(self, path: Path) -> Path:
@@ -71,8 +87,19 @@ class World:
             for g in self.grids:
                 w.writerow(["grid", g["code"], f"网格{g['code']}", "B", "small_grid", "", "", "", ""])
             for i, g in enumerate(self.grids):
-                w.writerow(["person", f"w{i:04d}", g["worker"].first_name, "", "", f"worker@{g['code']}",
-                            g["worker"].id, "", "zh"])
+                w.writerow(
+                    [
+                        "person",
+                        f"w{i:04d}",
+                        g["worker"].first_name,
+                        "",
+                        "",
+                        f"worker@{g['code']}",
+                        g["worker"].id,
+                        "",
+                        "zh",
+                    ]
+                )
         return path
 
     async def prepare_store(self, db_path: Path, roster: Path) -> None:
@@ -83,8 +110,11 @@ class World:
             await conn.executemany(
                 "INSERT INTO groups (chat_id, grid, title, member, link_code, bound_by, bound_at) "
                 "VALUES (?, ?, ?, 1, ?, 0, ?)",
-                [(g["group"].id, g["code"], g["group"].title, f"l{i}", now.timestamp())
-                 for i, g in enumerate(self.grids)])
+                [
+                    (g["group"].id, g["code"], g["group"].title, f"l{i}", now.timestamp())
+                    for i, g in enumerate(self.grids)
+                ],
+            )
         await db.close()
 
 
@@ -107,8 +137,9 @@ async def bot_ticket(w: World, g: dict, resident, n: int, timeout: float) -> flo
     t0 = time.perf_counter()
     emu.send(resident, g["group"], f"/complain 环境卫生 楼道垃圾三天没人清运 {tag}")
     t1, request = await asyncio.wait_for(got, timeout)
-    edited = emu.expect(worker.id, lambda m, msg: m == "editMessageText"
-                        and msg["message_id"] == request["message_id"])
+    edited = emu.expect(
+        worker.id, lambda m, msg: m == "editMessageText" and msg["message_id"] == request["message_id"]
+    )
     emu.press(worker, request, _button(request, ":acc"))
     await asyncio.wait_for(edited, timeout)
     return t1 - t0
@@ -128,8 +159,11 @@ async def echo_ticket(w: World, g: dict, resident, n: int, timeout: float) -> fl
 
 
 def _diff(after: dict[str, int], before: dict[str, int], n: int) -> dict[str, float]:
-    return {k: round((after.get(k, 0) - before.get(k, 0)) / n, 3) for k in sorted(after)
-            if after.get(k, 0) != before.get(k, 0)}
+    return {
+        k: round((after.get(k, 0) - before.get(k, 0)) / n, 3)
+        for k in sorted(after)
+        if after.get(k, 0) != before.get(k, 0)
+    }
 
 
 async def measured(w: World, pid: int, run: Awaitable[list[float]]) -> dict[str, Any]:
@@ -140,12 +174,19 @@ async def measured(w: World, pid: int, run: Awaitable[list[float]]) -> dict[str,
     elapsed, cpu = time.perf_counter() - t0, cpu_seconds(pid) - cpu0
     n = max(1, len(latencies))
     group = _diff(w.emu.group_ok, group0, n)
-    return {"tickets": len(latencies), "seconds": round(elapsed, 3), "per_second": len(latencies) / elapsed,
-            "p50_ms": percentile(latencies, 50) * 1000, "p99_ms": percentile(latencies, 99) * 1000,
-            "cpu_ms_per_ticket": cpu * 1000 / n, "cpu_share": cpu / elapsed,
-            "calls_per_ticket": _diff(dict(w.emu.calls), calls0, n),
-            "group_messages_per_ticket": round(sum(group.values()), 3), "group_by_method": group,
-            "load_average": load()}
+    return {
+        "tickets": len(latencies),
+        "seconds": round(elapsed, 3),
+        "per_second": len(latencies) / elapsed,
+        "p50_ms": percentile(latencies, 50) * 1000,
+        "p99_ms": percentile(latencies, 99) * 1000,
+        "cpu_ms_per_ticket": cpu * 1000 / n,
+        "cpu_share": cpu / elapsed,
+        "calls_per_ticket": _diff(dict(w.emu.calls), calls0, n),
+        "group_messages_per_ticket": round(sum(group.values()), 3),
+        "group_by_method": group,
+        "load_average": load(),
+    }
 
 
 class Load:
@@ -163,8 +204,9 @@ class Load:
         latencies: list[float] = []
 
         async def loop(g: dict) -> None:
-            for r in g["residents"][first:first + count]:
+            for r in g["residents"][first : first + count]:
                 latencies.append(await self._go(g, r))
+
         await asyncio.gather(*(loop(g) for g in self.w.grids))
         return latencies
 
@@ -185,10 +227,14 @@ class Load:
         await self.closed(0, self.warmup)
         peak = await measured(self.w, pid, self.closed(self.warmup, self.tickets))
         half_n = max(1, self.tickets // 2)
-        half = await measured(self.w, pid, self.paced(self.warmup + self.tickets, half_n,
-                                                        peak["per_second"] / 2))
-        return {**peak, "half_peak": half,
-                "submitted_total": (self.warmup + self.tickets + half_n) * len(self.w.grids)}
+        half = await measured(
+            self.w, pid, self.paced(self.warmup + self.tickets, half_n, peak["per_second"] / 2)
+        )
+        return {
+            **peak,
+            "half_peak": half,
+            "submitted_total": (self.warmup + self.tickets + half_n) * len(self.w.grids),
+        }
 
 
 def residents_needed(tickets: int, warmup: int) -> int:
@@ -207,8 +253,10 @@ async def start_workers(w: World, timeout: float) -> None:
 async def run_echo(grids: int, tickets: int, warmup: int, folder: Path, timeout: float) -> dict[str, Any]:
     w = World(grids, residents_needed(tickets, warmup))
     async with serve(w.emu) as url:
-        proc = BotProcess([PYTHON, str(ROOT / "bench" / "echo_bot.py"), "--token", TOKEN,
-                           "--base-url", f"{url}/bot"], folder / "echo.log").start()
+        proc = BotProcess(
+            [PYTHON, str(ROOT / "bench" / "echo_bot.py"), "--token", TOKEN, "--base-url", f"{url}/bot"],
+            folder / "echo.log",
+        ).start()
         try:
             await wait_calls(w.emu, "getUpdates", proc=proc)
             await start_workers(w, timeout)
@@ -218,8 +266,9 @@ async def run_echo(grids: int, tickets: int, warmup: int, folder: Path, timeout:
     return result
 
 
-async def run_bot(grids: int, tickets: int, warmup: int, folder: Path, timeout: float,
-                  transport: str | None = None) -> dict[str, Any]:
+async def run_bot(
+    grids: int, tickets: int, warmup: int, folder: Path, timeout: float, transport: str | None = None
+) -> dict[str, Any]:
     w = World(grids, residents_needed(tickets, warmup))
     folder = folder / (transport or "bot")
     folder.mkdir(parents=True, exist_ok=True)
@@ -244,18 +293,32 @@ async def run_bot(grids: int, tickets: int, warmup: int, folder: Path, timeout: 
 async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     folder = Path(tempfile.mkdtemp(prefix="bench-intake-"))
     echo = await run_echo(args.grids, args.tickets, args.warmup, folder, args.timeout)
-    runs = {f"grid bot{f' ({t})' if t else ''}": await run_bot(args.grids, args.tickets, args.warmup, folder,
-                                                                 args.timeout, t or None)
-            for t in args.transport or [""]}
+    runs = {
+        f"grid bot{f' ({t})' if t else ''}": await run_bot(
+            args.grids, args.tickets, args.warmup, folder, args.timeout, t or None
+        )
+        for t in args.transport or [""]
+    }
     real = next(iter(runs.values()))
     ratio = real["per_second"] / echo["per_second"]
     durable = all(r["stored"] == r["submitted_total"] == r["accepted"] for r in runs.values())
     print("\n".join(report(echo, real, runs)))
-    print(f"durable: {real['stored']} stored / {real['submitted_total']} submitted, "
-          f"{real['accepted']} accepted -> {'ok' if durable else 'LOST'}")
-    data = {"params": vars(args), "echo": echo, "bot": real, "runs": runs, "rate_ratio": ratio,
-            "p50_ratio": real["p50_ms"] / echo["p50_ms"], "p99_ratio": real["p99_ms"] / echo["p99_ms"],
-            "durable": durable, "target_met": ratio >= 0.6 and durable, "workdir": str(folder)}
+    print(
+        f"durable: {real['stored']} stored / {real['submitted_total']} submitted, "
+        f"{real['accepted']} accepted -> {'ok' if durable else 'LOST'}"
+    )
+    data = {
+        "params": vars(args),
+        "echo": echo,
+        "bot": real,
+        "runs": runs,
+        "rate_ratio": ratio,
+        "p50_ratio": real["p50_ms"] / echo["p50_ms"],
+        "p99_ratio": real["p99_ms"] / echo["p99_ms"],
+        "durable": durable,
+        "target_met": ratio >= 0.6 and durable,
+        "workdir": str(folder),
+    }
     path = write_result(args.out, data)
     print(f"results: {path}")
     return data
@@ -268,9 +331,13 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--warmup", type=int, default=1, help="untimed tickets per grid first, default 1")
     p.add_argument("--timeout", type=float, default=60.0)
     p.add_argument("--out", default="intake", help="result name under bench/out/")
-    p.add_argument("--transport", action="append", choices=("aiohttp", "httpx"),
-                   help="run the bot through bench.run_bot on this transport (repeatable: side by side); "
-                        "default: `python -m bot run` as deployed")
+    p.add_argument(
+        "--transport",
+        action="append",
+        choices=("aiohttp", "httpx"),
+        help="run the bot through bench.run_bot on this transport (repeatable: side by side); "
+        "default: `python -m bot run` as deployed",
+    )
     return p.parse_args(argv)
 
 

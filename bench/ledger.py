@@ -41,8 +41,23 @@ def _config(folder: Path, database: Path) -> Path:
 def export(store: Path, fmt: str, first: str = FIRST, last: str = LAST) -> dict[str, Any]:
     """One export in a child process: wall seconds, peak RSS (MiB), file size, rows reported."""
     out = OUT / f"ledger-{store.stem}.{fmt}"
-    argv = [PYTHON, "-m", "bot", "export", "ledger", "--config", str(_config(OUT, store)),
-            "--from", first, "--to", last, "--format", fmt, "--out", str(out)]
+    argv = [
+        PYTHON,
+        "-m",
+        "bot",
+        "export",
+        "ledger",
+        "--config",
+        str(_config(OUT, store)),
+        "--from",
+        first,
+        "--to",
+        last,
+        "--format",
+        fmt,
+        "--out",
+        str(out),
+    ]
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     t0 = time.perf_counter()
     # close_fds=False lets subprocess use posix_spawn (vfork): a forked copy of this process would
@@ -57,9 +72,13 @@ def export(store: Path, fmt: str, first: str = FIRST, last: str = LAST) -> dict[
     rows = int(re.search(r"已导出 (\d+)", err)[1])
     size = out.stat().st_size
     out.unlink()
-    return {"seconds": round(seconds, 2), "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
-            "peak_rss_mib": round(usage.ru_maxrss / 1024, 1),
-            "rows": rows, "file_mib": round(size / 2**20, 2)}
+    return {
+        "seconds": round(seconds, 2),
+        "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
+        "peak_rss_mib": round(usage.ru_maxrss / 1024, 1),
+        "rows": rows,
+        "file_mib": round(size / 2**20, 2),
+    }
 
 
 def run(small: int, large: int, formats: tuple[str, ...] = ("xlsx", "csv")) -> dict[str, Any]:
@@ -74,7 +93,8 @@ def run(small: int, large: int, formats: tuple[str, ...] = ("xlsx", "csv")) -> d
             "rss_large_over_small": round(lg["peak_rss_mib"] / s["peak_rss_mib"], 3),
             "rss_large_over_empty": round(lg["peak_rss_mib"] / result["empty"]["peak_rss_mib"], 3),
             "time_large_over_small": round(lg["seconds"] / s["seconds"], 2),
-            "cpu_large_over_small": round(lg["cpu_seconds"] / s["cpu_seconds"], 2)}
+            "cpu_large_over_small": round(lg["cpu_seconds"] / s["cpu_seconds"], 2),
+        }
     return result
 
 
@@ -88,15 +108,31 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     r = run(args.small, args.large, tuple(args.formats.split(",")))
     rows = [("export", "tickets", "rows", "seconds", "CPU s", "peak RSS MiB", "file MiB")]
-    rows.append(("empty period (baseline)", "—", str(r["empty"]["rows"]), str(r["empty"]["seconds"]),
-                 str(r["empty"]["cpu_seconds"]),
-                 str(r["empty"]["peak_rss_mib"]), str(r["empty"]["file_mib"])))
+    rows.append(
+        (
+            "empty period (baseline)",
+            "—",
+            str(r["empty"]["rows"]),
+            str(r["empty"]["seconds"]),
+            str(r["empty"]["cpu_seconds"]),
+            str(r["empty"]["peak_rss_mib"]),
+            str(r["empty"]["file_mib"]),
+        )
+    )
     for fmt in r["formats"]:
         for name in ("small", "large"):
             x = r[fmt][name]
-            rows.append((f"{fmt} {name}", f"{r['tickets'][name]:,}", f"{x['rows']:,}", str(x["seconds"]),
-                         str(x["cpu_seconds"]),
-                         str(x["peak_rss_mib"]), str(x["file_mib"])))
+            rows.append(
+                (
+                    f"{fmt} {name}",
+                    f"{r['tickets'][name]:,}",
+                    f"{x['rows']:,}",
+                    str(x["seconds"]),
+                    str(x["cpu_seconds"]),
+                    str(x["peak_rss_mib"]),
+                    str(x["file_mib"]),
+                )
+            )
     print(table(rows))
     for fmt in r["formats"]:
         print(f"{fmt}: " + ", ".join(f"{k} = {v}" for k, v in r[fmt]["ratios"].items()))

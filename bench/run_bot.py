@@ -27,8 +27,9 @@ from bot.transport import AiohttpRequest
 
 def tuned_httpx(connections: int) -> HTTPXRequest:
     """PTB's httpx transport with keep-alive for every connection (httpx keeps 20 for 5 s by default)."""
-    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections,
-                          keepalive_expiry=60.0)
+    limits = httpx.Limits(
+        max_connections=connections, max_keepalive_connections=connections, keepalive_expiry=60.0
+    )
     return HTTPXRequest(connection_pool_size=connections, http_version="1.1", httpx_kwargs={"limits": limits})
 
 

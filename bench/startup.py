@@ -27,7 +27,16 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.emulator import serve
-from bench.common import TOKEN, BotProcess, WatchingEmulator, bot_argv, table, wait_calls, write_config, write_result
+from bench.common import (
+    TOKEN,
+    BotProcess,
+    WatchingEmulator,
+    bot_argv,
+    table,
+    wait_calls,
+    write_config,
+    write_result,
+)
 from bench.generate import generate
 
 
@@ -57,17 +66,39 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
         empty = folder / f"empty{i}.sqlite3"  # a new empty store every run: migrations applied at start
         runs["empty"].append(await one_run(empty, folder, args.settle, args.timeout))
         runs["large"].append(await one_run(large, folder, args.settle, args.timeout))
-    med = {k: {m: statistics.median(r[m] for r in v) for m in ("startup_s", "peak_rss_mib")}
-           for k, v in runs.items()}
+    med = {
+        k: {m: statistics.median(r[m] for r in v) for m in ("startup_s", "peak_rss_mib")}
+        for k, v in runs.items()
+    }
     ratios = {m: med["large"][m] / med["empty"][m] for m in ("startup_s", "peak_rss_mib")}
-    print(table([("store", "start-up s", "peak RSS MiB"),
-                 ("empty (baseline)", f"{med['empty']['startup_s']:.3f}", f"{med['empty']['peak_rss_mib']:.1f}"),
-                 (f"{args.tickets:,} tickets", f"{med['large']['startup_s']:.3f}", f"{med['large']['peak_rss_mib']:.1f}"),
-                 ("ratio", f"{ratios['startup_s']:.2f}", f"{ratios['peak_rss_mib']:.2f}")]))
+    print(
+        table(
+            [
+                ("store", "start-up s", "peak RSS MiB"),
+                (
+                    "empty (baseline)",
+                    f"{med['empty']['startup_s']:.3f}",
+                    f"{med['empty']['peak_rss_mib']:.1f}",
+                ),
+                (
+                    f"{args.tickets:,} tickets",
+                    f"{med['large']['startup_s']:.3f}",
+                    f"{med['large']['peak_rss_mib']:.1f}",
+                ),
+                ("ratio", f"{ratios['startup_s']:.2f}", f"{ratios['peak_rss_mib']:.2f}"),
+            ]
+        )
+    )
     met = all(v <= 1.2 for v in ratios.values())
     print(f"target (both <= 1.2): {'met' if met else 'MISSED'}")
-    data = {"params": vars(args), "runs": runs, "median": med, "ratios": ratios, "target_met": met,
-            "large_store_mib": large.stat().st_size / 2**20}
+    data = {
+        "params": vars(args),
+        "runs": runs,
+        "median": med,
+        "ratios": ratios,
+        "target_met": met,
+        "large_store_mib": large.stat().st_size / 2**20,
+    }
     print(f"results: {write_result(args.out, data)}")
     shutil.rmtree(folder, ignore_errors=True)
     return data

@@ -5,7 +5,8 @@
 A bound group, the demo roster; per ticket a resident sends `/complain …` in the group, the outbox is
 delivered, the assignee presses Accept, the outbox is delivered again. Every call into aiosqlite's
 worker thread is counted (each statement, BEGIN and COMMIT is one trip), and every COMMIT (one write
-transaction; a unit of work's first write opens it in the same trip). The Telegram side is the tests' fake transport, so only the store is measured.
+transaction; a unit of work's first write opens it in the same trip). The Telegram side is the tests'
+fake transport, so only the store is measured.
 """
 
 from __future__ import annotations
@@ -73,17 +74,27 @@ class Trips:
 
 async def _bound(bot: Harness) -> None:
     me = {"id": 777, "is_bot": True, "first_name": "G"}
-    await bot.feed({"my_chat_member": {"chat": bot.chat(GROUP), "from": bot.user(ADMIN), "date": 0,
-                                       "old_chat_member": {"status": "left", "user": me},
-                                       "new_chat_member": {"status": "member", "user": me}}})
+    await bot.feed(
+        {
+            "my_chat_member": {
+                "chat": bot.chat(GROUP),
+                "from": bot.user(ADMIN),
+                "date": 0,
+                "old_chat_member": {"status": "left", "user": me},
+                "new_chat_member": {"status": "member", "user": me},
+            }
+        }
+    )
     await bot.say(LEADER, GROUP, "/bind GN-1-1")
 
 
 async def _ticket(bot: Harness, trips: Trips, n: int) -> None:
     await bot.say(RESIDENT + n, GROUP, f"/complain 路灯坏了 {n}")
     trips.on = False  # the benchmark's own look-ups are not counted
-    row = await bot.ctx.db.fetchone("SELECT t.id, p.tg_user_id FROM tickets t JOIN people p "
-                                    "ON p.id = t.assignee_id ORDER BY t.id DESC LIMIT 1")
+    row = await bot.ctx.db.fetchone(
+        "SELECT t.id, p.tg_user_id FROM tickets t JOIN people p "
+        "ON p.id = t.assignee_id ORDER BY t.id DESC LIMIT 1"
+    )
     trips.on = True
     await bot.press(row[1], row[1], 1, f"t:{row[0]}:acc")
     trips.on = False
@@ -105,9 +116,12 @@ async def measure(tickets: int) -> dict[str, Any]:
                     await _ticket(bot, trips, n)
         finally:
             await bot.stop()
-    return {"tickets": tickets, "statements_per_ticket": trips.statements / tickets,
-            "write_transactions_per_ticket": trips.writes / tickets,
-            "by_verb_per_ticket": {k: v / tickets for k, v in trips.verbs.most_common()}}
+    return {
+        "tickets": tickets,
+        "statements_per_ticket": trips.statements / tickets,
+        "write_transactions_per_ticket": trips.writes / tickets,
+        "by_verb_per_ticket": {k: v / tickets for k, v in trips.verbs.most_common()},
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -117,9 +131,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default="statements")
     args = ap.parse_args(argv)
     r = asyncio.run(measure(args.tickets))
-    print(table([("per ticket", "count"), ("SQL statements (trips)", f"{r['statements_per_ticket']:.1f}"),
-                 ("write transactions", f"{r['write_transactions_per_ticket']:.1f}"),
-                 *((f"  {verb}", f"{n:.1f}") for verb, n in r["by_verb_per_ticket"].items())]))
+    print(
+        table(
+            [
+                ("per ticket", "count"),
+                ("SQL statements (trips)", f"{r['statements_per_ticket']:.1f}"),
+                ("write transactions", f"{r['write_transactions_per_ticket']:.1f}"),
+                *((f"  {verb}", f"{n:.1f}") for verb, n in r["by_verb_per_ticket"].items()),
+            ]
+        )
+    )
     write_result(args.out, r)
     return 0
 

@@ -9,10 +9,16 @@ from importlib import metadata
 from bot.cli import lang
 
 COMMANDS = {
-    "run": "bot.cli.run", "roster": "bot.cli.roster", "demo": "bot.demo.cli",
-    "emulator": "bot.emulator.cli", "post": "bot.cli.post", "backup": "bot.cli.backup",
-    "privacy": "bot.cli.privacy", "export": "bot.cli.export",
-    "open311": "bot.cli.open311", "health": "bot.cli.health",
+    "run": "bot.cli.run",
+    "roster": "bot.cli.roster",
+    "demo": "bot.demo.cli",
+    "emulator": "bot.emulator.cli",
+    "post": "bot.cli.post",
+    "backup": "bot.cli.backup",
+    "privacy": "bot.cli.privacy",
+    "export": "bot.cli.export",
+    "open311": "bot.cli.open311",
+    "health": "bot.cli.health",
 }
 
 

@@ -55,14 +55,20 @@ async def _post_init(app: Application) -> None:
     if me.username:  # operator commands (roster invite links, collection-day buttons) read it from here
         await bot_facts.remember(db, "username", me.username, datetime.now(timezone.utc))
     app.bot_data["ctx"] = ctx = Ctx(db, config, deliverer.kick, me.username or "")
-    deliverer.on_unreachable = lambda uow, user_id, cause: reachability.staff_blocked(ctx, uow, user_id, cause)
+    deliverer.on_unreachable = lambda uow, user_id, cause: reachability.staff_blocked(
+        ctx, uow, user_id, cause
+    )
     app.bot_data["deliverer"] = deliverer
     app.bot_data["delivery_task"] = asyncio.create_task(deliverer.run_forever(), name="outbox")
     if config.open311.port is not None:
         runner = await open311.start(app.bot_data["ctx"], config.open311.listen, config.open311.port)
         app.bot_data["open311"] = runner
-        log.info("Open311 interface on http://%s:%d%s/", config.open311.listen, open311.bound_port(runner),
-                 open311.PREFIX)
+        log.info(
+            "Open311 interface on http://%s:%d%s/",
+            config.open311.listen,
+            open311.bound_port(runner),
+            open311.PREFIX,
+        )
     await commands.install(app, db)
 
 
@@ -85,17 +91,23 @@ def rate_limiter() -> AIORateLimiter:
     return AIORateLimiter(overall_max_rate=1, overall_time_period=1 / 29)
 
 
-def build(config: Config, request: BaseRequest | None = None,
-          updates_request: BaseRequest | None = None) -> Application:
+def build(
+    config: Config, request: BaseRequest | None = None, updates_request: BaseRequest | None = None
+) -> Application:
     """The Application for this configuration, with every handler registered (by default on the
     aiohttp transport, `bot.transport`; the long poll gets a connection of its own; a given `request`
     alone serves the long poll too)."""
     quiet_recovered_faults()
     builder = ApplicationBuilder().request(request or AiohttpRequest(CONNECTIONS))
     builder = builder.get_updates_request(updates_request or request or AiohttpRequest(1))
-    builder = (builder.token(config.token).base_url(config.api_base_url)
-               .base_file_url(config.file_base_url).post_init(_post_init).post_shutdown(_post_shutdown)
-               .concurrent_updates(32))  # bot.polling keeps each chat in order
+    builder = (
+        builder.token(config.token)
+        .base_url(config.api_base_url)
+        .base_file_url(config.file_base_url)
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+        .concurrent_updates(32)
+    )  # bot.polling keeps each chat in order
     if config.rate_limiter:
         builder = builder.rate_limiter(rate_limiter())
     app = builder.build()

@@ -1,6 +1,6 @@
 """Inline button data, the one module that writes and reads it (Telegram allows 64 bytes):
 
-    t:<ticket>:<action>[:<stars>]        the ticket's own buttons (accept, decline, claim, close, yes/no, rate)
+    t:<ticket>:<action>[:<stars>]        the ticket's buttons (accept, decline, claim, close, yes/no, rate)
     e:<ticket>:<action>[:<person>]       a leader's answer to an escalation (nudge, reassign, take)
     c:<ticket>:<action>[:<arg>]          casework (return, reroute, me too, extension, merge…)
     d:<step>[:<value>]                   a step of a private draft
@@ -14,7 +14,9 @@ import re
 
 TICKET = re.compile(r"t:([0-9]{1,12}):(acc|dec|clm|cls|yes|no|r)(?::([1-5]))?")
 ESCALATION = re.compile(r"e:([0-9]{1,12}):(nud|tak|rsg)(?::([0-9]{1,12}))?")
-CASEWORK = re.compile(r"c:([0-9]{1,12}):(ret|rr|rt|no|me|ext|ea|er|exp|ref|rf|rep|dup|new)(?::([0-9]{1,12}|x))?")
+CASEWORK = re.compile(
+    r"c:([0-9]{1,12}):(ret|rr|rt|no|me|ext|ea|er|exp|ref|rf|rep|dup|new)(?::([0-9]{1,12}|x))?"
+)
 DRAFT = re.compile(r"d:(kind|cat|skip|grid|cancel)(?::([\w\-]{1,40}))?", re.ASCII)
 
 

@@ -6,9 +6,15 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
-from telegram import (BotCommand, BotCommandScope, BotCommandScopeAllChatAdministrators,
-                      BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, BotCommandScopeChat,
-                      BotCommandScopeDefault)
+from telegram import (
+    BotCommand,
+    BotCommandScope,
+    BotCommandScopeAllChatAdministrators,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
+    BotCommandScopeDefault,
+)
 from telegram.ext import Application, ContextTypes
 
 from bot import i18n, startup
@@ -30,10 +36,12 @@ def menu(locale: str, names: tuple[str, ...]) -> list[BotCommand]:
 
 def scopes() -> list[tuple[str, BotCommandScope, tuple[str, ...]]]:
     """The fixed scopes: (name for the log, scope, commands)."""
-    return [("default", BotCommandScopeDefault(), RESIDENT),
-            ("private", BotCommandScopeAllPrivateChats(), RESIDENT),
-            ("groups", BotCommandScopeAllGroupChats(), GROUP),
-            ("group_admins", BotCommandScopeAllChatAdministrators(), GROUP_ADMIN)]
+    return [
+        ("default", BotCommandScopeDefault(), RESIDENT),
+        ("private", BotCommandScopeAllPrivateChats(), RESIDENT),
+        ("groups", BotCommandScopeAllGroupChats(), GROUP),
+        ("group_admins", BotCommandScopeAllChatAdministrators(), GROUP_ADMIN),
+    ]
 
 
 async def _set(app: Application, label: str, scope: BotCommandScope, names: tuple[str, ...]) -> None:
@@ -42,6 +50,7 @@ async def _set(app: Application, label: str, scope: BotCommandScope, names: tupl
 
         async def call(loc: str = loc, code: str | None = code) -> None:
             await app.bot.set_my_commands(menu(loc, names), scope=scope, language_code=code)
+
         await startup.optional(app, f"setMyCommands[{label},{loc}]", call)
 
 
@@ -60,10 +69,17 @@ async def set_staff_menus(app: Application, db: Database) -> None:
     for chat in sorted(staff - done):
         await _set(app, f"staff:{chat}", BotCommandScopeChat(chat), STAFF)
     for chat in sorted(set(before.get("chats", [])) - staff):
-        await startup.optional(app, f"deleteMyCommands[staff:{chat}]",
-                               lambda c=chat: app.bot.delete_my_commands(scope=BotCommandScopeChat(c)))
-    await bot_facts.remember(db, "staff_menus", json.dumps({"menu": _menu_key(), "chats": sorted(staff)}),
-                             datetime.now(timezone.utc))
+        await startup.optional(
+            app,
+            f"deleteMyCommands[staff:{chat}]",
+            lambda c=chat: app.bot.delete_my_commands(scope=BotCommandScopeChat(c)),
+        )
+    await bot_facts.remember(
+        db,
+        "staff_menus",
+        json.dumps({"menu": _menu_key(), "chats": sorted(staff)}),
+        datetime.now(timezone.utc),
+    )
 
 
 async def install(app: Application, db: Database) -> None:
@@ -74,5 +90,6 @@ async def install(app: Application, db: Database) -> None:
 
     async def refresh(_: ContextTypes.DEFAULT_TYPE) -> None:
         await set_staff_menus(app, db)
+
     if app.job_queue is not None:
         app.job_queue.run_repeating(refresh, REFRESH_SECONDS, first=1, name="staff_menus")

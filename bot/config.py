@@ -167,8 +167,9 @@ def _zone(r: Reader) -> ZoneInfo:
         raise r.fail("bot.timezone", "bad_zone", value=repr(name)) from None
 
 
-def from_dict(data: dict[str, Any], path: str = "<config>", base_dir: Path | None = None,
-              need_token: bool = True) -> Config:
+def from_dict(
+    data: dict[str, Any], path: str = "<config>", base_dir: Path | None = None, need_token: bool = True
+) -> Config:
     """Build a Config from parsed TOML, validating every key it reads."""
     r = Reader(data, path)
     locale = r.get("bot.locale", str, "zh")
@@ -183,10 +184,16 @@ def from_dict(data: dict[str, Any], path: str = "<config>", base_dir: Path | Non
     level, json_logs = _logging(r)
     categories = _categories(r, tiers)
     config = Config(
-        token=_token(r, False), bot_username=r.get("telegram.username", str, ""),
+        token=_token(r, False),
+        bot_username=r.get("telegram.username", str, ""),
         api_base_url=r.get("telegram.api_base_url", str, Config.api_base_url),
         file_base_url=r.get("telegram.file_base_url", str, Config.file_base_url),
-        database=database, timezone=zone, calendar=calendar, casework=parse_casework(r), locale=locale, tiers=tiers,
+        database=database,
+        timezone=zone,
+        calendar=calendar,
+        casework=parse_casework(r),
+        locale=locale,
+        tiers=tiers,
         categories=categories,
         auto_confirm=r.duration("tickets.auto_confirm", Config.auto_confirm),
         remind_before=r.duration("reminders.before", Config.remind_before),
@@ -196,7 +203,10 @@ def from_dict(data: dict[str, Any], path: str = "<config>", base_dir: Path | Non
         max_open_per_resident=r.get("limits.max_open_per_resident", int, 5),
         max_submissions_per_hour=r.get("limits.max_submissions_per_hour", int, 10),
         rate_limiter=r.get("telegram.rate_limiter", bool, True),
-        reports=parse_report_settings(r), webhook=_webhook(r), log_level=level, log_json=json_logs,
+        reports=parse_report_settings(r),
+        webhook=_webhook(r),
+        log_level=level,
+        log_json=json_logs,
         max_deactivate_share=_share(r),
         open311=open311.parse_settings(r, {c.key for c in categories}),
         assessment=parse_assessment(r),

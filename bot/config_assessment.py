@@ -10,7 +10,7 @@ from bot.domain.assessment import ColourRule, StarRule
 
 @dataclass(frozen=True)
 class CallbackRule:
-    """The weekly call-back review: the share of the week's confirmed tickets called back, at least `minimum`."""
+    """Weekly call-back review: the share of the week's confirmed tickets called back, at least `minimum`."""
 
     enabled: bool = True
     share: float = 0.2
@@ -62,17 +62,25 @@ def _stars(r: Reader) -> StarRule:
     weights = [_fraction(r, p + k, getattr(d, k)) for k in ("flag_weight", "rate_weight", "callback_weight")]
     if not any(weights):
         raise r.fail(p + "flag_weight", "bad_weights")
-    return StarRule(r.get(p + "enabled", bool, True), _count(r, p + "flag_target", d.flag_target, 1),
-                    *weights, _thresholds(r, p + "thresholds", d.thresholds))  # type: ignore[arg-type]
+    return StarRule(
+        r.get(p + "enabled", bool, True),
+        _count(r, p + "flag_target", d.flag_target, 1),
+        *weights,
+        _thresholds(r, p + "thresholds", d.thresholds),
+    )  # type: ignore[arg-type]
 
 
 def _colours(r: Reader) -> ColourRule:
     d, p = ColourRule(), "assessment.colours."
-    rule = ColourRule(r.get(p + "enabled", bool, True), _fraction(r, p + "blue_from", d.blue_from),
-                      _count(r, p + "blue_max_overdue", d.blue_max_overdue),
-                      _count(r, p + "blue_max_marks", d.blue_max_marks),
-                      _fraction(r, p + "red_below", d.red_below), _count(r, p + "red_overdue", d.red_overdue, 1),
-                      _count(r, p + "red_marks", d.red_marks, 1))
+    rule = ColourRule(
+        r.get(p + "enabled", bool, True),
+        _fraction(r, p + "blue_from", d.blue_from),
+        _count(r, p + "blue_max_overdue", d.blue_max_overdue),
+        _count(r, p + "blue_max_marks", d.blue_max_marks),
+        _fraction(r, p + "red_below", d.red_below),
+        _count(r, p + "red_overdue", d.red_overdue, 1),
+        _count(r, p + "red_marks", d.red_marks, 1),
+    )
     if rule.red_below > rule.blue_from:
         raise r.fail(p + "red_below", "bad_order", value=repr(rule.red_below), above=rule.blue_from)
     return rule
@@ -85,7 +93,12 @@ def parse_assessment(r: Reader) -> Assessment:
     if not 0 < hours <= 24:
         raise r.fail(tb + "max_hours_per_wish", "bad_hours", value=repr(hours))
     return Assessment(
-        _stars(r), _colours(r),
-        CallbackRule(r.get(cb + "enabled", bool, True), _fraction(r, cb + "share", CallbackRule.share),
-                     _count(r, cb + "minimum", CallbackRule.minimum, 1)),
-        TimeBankRule(r.get(tb + "enabled", bool, True), float(hours)))
+        _stars(r),
+        _colours(r),
+        CallbackRule(
+            r.get(cb + "enabled", bool, True),
+            _fraction(r, cb + "share", CallbackRule.share),
+            _count(r, cb + "minimum", CallbackRule.minimum, 1),
+        ),
+        TimeBankRule(r.get(tb + "enabled", bool, True), float(hours)),
+    )

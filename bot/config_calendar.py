@@ -40,10 +40,12 @@ class CaseworkSettings:
 def parse_casework(r: Reader) -> CaseworkSettings:
     """The [casework] section."""
     d = CaseworkSettings()
-    return CaseworkSettings(r.duration("casework.report_within", d.report_within),
-                            r.duration("casework.duplicate_window", d.duplicate_window),
-                            float(r.get("casework.supervise_penalty", NUMBER, d.supervise_penalty)),
-                            float(r.get("casework.red_penalty", NUMBER, d.red_penalty)))
+    return CaseworkSettings(
+        r.duration("casework.report_within", d.report_within),
+        r.duration("casework.duplicate_window", d.duplicate_window),
+        float(r.get("casework.supervise_penalty", NUMBER, d.supervise_penalty)),
+        float(r.get("casework.red_penalty", NUMBER, d.red_penalty)),
+    )
 
 
 def _official() -> Any:
@@ -77,7 +79,10 @@ def _office_file(r: Reader, base_dir: Path | None) -> tuple[frozenset[date], fro
 def parse_calendar(r: Reader, zone: ZoneInfo, base_dir: Path | None) -> WorkCalendar:
     """The working-day calendar the configuration describes."""
     holidays, workdays, years = _office_file(r, base_dir)
-    opens, closes = r.clock("calendar.opens", WorkCalendar.opens), r.clock("calendar.closes", WorkCalendar.closes)
+    opens, closes = (
+        r.clock("calendar.opens", WorkCalendar.opens),
+        r.clock("calendar.closes", WorkCalendar.closes),
+    )
     if closes <= opens:
         raise r.fail("calendar.closes", "bad_office_hours", value=f"{opens:%H:%M}-{closes:%H:%M}")
     official = _official() if r.get("calendar.official", bool, True) else None

@@ -15,7 +15,14 @@ from bot import i18n
 from bot.domain.sla import parse_duration
 
 NUMBER = (int, float)
-KIND_NAMES: dict[Any, str] = {str: "str", int: "int", bool: "bool", dict: "dict", NUMBER: "number", list: "list"}
+KIND_NAMES: dict[Any, str] = {
+    str: "str",
+    int: "int",
+    bool: "bool",
+    dict: "dict",
+    NUMBER: "number",
+    list: "list",
+}
 
 
 class ConfigError(Exception):
@@ -95,7 +102,7 @@ def _walk(r: Reader, node: dict[str, Any], prefix: str) -> None:
     for name, value in node.items():
         full = f"{prefix}{name}"
         if not _known(r.seen, full):
-            siblings = {s[len(prefix):].split(".")[0] for s in r.seen if s.startswith(prefix)}
+            siblings = {s[len(prefix) :].split(".")[0] for s in r.seen if s.startswith(prefix)}
             near = difflib.get_close_matches(name, sorted(siblings), n=1, cutoff=0.6)
             what = "section" if isinstance(value, dict) else "key"
             if near:

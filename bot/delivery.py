@@ -31,16 +31,25 @@ def markup(buttons: list[list[list[str]]] | None, force_reply: bool = False) -> 
         return {"force_reply": True, "selective": True}
     if not buttons:
         return None
-    return {"inline_keyboard": [[{"text": label, "url": data[4:]} if data.startswith("url:")
-                                 else {"text": label, "callback_data": data} for label, data in row]
-                                for row in buttons]}
+    return {
+        "inline_keyboard": [
+            [
+                {"text": label, "url": data[4:]}
+                if data.startswith("url:")
+                else {"text": label, "callback_data": data}
+                for label, data in row
+            ]
+            for row in buttons
+        ]
+    }
 
 
 class Deliverer:
     """Delivers due outbox rows; each chat's rows in order, chats concurrently."""
 
-    def __init__(self, db: Database, bot: Bot, clock: Callable[[], datetime] | None = None,
-                 concurrency: int = 32) -> None:
+    def __init__(
+        self, db: Database, bot: Bot, clock: Callable[[], datetime] | None = None, concurrency: int = 32
+    ) -> None:
         self.db, self.bot = db, bot
         self.clock = clock or (lambda: datetime.now(timezone.utc))
         self._wake = asyncio.Event()
@@ -113,8 +122,9 @@ class Deliverer:
         try:
             message_id = await self._perform(row, row.payload)
         except RetryAfter as exc:
-            return await self._later(row, _seconds(exc.retry_after), f"retry after {exc.retry_after}",
-                                     _method(row))
+            return await self._later(
+                row, _seconds(exc.retry_after), f"retry after {exc.retry_after}", _method(row)
+            )
         except ChatMigrated as exc:
             async with self._write() as uow:
                 await uow.groups.migrate(row.chat_id, exc.new_chat_id)
@@ -125,8 +135,7 @@ class Deliverer:
         except BadRequest as exc:
             return await self._bad_request(row, str(exc))
         except NetworkError as exc:  # includes TimedOut: the call may have been performed
-            return await self._later(row, min(60.0, 2.0 ** min(row.attempts, 6)),
-                                     describe(exc), _method(row))
+            return await self._later(row, min(60.0, 2.0 ** min(row.attempts, 6)), describe(exc), _method(row))
         tag = (row.payload.get("extra") or {}).get("tag")
         if tag and message_id is not None:
             self._tags[(row.chat_id, row.ticket_id, tag)] = message_id
@@ -147,8 +156,14 @@ class Deliverer:
         if op == "photo":
             upload = p.get("photo_b64") or (p.get("extra") or {}).get("photo_b64")
             photo = InputFile(base64.b64decode(upload), filename="chart.png") if upload else p["photo"]
-            msg = await self._call("sendPhoto", chat_id=chat, photo=photo, caption=p.get("text") or None,
-                                   parse_mode="HTML", reply_markup=reply_markup)
+            msg = await self._call(
+                "sendPhoto",
+                chat_id=chat,
+                photo=photo,
+                caption=p.get("text") or None,
+                parse_mode="HTML",
+                reply_markup=reply_markup,
+            )
             return msg["message_id"]
         target = p.get("message_id") if op == "edit" else None
         if op == "retire":
@@ -163,8 +178,14 @@ class Deliverer:
         if target is not None:
             await self._edit(chat, target, p["text"], reply_markup)
             return target
-        msg = await self._call("sendMessage", chat_id=chat, text=p["text"], parse_mode="HTML",
-                               reply_markup=reply_markup, link_preview_options=NO_PREVIEW)
+        msg = await self._call(
+            "sendMessage",
+            chat_id=chat,
+            text=p["text"],
+            parse_mode="HTML",
+            reply_markup=reply_markup,
+            link_preview_options=NO_PREVIEW,
+        )
         if op == "card":
             self._cards[row.ticket_id] = (chat, msg["message_id"])
         return msg["message_id"]
@@ -178,20 +199,29 @@ class Deliverer:
 
     async def _edit(self, chat: int, message_id: int, text: str, reply_markup: Any) -> None:
         try:
-            await self._call("editMessageText", chat_id=chat, message_id=message_id, text=text, parse_mode="HTML",
-                             reply_markup=reply_markup, link_preview_options=NO_PREVIEW)
+            await self._call(
+                "editMessageText",
+                chat_id=chat,
+                message_id=message_id,
+                text=text,
+                parse_mode="HTML",
+                reply_markup=reply_markup,
+                link_preview_options=NO_PREVIEW,
+            )
         except BadRequest as exc:
             if "not modified" not in str(exc).lower():
                 raise
 
     def _write(self, lazy: bool = False) -> AsyncContextManager[UnitOfWork]:
         """A transaction that first records what was delivered so far (so nothing sent is sent again)."""
+
         @asynccontextmanager
         async def write() -> AsyncIterator[UnitOfWork]:
             batch, self._book = self._book, []
             async with unit_of_work(self.db, lazy=lazy) as uow:
                 await uow.outbox.record(batch)
                 yield uow
+
         return write()
 
     async def _finish(self, done: Done) -> None:
@@ -211,8 +241,14 @@ class Deliverer:
 
     async def _later(self, row: Queued, seconds: float, error: str, method: str) -> bool:
         """A fault Telegram or the network will get over: one warning line, and the row waits."""
-        log.warning("%s failed (outbox %s, attempt %d): %s; retrying in %.0f s", method, row.id,
-                    row.attempts + 1, error, seconds)
+        log.warning(
+            "%s failed (outbox %s, attempt %d): %s; retrying in %.0f s",
+            method,
+            row.id,
+            row.attempts + 1,
+            error,
+            seconds,
+        )
         when = ts(self.clock() + timedelta(seconds=seconds))
         async with self._write() as uow:
             await uow.outbox.later(row.id, when, error)
@@ -256,8 +292,12 @@ def _method(row: Queued) -> str:
     """The Bot API method a row's delivery calls (a card is sent once, then edited)."""
     if row.op == "card":
         return "sendMessage/editMessageText"
-    return {"delete": "deleteMessage", "photo": "sendPhoto", "edit": "editMessageText",
-            "retire": "editMessageText"}.get(row.op, "sendMessage")
+    return {
+        "delete": "deleteMessage",
+        "photo": "sendPhoto",
+        "edit": "editMessageText",
+        "retire": "editMessageText",
+    }.get(row.op, "sendMessage")
 
 
 def _seconds(value: Any) -> float:

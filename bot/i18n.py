@@ -21,9 +21,14 @@ def templates_dir() -> str:
 
 @lru_cache(maxsize=None)
 def _env(locale: str) -> Environment:
-    env = Environment(loader=FileSystemLoader(f"{templates_dir()}/{locale}"), autoescape=True,
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                      keep_trailing_newline=False)
+    env = Environment(
+        loader=FileSystemLoader(f"{templates_dir()}/{locale}"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
     env.globals["label"] = lambda key, **kw: label(locale, key, **kw)
     env.filters["clock"] = lambda moment, zone="Asia/Shanghai": clock(locale, moment, zone)
     env.filters["span"] = lambda delta: span(locale, delta)
@@ -42,8 +47,20 @@ def span(locale: str, delta: timedelta) -> str:
 
 
 _MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_MONTH_NAMES_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-                   "October", "November", "December")
+_MONTH_NAMES_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def _day(locale: str, d: date) -> str:

@@ -50,6 +50,7 @@ async def _supervision(context: Any) -> None:
 
 def _post(name: str, build: posts.Builder) -> Job:
     """The callback that builds and writes one scheduled post, logging (not raising) a failure."""
+
     async def run(context: Any) -> None:
         if (ctx := _ctx(context)) is None:
             return
@@ -58,6 +59,7 @@ def _post(name: str, build: posts.Builder) -> Job:
             log.info("scheduled post %s: %d recipients", name, len(written))
         except Exception:
             log.exception("scheduled post %s failed", name)
+
     run.__name__ = f"post_{name}"
     return run
 
@@ -73,11 +75,13 @@ def _register_post(queue: JobQueue, name: str, at: At, tz: tzinfo, cb: Job) -> N
 
 def _catch_up(settings: ReportSettings, tz: tzinfo) -> Job:
     """The start-up run that makes each post whose moment passed within `catch_up` (the bot was down)."""
+
     async def catch_up(context: Any) -> None:
         now = datetime.now(timezone.utc)
         for name, at, build in posts.jobs_of(settings):
             if now - at.latest(now, tz) < settings.catch_up:
                 await _post(name, build)(context)
+
     return catch_up
 
 
@@ -110,7 +114,9 @@ def schedule_supervision(app: Application) -> None:
         return
     reports = getattr(config, "reports", None)
     at = reports.daily_digest.clock if reports is not None else time(9, 0)
-    app.job_queue.run_daily(_supervision, time=at.replace(tzinfo=config.timezone), name="supervision_reminders")
+    app.job_queue.run_daily(
+        _supervision, time=at.replace(tzinfo=config.timezone), name="supervision_reminders"
+    )
 
 
 SCHEDULERS: list[Callable[[Application], None]] = [schedule_posts, schedule_sweep, schedule_supervision]

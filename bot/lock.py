@@ -58,4 +58,3 @@ def holder(database: Path) -> str | None:
             return handle.read().strip() or "?"
         fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
         return None
-

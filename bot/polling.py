@@ -77,6 +77,7 @@ async def process_batch(app: Application, updates: list[Update]) -> None:
                 await app.process_update(update)
             except Exception as exc:  # handler errors go to the error handler; this is anything else
                 await poison.skip(app, update.update_id, poison.where(exc))
+
     await asyncio.gather(*(run(lane) for lane in lanes.values()))
 
 
@@ -130,8 +131,9 @@ async def poll(app: Application, stop: asyncio.Event, timeout: int = 10) -> None
 
 async def _confirm(app: Application, offset: int) -> None:
     try:
-        await _raw_updates(app, {"offset": offset, "timeout": 0, "limit": 1,
-                                 "allowed_updates": list(Update.ALL_TYPES)}, 10.0)
+        await _raw_updates(
+            app, {"offset": offset, "timeout": 0, "limit": 1, "allowed_updates": list(Update.ALL_TYPES)}, 10.0
+        )
     except TelegramError:
         pass  # they will be delivered again and recognised as processed
 
@@ -144,7 +146,9 @@ async def serve(app: Application, timeout: int = 10) -> None:
     try:
         if app.post_init:
             await app.post_init(app)
-        await startup.required("deleteWebhook", lambda: app.bot.delete_webhook(drop_pending_updates=False), stop)
+        await startup.required(
+            "deleteWebhook", lambda: app.bot.delete_webhook(drop_pending_updates=False), stop
+        )
         await app.start()
         try:
             await poll(app, stop, timeout)

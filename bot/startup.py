@@ -32,8 +32,12 @@ def _error(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}" if isinstance(exc, TelegramError) else type(exc).__name__
 
 
-async def required(name: str, call: Callable[[], Awaitable[Any]], stop: asyncio.Event | None = None,
-                   first: float | None = None) -> Any:
+async def required(
+    name: str,
+    call: Callable[[], Awaitable[Any]],
+    stop: asyncio.Event | None = None,
+    first: float | None = None,
+) -> Any:
     """Await `call()` until it succeeds, backing off on network errors, 5xx answers and 429s."""
     delay = first or FIRST_DELAY
     while True:
@@ -73,8 +77,9 @@ async def _sleep(wait: float, stop: asyncio.Event | None) -> None:
     raise StopRequested
 
 
-async def optional(app: Application, name: str, call: Callable[[], Awaitable[Any]],
-                   delay: float = OPTIONAL_RETRY) -> bool:
+async def optional(
+    app: Application, name: str, call: Callable[[], Awaitable[Any]], delay: float = OPTIONAL_RETRY
+) -> bool:
     """Try `call()` once; on failure log one line and try again later on the JobQueue (doubling)."""
     try:
         await call()
@@ -84,6 +89,7 @@ async def optional(app: Application, name: str, call: Callable[[], Awaitable[Any
 
     async def again(_: ContextTypes.DEFAULT_TYPE) -> None:
         await optional(app, name, call, min(OPTIONAL_MAX, delay * 2))
+
     if app.job_queue is not None:
         app.job_queue.run_once(again, delay, name=f"retry_{name}")
     return False

@@ -39,7 +39,7 @@ def _hard_cut(line: str, room: int) -> int:
         if ch in "<&":
             end = line.find(">" if ch == "<" else ";", i)
             end = len(line) - 1 if end < 0 else end
-            piece = line[i:end + 1]
+            piece = line[i : end + 1]
         else:
             piece = ch
         units += tg_len(piece)

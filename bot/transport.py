@@ -21,8 +21,10 @@ from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
-POOL_TIMEOUT_TEXT = ("Pool timeout: All connections in the connection pool are occupied. Request was *not* "
-                     "sent to Telegram. Consider adjusting the connection pool size or the pool timeout.")
+POOL_TIMEOUT_TEXT = (
+    "Pool timeout: All connections in the connection pool are occupied. Request was *not* "
+    "sent to Telegram. Consider adjusting the connection pool size or the pool timeout."
+)
 
 
 class AiohttpRequest(BaseRequest):
@@ -30,12 +32,22 @@ class AiohttpRequest(BaseRequest):
 
     __slots__ = ("_pool_size", "_timeouts", "_media_write_timeout", "_session", "_slots")
 
-    def __init__(self, connection_pool_size: int = 16, read_timeout: float | None = 5.0,
-                 write_timeout: float | None = 5.0, connect_timeout: float | None = 5.0,
-                 pool_timeout: float | None = 1.0, media_write_timeout: float | None = 20.0) -> None:
+    def __init__(
+        self,
+        connection_pool_size: int = 16,
+        read_timeout: float | None = 5.0,
+        write_timeout: float | None = 5.0,
+        connect_timeout: float | None = 5.0,
+        pool_timeout: float | None = 1.0,
+        media_write_timeout: float | None = 20.0,
+    ) -> None:
         self._pool_size = connection_pool_size
-        self._timeouts = {"read": read_timeout, "write": write_timeout, "connect": connect_timeout,
-                          "pool": pool_timeout}
+        self._timeouts = {
+            "read": read_timeout,
+            "write": write_timeout,
+            "connect": connect_timeout,
+            "pool": pool_timeout,
+        }
         self._media_write_timeout = media_write_timeout
         self._session: aiohttp.ClientSession | None = None
         self._slots = asyncio.Semaphore(connection_pool_size)
@@ -48,10 +60,14 @@ class AiohttpRequest(BaseRequest):
     async def initialize(self) -> None:
         """Open the session (again, after a shutdown)."""
         if self._session is None or self._session.closed:
-            connector = aiohttp.TCPConnector(limit=self._pool_size, limit_per_host=0, keepalive_timeout=60,
-                                             enable_cleanup_closed=False)
-            self._session = aiohttp.ClientSession(connector=connector, headers={"User-Agent": self.USER_AGENT},
-                                                  skip_auto_headers=("Accept-Encoding",))
+            connector = aiohttp.TCPConnector(
+                limit=self._pool_size, limit_per_host=0, keepalive_timeout=60, enable_cleanup_closed=False
+            )
+            self._session = aiohttp.ClientSession(
+                connector=connector,
+                headers={"User-Agent": self.USER_AGENT},
+                skip_auto_headers=("Accept-Encoding",),
+            )
 
     async def shutdown(self) -> None:
         """Close the session and its connections."""
@@ -61,20 +77,29 @@ class AiohttpRequest(BaseRequest):
     def _pick(self, name: str, value: ODVInput[float]) -> float | None:
         return self._timeouts[name] if isinstance(value, DefaultValue) else value  # type: ignore[return-value]
 
-    async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
-                         read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-                         write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-                         connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-                         pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE) -> tuple[int, bytes]:
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
         """Perform one request; returns (HTTP status, body)."""
         if self._session is None or self._session.closed:
             raise RuntimeError("This AiohttpRequest is not initialized!")
         files = bool(request_data and request_data.contains_files)
-        write = (self._media_write_timeout if files else self._timeouts["write"]) \
-            if isinstance(write_timeout, DefaultValue) else write_timeout
+        write = (
+            (self._media_write_timeout if files else self._timeouts["write"])
+            if isinstance(write_timeout, DefaultValue)
+            else write_timeout
+        )
         read = _answer_budget(self._pick("read", read_timeout), write, request_data is not None)
-        timeout = aiohttp.ClientTimeout(total=None, connect=None, sock_read=read,
-                                        sock_connect=self._pick("connect", connect_timeout))
+        timeout = aiohttp.ClientTimeout(
+            total=None, connect=None, sock_read=read, sock_connect=self._pick("connect", connect_timeout)
+        )
         await self._acquire(self._pick("pool", pool_timeout))
         try:
             return await self._send(url, method, request_data, files, timeout)
@@ -88,11 +113,19 @@ class AiohttpRequest(BaseRequest):
         except TimeoutError as err:
             raise TimedOut(message=POOL_TIMEOUT_TEXT) from err
 
-    async def _send(self, url: str, method: str, request_data: RequestData | None, files: bool,
-                    timeout: aiohttp.ClientTimeout) -> tuple[int, bytes]:
+    async def _send(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None,
+        files: bool,
+        timeout: aiohttp.ClientTimeout,
+    ) -> tuple[int, bytes]:
         assert self._session is not None
         try:
-            async with self._session.request(method, url, timeout=timeout, **_body(request_data, files)) as res:
+            async with self._session.request(
+                method, url, timeout=timeout, **_body(request_data, files)
+            ) as res:
                 return res.status, await res.read()
         except (TimeoutError, aiohttp.ServerTimeoutError) as err:
             raise TimedOut from err

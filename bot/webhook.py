@@ -77,8 +77,9 @@ class Receiver:
 async def _start_server(app: Application, hook: Webhook) -> web.AppRunner:
     server = web.Application()
     server.router.add_post(path_of(hook.url), Receiver(app, hook.secret_token))
-    runner = web.AppRunner(server, shutdown_timeout=SHUTDOWN_GRACE, handler_cancellation=True,
-                           access_log=None)
+    runner = web.AppRunner(
+        server, shutdown_timeout=SHUTDOWN_GRACE, handler_cancellation=True, access_log=None
+    )
     await runner.setup()
     await web.TCPSite(runner, hook.listen, hook.port).start()
     log.info("webhook: listening on %s:%d%s for %s", hook.listen, hook.port, path_of(hook.url), hook.url)
@@ -98,8 +99,13 @@ async def serve_webhook(app: Application, hook: Webhook) -> None:
             await app.post_init(app)
         await app.start()
         runner = await _start_server(app, hook)
-        await startup.required("setWebhook", lambda: app.bot.set_webhook(
-            hook.url, secret_token=hook.secret_token or None, allowed_updates=Update.ALL_TYPES), stop)
+        await startup.required(
+            "setWebhook",
+            lambda: app.bot.set_webhook(
+                hook.url, secret_token=hook.secret_token or None, allowed_updates=Update.ALL_TYPES
+            ),
+            stop,
+        )
         await stop.wait()
     except startup.StopRequested:
         pass

@@ -32,15 +32,24 @@ class FakeTransport(BaseRequest):
         """Telegram's default read timeout."""
         return 5.0
 
-    async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
-                         read_timeout=None, write_timeout=None, connect_timeout=None, pool_timeout=None):
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout=None,
+        write_timeout=None,
+        connect_timeout=None,
+        pool_timeout=None,
+    ):
         """Record the call and return a Telegram-shaped JSON answer."""
         name = url.rsplit("/", 1)[-1]
         params = request_data.json_parameters if request_data else {}
         params = {k: _load(v) for k, v in params.items()}
         if request_data is not None and request_data.contains_files:  # uploads: record part name and size
-            params["_uploads"] = {k: len(v[1]) if isinstance(v, tuple) else 0
-                                  for k, v in request_data.multipart_data.items()}
+            params["_uploads"] = {
+                k: len(v[1]) if isinstance(v, tuple) else 0 for k, v in request_data.multipart_data.items()
+            }
         self.calls.append((name, params))
         if name.startswith("send") and int(params.get("chat_id", 0)) in self.blocked:
             error = {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"}
@@ -59,25 +68,48 @@ class FakeTransport(BaseRequest):
 
     def _result(self, name: str, p: dict[str, Any]) -> Any:
         if name == "getMe":
-            return {"id": BOT_ID, "is_bot": True, "first_name": "Grid", "username": "grid_bot",
-                    "can_join_groups": True, "can_read_all_group_messages": False,
-                    "supports_inline_queries": False}
+            return {
+                "id": BOT_ID,
+                "is_bot": True,
+                "first_name": "Grid",
+                "username": "grid_bot",
+                "can_join_groups": True,
+                "can_read_all_group_messages": False,
+                "supports_inline_queries": False,
+            }
         if name in {"sendMessage", "sendPhoto", "editMessageText"}:
             chat = int(p["chat_id"])
             mid = p.get("message_id") or self._next(chat)
-            return {"message_id": int(mid), "date": 0, "chat": {"id": chat, "type": "private" if chat > 0 else "group"},
-                    "from": {"id": BOT_ID, "is_bot": True, "first_name": "Grid"}, "text": p.get("text", "")}
+            return {
+                "message_id": int(mid),
+                "date": 0,
+                "chat": {"id": chat, "type": "private" if chat > 0 else "group"},
+                "from": {"id": BOT_ID, "is_bot": True, "first_name": "Grid"},
+                "text": p.get("text", ""),
+            }
         if name == "getChatMember":
             return self._member(int(p["chat_id"]), int(p["user_id"]))
         return True
 
     def _member(self, chat: int, user: int) -> dict[str, Any]:
         status = self.member_status.get((chat, user), "member" if user == BOT_ID else "administrator")
-        data: dict[str, Any] = {"status": status, "user": {"id": user, "is_bot": user == BOT_ID, "first_name": "U"}}
+        data: dict[str, Any] = {
+            "status": status,
+            "user": {"id": user, "is_bot": user == BOT_ID, "first_name": "U"},
+        }
         if status == "administrator":
-            rights = ("can_manage_chat", "can_delete_messages", "can_manage_video_chats", "can_restrict_members",
-                      "can_promote_members", "can_change_info", "can_invite_users", "can_post_stories",
-                      "can_edit_stories", "can_delete_stories")
+            rights = (
+                "can_manage_chat",
+                "can_delete_messages",
+                "can_manage_video_chats",
+                "can_restrict_members",
+                "can_promote_members",
+                "can_change_info",
+                "can_invite_users",
+                "can_post_stories",
+                "can_edit_stories",
+                "can_delete_stories",
+            )
             data |= {r: True for r in rights} | {"can_be_edited": False, "is_anonymous": False}
             data["can_delete_messages"] = self.bot_can_delete.get(chat, True) if user == BOT_ID else True
         elif status == "creator":
@@ -90,9 +122,12 @@ class FakeTransport(BaseRequest):
 
     def sent(self, chat_id: int | None = None) -> list[dict[str, Any]]:
         """Messages sent or edited (text, buttons), optionally to one chat."""
-        return [p | {"method": n} for n, p in self.calls
-                if n in {"sendMessage", "editMessageText", "sendPhoto"}
-                and (chat_id is None or int(p["chat_id"]) == chat_id)]
+        return [
+            p | {"method": n}
+            for n, p in self.calls
+            if n in {"sendMessage", "editMessageText", "sendPhoto"}
+            and (chat_id is None or int(p["chat_id"]) == chat_id)
+        ]
 
 
 def _load(value: Any) -> Any:

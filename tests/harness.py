@@ -24,8 +24,11 @@ class Harness:
     """A bot application wired to a fake transport, and helpers to act as Telegram users."""
 
     def __init__(self, tmp: Path, **overrides: Any) -> None:
-        cfg = config_mod.from_dict({"telegram": {"token": "1:test", "rate_limiter": False},
-                                    "quiet_hours": {"enabled": False}}, "<test>", tmp)
+        cfg = config_mod.from_dict(
+            {"telegram": {"token": "1:test", "rate_limiter": False}, "quiet_hours": {"enabled": False}},
+            "<test>",
+            tmp,
+        )
         self.config = replace(cfg, database=tmp / "bot.sqlite3", **overrides)
         self.transport = FakeTransport()
         self.app = build(self.config, self.transport)
@@ -63,24 +66,50 @@ class Harness:
             return {"id": chat_id, "type": "private", "first_name": "U"}
         return {"id": chat_id, "type": "group", "title": f"Grid group {chat_id}"}
 
-    async def say(self, uid: int, chat_id: int, text: str, reply_to: int | None = None,
-                  **extra: Any) -> dict[str, Any]:
+    async def say(
+        self, uid: int, chat_id: int, text: str, reply_to: int | None = None, **extra: Any
+    ) -> dict[str, Any]:
         """A user sends a text (commands get their entity) to a chat."""
-        msg: dict[str, Any] = {"message_id": next(_ids), "date": 0, "chat": self.chat(chat_id),
-                               "from": self.user(uid), "text": text, **extra}
+        msg: dict[str, Any] = {
+            "message_id": next(_ids),
+            "date": 0,
+            "chat": self.chat(chat_id),
+            "from": self.user(uid),
+            "text": text,
+            **extra,
+        }
         if text.startswith("/"):
             msg["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
         if reply_to is not None:
-            msg["reply_to_message"] = {"message_id": reply_to, "date": 0, "chat": self.chat(chat_id),
-                                       "from": {"id": BOT_ID, "is_bot": True, "first_name": "Grid"}, "text": "?"}
+            msg["reply_to_message"] = {
+                "message_id": reply_to,
+                "date": 0,
+                "chat": self.chat(chat_id),
+                "from": {"id": BOT_ID, "is_bot": True, "first_name": "Grid"},
+                "text": "?",
+            }
         return await self.feed({"message": msg})
 
     async def press(self, uid: int, chat_id: int, message_id: int, data: str) -> dict[str, Any]:
         """A user presses an inline button carrying `data` on a message."""
-        message = {"message_id": message_id, "date": 0, "chat": self.chat(chat_id),
-                   "from": {"id": BOT_ID, "is_bot": True, "first_name": "Grid"}, "text": "…"}
-        return await self.feed({"callback_query": {"id": str(next(_ids)), "from": self.user(uid),
-                                                   "chat_instance": "x", "data": data, "message": message}})
+        message = {
+            "message_id": message_id,
+            "date": 0,
+            "chat": self.chat(chat_id),
+            "from": {"id": BOT_ID, "is_bot": True, "first_name": "Grid"},
+            "text": "…",
+        }
+        return await self.feed(
+            {
+                "callback_query": {
+                    "id": str(next(_ids)),
+                    "from": self.user(uid),
+                    "chat_instance": "x",
+                    "data": data,
+                    "message": message,
+                }
+            }
+        )
 
     def sent(self, chat_id: int) -> list[dict[str, Any]]:
         """What the bot sent or edited in a chat, in order."""

@@ -41,8 +41,16 @@ def test_a_volunteer_copied_in_may_read_the_complaint():
     assert not may_read(Reader(ROLES["volunteer"], frozenset({7})), t)
 
 
-UIDS = {"resident": RES, "neighbour": NEIGHBOUR, "assignee": WORKER, "other_worker": OTHER_WORKER,
-        "volunteer": VOLUNTEER, "small_leader": LEADER, "big_leader": BIG, "admin": ADMIN}
+UIDS = {
+    "resident": RES,
+    "neighbour": NEIGHBOUR,
+    "assignee": WORKER,
+    "other_worker": OTHER_WORKER,
+    "volunteer": VOLUNTEER,
+    "small_leader": LEADER,
+    "big_leader": BIG,
+    "admin": ADMIN,
+}
 SECRET = {"complaint": "隔壁深夜敲墙", "wish": "想借一把梯子"}
 
 

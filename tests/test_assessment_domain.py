@@ -7,8 +7,23 @@ from collections import Counter
 import pytest
 
 from bot.domain.assessment import (
-    Colour, ColourRule, Confirmed, HoursEntry, NotEnoughHours, Quarter, StarRule, balance,
-    callback_sample, earn, grid_colour, parse_hours, red_twice, sample_size, spend, star_score, stars,
+    Colour,
+    ColourRule,
+    Confirmed,
+    HoursEntry,
+    NotEnoughHours,
+    Quarter,
+    StarRule,
+    balance,
+    callback_sample,
+    earn,
+    grid_colour,
+    parse_hours,
+    red_twice,
+    sample_size,
+    spend,
+    star_score,
+    stars,
 )
 from bot.domain.reports import Rates
 
@@ -18,6 +33,7 @@ HALF = Rates(on_time=5, due=10, resolved=5, evaluated=10, satisfied=5, rated=10)
 
 
 # --- stars -------------------------------------------------------------------------------------
+
 
 def test_nothing_done_is_one_star_and_everything_perfect_is_five() -> None:
     assert stars(Quarter(), RULE) == 1
@@ -49,8 +65,13 @@ def test_star_boundaries_sit_exactly_on_the_thresholds(flags: int, expected: int
 
 
 def test_configured_weights_and_thresholds_are_used() -> None:
-    rule = StarRule(flag_target=4, flag_weight=1.0, rate_weight=0.0, callback_weight=0.0,
-                    thresholds=(0.25, 0.5, 0.75, 1.0))
+    rule = StarRule(
+        flag_target=4,
+        flag_weight=1.0,
+        rate_weight=0.0,
+        callback_weight=0.0,
+        thresholds=(0.25, 0.5, 0.75, 1.0),
+    )
     assert stars(Quarter(flags=3, rates=Rates()), rule) == 4
     assert stars(Quarter(flags=2, rates=HALF, callback_satisfied=0, callback_reached=5), rule) == 3
 
@@ -78,7 +99,7 @@ def test_low_rates_many_overdue_or_marks_make_red() -> None:
 
 def test_colour_boundaries() -> None:
     at_blue = Rates(on_time=9, due=10)  # 0.9 exactly
-    at_red = Rates(on_time=6, due=10)   # 0.6 exactly: not below
+    at_red = Rates(on_time=6, due=10)  # 0.6 exactly: not below
     assert grid_colour(at_blue, 0, 0, COLOURS) is Colour.BLUE
     assert grid_colour(Rates(on_time=89, due=100), 0, 0, COLOURS) is Colour.YELLOW
     assert grid_colour(at_red, 4, 1, COLOURS) is Colour.YELLOW
@@ -105,6 +126,7 @@ def test_red_two_months_running() -> None:
 
 # --- call-back sampling ------------------------------------------------------------------------
 
+
 def _week(workers: dict[int, int]) -> list[Confirmed]:
     tickets, next_id = [], 1
     for worker, count in workers.items():
@@ -114,11 +136,20 @@ def _week(workers: dict[int, int]) -> list[Confirmed]:
     return tickets
 
 
-@pytest.mark.parametrize("available,share,minimum,expected", [
-    (0, 0.2, 3, 0), (2, 0.2, 3, 2), (10, 0.2, 3, 3), (20, 0.2, 3, 4), (21, 0.2, 3, 5), (10, 1.0, 3, 10),
-])
-def test_sample_size_is_the_share_rounded_up_at_least_the_minimum(available: int, share: float,
-                                                                   minimum: int, expected: int) -> None:
+@pytest.mark.parametrize(
+    "available,share,minimum,expected",
+    [
+        (0, 0.2, 3, 0),
+        (2, 0.2, 3, 2),
+        (10, 0.2, 3, 3),
+        (20, 0.2, 3, 4),
+        (21, 0.2, 3, 5),
+        (10, 1.0, 3, 10),
+    ],
+)
+def test_sample_size_is_the_share_rounded_up_at_least_the_minimum(
+    available: int, share: float, minimum: int, expected: int
+) -> None:
     assert sample_size(available, share, minimum) == expected
 
 
@@ -147,7 +178,9 @@ def test_every_worker_is_called_about_before_anyone_twice() -> None:
 
 def test_a_worker_with_few_tickets_is_used_up_before_the_others_get_thirds() -> None:
     week = _week({1: 10, 2: 1, 3: 10})
-    sample = callback_sample(week, 0.25, 3, "x")  # 6 of 21: one each, a second each for 1 and 3, then one third
+    sample = callback_sample(
+        week, 0.25, 3, "x"
+    )  # 6 of 21: one each, a second each for 1 and 3, then one third
     counts = Counter(t.worker_id for t in sample)
     assert counts[2] == 1 and sorted((counts[1], counts[3])) in ([2, 3], [3, 2]) and sum(counts.values()) == 6
 
@@ -159,6 +192,7 @@ def test_fewer_tickets_than_the_minimum_calls_them_all() -> None:
 
 
 # --- time bank ---------------------------------------------------------------------------------
+
 
 def test_only_confirmed_hours_count() -> None:
     assert balance([earn(90, confirmed=True), earn(60, confirmed=False)]) == 90
@@ -186,39 +220,62 @@ def test_zero_or_negative_hours_are_refused() -> None:
         spend([earn(60, True)], -5)
 
 
-@pytest.mark.parametrize("text,minutes", [
-    ("1.5", 90), ("2", 120), ("2h", 120), ("1h30m", 90), ("90m", 90), ("1小时30分钟", 90), ("45分", 45),
-    ("0", None), ("-1", None), ("abc", None), ("25", None), ("inf", None), ("nan", None), ("1h30", None), ("", None),
-])
+@pytest.mark.parametrize(
+    "text,minutes",
+    [
+        ("1.5", 90),
+        ("2", 120),
+        ("2h", 120),
+        ("1h30m", 90),
+        ("90m", 90),
+        ("1小时30分钟", 90),
+        ("45分", 45),
+        ("0", None),
+        ("-1", None),
+        ("abc", None),
+        ("25", None),
+        ("inf", None),
+        ("nan", None),
+        ("1h30", None),
+        ("", None),
+    ],
+)
 def test_hours_are_read_from_what_a_volunteer_types(text: str, minutes: int | None) -> None:
     assert parse_hours(text) == minutes
 
 
 # --- configuration -----------------------------------------------------------------------------
 
+
 def test_the_example_config_gives_the_documented_defaults() -> None:
     from pathlib import Path
 
     from bot.config import load
     from bot.config_assessment import Assessment
+
     config = load(Path(__file__).resolve().parent.parent / "config.example.toml", need_token=False)
     assert config.assessment == Assessment()
     assert load(None, need_token=False).assessment == Assessment()
 
 
-@pytest.mark.parametrize("section,key,value,problem", [
-    ("stars", "thresholds", [0.8, 0.6, 0.4, 0.2], "bad_thresholds"),
-    ("stars", "thresholds", [0.2, 0.4], "bad_thresholds"),
-    ("stars", "flag_target", 0, "bad_count"),
-    ("colours", "red_below", 0.95, "bad_order"),
-    ("colours", "blue_from", 90, "bad_share"),
-    ("callbacks", "minimum", 0, "bad_count"),
-    ("callbacks", "share", 1.5, "bad_share"),
-    ("time_bank", "max_hours_per_wish", 0, "bad_hours"),
-])
-def test_bad_assessment_values_are_named_in_both_languages(section: str, key: str, value: object,
-                                                          problem: str) -> None:
+@pytest.mark.parametrize(
+    "section,key,value,problem",
+    [
+        ("stars", "thresholds", [0.8, 0.6, 0.4, 0.2], "bad_thresholds"),
+        ("stars", "thresholds", [0.2, 0.4], "bad_thresholds"),
+        ("stars", "flag_target", 0, "bad_count"),
+        ("colours", "red_below", 0.95, "bad_order"),
+        ("colours", "blue_from", 90, "bad_share"),
+        ("callbacks", "minimum", 0, "bad_count"),
+        ("callbacks", "share", 1.5, "bad_share"),
+        ("time_bank", "max_hours_per_wish", 0, "bad_hours"),
+    ],
+)
+def test_bad_assessment_values_are_named_in_both_languages(
+    section: str, key: str, value: object, problem: str
+) -> None:
     from bot.config import ConfigError, from_dict
+
     with pytest.raises(ConfigError) as caught:
         from_dict({"assessment": {section: {key: value}}}, need_token=False)
     assert caught.value.problem == problem and caught.value.key == f"assessment.{section}.{key}"
@@ -227,6 +284,7 @@ def test_bad_assessment_values_are_named_in_both_languages(section: str, key: st
 
 def test_a_misspelled_assessment_key_is_refused_and_a_switch_turns_a_part_off() -> None:
     from bot.config import ConfigError, from_dict
+
     with pytest.raises(ConfigError) as caught:
         from_dict({"assessment": {"colours": {"red_overdu": 3}}}, need_token=False)
     assert caught.value.key == "assessment.colours.red_overdu" and "red_overdue" in caught.value.text("en")

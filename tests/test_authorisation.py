@@ -18,8 +18,15 @@ from tests.harness import ROSTER, Harness
 from tests.test_story import GROUP, _bound
 
 ROLES = {
-    "resident_submitter": 5001, "other_resident": 5002, "assignee_worker": None, "other_worker_same_grid": None,
-    "volunteer": 9005, "worker_other_grid": 9006, "small_leader": 9003, "big_leader": 9002, "admin": 9001,
+    "resident_submitter": 5001,
+    "other_resident": 5002,
+    "assignee_worker": None,
+    "other_worker_same_grid": None,
+    "volunteer": 9005,
+    "worker_other_grid": 9006,
+    "small_leader": 9003,
+    "big_leader": 9002,
+    "admin": 9001,
 }
 WORKERS = (9004, 9007)
 LEADERS = {"small_leader", "big_leader", "admin"}
@@ -74,16 +81,23 @@ async def _uids(bot) -> dict[str, int]:
     assignee = await _tg_of(bot, row[0]) if row and row[0] else WORKERS[0]
     if assignee not in WORKERS:
         assignee = WORKERS[0]
-    return {**ROLES, "assignee_worker": assignee,
-            "other_worker_same_grid": next(w for w in WORKERS if w != assignee)}
+    return {
+        **ROLES,
+        "assignee_worker": assignee,
+        "other_worker_same_grid": next(w for w in WORKERS if w != assignee),
+    }
 
 
 async def state(bot) -> list:
     """Everything an action could change."""
     out = []
-    for sql in ("SELECT * FROM tickets ORDER BY id", "SELECT ticket_id, action, from_status, to_status, "
-                "actor_person_id FROM ticket_events ORDER BY id", "SELECT chat_id, grid, bound_by FROM groups",
-                "SELECT * FROM people ORDER BY id", "SELECT * FROM roles ORDER BY person_id, grid, role"):
+    for sql in (
+        "SELECT * FROM tickets ORDER BY id",
+        "SELECT ticket_id, action, from_status, to_status, actor_person_id FROM ticket_events ORDER BY id",
+        "SELECT chat_id, grid, bound_by FROM groups",
+        "SELECT * FROM people ORDER BY id",
+        "SELECT * FROM roles ORDER BY person_id, grid, role",
+    ):
         out.append([tuple(r) for r in await bot.ctx.db.fetchall(sql)])
     return out
 
@@ -104,12 +118,34 @@ def _polite(text: str) -> None:
     assert text and not text.startswith("refused_") and "出了点问题" not in text, text
 
 
-SETUP = {"submit": None, "bind": None, "claim": "wish", "accept": "open", "decline": "open",
-         "close": "accepted", "confirm": "closed", "reassign": "accepted",
-         "return": "open", "extend": "accepted", "explain": "accepted", "supervise": "open", "me_too": "public"}
-EVENT = {"claim": "claim", "accept": "accept", "decline": "decline", "close": "close", "confirm": "confirm",
-         "reassign": "reassign", "return": "return", "extend": "extension_request", "explain": "close",
-         "supervise": "supervise", "me_too": "support"}
+SETUP = {
+    "submit": None,
+    "bind": None,
+    "claim": "wish",
+    "accept": "open",
+    "decline": "open",
+    "close": "accepted",
+    "confirm": "closed",
+    "reassign": "accepted",
+    "return": "open",
+    "extend": "accepted",
+    "explain": "accepted",
+    "supervise": "open",
+    "me_too": "public",
+}
+EVENT = {
+    "claim": "claim",
+    "accept": "accept",
+    "decline": "decline",
+    "close": "close",
+    "confirm": "confirm",
+    "reassign": "reassign",
+    "return": "return",
+    "extend": "extension_request",
+    "explain": "close",
+    "supervise": "supervise",
+    "me_too": "support",
+}
 
 
 async def _setup(bot, action: str) -> None:
@@ -133,9 +169,17 @@ async def _act(bot, action: str, uid: int) -> str:
     if action == "supervise":
         await bot.say(uid, uid, "/supervise 1")
         return bot.last(uid)["text"]
-    data = {"claim": "t:1:clm", "accept": "t:1:acc", "decline": "t:1:dec", "close": "t:1:cls",
-            "confirm": "t:1:yes", "return": "c:1:rr:0", "extend": "c:1:ext", "explain": "c:1:exp",
-            "me_too": "c:1:me"}.get(action)
+    data = {
+        "claim": "t:1:clm",
+        "accept": "t:1:acc",
+        "decline": "t:1:dec",
+        "close": "t:1:cls",
+        "confirm": "t:1:yes",
+        "return": "c:1:rr:0",
+        "extend": "c:1:ext",
+        "explain": "c:1:exp",
+        "me_too": "c:1:me",
+    }.get(action)
     if action == "reassign":
         other = (await _uids(bot))["other_worker_same_grid"]
         data = f"e:1:rsg:{await _person(bot, other)}"
@@ -170,8 +214,18 @@ async def test_role_action(h, action, role):
         _polite(answer)
 
 
-@pytest.mark.parametrize("command", ["/import roster.csv", "/roster import x.csv", "/post weekly",
-                                     "/export", "/backup x", "/privacy erase 5001", "/erase 5001"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        "/import roster.csv",
+        "/roster import x.csv",
+        "/post weekly",
+        "/export",
+        "/backup x",
+        "/privacy erase 5001",
+        "/erase 5001",
+    ],
+)
 @pytest.mark.parametrize("chat", [GROUP, 9001])
 async def test_operator_actions_have_no_chat_command(h, command, chat):
     bot = h
@@ -190,30 +244,30 @@ async def test_assignee_of_setup_is_the_first_worker(h):
 
 async def test_forged_and_replayed_presses_change_nothing(h):
     bot = h
-    await bot.say(5001, GROUP, "/complain 路灯坏了")   # ticket 1 -> 9004
-    await bot.say(5002, GROUP, "/complain 井盖松动")   # ticket 2 -> 9007 (least loaded)
+    await bot.say(5001, GROUP, "/complain 路灯坏了")  # ticket 1 -> 9004
+    await bot.say(5002, GROUP, "/complain 井盖松动")  # ticket 2 -> 9007 (least loaded)
     t2 = await _tg_of(bot, (await bot.ctx.db.fetchone("SELECT assignee_id FROM tickets WHERE id = 2"))[0])
     assert t2 == 9007
     await bot.press(9004, 9004, 1, "t:1:acc")
     cases = [
-        (9004, 9004, "t:2:acc"),            # another ticket's button (not theirs)
+        (9004, 9004, "t:2:acc"),  # another ticket's button (not theirs)
         (9004, 9004, "t:2:dec"),
         (9004, 9004, "t:2:cls"),
-        (9007, 9004, "t:1:cls"),            # another user pressing in someone else's chat
-        (5002, 5002, "t:1:yes"),            # a neighbour confirming
-        (5001, 5001, "t:1:r:5"),            # rating before done
-        (9004, 9004, "t:1:acc"),            # replay of an accepted press
-        (9004, 9004, "t:99999:acc"),        # no such ticket
-        (9004, 9004, "t:1:acc:5"),          # garbage suffix
+        (9007, 9004, "t:1:cls"),  # another user pressing in someone else's chat
+        (5002, 5002, "t:1:yes"),  # a neighbour confirming
+        (5001, 5001, "t:1:r:5"),  # rating before done
+        (9004, 9004, "t:1:acc"),  # replay of an accepted press
+        (9004, 9004, "t:99999:acc"),  # no such ticket
+        (9004, 9004, "t:1:acc:5"),  # garbage suffix
         (9004, 9004, "t:1:acc" + "x" * 80),  # too long (> 64 bytes)
         (9004, 9004, "x" * 200),
         (9004, 9004, ""),
-        (9004, 9004, "e:1:rsg:5"),          # a worker trying a leader's button
-        (9003, 9003, "e:1:rsg:999"),        # a leader reassigning to someone not in the grid
+        (9004, 9004, "e:1:rsg:5"),  # a worker trying a leader's button
+        (9003, 9003, "e:1:rsg:999"),  # a leader reassigning to someone not in the grid
         (9003, 9003, "e:1:nud:7"),
-        (5001, 5001, "d:grid:GN-1-1"),      # a draft step without a draft
+        (5001, 5001, "d:grid:GN-1-1"),  # a draft step without a draft
         (5001, 5001, "t:-1:acc"),
-        (5001, 5001, "t:1:clm"),            # claiming a complaint
+        (5001, 5001, "t:1:clm"),  # claiming a complaint
     ]
     for uid, chat, data in cases:
         before = await state(bot)
@@ -227,7 +281,7 @@ async def test_forged_and_replayed_presses_change_nothing(h):
     await bot.press(5001, GROUP, 50, "t:1:yes")
     before = await state(bot)
     await bot.press(5001, GROUP, 50, "t:1:yes")  # replayed confirm
-    await bot.press(5001, GROUP, 50, "t:1:no")   # and a late "not resolved"
+    await bot.press(5001, GROUP, 50, "t:1:no")  # and a late "not resolved"
     assert await state(bot) == before
     _polite(bot.answers()[-1])
     update = await bot.press(5001, GROUP, 50, "t:1:r:4")

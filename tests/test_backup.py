@@ -1,4 +1,4 @@
-"""Backup while the bot writes: a consistent snapshot that opens, checks ok and holds every committed ticket."""
+"""Backup while the bot writes: a consistent snapshot that opens, checks ok, holds every committed ticket."""
 
 from __future__ import annotations
 
@@ -39,10 +39,14 @@ async def _check_copy(path: Path, must_have: set[int], may_have: set[int]) -> in
         ids = {r[0] for r in await db.fetchall("SELECT id FROM tickets")}
         assert must_have <= ids, f"committed before the backup but missing: {sorted(must_have - ids)[:5]}"
         assert ids <= may_have, "a ticket that was never committed"
-        submits = {r[0] for r in await db.fetchall("SELECT ticket_id FROM ticket_events WHERE action = 'submit'")}
+        submits = {
+            r[0] for r in await db.fetchall("SELECT ticket_id FROM ticket_events WHERE action = 'submit'")
+        }
         assert submits == ids, "ticket and its event log come from the same transaction"
-        orphans = await db.fetchone("SELECT COUNT(*) FROM outbox WHERE ticket_id IS NOT NULL "
-                                    "AND ticket_id NOT IN (SELECT id FROM tickets)")
+        orphans = await db.fetchone(
+            "SELECT COUNT(*) FROM outbox WHERE ticket_id IS NOT NULL "
+            "AND ticket_id NOT IN (SELECT id FROM tickets)"
+        )
         assert orphans[0] == 0
         return len(ids)
     finally:

@@ -13,14 +13,32 @@ def _result(name: str) -> dict:
 
 
 def test_intake_smoke():
-    assert intake.main(["--grids", "3", "--tickets", "2", "--transport", "aiohttp", "--transport", "httpx",
-                        "--out", "smoke-intake"]) == 0
+    assert (
+        intake.main(
+            [
+                "--grids",
+                "3",
+                "--tickets",
+                "2",
+                "--transport",
+                "aiohttp",
+                "--transport",
+                "httpx",
+                "--out",
+                "smoke-intake",
+            ]
+        )
+        == 0
+    )
     r = _result("smoke-intake")
     assert r["durable"] and r["bot"]["tickets"] == r["echo"]["tickets"] == 6
     assert sorted(r["runs"]) == ["grid bot (aiohttp)", "grid bot (httpx)"]
     assert r["bot"]["half_peak"]["tickets"] == r["echo"]["half_peak"]["tickets"] == 3
     for side in ("bot", "echo"):
-        assert 0 <= r[side]["cpu_ms_per_ticket"] < float("inf") and r[side]["calls_per_ticket"]["sendMessage"] >= 1
+        assert (
+            0 <= r[side]["cpu_ms_per_ticket"] < float("inf")
+            and r[side]["calls_per_ticket"]["sendMessage"] >= 1
+        )
 
 
 def test_broadcast_smoke():
@@ -37,21 +55,27 @@ def test_growth_smoke():
 
 
 def test_startup_smoke():
-    assert startup.main(["--tickets", "3000", "--runs", "1", "--settle", "0.5", "--out", "smoke-startup"]) == 0
+    assert (
+        startup.main(["--tickets", "3000", "--runs", "1", "--settle", "0.5", "--out", "smoke-startup"]) == 0
+    )
     r = _result("smoke-startup")
     assert r["median"]["large"]["peak_rss_mib"] > 10
 
 
 def test_ledger_smoke():
     from bench import ledger
-    assert ledger.main(["--small", "2000", "--large", "3000", "--formats", "csv", "--out", "smoke-ledger"]) == 0
+
+    assert (
+        ledger.main(["--small", "2000", "--large", "3000", "--formats", "csv", "--out", "smoke-ledger"]) == 0
+    )
     r = _result("smoke-ledger")
     assert r["csv"]["large"]["rows"] == 3000 and r["csv"]["small"]["rows"] == 2000 and r["empty"]["rows"] == 0
 
 
 def test_statements_per_ticket_within_budget():
-    """Submit, accept and deliver one ticket: at most 25 trips to the database thread, 4 write transactions."""
+    """Submit, accept and deliver one ticket: ≤25 trips to the database thread, 4 write transactions."""
     from bench import statements
+
     assert statements.main(["--tickets", "2", "--out", "smoke-statements"]) == 0
     r = _result("smoke-statements")
     assert r["statements_per_ticket"] <= 25, r["by_verb_per_ticket"]

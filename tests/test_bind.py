@@ -21,6 +21,7 @@ async def test_grid_code_matches_whatever_its_letter_case(bot):
     assert await _grid_of(bot) == "GN-1-1"
     assert "幸福小区网格" in bot.last(GROUP)["text"]
 
+
 STRANGER_LEADER, STRANGER_WORKER = 9101, 9102
 LEADS = Actor(1, 1, frozenset({"small_leader"}))
 ABOVE = Actor(1, 1, frozenset(), frozenset({"admin"}))
@@ -28,21 +29,24 @@ WORKS = Actor(1, 1, frozenset({"worker"}))
 NOBODY = Actor(1)
 
 
-@pytest.mark.parametrize("status, target, current, expected", [
-    ("administrator", LEADS, None, None),
-    ("creator", ABOVE, None, None),
-    ("member", LEADS, None, "not_chat_admin"),
-    (None, LEADS, None, "not_chat_admin"),
-    ("administrator", WORKS, None, "not_binder"),
-    ("administrator", NOBODY, None, "not_binder"),
-    ("member", NOBODY, None, "not_binder"),
-    ("administrator", LEADS, LEADS, None),
-    ("administrator", LEADS, ABOVE, None),
-    ("administrator", LEADS, NOBODY, "not_current_leader"),
-    ("administrator", LEADS, WORKS, "not_current_leader"),
-    ("creator", ABOVE, NOBODY, "not_current_leader"),
-    ("member", LEADS, LEADS, "not_chat_admin"),
-])
+@pytest.mark.parametrize(
+    "status, target, current, expected",
+    [
+        ("administrator", LEADS, None, None),
+        ("creator", ABOVE, None, None),
+        ("member", LEADS, None, "not_chat_admin"),
+        (None, LEADS, None, "not_chat_admin"),
+        ("administrator", WORKS, None, "not_binder"),
+        ("administrator", NOBODY, None, "not_binder"),
+        ("member", NOBODY, None, "not_binder"),
+        ("administrator", LEADS, LEADS, None),
+        ("administrator", LEADS, ABOVE, None),
+        ("administrator", LEADS, NOBODY, "not_current_leader"),
+        ("administrator", LEADS, WORKS, "not_current_leader"),
+        ("creator", ABOVE, NOBODY, "not_current_leader"),
+        ("member", LEADS, LEADS, "not_chat_admin"),
+    ],
+)
 def test_may_bind(status, target, current, expected):
     assert may_bind(status, target, current) == expected
 
@@ -51,11 +55,14 @@ def test_may_bind(status, target, current, expected):
 async def two(tmp_path):
     """The demo roster plus a second community, GX, with its own leader and worker."""
     roster = tmp_path / "roster.csv"
-    roster.write_text(ROSTER.read_text(encoding="utf-8").rstrip("\n") + "\n"
-                      "grid,GX,西城社区,,community,,,,\ngrid,GX-1,西一大网格,GX,big_grid,,,,\n"
-                      "grid,GX-1-1,西一小网格,GX-1,small_grid,,,,\n"
-                      f"person,p101,孙强,,,small_leader@GX-1-1,{STRANGER_LEADER},,zh\n"
-                      f"person,p102,钱多,,,worker@GX-1-1,{STRANGER_WORKER},,zh\n", encoding="utf-8")
+    roster.write_text(
+        ROSTER.read_text(encoding="utf-8").rstrip("\n") + "\n"
+        "grid,GX,西城社区,,community,,,,\ngrid,GX-1,西一大网格,GX,big_grid,,,,\n"
+        "grid,GX-1-1,西一小网格,GX-1,small_grid,,,,\n"
+        f"person,p101,孙强,,,small_leader@GX-1-1,{STRANGER_LEADER},,zh\n"
+        f"person,p102,钱多,,,worker@GX-1-1,{STRANGER_WORKER},,zh\n",
+        encoding="utf-8",
+    )
     h = await Harness(tmp_path).start(roster)
     yield h
     await h.stop()
@@ -80,7 +87,8 @@ async def test_leader_who_is_a_plain_member_cannot_bind_a_strangers_group(two):
     assert await _grid_of(bot) is None
     checked = [p for n, p in bot.transport.calls if n == "getChatMember"]
     assert {"chat_id": GROUP, "user_id": STRANGER_LEADER} in [
-        {"chat_id": int(p["chat_id"]), "user_id": int(p["user_id"])} for p in checked]
+        {"chat_id": int(p["chat_id"]), "user_id": int(p["user_id"])} for p in checked
+    ]
 
 
 async def test_rebind_by_a_leader_of_both_grids_is_recorded_and_admins_are_told(two):
@@ -112,7 +120,7 @@ async def test_bind_warns_when_the_bot_cannot_delete_and_says_how_to_fix(bot):
     await bot.say(LEADER, GROUP, "/bind GN-1-1")
     text = bot.last(GROUP)["text"]
     assert "一直留在群里" in text and "私下提交" in text and "删除消息" in text
-    assert f'tg://user?id={LEADER}' in text, "the binding leader is told how to fix it"
+    assert f"tg://user?id={LEADER}" in text, "the binding leader is told how to fix it"
     assert bot.last(GROUP)["reply_markup"]["inline_keyboard"][0][0]["url"].startswith("https://t.me/")
 
 
@@ -128,10 +136,23 @@ async def test_bind_checks_the_bots_own_rights_and_then_does_not_warn(bot):
 
 
 async def test_welcome_warns_when_the_bot_joins_without_delete_rights(bot):
-    await bot.feed({"my_chat_member": {
-        "chat": bot.chat(GROUP), "from": bot.user(ADMIN), "date": 0,
-        "old_chat_member": {"status": "left", "user": {"id": BOT_ID, "is_bot": True, "first_name": "G"}},
-        "new_chat_member": {"status": "member", "user": {"id": BOT_ID, "is_bot": True, "first_name": "G"}}}})
+    await bot.feed(
+        {
+            "my_chat_member": {
+                "chat": bot.chat(GROUP),
+                "from": bot.user(ADMIN),
+                "date": 0,
+                "old_chat_member": {
+                    "status": "left",
+                    "user": {"id": BOT_ID, "is_bot": True, "first_name": "G"},
+                },
+                "new_chat_member": {
+                    "status": "member",
+                    "user": {"id": BOT_ID, "is_bot": True, "first_name": "G"},
+                },
+            }
+        }
+    )
     text = bot.last(GROUP)["text"]
     assert "/bind" in text and "一直留在群里" in text and "私聊机器人" in text
 

@@ -11,16 +11,19 @@ BOT = {"id": 777, "is_bot": True, "first_name": "G"}
 W1, W2, L1, L2 = 11, 12, 21, 22
 
 
-@pytest.mark.parametrize("workers, leaders, unreachable, expected", [
-    ([Candidate(W1, 0), Candidate(W2, 5)], [L1], frozenset(), W1),
-    ([Candidate(W1, 0, False), Candidate(W2, 5)], [L1], frozenset(), W2),
-    ([Candidate(W1, 0, False)], [L1], frozenset(), L1),
-    ([Candidate(W1, 0, False)], [L1, L2], frozenset({L1}), L2),
-    ([Candidate(W1, 0, False)], [L1], frozenset({L1}), W1),  # nobody reachable: the worker still holds it
-    ([Candidate(W1, 0, False)], [], frozenset(), W1),
-    ([], [L1, L2], frozenset({L1}), L2),
-    ([], [L1], frozenset({L1}), L1),
-])
+@pytest.mark.parametrize(
+    "workers, leaders, unreachable, expected",
+    [
+        ([Candidate(W1, 0), Candidate(W2, 5)], [L1], frozenset(), W1),
+        ([Candidate(W1, 0, False), Candidate(W2, 5)], [L1], frozenset(), W2),
+        ([Candidate(W1, 0, False)], [L1], frozenset(), L1),
+        ([Candidate(W1, 0, False)], [L1, L2], frozenset({L1}), L2),
+        ([Candidate(W1, 0, False)], [L1], frozenset({L1}), W1),  # nobody reachable: the worker still holds it
+        ([Candidate(W1, 0, False)], [], frozenset(), W1),
+        ([], [L1, L2], frozenset({L1}), L2),
+        ([], [L1], frozenset({L1}), L1),
+    ],
+)
 def test_routing_passes_over_the_unreachable(workers, leaders, unreachable, expected):
     assert choose(Track.COMMUNITY, None, workers, leaders, [], unreachable).assignee_id == expected
 
@@ -36,13 +39,21 @@ def _private_member(uid: int, status: str) -> dict:
     kicked = {"status": "kicked", "user": BOT, "until_date": 0}
     member = {"status": "member", "user": BOT}
     old, new = (member, kicked) if status == "kicked" else (kicked, member)
-    return {"my_chat_member": {"chat": chat, "from": user, "date": 0,
-                               "old_chat_member": old, "new_chat_member": new}}
+    return {
+        "my_chat_member": {
+            "chat": chat,
+            "from": user,
+            "date": 0,
+            "old_chat_member": old,
+            "new_chat_member": new,
+        }
+    }
 
 
 async def _assignee(bot, ticket: int) -> str:
-    row = await bot.ctx.db.fetchone("SELECT p.code FROM tickets t JOIN people p ON p.id = t.assignee_id "
-                                    "WHERE t.id = ?", (ticket,))
+    row = await bot.ctx.db.fetchone(
+        "SELECT p.code FROM tickets t JOIN people p ON p.id = t.assignee_id WHERE t.id = ?", (ticket,)
+    )
     return row[0]
 
 
@@ -52,7 +63,9 @@ async def test_worker_blocking_the_bot_tells_the_leader_and_stops_routing(bot):
     await bot.say(RESIDENT, GROUP, "/complain 垃圾桶满了")
     await bot.feed(_private_member(WORKER, "kicked"))
     told, first, second = bot.sent(LEADER)[-3:]
-    assert "赵强 已屏蔽机器人" in told["text"] and "2 项未办结事项" in told["text"] and "#1 #2" in told["text"]
+    assert (
+        "赵强 已屏蔽机器人" in told["text"] and "2 项未办结事项" in told["text"] and "#1 #2" in told["text"]
+    )
     assert "楼道灯坏了" in first["text"] and bot.button(first, "e:1:rsg") and bot.button(first, "e:1:tak")
     assert "垃圾桶满了" in second["text"] and bot.button(second, "e:2:rsg") and bot.button(second, "e:2:tak")
     await bot.say(RESIDENT, GROUP, "/complain 水管漏水")
@@ -100,6 +113,7 @@ async def test_the_digest_shows_who_blocked_the_bot(bot):
     from datetime import datetime, timedelta, timezone
 
     from bot.services import posts
+
     await _bound(bot)
     await bot.say(RESIDENT, GROUP, "/complain 楼道灯坏了")
     await bot.feed(_private_member(WORKER, "kicked"))
@@ -116,10 +130,13 @@ async def test_reassign_offers_only_workers_the_bot_can_reach(bot):
     await _bound(bot)
     async with bot.ctx.db.write() as conn:
         for code, name, uid in (("p010", "孙丽", 9010), ("p011", "周敏", 9011)):
-            cur = await conn.execute("INSERT INTO people (code, name, tg_user_id, invite_code) VALUES (?, ?, ?, ?)",
-                                     (code, name, uid, f"inv-{code}"))
-            await conn.execute("INSERT INTO roles (person_id, grid, role) VALUES (?, 'GN-1-1', 'worker')",
-                               (cur.lastrowid,))
+            cur = await conn.execute(
+                "INSERT INTO people (code, name, tg_user_id, invite_code) VALUES (?, ?, ?, ?)",
+                (code, name, uid, f"inv-{code}"),
+            )
+            await conn.execute(
+                "INSERT INTO roles (person_id, grid, role) VALUES (?, 'GN-1-1', 'worker')", (cur.lastrowid,)
+            )
     await bot.say(RESIDENT, GROUP, "/complain 楼道灯坏了")
     holder = {"p004": WORKER, "p010": 9010, "p011": 9011}[await _assignee(bot, 1)]
     await bot.feed(_private_member(holder, "kicked"))

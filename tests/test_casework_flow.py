@@ -15,8 +15,11 @@ BIG_LEADER, NEIGHBOUR = 9002, 5002
 
 
 async def _status(bot, tid: int = 1) -> tuple:
-    row = await bot.ctx.db.fetchone("SELECT status, assignee_id, returned_by, outcome, support_count, "
-                                    "supervision, resolve_due FROM tickets WHERE id = ?", (tid,))
+    row = await bot.ctx.db.fetchone(
+        "SELECT status, assignee_id, returned_by, outcome, support_count, "
+        "supervision, resolve_due FROM tickets WHERE id = ?",
+        (tid,),
+    )
     return tuple(row)
 
 
@@ -49,7 +52,9 @@ async def test_a_returned_ticket_reaches_the_leader_with_its_reason_and_is_rerou
     assert "原因" in reasons["text"]
     await bot.press(WORKER, WORKER, 1, bot.button(reasons, "c:1:rr:0"))
     leader_msg = bot.last(LEADER)
-    assert "被退单" in leader_msg["text"] and "不属本网格" in leader_msg["text"] and "赵强" in leader_msg["text"]
+    assert (
+        "被退单" in leader_msg["text"] and "不属本网格" in leader_msg["text"] and "赵强" in leader_msg["text"]
+    )
     assert "楼道垃圾" in leader_msg["text"]
     status, assignee, returned_by, *_ = await _status(bot)
     assert (status, assignee, returned_by) == ("open", await _person(bot, "p003"), await _person(bot, "p004"))
@@ -67,7 +72,10 @@ async def test_a_returned_ticket_reaches_the_leader_with_its_reason_and_is_rerou
     row = await bot.ctx.db.fetchone("SELECT status, assignee_id, grid FROM tickets WHERE id = 1")
     assert tuple(row) == ("open", other, "GN-1-2")
     assert "新任务" in bot.last(9006)["text"]
-    actions = [r[0] for r in await bot.ctx.db.fetchall("SELECT action FROM ticket_events WHERE ticket_id = 1 ORDER BY id")]
+    actions = [
+        r[0]
+        for r in await bot.ctx.db.fetchall("SELECT action FROM ticket_events WHERE ticket_id = 1 ORDER BY id")
+    ]
     assert actions == ["submit", "return", "reroute", "return", "reroute"]
 
 
@@ -102,8 +110,11 @@ async def test_me_too_counts_each_neighbour_once_and_supporters_hear_of_acceptan
     assert (await _status(bot))[4] == 1
     edited = bot.last(GROUP)
     assert "🙋 1" in edited["text"] and "(1)" in edited["reply_markup"]["inline_keyboard"][0][0]["text"]
-    assignee_tg = (await bot.ctx.db.fetchone(
-        "SELECT p.tg_user_id FROM tickets t JOIN people p ON p.id = t.assignee_id WHERE t.id = 1"))[0]
+    assignee_tg = (
+        await bot.ctx.db.fetchone(
+            "SELECT p.tg_user_id FROM tickets t JOIN people p ON p.id = t.assignee_id WHERE t.id = 1"
+        )
+    )[0]
     if assignee_tg:
         await bot.press(assignee_tg, assignee_tg, 1, "t:1:acc")
         assert "已有人接单" in bot.last(NEIGHBOUR)["text"]
@@ -115,7 +126,9 @@ async def test_an_extension_approved_moves_the_deadline_and_tells_the_resident(b
     await bot.say(RESIDENT, GROUP, "/complain 环境卫生 楼道垃圾")
     await bot.press(WORKER, WORKER, 1, "t:1:acc")
     before = (await _status(bot))[6]
-    new_day = (datetime.fromtimestamp(before, timezone.utc) + timedelta(days=5)).astimezone(bot.ctx.config.timezone)
+    new_day = (datetime.fromtimestamp(before, timezone.utc) + timedelta(days=5)).astimezone(
+        bot.ctx.config.timezone
+    )
     await bot.press(WORKER, WORKER, 1, "c:1:ext")
     await bot.say(WORKER, WORKER, f"{new_day:%Y-%m-%d} 17:00 等待配件到货")
     ask = bot.last(LEADER)
@@ -124,8 +137,10 @@ async def test_an_extension_approved_moves_the_deadline_and_tells_the_resident(b
     assert (await _status(bot))[6] == before
     await bot.press(LEADER, LEADER, 3, bot.button(ask, "c:1:ea"))
     after = (await _status(bot))[6]
-    assert datetime.fromtimestamp(after, bot.ctx.config.timezone).strftime("%Y-%m-%d %H:%M") == \
-        f"{new_day:%Y-%m-%d} 17:00"
+    assert (
+        datetime.fromtimestamp(after, bot.ctx.config.timezone).strftime("%Y-%m-%d %H:%M")
+        == f"{new_day:%Y-%m-%d} 17:00"
+    )
     assert "需要更多时间" in bot.last(RESIDENT)["text"] and "延期已批准" in bot.last(WORKER)["text"]
     # a second request needs the big-grid leader
     await bot.press(WORKER, WORKER, 1, "c:1:ext")
@@ -158,8 +173,10 @@ async def test_supervision_is_marked_on_the_card_and_reminded_daily(bot):
 async def test_a_referral_the_liaison_does_not_report_is_escalated_by_the_sweep(bot):
     await _bound(bot)
     async with bot.ctx.db.write() as conn:  # make the community admin an agency liaison too
-        await conn.execute("INSERT INTO roles (person_id, grid, role) SELECT id, 'GN', 'liaison' FROM people "
-                                "WHERE code = 'p001'")
+        await conn.execute(
+            "INSERT INTO roles (person_id, grid, role) SELECT id, 'GN', 'liaison' FROM people "
+            "WHERE code = 'p001'"
+        )
     await bot.say(RESIDENT, GROUP, "/complain 设施维修 路灯坏了")
     await bot.press(WORKER, WORKER, 1, "t:1:acc")
     await bot.press(WORKER, WORKER, 1, "c:1:ref")
@@ -237,6 +254,7 @@ async def test_a_leader_merges_a_duplicate_by_command(bot):
 async def test_the_daily_digest_shows_supervision_marks_and_hot_issues(bot):
     from bot.domain.periods import period_of
     from bot.services import posts
+
     await _bound(bot)
     await _start(bot, NEIGHBOUR)
     await bot.say(RESIDENT, GROUP, "/complain 设施维修 路灯坏了")
@@ -251,6 +269,7 @@ async def test_the_daily_digest_shows_supervision_marks_and_hot_issues(bot):
 async def test_the_monthly_post_lists_hot_issues_and_supervision_costs_ranking(bot2):
     from bot.domain.periods import period_of
     from bot.services import posts
+
     bot = bot2
     await _bound(bot)
     await _start(bot, NEIGHBOUR)
@@ -258,13 +277,16 @@ async def test_the_monthly_post_lists_hot_issues_and_supervision_costs_ranking(b
     await bot.press(NEIGHBOUR, GROUP, 50, "c:1:me")
     await bot.say(LEADER, LEADER, "/redcard 1")
     now = datetime.now(timezone.utc)
-    written = await posts.monthly(bot.ctx, now, period_of("month", now, bot.ctx.config.timezone), dry_run=True)
+    written = await posts.monthly(
+        bot.ctx, now, period_of("month", now, bot.ctx.config.timezone), dry_run=True
+    )
     text = "\n".join(n.text for p in written if p.chat_id == GROUP for n in p.notices)
     assert "🔥 <b>热点诉求</b>" in text and "#1 幸福小区网格 · 设施维修 · 🙋1" in text, text
 
 
 def test_a_supervision_penalty_can_drop_a_grid_below_an_equal_one():
     from bot.domain.reports import GridScore, Rates, rank_grids
+
     same = Rates(on_time=1, due=1, resolved=1, evaluated=1)
     ranked = rank_grids([GridScore("A", "A", same, penalty=0.1), GridScore("B", "B", same)])
     assert [r.grid.code for r in ranked] == ["B", "A"]
@@ -272,9 +294,21 @@ def test_a_supervision_penalty_can_drop_a_grid_below_an_equal_one():
 
 async def test_the_timeline_names_every_casework_step_in_both_languages(bot):
     from bot import i18n
+
     for loc in ("zh", "en"):
-        for action in ("return", "reroute", "extension_request", "extension_approve", "extension_refuse",
-                       "support", "merge", "merge_in", "supervise", "lift", "report"):
+        for action in (
+            "return",
+            "reroute",
+            "extension_request",
+            "extension_approve",
+            "extension_refuse",
+            "support",
+            "merge",
+            "merge_in",
+            "supervise",
+            "lift",
+            "report",
+        ):
             assert i18n.label(loc, f"event_{action}") != f"event_{action}"
     await _bound(bot)
     await bot.say(RESIDENT, GROUP, "/complain 环境卫生 楼道垃圾")
@@ -286,6 +320,7 @@ async def test_the_timeline_names_every_casework_step_in_both_languages(bot):
 async def test_the_digest_reports_the_share_extended_and_counts_extended_work_on_time(bot):
     from bot.domain.periods import period_of
     from bot.services import posts
+
     await _bound(bot)
     await bot.say(RESIDENT, GROUP, "/complain 环境卫生 楼道垃圾")
     await bot.press(WORKER, WORKER, 1, "t:1:acc")
@@ -295,7 +330,9 @@ async def test_the_digest_reports_the_share_extended_and_counts_extended_work_on
     await bot.press(LEADER, LEADER, 3, "c:1:ea")
     now = datetime.now(timezone.utc)
     async with bot.ctx.db.write() as conn:  # closed now, within the approved deadline
-        await conn.execute("UPDATE tickets SET status = 'closed', closed_at = ? WHERE id = 1", (now.timestamp() - 1,))
+        await conn.execute(
+            "UPDATE tickets SET status = 'closed', closed_at = ? WHERE id = 1", (now.timestamp() - 1,)
+        )
     written = await posts.digests(bot.ctx, now, period_of("day", now, bot.ctx.config.timezone), dry_run=True)
     text = "\n".join(n.text for p in written for n in p.notices)
     assert "⏳ 办结 1 件：按时 1 件（含获批延期），延期 1 件（100%）" in text, text
@@ -303,6 +340,7 @@ async def test_the_digest_reports_the_share_extended_and_counts_extended_work_on
 
 async def test_erasing_a_supporter_keeps_the_count_but_not_who_pressed(bot):
     from bot.services import privacy
+
     await _bound(bot)
     await bot.say(RESIDENT, GROUP, "/complain 设施维修 路灯坏了")
     await bot.press(NEIGHBOUR, GROUP, 50, "c:1:me")

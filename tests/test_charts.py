@@ -36,20 +36,36 @@ def _missing_glyphs(draw) -> list[str]:
 
 
 def test_without_a_cjk_font_rows_are_numbered_and_nothing_is_a_missing_glyph():
-    (png, named), missing = _missing_glyphs(lambda: chart.tally_png(
-        "幸福小区网格 · 11月23日–11月29日（第48周） 红旗榜", _panels(3), ("接单", "办结", "红旗"), None,
-        "GN-1-1 · 23 Nov – 29 Nov (week 48)"))
+    (png, named), missing = _missing_glyphs(
+        lambda: chart.tally_png(
+            "幸福小区网格 · 11月23日–11月29日（第48周） 红旗榜",
+            _panels(3),
+            ("接单", "办结", "红旗"),
+            None,
+            "GN-1-1 · 23 Nov – 29 Nov (week 48)",
+        )
+    )
     assert named is False and missing == [] and _size(png)[0] > 600
-    (png, named), missing = _missing_glyphs(lambda: chart.ranking_png(
-        "工农社区 · 2026年11月 网格排名", [chart.RateRow("幸福小区网格", 1, 0.8, None)], ("响应率", "解决率", "满意率"),
-        None, "November 2026"))
+    (png, named), missing = _missing_glyphs(
+        lambda: chart.ranking_png(
+            "工农社区 · 2026年11月 网格排名",
+            [chart.RateRow("幸福小区网格", 1, 0.8, None)],
+            ("响应率", "解决率", "满意率"),
+            None,
+            "November 2026",
+        )
+    )
     assert named is False and missing == []
 
 
 def test_latin_names_are_drawn_without_a_cjk_font():
     bars = [chart.Bar("Zhao Qiang", 1, 1, 1), chart.Bar("Liu Yang", 0, 2, 1)]
-    _, named = chart.tally_png("Grid 1 · 23 Nov – 29 Nov", [chart.Panel("this week", bars)],
-                               ("accepted", "completed", "red flags"), None)
+    _, named = chart.tally_png(
+        "Grid 1 · 23 Nov – 29 Nov",
+        [chart.Panel("this week", bars)],
+        ("accepted", "completed", "red flags"),
+        None,
+    )
     assert named is True
 
 
@@ -57,8 +73,11 @@ def test_with_a_cjk_font_names_are_drawn():
     font = chart.cjk_font()
     if font is None:
         pytest.skip("no CJK font installed (apt-get install fonts-noto-cjk)")
-    (png, named), missing = _missing_glyphs(lambda: chart.tally_png(
-        "幸福小区网格 · 11月23日–11月29日（第48周） 红旗榜", _panels(3), ("接单", "办结", "红旗"), font))
+    (png, named), missing = _missing_glyphs(
+        lambda: chart.tally_png(
+            "幸福小区网格 · 11月23日–11月29日（第48周） 红旗榜", _panels(3), ("接单", "办结", "红旗"), font
+        )
+    )
     assert named is True and missing == []
 
 
@@ -91,9 +110,11 @@ def _week_data(week: str) -> tally._Week:
 def test_tally_panels_leave_out_idle_workers_and_name_the_periods():
     data = _week_data("2026-W49")  # 30 Nov – 6 Dec: runs into December
     busy, idle = rep.Counts(1, 1, 1), rep.Counts()
-    rows = [{"name": "赵强", "week": busy, "months": [busy, idle]},
-            {"name": "陈静", "week": idle, "months": [idle, idle]},
-            {"name": "刘洋", "week": idle, "months": [idle, busy]}]
+    rows = [
+        {"name": "赵强", "week": busy, "months": [busy, idle]},
+        {"name": "陈静", "week": idle, "months": [idle, idle]},
+        {"name": "刘洋", "week": idle, "months": [idle, busy]},
+    ]
     panels = tally._panels("zh", data, rows)
     assert [p.heading for p in panels] == ["本周", "2026年11月", "2026年12月至今"]
     assert [[(b.label, b.number) for b in p.bars] for p in panels][0] == [("赵强", 1), ("刘洋", 3)]

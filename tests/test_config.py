@@ -30,9 +30,18 @@ def cfg(data: dict | None = None, **kwargs) -> C.Config:
 
 # --- defaults -------------------------------------------------------------------------------
 
+
 def test_defaults_have_the_seven_standard_categories():
     c = cfg()
-    assert [k.key for k in c.categories] == ["policy", "dispute", "errand", "sanitation", "repair", "safety", "other"]
+    assert [k.key for k in c.categories] == [
+        "policy",
+        "dispute",
+        "errand",
+        "sanitation",
+        "repair",
+        "safety",
+        "other",
+    ]
     assert c.category("safety").names == {"zh": "安全隐患", "en": "Safety"}
     assert c.category("repair").track is Track.PUBLIC
     assert c.category("errand").track is Track.HOUSEHOLD
@@ -68,6 +77,7 @@ def test_unknown_category_falls_back_to_other():
 
 # --- token ----------------------------------------------------------------------------------
 
+
 def test_token_is_read_from_the_environment(monkeypatch):
     monkeypatch.setenv("GRIDBOT_TOKEN", TOKEN)
     assert from_dict({}).token == TOKEN
@@ -100,28 +110,33 @@ def test_need_token_false_allows_running_without_a_token():
 
 # --- bad values -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("data", "key"), [
-    ({"sla": {"urgent": {"accept": "abc"}}}, "sla.urgent.accept"),
-    ({"sla": {"urgent": {"accept": "0s"}}}, "sla.urgent.accept"),
-    ({"sla": {"normal": {"resolve": 5}}}, "sla.normal.resolve"),
-    ({"categories": {"x": {"track": "private"}}}, "categories.x.track"),
-    ({"categories": {"x": {"tier": "slow"}}}, "categories.x.tier"),
-    ({"categories": {"x": {"name_zh": 7}}}, "categories.x.name_zh"),
-    ({"bot": {"timezone": "Mars/Olympus"}}, "bot.timezone"),
-    ({"bot": {"timezone": ""}}, "bot.timezone"),
-    ({"bot": {"timezone": "../etc"}}, "bot.timezone"),
-    ({"bot": {"timezone": 8}}, "bot.timezone"),
-    ({"bot": {"locale": "fr"}}, "bot.locale"),
-    ({"quiet_hours": {"start": "25:00"}}, "quiet_hours.start"),
-    ({"quiet_hours": {"end": "seven"}}, "quiet_hours.end"),
-    ({"quiet_hours": {"enabled": "no"}}, "quiet_hours.enabled"),
-    ({"tickets": {"auto_confirm": "soon"}}, "tickets.auto_confirm"),
-    ({"reminders": {"before": "-5m"}}, "reminders.before"),
-    ({"limits": {"max_open_per_resident": True}}, "limits.max_open_per_resident"),
-    ({"limits": {"max_submissions_per_hour": "10"}}, "limits.max_submissions_per_hour"),
-    ({"storage": {"database": 1}}, "storage.database"),
-    ({"telegram": {"rate_limiter": 1}}, "telegram.rate_limiter"),
-], ids=lambda v: v if isinstance(v, str) else None)
+
+@pytest.mark.parametrize(
+    ("data", "key"),
+    [
+        ({"sla": {"urgent": {"accept": "abc"}}}, "sla.urgent.accept"),
+        ({"sla": {"urgent": {"accept": "0s"}}}, "sla.urgent.accept"),
+        ({"sla": {"normal": {"resolve": 5}}}, "sla.normal.resolve"),
+        ({"categories": {"x": {"track": "private"}}}, "categories.x.track"),
+        ({"categories": {"x": {"tier": "slow"}}}, "categories.x.tier"),
+        ({"categories": {"x": {"name_zh": 7}}}, "categories.x.name_zh"),
+        ({"bot": {"timezone": "Mars/Olympus"}}, "bot.timezone"),
+        ({"bot": {"timezone": ""}}, "bot.timezone"),
+        ({"bot": {"timezone": "../etc"}}, "bot.timezone"),
+        ({"bot": {"timezone": 8}}, "bot.timezone"),
+        ({"bot": {"locale": "fr"}}, "bot.locale"),
+        ({"quiet_hours": {"start": "25:00"}}, "quiet_hours.start"),
+        ({"quiet_hours": {"end": "seven"}}, "quiet_hours.end"),
+        ({"quiet_hours": {"enabled": "no"}}, "quiet_hours.enabled"),
+        ({"tickets": {"auto_confirm": "soon"}}, "tickets.auto_confirm"),
+        ({"reminders": {"before": "-5m"}}, "reminders.before"),
+        ({"limits": {"max_open_per_resident": True}}, "limits.max_open_per_resident"),
+        ({"limits": {"max_submissions_per_hour": "10"}}, "limits.max_submissions_per_hour"),
+        ({"storage": {"database": 1}}, "storage.database"),
+        ({"telegram": {"rate_limiter": 1}}, "telegram.rate_limiter"),
+    ],
+    ids=lambda v: v if isinstance(v, str) else None,
+)
 def test_bad_value_raises_config_error_naming_file_and_key(data, key):
     with pytest.raises(ConfigError) as info:
         from_dict(data, path="conf/gridbot.toml", need_token=False)
@@ -145,21 +160,27 @@ def test_sla_tier_given_as_a_plain_string_is_rejected():
 
 # --- overrides ------------------------------------------------------------------------------
 
+
 def test_overriding_one_deadline_keeps_the_other():
     t = cfg({"sla": {"urgent": {"accept": "10m"}}}).tiers["urgent"]
     assert (t.accept, t.resolve) == (timedelta(minutes=10), timedelta(hours=24))
 
 
 def test_new_tier_starts_from_normal_and_categories_may_use_it():
-    c = cfg({"sla": {"slow": {"resolve": "2w"}},
-             "categories": {"garden": {"tier": "slow", "track": "household", "name_zh": "绿化"}}})
+    c = cfg(
+        {
+            "sla": {"slow": {"resolve": "2w"}},
+            "categories": {"garden": {"tier": "slow", "track": "household", "name_zh": "绿化"}},
+        }
+    )
     assert (c.tiers["slow"].accept, c.tiers["slow"].resolve) == (timedelta(hours=2), timedelta(weeks=2))
     assert c.tier_for("complaint", "garden").name == "slow"
 
 
 def test_custom_categories_replace_the_defaults_and_names_default_to_the_key():
-    c = cfg({"categories": {"water": {"track": "public", "liaison": "p006", "name_en": "Water"},
-                            "noise": {}}})
+    c = cfg(
+        {"categories": {"water": {"track": "public", "liaison": "p006", "name_en": "Water"}, "noise": {}}}
+    )
     assert [k.key for k in c.categories] == ["water", "noise"]
     water, noise = c.categories
     assert water.names == {"zh": "water", "en": "Water"}
@@ -173,7 +194,9 @@ def test_empty_categories_table_keeps_the_defaults():
 
 
 def test_quiet_hours_can_be_moved_or_switched_off():
-    assert cfg({"quiet_hours": {"start": "21:30", "end": "08:00"}}).quiet_hours == QuietHours(time(21, 30), time(8, 0))
+    assert cfg({"quiet_hours": {"start": "21:30", "end": "08:00"}}).quiet_hours == QuietHours(
+        time(21, 30), time(8, 0)
+    )
     assert cfg({"quiet_hours": {"enabled": False}}).quiet_hours is None
 
 
@@ -183,12 +206,15 @@ def test_english_locale_and_another_timezone():
 
 
 def test_relative_database_path_is_resolved_next_to_the_config_file(tmp_path):
-    assert cfg({"storage": {"database": "data/bot.db"}}, base_dir=tmp_path).database == tmp_path / "data/bot.db"
+    assert (
+        cfg({"storage": {"database": "data/bot.db"}}, base_dir=tmp_path).database == tmp_path / "data/bot.db"
+    )
     absolute = tmp_path / "elsewhere.db"
     assert cfg({"storage": {"database": str(absolute)}}, base_dir=Path("/ignored")).database == absolute
 
 
 # --- load -----------------------------------------------------------------------------------
+
 
 def test_load_of_a_missing_file_names_the_file(tmp_path):
     missing = tmp_path / "nope.toml"
@@ -206,8 +232,10 @@ def test_load_of_invalid_toml_names_the_file(tmp_path):
 def test_load_reads_a_valid_file_and_resolves_the_database_beside_it(tmp_path, monkeypatch):
     monkeypatch.setenv("GRIDBOT_TOKEN", TOKEN)
     f = tmp_path / "gridbot.toml"
-    f.write_text('[bot]\nlocale = "en"\n\n[storage]\ndatabase = "grid.sqlite3"\n\n'
-                 '[sla.urgent]\naccept = "15m"\n', encoding="utf-8")
+    f.write_text(
+        '[bot]\nlocale = "en"\n\n[storage]\ndatabase = "grid.sqlite3"\n\n[sla.urgent]\naccept = "15m"\n',
+        encoding="utf-8",
+    )
     c = load(f)
     assert c.token == TOKEN and c.locale == "en"
     assert c.database == tmp_path / "grid.sqlite3"
@@ -230,7 +258,11 @@ def test_the_example_config_loads(monkeypatch):
     example = REPO / "config.example.toml"
     if not example.exists():
         pytest.skip("config.example.toml not present yet")
-    env = tomllib.loads(example.read_text(encoding="utf-8")).get("telegram", {}).get("token_env", "GRIDBOT_TOKEN")
+    env = (
+        tomllib.loads(example.read_text(encoding="utf-8"))
+        .get("telegram", {})
+        .get("token_env", "GRIDBOT_TOKEN")
+    )
     monkeypatch.setenv(env, TOKEN)
     c = load(example)
     assert c.token

@@ -28,8 +28,14 @@ def _error(data: dict, **kw) -> ConfigError:
 
 def test_a_misspelled_key_is_refused_with_the_nearest_valid_name():
     exc = _error({"schedule": {"sweep_intervall": "30s"}}, need_token=False)
-    assert exc.text("en") == "office.toml: [schedule.sweep_intervall] unknown key; did you mean `sweep_interval`?"
-    assert exc.text("zh") == "office.toml: [schedule.sweep_intervall] 没有这个设置项；您是不是想写 `sweep_interval`？"
+    assert (
+        exc.text("en")
+        == "office.toml: [schedule.sweep_intervall] unknown key; did you mean `sweep_interval`?"
+    )
+    assert (
+        exc.text("zh")
+        == "office.toml: [schedule.sweep_intervall] 没有这个设置项；您是不是想写 `sweep_interval`？"
+    )
 
 
 def test_a_misspelled_section_is_named_not_reported_as_a_missing_token():
@@ -52,22 +58,34 @@ def test_an_unknown_key_with_no_near_name_lists_the_known_ones():
 
 def test_keys_that_are_read_only_sometimes_are_still_known():
     """quiet_hours start/end with quiet hours off, and every new section, are valid."""
-    c = from_dict({"quiet_hours": {"enabled": False, "start": "23:00", "end": "06:00"},
-                   "webhook": {"url": "https://bot.example.org/tg", "listen": "0.0.0.0", "port": 8443,
-                               "secret_token": "s3cret_x"},
-                   "logging": {"level": "debug", "json": True}, "roster": {"max_deactivate_share": 0.25}},
-                  need_token=False)
+    c = from_dict(
+        {
+            "quiet_hours": {"enabled": False, "start": "23:00", "end": "06:00"},
+            "webhook": {
+                "url": "https://bot.example.org/tg",
+                "listen": "0.0.0.0",
+                "port": 8443,
+                "secret_token": "s3cret_x",
+            },
+            "logging": {"level": "debug", "json": True},
+            "roster": {"max_deactivate_share": 0.25},
+        },
+        need_token=False,
+    )
     assert c.quiet_hours is None and c.webhook and c.webhook.port == 8443
     assert (c.log_level, c.log_json, c.max_deactivate_share) == ("DEBUG", True, 0.25)
 
 
-@pytest.mark.parametrize(("data", "key"), [
-    ({"webhook": {"url": "ftp://x"}}, "webhook.url"),
-    ({"webhook": {"url": "https://x", "secret_token": "has space"}}, "webhook.secret_token"),
-    ({"logging": {"level": "LOUD"}}, "logging.level"),
-    ({"roster": {"max_deactivate_share": 10}}, "roster.max_deactivate_share"),
-    ({"roster": {"max_deactivate_share": True}}, "roster.max_deactivate_share"),
-])
+@pytest.mark.parametrize(
+    ("data", "key"),
+    [
+        ({"webhook": {"url": "ftp://x"}}, "webhook.url"),
+        ({"webhook": {"url": "https://x", "secret_token": "has space"}}, "webhook.secret_token"),
+        ({"logging": {"level": "LOUD"}}, "logging.level"),
+        ({"roster": {"max_deactivate_share": 10}}, "roster.max_deactivate_share"),
+        ({"roster": {"max_deactivate_share": True}}, "roster.max_deactivate_share"),
+    ],
+)
 def test_bad_new_values_are_refused(data, key):
     assert _error(data, need_token=False).key == key
 
@@ -111,13 +129,16 @@ def test_no_token_message_in_chinese(tmp_path):
     assert "没有机器人令牌" in info.value.text("zh") and "GRIDBOT_TOKEN" in info.value.text("zh")
 
 
-@pytest.mark.parametrize("command, zh, en", [
-    ("backup", "文件已存在时覆盖", "replace FILE if it exists"),
-    ("export", "包含居民姓名（个人信息）", "include residents' names (personal data)"),
-    ("open311", "监听地址", "address (default: [open311] listen)"),
-    ("post", "只打印内容，不写入也不发送", "print the post; write and send nothing"),
-    ("privacy", "以 JSON 输出关于该用户存储的全部内容", "print everything stored about USER as JSON"),
-])
+@pytest.mark.parametrize(
+    "command, zh, en",
+    [
+        ("backup", "文件已存在时覆盖", "replace FILE if it exists"),
+        ("export", "包含居民姓名（个人信息）", "include residents' names (personal data)"),
+        ("open311", "监听地址", "address (default: [open311] listen)"),
+        ("post", "只打印内容，不写入也不发送", "print the post; write and send nothing"),
+        ("privacy", "以 JSON 输出关于该用户存储的全部内容", "print everything stored about USER as JSON"),
+    ],
+)
 def test_every_commands_help_in_the_operators_language(capsys, command, zh, en):
     for locale, expected, other in (("zh", zh, en), ("en", en, zh)):
         with pytest.raises(SystemExit):

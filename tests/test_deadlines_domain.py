@@ -55,6 +55,7 @@ def every_minute(start: datetime, end: datetime) -> list[datetime]:
 
 # --- planning and next_due ------------------------------------------------------------------
 
+
 def test_a_fresh_ticket_is_due_at_once_to_be_planned():
     t = submitted()
     assert t.next_due == T0 and D.is_due(t, T0)
@@ -82,6 +83,7 @@ def test_open_ticket_without_accept_deadline_watches_resolution():
 
 # --- the acceptance ladder ------------------------------------------------------------------
 
+
 def test_every_reminder_and_escalation_step_of_an_unaccepted_ticket():
     t, seen = walk(submitted(), every_minute(T0, T0 + 10 * HOUR))
     assert seen == [
@@ -100,7 +102,9 @@ def test_steps_are_logged_as_remind_and_escalate_events():
     assert [(e.action, e.detail) for e in s1.events] == [("remind", {"deadline": "accept", "when": "before"})]
     s2 = run(s1.ticket, T0 + 2 * HOUR)
     assert [(e.action, e.detail) for e in s2.events] == [
-        ("remind", {"deadline": "accept", "when": "overdue"}), ("escalate", {"deadline": "accept", "level": 1})]
+        ("remind", {"deadline": "accept", "when": "overdue"}),
+        ("escalate", {"deadline": "accept", "level": 1}),
+    ]
     assert all(e.from_status == e.to_status == "open" for e in s1.events + s2.events)
     assert s2.ticket.escalation_level == 1 and s2.ticket.next_due == T0 + 4 * HOUR
 
@@ -126,11 +130,14 @@ def test_shorter_window_than_the_reminder_lead_has_no_early_reminder():
     assert seen[:2] == [(T0 + 30 * MIN, "overdue", 0), (T0 + 30 * MIN, "escalate", 1)]
 
 
-@pytest.mark.parametrize("levels, expected", [
-    (0, [("overdue", 0)]),
-    (1, [("overdue", 0), ("escalate", 1)]),
-    (2, [("overdue", 0), ("escalate", 1), ("escalate", 2)]),
-])
+@pytest.mark.parametrize(
+    "levels, expected",
+    [
+        (0, [("overdue", 0)]),
+        (1, [("overdue", 0), ("escalate", 1)]),
+        (2, [("overdue", 0), ("escalate", 1), ("escalate", 2)]),
+    ],
+)
 def test_the_ladder_is_as_long_as_the_reachable_levels(levels, expected):
     t, seen = walk(submitted(), every_minute(T0 + 2 * HOUR, T0 + 12 * HOUR), levels=levels)
     assert [(k, lvl) for _, k, lvl in seen] == expected and t.next_due is None
@@ -143,6 +150,7 @@ def test_a_ladder_that_shrank_stops_quietly():
 
 
 # --- what stops the ladder ------------------------------------------------------------------
+
 
 def test_acceptance_stops_the_ladder_and_starts_watching_resolution():
     t = run(run(submitted(), T0).ticket, T0 + 2 * HOUR).ticket
@@ -162,8 +170,11 @@ def test_resolution_ladder_of_an_accepted_ticket():
     assert [(a.kind, a.deadline, a.due) for a in s.alerts] == [("remind", "resolve", due)]
     t, seen = walk(s.ticket, every_minute(due - MIN, due + 5 * HOUR))
     assert [(when - due, k, lvl) for when, k, lvl in seen] == [
-        (timedelta(0), "overdue", 0), (timedelta(0), "escalate", 1),
-        (2 * HOUR, "escalate", 2), (4 * HOUR, "escalate", 3)]
+        (timedelta(0), "overdue", 0),
+        (timedelta(0), "escalate", 1),
+        (2 * HOUR, "escalate", 2),
+        (4 * HOUR, "escalate", 3),
+    ]
 
 
 def test_closure_stops_the_ladder():
@@ -180,7 +191,10 @@ def test_reassignment_starts_a_fresh_ladder_for_the_new_assignee():
     moved, _ = T.reassign(t, LEADER, T0 + 3 * HOUR, OTHER_WORKER.person_id, NORMAL)
     t, seen = walk(moved, every_minute(T0 + 3 * HOUR, T0 + 6 * HOUR))
     assert [(when - T0, k, lvl) for when, k, lvl in seen] == [
-        (270 * MIN, "remind", 0), (5 * HOUR, "overdue", 0), (5 * HOUR, "escalate", 1)]
+        (270 * MIN, "remind", 0),
+        (5 * HOUR, "overdue", 0),
+        (5 * HOUR, "escalate", 1),
+    ]
 
 
 def test_decline_keeps_the_deadline_and_the_progress():
@@ -191,6 +205,7 @@ def test_decline_keeps_the_deadline_and_the_progress():
 
 
 # --- auto-confirm ---------------------------------------------------------------------------
+
 
 def test_unanswered_closed_ticket_is_auto_confirmed_at_its_deadline():
     t = T.accept(submitted(), WORKER, T0)[0]
@@ -214,6 +229,7 @@ def test_resident_answer_before_the_deadline_means_no_auto_confirm():
 
 # --- quiet hours ----------------------------------------------------------------------------
 
+
 def test_a_reminder_due_at_23_00_is_released_at_07_00():
     evening = datetime(2024, 5, 6, 23, 0, tzinfo=TZ)
     t = T.accept(submitted(), WORKER, T0)[0]
@@ -231,8 +247,11 @@ def test_a_deadline_in_quiet_hours_escalates_at_07_00_and_the_next_level_waits_a
     t, seen = walk(t, every_minute(at - 2 * HOUR, at + 13 * HOUR), policy=QUIET)
     morning = datetime(2024, 5, 7, 7, 0, tzinfo=TZ)
     assert [(w, k, lvl) for w, k, lvl in seen] == [  # (the 22:30 reminder could not go out before 23:00)
-        (at, "overdue", 0), (at, "escalate", 1),
-        (morning + 2 * HOUR, "escalate", 2), (morning + 4 * HOUR, "escalate", 3)]
+        (at, "overdue", 0),
+        (at, "escalate", 1),
+        (morning + 2 * HOUR, "escalate", 2),
+        (morning + 4 * HOUR, "escalate", 3),
+    ]
     released = run(run(submitted(at=at - 2 * HOUR), at - 2 * HOUR, QUIET).ticket, at, QUIET).alerts
     assert {a.release for a in released} == {morning}
 
@@ -250,14 +269,22 @@ def test_release_outside_quiet_hours_is_immediate():
 
 # --- nudge (the leader's button) ------------------------------------------------------------
 
+
 def test_a_leader_may_nudge_and_nothing_changes_but_the_timeline():
     t = submitted()
     same, events = T.nudge(t, LEADER, T0 + 3 * HOUR)
     assert same == t and [(e.action, e.detail) for e in events] == [("nudge", {"to": WORKER.person_id})]
 
 
-@pytest.mark.parametrize("actor, reason", [
-    (RESIDENT, "not_leader"), (WORKER, "not_leader"), (OTHER_WORKER, "not_leader"), (FOREIGN_LEADER, "not_leader")])
+@pytest.mark.parametrize(
+    "actor, reason",
+    [
+        (RESIDENT, "not_leader"),
+        (WORKER, "not_leader"),
+        (OTHER_WORKER, "not_leader"),
+        (FOREIGN_LEADER, "not_leader"),
+    ],
+)
 def test_only_a_leader_of_the_grid_may_nudge(actor, reason):
     with pytest.raises(Refused) as info:
         T.nudge(submitted(), actor, T0)

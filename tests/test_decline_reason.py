@@ -25,4 +25,6 @@ async def test_declined_task_in_english_for_an_english_leader(bot):
     await bot.press(WORKER, WORKER, 1, "t:1:dec")
     await bot.say(WORKER, WORKER, "away this week")
     text = bot.last(LEADER)["text"]
-    assert text.startswith("↩️ <b>Declined task #1</b>") and "declined it. Reason: away this week" in text, text
+    assert text.startswith("↩️ <b>Declined task #1</b>") and "declined it. Reason: away this week" in text, (
+        text
+    )

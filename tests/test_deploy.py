@@ -43,7 +43,9 @@ def test_the_systemd_unit_verifies(tmp_path):
     assert result.returncode == 0 and not problems, result.stderr
     text = UNIT.read_text(encoding="utf-8")
     assert re.search(r"^User=(?!root)\w+", text, re.M) and "-m bot run --config" in text
-    assert re.search(r"^RestartPreventExitStatus=.*\b3\b", text, re.M), "a second copy is not restarted in a loop"
+    assert re.search(r"^RestartPreventExitStatus=.*\b3\b", text, re.M), (
+        "a second copy is not restarted in a loop"
+    )
 
 
 def test_the_dockerfile_passes_hadolint():
@@ -59,7 +61,7 @@ def test_the_dockerfile_runs_as_a_user_with_the_data_in_a_volume_and_a_healthche
     user = [line.split()[1] for line in lines if line.startswith("USER ")]
     assert user and user[-1].split(":")[0] not in {"0", "root"}
     assert 'VOLUME ["/data"]' in lines
-    health = "\n".join(lines[lines.index(next(l for l in lines if l.startswith("HEALTHCHECK"))):][:2])
+    health = "\n".join(lines[lines.index(next(l for l in lines if l.startswith("HEALTHCHECK"))) :][:2])
     assert '"bot", "health"' in health
     assert lines[-1] == 'CMD ["run", "--config", "/data/config.toml"]'
 
@@ -80,7 +82,9 @@ def test_health_says_whether_a_bot_holds_the_database(tmp_path, capsys):
         assert "is running" in capsys.readouterr().out
     finally:
         held.close()
-    assert cli_main(["--lang", "en", "health", "--config", config]) == 1, "a released (or dead) holder is not running"
+    assert cli_main(["--lang", "en", "health", "--config", config]) == 1, (
+        "a released (or dead) holder is not running"
+    )
 
 
 def test_json_logs_one_object_a_line_and_the_sweep_is_quiet_at_info(capsys):
@@ -93,7 +97,11 @@ def test_json_logs_one_object_a_line_and_the_sweep_is_quiet_at_info(capsys):
         lines = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
         assert len(lines) == 1
         record = json.loads(lines[0])
-        assert (record["level"], record["logger"], record["message"]) == ("WARNING", "bot.test", "hello world")
+        assert (record["level"], record["logger"], record["message"]) == (
+            "WARNING",
+            "bot.test",
+            "hello world",
+        )
         logs.setup("DEBUG", as_json=False)
         assert root.level == logging.DEBUG and logging.getLogger("aiosqlite").level == logging.WARNING
     finally:

@@ -21,8 +21,12 @@ BASE = Ticket(1, Kind.COMPLAINT, "other", "G", 1, "x", NOW - timedelta(days=2))
 
 def test_urgency_reads_the_deadline_not_the_next_step():
     ladder_done = replace(BASE, status=Status.ACCEPTED, resolve_due=NOW - timedelta(minutes=8), alert_at=None)
-    escalating = replace(BASE, accept_due=NOW - timedelta(hours=1), resolve_due=NOW + timedelta(days=2),
-                         alert_at=(NOW + timedelta(minutes=30)).timestamp())
+    escalating = replace(
+        BASE,
+        accept_due=NOW - timedelta(hours=1),
+        resolve_due=NOW + timedelta(days=2),
+        alert_at=(NOW + timedelta(minutes=30)).timestamp(),
+    )
     soon = replace(BASE, accept_due=NOW + timedelta(hours=2), resolve_due=NOW + timedelta(days=3))
     accepted_later = replace(soon, status=Status.ACCEPTED, accept_due=None)
     closed = replace(ladder_done, status=Status.CLOSED)
@@ -42,10 +46,13 @@ async def _three_tickets(bot, now: datetime) -> None:
     await bot.press(WORKER, WORKER, 1, "t:1:acc")
     n = now.timestamp()
     async with bot.ctx.db.write() as conn:
-        await conn.execute("UPDATE tickets SET resolve_due = ?, next_due = NULL, alert_at = NULL WHERE id = 1",
-                           (n - 480,))
-        await conn.execute("UPDATE tickets SET accept_due = ?, next_due = ?, alert_at = ? WHERE id = 2",
-                           (n - 3600, n + 1800, n + 1800))
+        await conn.execute(
+            "UPDATE tickets SET resolve_due = ?, next_due = NULL, alert_at = NULL WHERE id = 1", (n - 480,)
+        )
+        await conn.execute(
+            "UPDATE tickets SET accept_due = ?, next_due = ?, alert_at = ? WHERE id = 2",
+            (n - 3600, n + 1800, n + 1800),
+        )
         await conn.execute("UPDATE tickets SET accept_due = ? WHERE id = 3", (n + 7200,))
 
 

@@ -14,10 +14,13 @@ from tests.test_posts import ADMIN, LEADER, SH, _story, _texts
 async def _idle_workers(bot, n: int) -> None:
     async with bot.ctx.db.write() as conn:
         for i in range(n):
-            cur = await conn.execute("INSERT INTO people (code, name, invite_code) VALUES (?, ?, ?)",
-                                     (f"IDLE{i}", f"闲{i}", f"inv-idle-{i}"))
-            await conn.execute("INSERT INTO roles (person_id, grid, role) VALUES (?, 'GN-1-1', 'worker')",
-                               (cur.lastrowid,))
+            cur = await conn.execute(
+                "INSERT INTO people (code, name, invite_code) VALUES (?, ?, ?)",
+                (f"IDLE{i}", f"闲{i}", f"inv-idle-{i}"),
+            )
+            await conn.execute(
+                "INSERT INTO roles (person_id, grid, role) VALUES (?, 'GN-1-1', 'worker')", (cur.lastrowid,)
+            )
 
 
 async def test_daily_digest_names_yesterday_and_groups_idle_workers(bot):

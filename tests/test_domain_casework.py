@@ -12,9 +12,25 @@ from bot.domain import casework as C
 from bot.domain import deadlines as D
 from bot.domain import tickets as T
 from bot.domain.tickets import Actor, Status
-from tests.test_domain_tickets import (ADMIN, ASSIGNEE, BIG_LEADER, COLUMNS, CONFIRM_WINDOW, NORMAL, NOW,
-                                       OTHER_GRID_WORKER, RESIDENT, ROLES, SAME_GRID_WORKER, SMALL_LEADER,
-                                       WORKER, LEADER, in_status, only_event, refused)
+from tests.test_domain_tickets import (
+    ADMIN,
+    ASSIGNEE,
+    BIG_LEADER,
+    COLUMNS,
+    CONFIRM_WINDOW,
+    NORMAL,
+    NOW,
+    OTHER_GRID_WORKER,
+    RESIDENT,
+    ROLES,
+    SAME_GRID_WORKER,
+    SMALL_LEADER,
+    WORKER,
+    LEADER,
+    in_status,
+    only_event,
+    refused,
+)
 
 OK = None
 LIAISON_ACTOR = ROLES["other_grid_worker"]  # an agency liaison holds no role in the grid
@@ -25,12 +41,21 @@ LADDER = {"small_leader": [SMALL_LEADER], "big_leader": [BIG_LEADER], "admin": [
 
 def returned(status: Status = Status.OPEN, **changes) -> T.Ticket:
     """A ticket its worker returned: it waits at the small-group leader for rerouting."""
-    return in_status(status, **{"returned_by": ASSIGNEE, "assignee_id": SMALL_LEADER, "return_count": 1, **changes})
+    return in_status(
+        status, **{"returned_by": ASSIGNEE, "assignee_id": SMALL_LEADER, "return_count": 1, **changes}
+    )
 
 
 def referred(status: Status = Status.CLOSED, **changes) -> T.Ticket:
-    return in_status(status, **{"outcome": "referred", "referred_to": OTHER_GRID_WORKER,
-                                "report_due": NOW + REPORT_WITHIN, **changes})
+    return in_status(
+        status,
+        **{
+            "outcome": "referred",
+            "referred_to": OTHER_GRID_WORKER,
+            "report_due": NOW + REPORT_WITHIN,
+            **changes,
+        },
+    )
 
 
 # name: (builder of the ticket in a status, the entitled actor's move, status after)
@@ -38,50 +63,87 @@ ACTIONS = {
     "return": (in_status, lambda t, a: C.return_ticket(t, a, NOW, "wrong_grid", SMALL_LEADER), "open"),
     "reroute": (returned, lambda t, a: C.reroute(t, a, NOW, SAME_GRID_WORKER, NORMAL), "open"),
     "not_ours": (returned, lambda t, a: C.close_not_ours(t, a, NOW, "属于物业", CONFIRM_WINDOW), "closed"),
-    "explained": (in_status, lambda t, a: C.close_as(t, a, NOW, "explained", "规划所限", CONFIRM_WINDOW), "closed"),
-    "referred": (in_status, lambda t, a: C.close_as(t, a, NOW, "referred", "已转供电所", CONFIRM_WINDOW,
-                                                    OTHER_GRID_WORKER, REPORT_WITHIN), "closed"),
+    "explained": (
+        in_status,
+        lambda t, a: C.close_as(t, a, NOW, "explained", "规划所限", CONFIRM_WINDOW),
+        "closed",
+    ),
+    "referred": (
+        in_status,
+        lambda t, a: C.close_as(
+            t, a, NOW, "referred", "已转供电所", CONFIRM_WINDOW, OTHER_GRID_WORKER, REPORT_WITHIN
+        ),
+        "closed",
+    ),
     "report": (referred, lambda t, a: C.report_back(t, a, NOW), None),
     "request_ext": (in_status, lambda t, a: C.request_extension(t, a, NOW, "等配件", NEW_DUE), None),
-    "approve_ext": (lambda s: in_status(s, extension_due=NEW_DUE), lambda t, a: C.approve_extension(t, a, NOW), None),
-    "refuse_ext": (lambda s: in_status(s, extension_due=NEW_DUE), lambda t, a: C.refuse_extension(t, a, NOW), None),
-    "approve_2nd": (lambda s: in_status(s, extension_due=NEW_DUE, extension_count=1),
-                    lambda t, a: C.approve_extension(t, a, NOW), None),
+    "approve_ext": (
+        lambda s: in_status(s, extension_due=NEW_DUE),
+        lambda t, a: C.approve_extension(t, a, NOW),
+        None,
+    ),
+    "refuse_ext": (
+        lambda s: in_status(s, extension_due=NEW_DUE),
+        lambda t, a: C.refuse_extension(t, a, NOW),
+        None,
+    ),
+    "approve_2nd": (
+        lambda s: in_status(s, extension_due=NEW_DUE, extension_count=1),
+        lambda t, a: C.approve_extension(t, a, NOW),
+        None,
+    ),
     "support": (in_status, lambda t, a: C.support(t, a, NOW, already=False), None),
     "merge": (in_status, lambda t, a: C.merge(t, in_status(Status.OPEN, id=2), a, NOW)[0], "merged"),
     "supervise": (in_status, lambda t, a: C.supervise(t, a, NOW, "red"), None),
     "lift": (lambda s: in_status(s, supervision="supervise"), lambda t, a: C.lift(t, a, NOW), None),
 }
-ACTOR = {"return": WORKER, "reroute": LEADER, "not_ours": LEADER, "explained": WORKER, "referred": WORKER,
-         "report": LIAISON_ACTOR, "request_ext": WORKER, "approve_ext": LEADER, "refuse_ext": LEADER,
-         "approve_2nd": ROLES["big_leader"], "support": ROLES["other_resident"], "merge": LEADER,
-         "supervise": LEADER, "lift": LEADER}
+ACTOR = {
+    "return": WORKER,
+    "reroute": LEADER,
+    "not_ours": LEADER,
+    "explained": WORKER,
+    "referred": WORKER,
+    "report": LIAISON_ACTOR,
+    "request_ext": WORKER,
+    "approve_ext": LEADER,
+    "refuse_ext": LEADER,
+    "approve_2nd": ROLES["big_leader"],
+    "support": ROLES["other_resident"],
+    "merge": LEADER,
+    "supervise": LEADER,
+    "lift": LEADER,
+}
 
 UNF, NOA, NOO, NCD = "not_open_or_accepted", "not_accepted", "not_open", "not_closed_or_done"
 SUP = "not_open_or_accepted_or_closed"
 #                  open   accepted closed done   merged
 STATUS_TABLE = {
-    "return":      (OK,   OK,      UNF,   UNF,   UNF),
-    "reroute":     (OK,   NOO,     NOO,   NOO,   NOO),
-    "not_ours":    (OK,   NOO,     NOO,   NOO,   NOO),
-    "explained":   (NOA,  OK,      NOA,   NOA,   NOA),
-    "referred":    (NOA,  OK,      NOA,   NOA,   NOA),
-    "report":      (NCD,  NCD,     OK,    OK,    NCD),
-    "request_ext": (OK,   OK,      UNF,   UNF,   UNF),
-    "approve_ext": (OK,   OK,      UNF,   UNF,   UNF),
-    "refuse_ext":  (OK,   OK,      UNF,   UNF,   UNF),
-    "approve_2nd": (OK,   OK,      UNF,   UNF,   UNF),
-    "support":     (OK,   OK,      OK,    SUP,   SUP),
-    "merge":       (OK,   OK,      UNF,   UNF,   UNF),
-    "supervise":   (OK,   OK,      UNF,   UNF,   UNF),
-    "lift":        (OK,   OK,      OK,    OK,    OK),
+    "return": (OK, OK, UNF, UNF, UNF),
+    "reroute": (OK, NOO, NOO, NOO, NOO),
+    "not_ours": (OK, NOO, NOO, NOO, NOO),
+    "explained": (NOA, OK, NOA, NOA, NOA),
+    "referred": (NOA, OK, NOA, NOA, NOA),
+    "report": (NCD, NCD, OK, OK, NCD),
+    "request_ext": (OK, OK, UNF, UNF, UNF),
+    "approve_ext": (OK, OK, UNF, UNF, UNF),
+    "refuse_ext": (OK, OK, UNF, UNF, UNF),
+    "approve_2nd": (OK, OK, UNF, UNF, UNF),
+    "support": (OK, OK, OK, SUP, SUP),
+    "merge": (OK, OK, UNF, UNF, UNF),
+    "supervise": (OK, OK, UNF, UNF, UNF),
+    "lift": (OK, OK, OK, OK, OK),
 }
 STATUSES = ("open", "accepted", "closed", "done", "merged")
 
 
-@pytest.mark.parametrize(("action", "status", "expected"), [
-    pytest.param(a, s, e, id=f"{a}-from-{s}") for a, row in STATUS_TABLE.items() for s, e in zip(STATUSES, row)
-])
+@pytest.mark.parametrize(
+    ("action", "status", "expected"),
+    [
+        pytest.param(a, s, e, id=f"{a}-from-{s}")
+        for a, row in STATUS_TABLE.items()
+        for s, e in zip(STATUSES, row)
+    ],
+)
 def test_status_by_action_table(action, status, expected):
     build, perform, result = ACTIONS[action]
     before = build(Status(status))
@@ -96,36 +158,56 @@ def test_status_by_action_table(action, status, expected):
 
 
 NA, NL, BL, OWN, NLI = "not_assignee", "not_leader", "needs_big_leader", "own_ticket", "not_liaison"
-START = {"return": "open", "reroute": "open", "not_ours": "open", "explained": "accepted", "referred": "accepted",
-         "report": "closed", "request_ext": "accepted", "approve_ext": "accepted", "refuse_ext": "accepted",
-         "approve_2nd": "accepted", "support": "open", "merge": "open", "supervise": "open", "lift": "open"}
+START = {
+    "return": "open",
+    "reroute": "open",
+    "not_ours": "open",
+    "explained": "accepted",
+    "referred": "accepted",
+    "report": "closed",
+    "request_ext": "accepted",
+    "approve_ext": "accepted",
+    "refuse_ext": "accepted",
+    "approve_2nd": "accepted",
+    "support": "open",
+    "merge": "open",
+    "supervise": "open",
+    "lift": "open",
+}
 #                  resident other_res assignee same_grid volunteer other_grid small_ldr big_ldr admin
 ROLE_TABLE = {
-    "return":      (NA,     NA,       OK,      NA,       NA,       NA,        NA,       NA,     NA),
-    "reroute":     (NL,     NL,       NL,      NL,       NL,       NL,        OK,       OK,     OK),
-    "not_ours":    (NL,     NL,       NL,      NL,       NL,       NL,        OK,       OK,     OK),
-    "explained":   (NA,     NA,       OK,      NA,       NA,       NA,        NA,       NA,     NA),
-    "referred":    (NA,     NA,       OK,      NA,       NA,       NA,        NA,       NA,     NA),
-    "report":      (NLI,    NLI,      NLI,     NLI,      NLI,      OK,        NLI,      NLI,    NLI),
-    "request_ext": (NA,     NA,       OK,      NA,       NA,       NA,        NA,       NA,     NA),
-    "approve_ext": (NL,     NL,       NL,      NL,       NL,       NL,        OK,       OK,     OK),
-    "refuse_ext":  (NL,     NL,       NL,      NL,       NL,       NL,        OK,       OK,     OK),
-    "approve_2nd": (NL,     NL,       NL,      NL,       NL,       NL,        BL,       OK,     OK),
-    "support":     (OWN,    OK,       OK,      OK,       OK,       OK,        OK,       OK,     OK),
-    "merge":       (NL,     NL,       NL,      NL,       NL,       NL,        OK,       OK,     OK),
-    "supervise":   (NL,     NL,       NL,      NL,       NL,       NL,        OK,       OK,     OK),
-    "lift":        (NL,     NL,       NL,      NL,       NL,       NL,        OK,       OK,     OK),
+    "return": (NA, NA, OK, NA, NA, NA, NA, NA, NA),
+    "reroute": (NL, NL, NL, NL, NL, NL, OK, OK, OK),
+    "not_ours": (NL, NL, NL, NL, NL, NL, OK, OK, OK),
+    "explained": (NA, NA, OK, NA, NA, NA, NA, NA, NA),
+    "referred": (NA, NA, OK, NA, NA, NA, NA, NA, NA),
+    "report": (NLI, NLI, NLI, NLI, NLI, OK, NLI, NLI, NLI),
+    "request_ext": (NA, NA, OK, NA, NA, NA, NA, NA, NA),
+    "approve_ext": (NL, NL, NL, NL, NL, NL, OK, OK, OK),
+    "refuse_ext": (NL, NL, NL, NL, NL, NL, OK, OK, OK),
+    "approve_2nd": (NL, NL, NL, NL, NL, NL, BL, OK, OK),
+    "support": (OWN, OK, OK, OK, OK, OK, OK, OK, OK),
+    "merge": (NL, NL, NL, NL, NL, NL, OK, OK, OK),
+    "supervise": (NL, NL, NL, NL, NL, NL, OK, OK, OK),
+    "lift": (NL, NL, NL, NL, NL, NL, OK, OK, OK),
 }
 
 
-@pytest.mark.parametrize(("action", "role", "expected"), [
-    pytest.param(a, r, e, id=f"{r}-{a}") for a, row in ROLE_TABLE.items() for r, e in zip(COLUMNS, row, strict=True)
-])
+@pytest.mark.parametrize(
+    ("action", "role", "expected"),
+    [
+        pytest.param(a, r, e, id=f"{r}-{a}")
+        for a, row in ROLE_TABLE.items()
+        for r, e in zip(COLUMNS, row, strict=True)
+    ],
+)
 def test_role_by_action_table(action, role, expected):
     build, perform, _ = ACTIONS[action]
     before = build(Status(START[action]))
     if action in ("reroute", "not_ours") and role != "small_leader":
-        before = dataclasses.replace(before, assignee_id=ASSIGNEE)  # waiting at someone else: still a leader's move
+        before = dataclasses.replace(
+            before, assignee_id=ASSIGNEE
+        )  # waiting at someone else: still a leader's move
     if expected is OK:
         _, events = perform(before, ROLES[role])
         assert len(events) == 1
@@ -139,33 +221,52 @@ def test_tables_cover_every_action():
 
 # --- return and reroute ---------------------------------------------------------------------------
 
+
 def test_a_return_goes_to_the_small_group_leader_with_its_reason():
-    t, events = C.return_ticket(in_status(Status.ACCEPTED), WORKER, NOW, "wrong_grid",
-                                C.dispatcher(LADDER, ASSIGNEE, 0))
-    assert (t.status, t.assignee_id, t.returned_by, t.return_count) == (Status.OPEN, SMALL_LEADER, ASSIGNEE, 1)
+    t, events = C.return_ticket(
+        in_status(Status.ACCEPTED), WORKER, NOW, "wrong_grid", C.dispatcher(LADDER, ASSIGNEE, 0)
+    )
+    assert (t.status, t.assignee_id, t.returned_by, t.return_count) == (
+        Status.OPEN,
+        SMALL_LEADER,
+        ASSIGNEE,
+        1,
+    )
     assert events[0].action == "return" and events[0].detail["reason"] == "wrong_grid"
 
 
 def test_a_ticket_returned_twice_goes_one_level_up():
-    first, _ = C.return_ticket(in_status(Status.OPEN), WORKER, NOW, "wrong_grid", C.dispatcher(LADDER, ASSIGNEE, 0))
+    first, _ = C.return_ticket(
+        in_status(Status.OPEN), WORKER, NOW, "wrong_grid", C.dispatcher(LADDER, ASSIGNEE, 0)
+    )
     rerouted, _ = C.reroute(first, LEADER, NOW, SAME_GRID_WORKER, NORMAL)
     other = ROLES["same_grid_worker"]
-    second, _ = C.return_ticket(rerouted, other, NOW, "private_dispute",
-                                C.dispatcher(LADDER, SAME_GRID_WORKER, rerouted.return_count))
+    second, _ = C.return_ticket(
+        rerouted, other, NOW, "private_dispute", C.dispatcher(LADDER, SAME_GRID_WORKER, rerouted.return_count)
+    )
     assert second.assignee_id == BIG_LEADER and second.return_count == 2
 
 
-@pytest.mark.parametrize(("ladder", "after", "returns", "expected"), [
-    (LADDER, ASSIGNEE, 0, SMALL_LEADER), (LADDER, ASSIGNEE, 1, BIG_LEADER), (LADDER, ASSIGNEE, 5, ADMIN),
-    ({"small_leader": [], "big_leader": [BIG_LEADER], "admin": [ADMIN]}, ASSIGNEE, 0, BIG_LEADER),
-    (LADDER, SMALL_LEADER, 0, BIG_LEADER), ({"small_leader": [], "big_leader": [], "admin": []}, ASSIGNEE, 0, None),
-])
+@pytest.mark.parametrize(
+    ("ladder", "after", "returns", "expected"),
+    [
+        (LADDER, ASSIGNEE, 0, SMALL_LEADER),
+        (LADDER, ASSIGNEE, 1, BIG_LEADER),
+        (LADDER, ASSIGNEE, 5, ADMIN),
+        ({"small_leader": [], "big_leader": [BIG_LEADER], "admin": [ADMIN]}, ASSIGNEE, 0, BIG_LEADER),
+        (LADDER, SMALL_LEADER, 0, BIG_LEADER),
+        ({"small_leader": [], "big_leader": [], "admin": []}, ASSIGNEE, 0, None),
+    ],
+)
 def test_the_dispatcher_of_a_return(ladder, after, returns, expected):
     assert C.dispatcher(ladder, after, returns) == expected
 
 
 def test_returning_with_nobody_above_or_no_reason_is_refused():
-    assert refused(C.return_ticket, in_status(Status.OPEN), WORKER, NOW, "wrong_grid", None) == "nobody_to_hand_to"
+    assert (
+        refused(C.return_ticket, in_status(Status.OPEN), WORKER, NOW, "wrong_grid", None)
+        == "nobody_to_hand_to"
+    )
     assert refused(C.return_ticket, in_status(Status.OPEN), WORKER, NOW, "  ", SMALL_LEADER) == "empty_reason"
 
 
@@ -179,13 +280,18 @@ def test_reroute_gives_the_new_worker_a_fresh_acceptance_clock():
 
 def test_not_ours_closes_with_the_explanation_and_the_resident_may_still_dispute():
     t, _ = C.close_not_ours(returned(), LEADER, NOW, "属于物业公司", CONFIRM_WINDOW)
-    assert (t.outcome, t.close_note, t.closed_by, t.confirm_due) == ("not_ours", "属于物业公司", SMALL_LEADER,
-                                                                     NOW + CONFIRM_WINDOW)
+    assert (t.outcome, t.close_note, t.closed_by, t.confirm_due) == (
+        "not_ours",
+        "属于物业公司",
+        SMALL_LEADER,
+        NOW + CONFIRM_WINDOW,
+    )
     back, _ = T.reopen(t, RESIDENT, NOW, NORMAL)
     assert back.status is Status.ACCEPTED and back.outcome is None and back.assignee_id == SMALL_LEADER
 
 
 # --- extension ------------------------------------------------------------------------------------
+
 
 def test_approval_moves_the_resolve_deadline_and_the_reminder_plan_follows():
     asked, events = C.request_extension(in_status(Status.ACCEPTED), WORKER, NOW, "等配件", NEW_DUE)
@@ -223,6 +329,7 @@ def test_done_within_an_approved_extension_is_on_time():
 
 # --- me too and merge -----------------------------------------------------------------------------
 
+
 def test_support_counts_once_per_person():
     t, events = C.support(in_status(Status.OPEN), ROLES["other_resident"], NOW, already=False)
     assert t.support_count == 1 and events[0].detail == {"count": 1}
@@ -233,12 +340,15 @@ def test_merge_folds_the_duplicate_and_counts_its_resident_on_the_target():
     target = in_status(Status.ACCEPTED, id=2, support_count=3)
     (dup, ev), (grown, ev2) = C.merge(in_status(Status.OPEN), target, LEADER, NOW)
     assert (dup.status, dup.merged_into, dup.accept_due, dup.resolve_due) == (Status.MERGED, 2, None, None)
-    assert grown.support_count == 4 and ev2[0].action == "merge_in" and ev2[0].detail == {"from": 1, "count": 4}
+    assert (
+        grown.support_count == 4 and ev2[0].action == "merge_in" and ev2[0].detail == {"from": 1, "count": 4}
+    )
     assert refused(C.merge, target, target, LEADER, NOW) == "bad_merge_target"
     assert dup.next_due is None
 
 
 # --- supervision ----------------------------------------------------------------------------------
+
 
 def test_supervision_is_marked_upgraded_and_lifted_with_events():
     t, ev1 = C.supervise(in_status(Status.OPEN), LEADER, NOW, "supervise")
@@ -253,10 +363,15 @@ def test_supervision_is_marked_upgraded_and_lifted_with_events():
 
 # --- honest closure -------------------------------------------------------------------------------
 
+
 def test_explained_and_referred_tickets_earn_no_red_flag_resolved_ones_do():
-    for outcome, extra in (("explained", {}), ("referred", {"liaison": OTHER_GRID_WORKER,
-                                                              "report_within": REPORT_WITHIN})):
-        closed, _ = C.close_as(in_status(Status.ACCEPTED), WORKER, NOW, outcome, "说明", CONFIRM_WINDOW, **extra)
+    for outcome, extra in (
+        ("explained", {}),
+        ("referred", {"liaison": OTHER_GRID_WORKER, "report_within": REPORT_WITHIN}),
+    ):
+        closed, _ = C.close_as(
+            in_status(Status.ACCEPTED), WORKER, NOW, outcome, "说明", CONFIRM_WINDOW, **extra
+        )
         done, events = T.confirm(closed, RESIDENT, NOW)
         assert C.flag_earner(done) is None and events[0].detail["outcome"] == outcome
     closed, _ = T.close(in_status(Status.ACCEPTED), WORKER, NOW, "修好了", CONFIRM_WINDOW)
@@ -271,8 +386,16 @@ def test_a_referral_needs_a_liaison_and_an_explanation_needs_words():
 
 
 def test_a_liaison_who_does_not_report_in_time_is_escalated_once_by_the_sweep():
-    closed, _ = C.close_as(in_status(Status.ACCEPTED), WORKER, NOW, "referred", "转供电所", CONFIRM_WINDOW,
-                           OTHER_GRID_WORKER, REPORT_WITHIN)
+    closed, _ = C.close_as(
+        in_status(Status.ACCEPTED),
+        WORKER,
+        NOW,
+        "referred",
+        "转供电所",
+        CONFIRM_WINDOW,
+        OTHER_GRID_WORKER,
+        REPORT_WITHIN,
+    )
     assert closed.next_due == NOW + REPORT_WITHIN
     policy = D.Policy(timedelta(minutes=30), timedelta(hours=2))
     assert D.step(closed, NOW + REPORT_WITHIN - timedelta(seconds=1), policy, NORMAL, 3).events == []

@@ -18,6 +18,7 @@ def workers(*pairs: tuple[int, int]) -> list[Candidate]:
 
 # --- choose ---------------------------------------------------------------------------------
 
+
 def test_public_matter_goes_to_the_named_liaison_with_nobody_copied():
     r = choose(Track.PUBLIC, LIAISON, workers((1, 0)), LEADERS, VOLUNTEERS)
     assert r == Routing(LIAISON, ())
@@ -39,7 +40,9 @@ def test_community_matter_goes_to_least_loaded_worker_and_copies_nobody():
     assert r == Routing(2, ())
 
 
-@pytest.mark.parametrize("order", [[(7, 2), (3, 2), (5, 2)], [(3, 2), (5, 2), (7, 2)], [(5, 2), (7, 2), (3, 2)]])
+@pytest.mark.parametrize(
+    "order", [[(7, 2), (3, 2), (5, 2)], [(3, 2), (5, 2), (7, 2)], [(5, 2), (7, 2), (3, 2)]]
+)
 def test_equal_load_tie_goes_to_lowest_person_id_whatever_the_order(order):
     assert choose(Track.COMMUNITY, None, workers(*order), [], []).assignee_id == 3
 

@@ -18,18 +18,22 @@ def local(day: int, hour: int, minute: int = 0, second: int = 0) -> datetime:
 
 # --- parse_duration -------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("90s", timedelta(seconds=90)),
-    ("30m", timedelta(minutes=30)),
-    ("2h", timedelta(hours=2)),
-    ("3d", timedelta(days=3)),
-    ("1w", timedelta(weeks=1)),
-    ("1h30m", timedelta(hours=1, minutes=30)),
-    ("1d12h", timedelta(days=1, hours=12)),
-    ("1h 30m", timedelta(hours=1, minutes=30)),
-    (" 2H ", timedelta(hours=2)),
-    ("0h30m", timedelta(minutes=30)),
-])
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("90s", timedelta(seconds=90)),
+        ("30m", timedelta(minutes=30)),
+        ("2h", timedelta(hours=2)),
+        ("3d", timedelta(days=3)),
+        ("1w", timedelta(weeks=1)),
+        ("1h30m", timedelta(hours=1, minutes=30)),
+        ("1d12h", timedelta(days=1, hours=12)),
+        ("1h 30m", timedelta(hours=1, minutes=30)),
+        (" 2H ", timedelta(hours=2)),
+        ("0h30m", timedelta(minutes=30)),
+    ],
+)
 def test_parse_duration_accepts_units_and_combinations(text, expected):
     assert parse_duration(text) == expected
 
@@ -47,17 +51,21 @@ def test_parse_duration_error_message_quotes_the_input_and_gives_examples():
 
 # --- format_duration ------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("delta", "text"), [
-    (timedelta(seconds=90), "90s"),
-    (timedelta(minutes=30), "30m"),
-    (timedelta(hours=1, minutes=30), "90m"),
-    (timedelta(hours=2), "2h"),
-    (timedelta(hours=36), "36h"),
-    (timedelta(days=3), "3d"),
-    (timedelta(days=7), "1w"),
-    (timedelta(days=14), "2w"),
-    (timedelta(seconds=59), "59s"),
-])
+
+@pytest.mark.parametrize(
+    ("delta", "text"),
+    [
+        (timedelta(seconds=90), "90s"),
+        (timedelta(minutes=30), "30m"),
+        (timedelta(hours=1, minutes=30), "90m"),
+        (timedelta(hours=2), "2h"),
+        (timedelta(hours=36), "36h"),
+        (timedelta(days=3), "3d"),
+        (timedelta(days=7), "1w"),
+        (timedelta(days=14), "2w"),
+        (timedelta(seconds=59), "59s"),
+    ],
+)
 def test_format_duration_uses_the_largest_whole_unit(delta, text):
     assert format_duration(delta) == text
 
@@ -75,9 +83,18 @@ def test_default_tiers_round_trip_through_text(tier):
 
 
 def test_default_tiers():
-    assert (DEFAULT_TIERS["urgent"].accept, DEFAULT_TIERS["urgent"].resolve) == (timedelta(minutes=30), timedelta(hours=24))
-    assert (DEFAULT_TIERS["normal"].accept, DEFAULT_TIERS["normal"].resolve) == (timedelta(hours=2), timedelta(days=3))
-    assert (DEFAULT_TIERS["wish"].accept, DEFAULT_TIERS["wish"].resolve) == (timedelta(hours=24), timedelta(days=7))
+    assert (DEFAULT_TIERS["urgent"].accept, DEFAULT_TIERS["urgent"].resolve) == (
+        timedelta(minutes=30),
+        timedelta(hours=24),
+    )
+    assert (DEFAULT_TIERS["normal"].accept, DEFAULT_TIERS["normal"].resolve) == (
+        timedelta(hours=2),
+        timedelta(days=3),
+    )
+    assert (DEFAULT_TIERS["wish"].accept, DEFAULT_TIERS["wish"].resolve) == (
+        timedelta(hours=24),
+        timedelta(days=7),
+    )
 
 
 # --- QuietHours across midnight (22:00-07:00) -----------------------------------------------
@@ -85,15 +102,18 @@ def test_default_tiers():
 NIGHT = QuietHours(time(22, 0), time(7, 0))
 
 
-@pytest.mark.parametrize(("moment", "quiet"), [
-    (local(6, 21, 59, 59), False),
-    (local(6, 22, 0), True),
-    (local(6, 23, 30), True),
-    (local(7, 0, 0), True),
-    (local(7, 6, 59, 59), True),
-    (local(7, 7, 0), False),
-    (local(7, 12, 0), False),
-])
+@pytest.mark.parametrize(
+    ("moment", "quiet"),
+    [
+        (local(6, 21, 59, 59), False),
+        (local(6, 22, 0), True),
+        (local(6, 23, 30), True),
+        (local(7, 0, 0), True),
+        (local(7, 6, 59, 59), True),
+        (local(7, 7, 0), False),
+        (local(7, 12, 0), False),
+    ],
+)
 def test_night_window_contains(moment, quiet):
     assert NIGHT.contains(moment) is quiet
 
@@ -147,14 +167,17 @@ def test_window_end_with_seconds_releases_the_same_morning():
 NOON = QuietHours(time(12, 0), time(14, 0))
 
 
-@pytest.mark.parametrize(("moment", "quiet"), [
-    (local(6, 11, 59), False),
-    (local(6, 12, 0), True),
-    (local(6, 13, 59, 59), True),
-    (local(6, 14, 0), False),
-    (local(6, 23, 0), False),
-    (local(6, 3, 0), False),
-])
+@pytest.mark.parametrize(
+    ("moment", "quiet"),
+    [
+        (local(6, 11, 59), False),
+        (local(6, 12, 0), True),
+        (local(6, 13, 59, 59), True),
+        (local(6, 14, 0), False),
+        (local(6, 23, 0), False),
+        (local(6, 3, 0), False),
+    ],
+)
 def test_same_day_window_contains(moment, quiet):
     assert NOON.contains(moment) is quiet
 

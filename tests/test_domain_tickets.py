@@ -52,22 +52,39 @@ LEADER = ROLES["small_leader"]
 
 # --- builders -------------------------------------------------------------------------------
 
+
 def new_ticket(kind: Kind = Kind.COMPLAINT, **changes) -> Ticket:
     """A freshly drafted ticket, before submit."""
-    base = Ticket(id=1, kind=kind, category="errand" if kind is Kind.WISH else "repair", grid="GN-1-1",
-                  resident_id=RESIDENT_UID, text="楼道灯坏了", created_at=CREATED)
+    base = Ticket(
+        id=1,
+        kind=kind,
+        category="errand" if kind is Kind.WISH else "repair",
+        grid="GN-1-1",
+        resident_id=RESIDENT_UID,
+        text="楼道灯坏了",
+        created_at=CREATED,
+    )
     return dataclasses.replace(base, **changes)
 
 
 def in_status(status: Status, kind: Kind = Kind.COMPLAINT, **changes) -> Ticket:
     """A ticket assigned to ASSIGNEE with the fields a real ticket in `status` would have."""
-    fields = dict(status=Status.OPEN, assignee_id=ASSIGNEE,
-                  accept_due=CREATED + NORMAL.accept, resolve_due=CREATED + NORMAL.resolve)
+    fields = dict(
+        status=Status.OPEN,
+        assignee_id=ASSIGNEE,
+        accept_due=CREATED + NORMAL.accept,
+        resolve_due=CREATED + NORMAL.resolve,
+    )
     if status in (Status.ACCEPTED, Status.CLOSED, Status.DONE):
         fields.update(status=Status.ACCEPTED, accepted_at=CREATED + timedelta(minutes=10), accept_due=None)
     if status in (Status.CLOSED, Status.DONE):
-        fields.update(status=Status.CLOSED, closed_by=ASSIGNEE, close_note="已修好",
-                      closed_at=NOW - timedelta(minutes=5), confirm_due=NOW - timedelta(minutes=5) + CONFIRM_WINDOW)
+        fields.update(
+            status=Status.CLOSED,
+            closed_by=ASSIGNEE,
+            close_note="已修好",
+            closed_at=NOW - timedelta(minutes=5),
+            confirm_due=NOW - timedelta(minutes=5) + CONFIRM_WINDOW,
+        )
     if status is Status.DONE:
         fields.update(status=Status.DONE, done_at=NOW - timedelta(minutes=1), confirm_due=None)
     if status is Status.MERGED:
@@ -89,6 +106,7 @@ def only_event(events: list[Event]) -> Event:
 
 
 # --- submit ---------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("tier_name", ["urgent", "normal", "wish"])
 def test_submit_opens_ticket_with_deadlines_from_its_tier(tier_name):
@@ -115,6 +133,7 @@ def test_submit_with_nobody_to_route_to_still_opens_the_ticket_unassigned():
 
 
 # --- accept ---------------------------------------------------------------------------------
+
 
 def test_assignee_accepts_open_ticket_and_accept_deadline_stops():
     before = in_status(Status.OPEN, escalation_level=2)
@@ -144,13 +163,15 @@ def test_accept_on_unassigned_ticket_is_refused_even_for_an_actor_without_person
 
 # --- decline --------------------------------------------------------------------------------
 
+
 def test_decline_hands_the_open_ticket_to_the_next_person_with_the_reason():
     before = in_status(Status.OPEN)
     t, events = T.decline(before, WORKER, NOW, "不在我负责范围", SMALL_LEADER)
     assert t.status is Status.OPEN
     assert t.assignee_id == SMALL_LEADER
-    assert only_event(events) == Event("decline", "open", "open",
-                                       {"reason": "不在我负责范围", "from": ASSIGNEE, "to": SMALL_LEADER})
+    assert only_event(events) == Event(
+        "decline", "open", "open", {"reason": "不在我负责范围", "from": ASSIGNEE, "to": SMALL_LEADER}
+    )
 
 
 def test_decline_to_oneself_is_refused_as_nobody_to_hand_to():
@@ -162,6 +183,7 @@ def test_decline_with_nobody_above_is_refused_as_nobody_to_hand_to():
 
 
 # --- claim ----------------------------------------------------------------------------------
+
 
 def test_grid_worker_claims_an_open_wish_from_the_group_card():
     before = in_status(Status.OPEN, Kind.WISH, escalation_level=1)
@@ -195,6 +217,7 @@ def test_complaints_are_never_claimable_whatever_their_status(status):
 
 # --- close ----------------------------------------------------------------------------------
 
+
 def test_assignee_closes_with_note_and_photo_and_resident_gets_a_confirm_window():
     before = in_status(Status.ACCEPTED, escalation_level=1)
     t, events = T.close(before, WORKER, NOW, "灯已更换", CONFIRM_WINDOW, photo="photo-file-id")
@@ -205,7 +228,9 @@ def test_assignee_closes_with_note_and_photo_and_resident_gets_a_confirm_window(
     assert t.closed_at == NOW
     assert t.confirm_due == NOW + CONFIRM_WINDOW
     assert t.escalation_level == 0
-    assert only_event(events) == Event("close", "accepted", "closed", {"note": "灯已更换", "outcome": "resolved"})
+    assert only_event(events) == Event(
+        "close", "accepted", "closed", {"note": "灯已更换", "outcome": "resolved"}
+    )
 
 
 def test_close_without_photo_leaves_no_photo():
@@ -216,12 +241,15 @@ def test_close_without_photo_leaves_no_photo():
 
 # --- confirm / reopen / rate ----------------------------------------------------------------
 
+
 def test_resident_confirms_and_the_closer_is_credited():
     t, events = T.confirm(in_status(Status.CLOSED), RESIDENT, NOW)
     assert t.status is Status.DONE
     assert t.done_at == NOW
     assert t.confirm_due is None
-    assert only_event(events) == Event("confirm", "closed", "done", {"credited": ASSIGNEE, "outcome": "resolved"})
+    assert only_event(events) == Event(
+        "confirm", "closed", "done", {"credited": ASSIGNEE, "outcome": "resolved"}
+    )
 
 
 def test_resident_reopens_back_to_same_assignee_with_fresh_resolve_deadline():
@@ -233,7 +261,9 @@ def test_resident_reopens_back_to_same_assignee_with_fresh_resolve_deadline():
     assert t.resolve_due == NOW + URGENT.resolve
     assert t.confirm_due is None and t.closed_at is None
     assert t.escalation_level == 0
-    assert only_event(events) == Event("reopen", "closed", "accepted", {"assignee": ASSIGNEE, "outcome": "resolved"})
+    assert only_event(events) == Event(
+        "reopen", "closed", "accepted", {"assignee": ASSIGNEE, "outcome": "resolved"}
+    )
 
 
 def test_every_reopen_counts():
@@ -265,11 +295,14 @@ def test_a_ticket_can_be_rated_only_once():
 
 # --- auto_confirm ---------------------------------------------------------------------------
 
+
 def test_auto_confirm_happens_exactly_when_the_window_ends_and_credits_the_closer():
     closed = in_status(Status.CLOSED)
     t, events = T.auto_confirm(closed, closed.confirm_due)
     assert t.status is Status.DONE and t.done_at == closed.confirm_due and t.confirm_due is None
-    assert only_event(events) == Event("auto_confirm", "closed", "done", {"credited": ASSIGNEE, "outcome": "resolved"})
+    assert only_event(events) == Event(
+        "auto_confirm", "closed", "done", {"credited": ASSIGNEE, "outcome": "resolved"}
+    )
 
 
 def test_auto_confirm_after_the_window_also_works():
@@ -288,6 +321,7 @@ def test_auto_confirm_without_a_confirm_deadline_is_not_due():
 
 
 # --- reassign / take ------------------------------------------------------------------------
+
 
 def test_leader_reassigns_open_ticket_and_new_worker_gets_a_fresh_accept_deadline():
     before = in_status(Status.OPEN, escalation_level=2)
@@ -317,7 +351,9 @@ def test_leader_takes_an_unfinished_ticket_personally(status):
     assert t.status is Status.ACCEPTED
     assert t.assignee_id == SMALL_LEADER
     assert t.accepted_at == NOW and t.accept_due is None and t.escalation_level == 0
-    assert only_event(events) == Event("take", status.value, "accepted", {"from": ASSIGNEE, "to": SMALL_LEADER})
+    assert only_event(events) == Event(
+        "take", status.value, "accepted", {"from": ASSIGNEE, "to": SMALL_LEADER}
+    )
 
 
 def test_leader_taking_an_accepted_ticket_already_theirs_is_refused():
@@ -376,6 +412,7 @@ def test_next_due_is_none_when_no_deadline_is_set():
 
 # --- flag_earner ----------------------------------------------------------------------------
 
+
 def test_the_closer_earns_the_red_flag_once_confirmed():
     done, _ = T.confirm(in_status(Status.CLOSED), RESIDENT, NOW)
     assert flag_earner(done) == ASSIGNEE
@@ -399,13 +436,19 @@ def test_unfinished_tickets_earn_no_flag(status):
 
 def test_reopened_then_confirmed_ticket_still_earns_exactly_one_flag():
     timeline: list[Event] = []
-    t, ev = T.submit(new_ticket(), NORMAL, ASSIGNEE, NOW); timeline += ev
-    t, ev = T.accept(t, WORKER, NOW); timeline += ev
-    t, ev = T.close(t, WORKER, NOW, "first try", CONFIRM_WINDOW); timeline += ev
-    t, ev = T.reopen(t, RESIDENT, NOW, NORMAL); timeline += ev
+    t, ev = T.submit(new_ticket(), NORMAL, ASSIGNEE, NOW)
+    timeline += ev
+    t, ev = T.accept(t, WORKER, NOW)
+    timeline += ev
+    t, ev = T.close(t, WORKER, NOW, "first try", CONFIRM_WINDOW)
+    timeline += ev
+    t, ev = T.reopen(t, RESIDENT, NOW, NORMAL)
+    timeline += ev
     assert flag_earner(t) is None
-    t, ev = T.close(t, WORKER, NOW, "second try", CONFIRM_WINDOW); timeline += ev
-    t, ev = T.confirm(t, RESIDENT, NOW); timeline += ev
+    t, ev = T.close(t, WORKER, NOW, "second try", CONFIRM_WINDOW)
+    timeline += ev
+    t, ev = T.confirm(t, RESIDENT, NOW)
+    timeline += ev
     assert flag_earner(t) == ASSIGNEE
     credits = [e.detail["credited"] for e in timeline if "credited" in e.detail]
     assert credits == [ASSIGNEE]
@@ -421,6 +464,7 @@ def test_after_reopen_a_leader_who_takes_over_and_closes_earns_the_flag_not_the_
 
 # --- whole lifecycle and purity -------------------------------------------------------------
 
+
 def test_a_wish_goes_from_submit_to_rated_with_one_event_per_step():
     t, events = T.submit(new_ticket(Kind.WISH), DEFAULT_TIERS["wish"], ASSIGNEE, NOW)
     steps = [
@@ -434,7 +478,12 @@ def test_a_wish_goes_from_submit_to_rated_with_one_event_per_step():
         events += ev
     assert [e.action for e in events] == ["submit", "claim", "close", "confirm", "rate"]
     assert [(e.from_status, e.to_status) for e in events] == [
-        (None, "open"), ("open", "accepted"), ("accepted", "closed"), ("closed", "done"), ("done", "done")]
+        (None, "open"),
+        ("open", "accepted"),
+        ("accepted", "closed"),
+        ("closed", "done"),
+        ("done", "done"),
+    ]
     assert t.status is Status.DONE and t.rating == 5 and flag_earner(t) == VOLUNTEER
 
 
@@ -465,34 +514,50 @@ STATUS_ACTIONS = {
 }
 
 OK = None
-#              action          open                      accepted                  closed                   done
+# action:       open                      accepted                  closed                   done
 STATUS_TABLE = {
-    "accept":       {"open": OK,             "accepted": "already_accepted", "closed": "not_open", "done": "not_open"},
-    "decline":      {"open": OK,             "accepted": "not_open",     "closed": "not_open",     "done": "not_open"},
-    "claim":        {"open": OK,             "accepted": "not_open",     "closed": "not_open",     "done": "not_open"},
-    "close":        {"open": "not_accepted", "accepted": OK,             "closed": "not_accepted", "done": "not_accepted"},
-    "confirm":      {"open": "not_closed",   "accepted": "not_closed",   "closed": OK,             "done": "not_closed"},
-    "reopen":       {"open": "not_closed",   "accepted": "not_closed",   "closed": OK,             "done": "not_closed"},
-    "rate":         {"open": "not_done",     "accepted": "not_done",     "closed": "not_done",     "done": OK},
-    "auto_confirm": {"open": "not_closed",   "accepted": "not_closed",   "closed": OK,             "done": "not_closed"},
-    "reassign":     {"open": OK,             "accepted": OK,
-                     "closed": "not_open_or_accepted", "done": "not_open_or_accepted"},
-    "take":         {"open": OK,             "accepted": OK,
-                     "closed": "not_open_or_accepted", "done": "not_open_or_accepted"},
+    "accept": {"open": OK, "accepted": "already_accepted", "closed": "not_open", "done": "not_open"},
+    "decline": {"open": OK, "accepted": "not_open", "closed": "not_open", "done": "not_open"},
+    "claim": {"open": OK, "accepted": "not_open", "closed": "not_open", "done": "not_open"},
+    "close": {"open": "not_accepted", "accepted": OK, "closed": "not_accepted", "done": "not_accepted"},
+    "confirm": {"open": "not_closed", "accepted": "not_closed", "closed": OK, "done": "not_closed"},
+    "reopen": {"open": "not_closed", "accepted": "not_closed", "closed": OK, "done": "not_closed"},
+    "rate": {"open": "not_done", "accepted": "not_done", "closed": "not_done", "done": OK},
+    "auto_confirm": {"open": "not_closed", "accepted": "not_closed", "closed": OK, "done": "not_closed"},
+    "reassign": {
+        "open": OK,
+        "accepted": OK,
+        "closed": "not_open_or_accepted",
+        "done": "not_open_or_accepted",
+    },
+    "take": {"open": OK, "accepted": OK, "closed": "not_open_or_accepted", "done": "not_open_or_accepted"},
 }
 
 for _action, _row in STATUS_TABLE.items():  # a merged duplicate is finished: nothing moves it
     _row["merged"] = "not_done" if _action == "rate" else _row["done"]
 
-RESULT_STATUS = {"accept": "accepted", "decline": "open", "claim": "accepted", "close": "closed",
-                 "confirm": "done", "reopen": "accepted", "rate": "done", "auto_confirm": "done",
-                 "reassign": "open", "take": "accepted"}
+RESULT_STATUS = {
+    "accept": "accepted",
+    "decline": "open",
+    "claim": "accepted",
+    "close": "closed",
+    "confirm": "done",
+    "reopen": "accepted",
+    "rate": "done",
+    "auto_confirm": "done",
+    "reassign": "open",
+    "take": "accepted",
+}
 
 
-@pytest.mark.parametrize(("action", "status", "expected"), [
-    pytest.param(action, status, expected, id=f"{action}-from-{status}")
-    for action, row in STATUS_TABLE.items() for status, expected in row.items()
-])
+@pytest.mark.parametrize(
+    ("action", "status", "expected"),
+    [
+        pytest.param(action, status, expected, id=f"{action}-from-{status}")
+        for action, row in STATUS_TABLE.items()
+        for status, expected in row.items()
+    ],
+)
 def test_status_by_action_table(action, status, expected):
     kind, perform = STATUS_ACTIONS[action]
     before = in_status(Status(status), kind)
@@ -528,32 +593,54 @@ ROLE_ACTIONS = {
     "reassign": (in_status(Status.OPEN), lambda t, a: T.reassign(t, a, NOW, SAME_GRID_WORKER, NORMAL)),
     "take": (in_status(Status.ACCEPTED), lambda t, a: T.take(t, a, NOW)),
 }
-ROLE_RESULT = {"accept": "accepted", "decline": "open", "claim_wish": "accepted", "claim_complaint": None,
-               "close": "closed", "confirm": "done", "reopen": "accepted", "rate": "done",
-               "reassign": "open", "take": "accepted"}
+ROLE_RESULT = {
+    "accept": "accepted",
+    "decline": "open",
+    "claim_wish": "accepted",
+    "claim_complaint": None,
+    "close": "closed",
+    "confirm": "done",
+    "reopen": "accepted",
+    "rate": "done",
+    "reassign": "open",
+    "take": "accepted",
+}
 
-COLUMNS = ("resident", "other_resident", "assignee_worker", "same_grid_worker", "volunteer",
-           "other_grid_worker", "small_leader", "big_leader", "admin")
+COLUMNS = (
+    "resident",
+    "other_resident",
+    "assignee_worker",
+    "same_grid_worker",
+    "volunteer",
+    "other_grid_worker",
+    "small_leader",
+    "big_leader",
+    "admin",
+)
 NA, NR, NL, NG, WO = "not_assignee", "not_resident", "not_leader", "not_grid_helper", "only_wishes_claimable"
 #                  resident other_res assignee same_grid volunteer other_grid small_ldr big_ldr admin
 ROLE_TABLE = {
-    "accept":          (NA,    NA,       OK,      NA,       NA,       NA,        NA,       NA,     NA),
-    "decline":         (NA,    NA,       OK,      NA,       NA,       NA,        NA,       NA,     NA),
-    "claim_wish":      (NG,    NG,       OK,      OK,       OK,       NG,        OK,       OK,     OK),
-    "claim_complaint": (WO,    WO,       WO,      WO,       WO,       WO,        WO,       WO,     WO),
-    "close":           (NA,    NA,       OK,      NA,       NA,       NA,        NA,       NA,     NA),
-    "confirm":         (OK,    NR,       NR,      NR,       NR,       NR,        NR,       NR,     NR),
-    "reopen":          (OK,    NR,       NR,      NR,       NR,       NR,        NR,       NR,     NR),
-    "rate":            (OK,    NR,       NR,      NR,       NR,       NR,        NR,       NR,     NR),
-    "reassign":        (NL,    NL,       NL,      NL,       NL,       NL,        OK,       OK,     OK),
-    "take":            (NL,    NL,       NL,      NL,       NL,       NL,        OK,       OK,     OK),
+    "accept": (NA, NA, OK, NA, NA, NA, NA, NA, NA),
+    "decline": (NA, NA, OK, NA, NA, NA, NA, NA, NA),
+    "claim_wish": (NG, NG, OK, OK, OK, NG, OK, OK, OK),
+    "claim_complaint": (WO, WO, WO, WO, WO, WO, WO, WO, WO),
+    "close": (NA, NA, OK, NA, NA, NA, NA, NA, NA),
+    "confirm": (OK, NR, NR, NR, NR, NR, NR, NR, NR),
+    "reopen": (OK, NR, NR, NR, NR, NR, NR, NR, NR),
+    "rate": (OK, NR, NR, NR, NR, NR, NR, NR, NR),
+    "reassign": (NL, NL, NL, NL, NL, NL, OK, OK, OK),
+    "take": (NL, NL, NL, NL, NL, NL, OK, OK, OK),
 }
 
 
-@pytest.mark.parametrize(("action", "role", "expected"), [
-    pytest.param(action, role, expected, id=f"{role}-{action}")
-    for action, row in ROLE_TABLE.items() for role, expected in zip(COLUMNS, row, strict=True)
-])
+@pytest.mark.parametrize(
+    ("action", "role", "expected"),
+    [
+        pytest.param(action, role, expected, id=f"{role}-{action}")
+        for action, row in ROLE_TABLE.items()
+        for role, expected in zip(COLUMNS, row, strict=True)
+    ],
+)
 def test_role_by_action_table(action, role, expected):
     before, perform = ROLE_ACTIONS[action]
     snapshot = dataclasses.replace(before)
@@ -601,8 +688,8 @@ def test_may_reassign_decides_who_may_hand_a_ticket_on_and_to_whom():
     """The escalation's choice of worker is authorised by the domain, with no stand-in worker id."""
     t = in_status(Status.OPEN)
     others = frozenset({31, 32})
-    T.may_reassign(t, LEADER, workers=others)                       # may choose among them
-    T.may_reassign(t, LEADER, 31, others)                           # and hand it to one of them
+    T.may_reassign(t, LEADER, workers=others)  # may choose among them
+    T.may_reassign(t, LEADER, 31, others)  # and hand it to one of them
     assert refused(T.may_reassign, t, WORKER, workers=others) == "not_leader"
     assert refused(T.may_reassign, t, LEADER, workers=frozenset()) == "no_other_worker"
     assert refused(T.may_reassign, t, LEADER, 99, others) == "not_grid_worker"

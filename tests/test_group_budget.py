@@ -35,8 +35,11 @@ def _card(ticket: int = 1, chat: int = -5, buttons=None) -> Notice:
 
 
 def test_a_group_notice_joins_its_cards_text_and_buttons():
-    notices = [_card(buttons=[[("Claim", "t:1:clm")]]), Notice(7, "private", ticket_id=1),
-               Notice(-5, "👍 told", [[("Yes", "t:1:yes")]], ticket_id=1, quiet=True)]
+    notices = [
+        _card(buttons=[[("Claim", "t:1:clm")]]),
+        Notice(7, "private", ticket_id=1),
+        Notice(-5, "👍 told", [[("Yes", "t:1:yes")]], ticket_id=1, quiet=True),
+    ]
     folded = fold_into_cards(notices)
     assert [n.chat_id for n in folded] == [-5, 7]
     assert folded[0].op == "card" and folded[0].text == "📋 #1 card\n\n👍 told"

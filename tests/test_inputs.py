@@ -12,11 +12,27 @@ from tests.test_story import GROUP, RESIDENT, WORKER, _bound
 INVISIBLE = "\u200b\u200c\u200d\ufeff\u2060\u00a0\u3000\u200e\u3164"
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("12", 12), ("#12", 12), (" 7 ", 7), ("0", None), ("²", None), ("１２", None), ("١٢", None),
-    ("-3", None), ("+3", None), ("1 2", None), ("12a", None), ("", None), (None, None),
-    ("9" * 13, None), ("1e3", None), ("#", None),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("12", 12),
+        ("#12", 12),
+        (" 7 ", 7),
+        ("0", None),
+        ("²", None),
+        ("１２", None),
+        ("١٢", None),
+        ("-3", None),
+        ("+3", None),
+        ("1 2", None),
+        ("12a", None),
+        ("", None),
+        (None, None),
+        ("9" * 13, None),
+        ("1e3", None),
+        ("#", None),
+    ],
+)
 def test_parse_number_reads_ascii_digits_only(text, expected):
     assert parse_number(text, prefix="#") == expected
 
@@ -103,10 +119,14 @@ async def test_close_note_and_decline_reason_of_invisible_characters_are_refused
 @pytest.mark.parametrize("telegram_id", ["１２３", "١٢٣", "²"])
 def test_roster_telegram_id_in_non_ascii_digits_is_an_error(tmp_path, telegram_id):
     from bot.domain.roster import RosterInvalid, load_roster
+
     roster = tmp_path / "r.csv"
-    roster.write_text("kind,code,name,parent,level,roles,telegram_id,phone,locale\n"
-                      "grid,GN,工农社区,,community,,,,\n"
-                      f"person,p001,张伟,,,admin@GN,{telegram_id},,zh\n", encoding="utf-8")
+    roster.write_text(
+        "kind,code,name,parent,level,roles,telegram_id,phone,locale\n"
+        "grid,GN,工农社区,,community,,,,\n"
+        f"person,p001,张伟,,,admin@GN,{telegram_id},,zh\n",
+        encoding="utf-8",
+    )
     with pytest.raises(RosterInvalid) as caught:
         load_roster(roster)
     assert any("telegram_id" in e.message and e.line == 3 for e in caught.value.errors)
@@ -117,6 +137,7 @@ def test_privacy_cli_refuses_a_user_id_that_is_not_ascii_digits(text):
     import argparse
 
     from bot.cli.privacy import _user_id
+
     with pytest.raises(argparse.ArgumentTypeError):
         _user_id(text)
     assert _user_id("123456789") == 123456789
@@ -127,7 +148,10 @@ def test_casework_reasons_and_notes_of_invisible_characters_are_empty():
     from bot.domain.tickets import Status
     from tests.test_domain_casework import CONFIRM_WINDOW, NEW_DUE, NOW, WORKER, in_status, refused, returned
     from tests.test_domain_tickets import LEADER, SMALL_LEADER
+
     zw = "\u200b\u2060\ufeff"
     assert refused(C.return_ticket, in_status(Status.OPEN), WORKER, NOW, zw, SMALL_LEADER) == "empty_reason"
-    assert refused(C.request_extension, in_status(Status.ACCEPTED), WORKER, NOW, zw, NEW_DUE) == "empty_reason"
+    assert (
+        refused(C.request_extension, in_status(Status.ACCEPTED), WORKER, NOW, zw, NEW_DUE) == "empty_reason"
+    )
     assert refused(C.close_not_ours, returned(), LEADER, NOW, zw, CONFIRM_WINDOW) == "empty_note"

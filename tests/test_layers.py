@@ -7,8 +7,11 @@ import re
 from pathlib import Path
 
 BOT = Path(__file__).resolve().parent.parent / "bot"
-SQL = re.compile(r"^\s*((SELECT|INSERT|UPDATE|DELETE|REPLACE|CREATE|WITH)\b[\s\S]*\b(FROM|INTO|SET|TABLE|AS)\b"
-                 r"|PRAGMA\s+\w+)", re.I)
+SQL = re.compile(
+    r"^\s*((SELECT|INSERT|UPDATE|DELETE|REPLACE|CREATE|WITH)\b[\s\S]*\b(FROM|INTO|SET|TABLE|AS)\b"
+    r"|PRAGMA\s+\w+)",
+    re.I,
+)
 OUTSIDE = ("emulator", "demo")  # the emulator is a separate program; the demo only drives the bot
 
 
@@ -31,20 +34,31 @@ def _imports(tree: ast.AST) -> set[str]:
 
 
 def test_no_sql_outside_the_store():
-    found = [f"{f.relative_to(BOT)}:{n.lineno}" for f, tree in _modules(("store", *OUTSIDE))
-             for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str) and SQL.search(n.value)]
+    found = [
+        f"{f.relative_to(BOT)}:{n.lineno}"
+        for f, tree in _modules(("store", *OUTSIDE))
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Constant) and isinstance(n.value, str) and SQL.search(n.value)
+    ]
     assert found == []
 
 
 def test_no_database_driver_outside_the_store():
-    found = [str(f.relative_to(BOT)) for f, tree in _modules(("store", *OUTSIDE))
-             if _imports(tree) & {"aiosqlite", "sqlite3"}]
+    found = [
+        str(f.relative_to(BOT))
+        for f, tree in _modules(("store", *OUTSIDE))
+        if _imports(tree) & {"aiosqlite", "sqlite3"}
+    ]
     assert found == []
 
 
 def test_domain_does_no_io():
-    found = [str(f.relative_to(BOT)) for f, tree in _modules(()) if f.parent.name == "domain"
-             and _imports(tree) & {"aiosqlite", "sqlite3", "telegram", "aiohttp", "httpx", "asyncio"}]
+    found = [
+        str(f.relative_to(BOT))
+        for f, tree in _modules(())
+        if f.parent.name == "domain"
+        and _imports(tree) & {"aiosqlite", "sqlite3", "telegram", "aiohttp", "httpx", "asyncio"}
+    ]
     assert found == []
 
 
@@ -57,11 +71,20 @@ def test_the_check_finds_sql_and_imports():
 def test_button_data_is_written_and_read_by_one_module():
     """Every button a service builds is one the handlers' patterns accept (and nothing else writes it)."""
     from bot import callback_data as cb
-    built = [(cb.ticket(7, "acc"), cb.TICKET), (cb.ticket(7, "r", 5), cb.TICKET),
-             (cb.escalation(7, "rsg", 12), cb.ESCALATION), (cb.casework(7, "rr", "x"), cb.CASEWORK),
-             (cb.draft("cancel"), cb.DRAFT), (cb.draft("grid", "GN-1-1"), cb.DRAFT)]
+
+    built = [
+        (cb.ticket(7, "acc"), cb.TICKET),
+        (cb.ticket(7, "r", 5), cb.TICKET),
+        (cb.escalation(7, "rsg", 12), cb.ESCALATION),
+        (cb.casework(7, "rr", "x"), cb.CASEWORK),
+        (cb.draft("cancel"), cb.DRAFT),
+        (cb.draft("grid", "GN-1-1"), cb.DRAFT),
+    ]
     assert all(pattern.fullmatch(data) for data, pattern in built)
     literal = re.compile(r"""f?["'][tdec]:(\{|[a-z])""")
-    found = [str(f.relative_to(BOT)) for f, _ in _modules(OUTSIDE) if f.name != "callback_data.py"
-             and literal.search(f.read_text(encoding="utf-8"))]
+    found = [
+        str(f.relative_to(BOT))
+        for f, _ in _modules(OUTSIDE)
+        if f.name != "callback_data.py" and literal.search(f.read_text(encoding="utf-8"))
+    ]
     assert found == []

@@ -46,11 +46,18 @@ async def test_xlsx_rows_headers_dates_and_no_personal_data_by_default(bot, tmp_
     one = by_id[1]
     assert one["提交时间"] == datetime(2025, 3, 4, 10, 0)  # a real date, in the office's time zone
     assert ledger.cell(row=2, column=head.index("提交时间") + 1).is_date
-    assert (one["类型"], one["类别"], one["状态"], one["经办人"], one["经办人角色"]) == \
-        ("诉求", "环境卫生", "已办结", "赵强", "网格员")
+    assert (one["类型"], one["类别"], one["状态"], one["经办人"], one["经办人角色"]) == (
+        "诉求",
+        "环境卫生",
+        "已办结",
+        "赵强",
+        "网格员",
+    )
     assert one["所属网格路径"] == "工农社区 / 第一大网格 / 幸福小区网格" and one["评价星级"] == 5
     assert one["签收时间"] >= one["提交时间"] and one["确认时间"] >= one["办结时间"]
-    assert by_id[2]["类型"] == "微心愿" and by_id[2]["经办人"] == "刘洋" and by_id[2]["经办人角色"] == "志愿者"
+    assert (
+        by_id[2]["类型"] == "微心愿" and by_id[2]["经办人"] == "刘洋" and by_id[2]["经办人角色"] == "志愿者"
+    )
     assert by_id[3]["重办次数"] == 1 and by_id[3]["办结说明"] == "再次劝导"
     assert by_id[5]["签收超时"] == "是" and by_id[5]["签收时间"] is None and by_id[1]["签收超时"] == "否"
     assert ledger.column_dimensions["G"].width >= 30  # the grid path is wide
@@ -70,8 +77,18 @@ async def test_summary_sheet_has_each_grid_and_the_monthly_rates(bot, tmp_path):
     happy, peace = grids["GN-1-1"], grids["GN-1-2"]
     # the same figures the monthly ranking posts: 幸福小区网格 100% · 80% · 67%, 和平里网格 0% · — · —
     assert (happy["受理数"], happy["已办结"], happy["红旗"]) == (4, 4, 3)
-    assert happy["响应率"] == 1 and happy["解决率"] == pytest.approx(0.8) and happy["满意率"] == pytest.approx(2 / 3)
-    assert (peace["受理数"], peace["未办结"], peace["签收超时"], peace["响应率"], peace["解决率"]) == (1, 1, 1, 0, None)
+    assert (
+        happy["响应率"] == 1
+        and happy["解决率"] == pytest.approx(0.8)
+        and happy["满意率"] == pytest.approx(2 / 3)
+    )
+    assert (peace["受理数"], peace["未办结"], peace["签收超时"], peace["响应率"], peace["解决率"]) == (
+        1,
+        1,
+        1,
+        0,
+        None,
+    )
     cell = book.worksheets[1].cell(row=1 + list(grids).index("GN-1-1") + 1, column=len(head))
     assert cell.number_format == "0%"
 
@@ -83,8 +100,12 @@ async def test_english_headers_and_grid_filter(bot, tmp_path):
     assert rows[0][:4] == ("No.", "Kind", "Category", "Track") and book.worksheets[0].title == "Ledger"
     assert [r[0] for r in rows[1:]] == [5]
     five = dict(zip(rows[0], rows[1]))
-    assert (five["Kind"], five["Status"], five["Accepted late"], five["Grid"]) == \
-        ("complaint", "waiting to be accepted", "yes", "和平里网格")
+    assert (five["Kind"], five["Status"], five["Accepted late"], five["Grid"]) == (
+        "complaint",
+        "waiting to be accepted",
+        "yes",
+        "和平里网格",
+    )
     assert [r[0] for r in book.worksheets[1].iter_rows(values_only=True)][1:] == ["GN-1-2"]
 
 
@@ -135,9 +156,24 @@ async def test_bad_input_is_refused_with_a_message_and_no_file(bot, tmp_path, ca
         export.parse(["ledger", "--from", "March", "--to", "2025-03-31"])
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("=1+1", "'=1+1"), ("+86 123", "'+86 123"), ("-2", "'-2"), ("@SUM(A1)", "'@SUM(A1)"),
-    ("\tx", "'\tx"), ("\rx", "'\rx"), (" =1", "' =1"), ("＝1", "'＝1"), ("a\nb", "a\nb"), ("楼道灯", "楼道灯"), ("a=b", "a=b"), (5, 5), (None, None)])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("=1+1", "'=1+1"),
+        ("+86 123", "'+86 123"),
+        ("-2", "'-2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        (" =1", "' =1"),
+        ("＝1", "'＝1"),
+        ("a\nb", "a\nb"),
+        ("楼道灯", "楼道灯"),
+        ("a=b", "a=b"),
+        (5, 5),
+        (None, None),
+    ],
+)
 def test_neutralise(value, expected):
     assert neutralise(value) == expected
 
@@ -147,6 +183,7 @@ async def test_casework_columns_supporters_extensions_supervision(bot, tmp_path)
 
     from tests.test_casework_flow import BIG_LEADER, NEIGHBOUR, _start
     from tests.test_story import GROUP, LEADER as SMALL_LEADER, _bound
+
     await _bound(bot)
     await _start(bot, NEIGHBOUR)
     await bot.say(RESIDENT, GROUP, "/complain 设施维修 路灯坏了")
@@ -164,5 +201,10 @@ async def test_casework_columns_supporters_extensions_supervision(bot, tmp_path)
     assert await export.run(bot.config, args) == 0
     rows = list(openpyxl.load_workbook(out).worksheets[0].iter_rows(values_only=True))
     one = dict(zip(rows[0], rows[1]))
-    assert (one["附议人数"], one["延期次数"], one["督办次数（标记）"], one["当前督办标记"]) == (1, 1, 1, "🟥 挂牌督办")
+    assert (one["附议人数"], one["延期次数"], one["督办次数（标记）"], one["当前督办标记"]) == (
+        1,
+        1,
+        1,
+        "🟥 挂牌督办",
+    )
     assert one["状态"] == "办理中" and one["签收超时"] == "否" and BIG_LEADER

@@ -46,9 +46,16 @@ async def test_requests_filters_paging_and_no_personal_data(bot):
         ids = [r["service_request_id"] for r in body]
         assert sorted(ids) == ["1", "2", "3", "4", "5"]  # 6 and 7 were in February
         one = next(r for r in body if r["service_request_id"] == "1")
-        assert one["status"] == "closed" and one["service_code"] == "sanitation" and one["service_name"] == "环境卫生"
+        assert (
+            one["status"] == "closed"
+            and one["service_code"] == "sanitation"
+            and one["service_name"] == "环境卫生"
+        )
         assert one["description"] is None and one["status_notes"] == "已办结"  # sanitation is not public
-        assert one["requested_datetime"] == "2025-03-04T10:00:00+08:00" and one["agency_responsible"] == "幸福小区网格"
+        assert (
+            one["requested_datetime"] == "2025-03-04T10:00:00+08:00"
+            and one["agency_responsible"] == "幸福小区网格"
+        )
         assert one["address"] == "工农社区 第一大网格 幸福小区网格" and one["lat"] is None
         five = next(r for r in body if r["service_request_id"] == "5")
         assert five["status"] == "open" and five["expected_datetime"] is not None
@@ -59,7 +66,9 @@ async def test_requests_filters_paging_and_no_personal_data(bot):
         assert [r["service_request_id"] for r in opened] == ["5"]
         _, coded, _ = await _get(client, "/requests.json", service_code="sanitation", **MARCH)
         assert [r["service_request_id"] for r in coded] == ["1"]
-        pages = [await _get(client, "/requests.json", page=str(n), page_size="2", **MARCH) for n in (1, 2, 3, 4)]
+        pages = [
+            await _get(client, "/requests.json", page=str(n), page_size="2", **MARCH) for n in (1, 2, 3, 4)
+        ]
         assert [len(p[1]) for p in pages] == [2, 2, 1, 0]
         assert sorted(r["service_request_id"] for p in pages for r in p[1]) == sorted(ids)
     finally:
@@ -92,16 +101,24 @@ async def test_discovery_services_and_errors(bot):
     try:
         status, body, _ = await _get(client, "/discovery.json")
         assert status == 200 and body["contact"] == "社区办公室"
-        assert body["endpoints"][0]["specification"] == dom.SPEC and body["endpoints"][0]["url"].endswith(BASE)
+        assert body["endpoints"][0]["specification"] == dom.SPEC and body["endpoints"][0]["url"].endswith(
+            BASE
+        )
         _, services, _ = await _get(client, "/services.json")
         codes = {s["service_code"]: s for s in services}
-        assert set(codes) >= {"sanitation", "repair", "safety"} and codes["repair"]["service_name"] == "设施维修"
+        assert (
+            set(codes) >= {"sanitation", "repair", "safety"} and codes["repair"]["service_name"] == "设施维修"
+        )
         assert codes["repair"]["type"] == "realtime" and codes["repair"]["metadata"] is False
-        for query, words in [({"status": "pending"}, "status"), ({"start_date": "yesterday"}, "ISO 8601"),
-                             ({"start_date": "2025-03-01T00:00:00"}, "time zone"),
-                             ({"service_code": "nope"}, "unknown service_code"),
-                             ({"page_size": "5000"}, "page_size"), ({"page": "0"}, "page"),
-                             ({"start_date": "2025-01-01T00:00:00Z", "end_date": "2025-06-01T00:00:00Z"}, "90 days")]:
+        for query, words in [
+            ({"status": "pending"}, "status"),
+            ({"start_date": "yesterday"}, "ISO 8601"),
+            ({"start_date": "2025-03-01T00:00:00"}, "time zone"),
+            ({"service_code": "nope"}, "unknown service_code"),
+            ({"page_size": "5000"}, "page_size"),
+            ({"page": "0"}, "page"),
+            ({"start_date": "2025-01-01T00:00:00Z", "end_date": "2025-06-01T00:00:00Z"}, "90 days"),
+        ]:
             status, body, _ = await _get(client, "/requests.json", **query)
             assert status == 400 and words in body[0]["description"], query
     finally:
@@ -132,8 +149,10 @@ def test_default_window_is_the_last_90_days():
 
 def test_config_section():
     from bot import config as config_mod
-    cfg = config_mod.from_dict({"open311": {"port": 8311, "public_categories": ["repair"], "api_key": "k"}},
-                               need_token=False)
+
+    cfg = config_mod.from_dict(
+        {"open311": {"port": 8311, "public_categories": ["repair"], "api_key": "k"}}, need_token=False
+    )
     assert (cfg.open311.port, cfg.open311.public_categories, cfg.open311.api_key) == (8311, ("repair",), "k")
     assert config_mod.from_dict({}, need_token=False).open311.port is None  # not served unless asked
     with pytest.raises(config_mod.ConfigError) as bad:
@@ -146,8 +165,13 @@ def test_config_section():
 
 
 def test_a_merged_request_is_closed_with_its_status_note():
-    names = dom.Names({"repair": "设施维修"}, {"G": "网格"}, {"G": "社区 网格"},
-                      {"merged": "已合并", "open": "待接单"}, frozenset({"repair"}))
+    names = dom.Names(
+        {"repair": "设施维修"},
+        {"G": "网格"},
+        {"G": "社区 网格"},
+        {"merged": "已合并", "open": "待接单"},
+        frozenset({"repair"}),
+    )
     merged = dom.Public(7, "complaint", "repair", "G", "merged", 0.0, 60.0, 3600.0, "路灯坏了", None)
     out = dom.request_json(merged, names, timezone.utc)
     assert (out["status"], out["status_notes"], out["expected_datetime"]) == ("closed", "已合并", None)

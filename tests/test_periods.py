@@ -82,8 +82,10 @@ def test_latest_scheduled_moment():
 
 
 def test_config_keys():
-    cfg = config_mod.from_dict({"schedule": {"weekly_tally": "fri 18:00", "collection_day": 20,
-                                             "daily_digest": "07:30"}}, need_token=False)
+    cfg = config_mod.from_dict(
+        {"schedule": {"weekly_tally": "fri 18:00", "collection_day": 20, "daily_digest": "07:30"}},
+        need_token=False,
+    )
     assert cfg.reports.weekly_tally.weekday == 4 and cfg.reports.collection_day.monthday == 20
     assert cfg.reports.daily_digest.clock == time(7, 30)
     with pytest.raises(config_mod.ConfigError, match="schedule.monthly"):

@@ -12,12 +12,24 @@ async def test_bare_captioned_photo_asks_for_text_then_records_and_removes_it(bo
     await _bound(bot)
     async with bot.ctx.db.write() as conn:
         await conn.execute("UPDATE groups SET can_delete = 1")
-    await bot.feed({"message": {"message_id": 81, "date": 0, "chat": bot.chat(GROUP), "from": bot.user(RESIDENT),
-                                "photo": PHOTO, "caption": "/complain"}})
+    await bot.feed(
+        {
+            "message": {
+                "message_id": 81,
+                "date": 0,
+                "chat": bot.chat(GROUP),
+                "from": bot.user(RESIDENT),
+                "photo": PHOTO,
+                "caption": "/complain",
+            }
+        }
+    )
     prompt = bot.last(GROUP)
     assert prompt["reply_markup"]["force_reply"] is True and "不能为空" not in prompt["text"], prompt
     assert (await bot.ctx.db.fetchone("SELECT COUNT(*) FROM tickets"))[0] == 0
-    asked = await bot.ctx.db.fetchone("SELECT message_id, photo_file_id FROM prompts WHERE chat_id = ?", (GROUP,))
+    asked = await bot.ctx.db.fetchone(
+        "SELECT message_id, photo_file_id FROM prompts WHERE chat_id = ?", (GROUP,)
+    )
     assert asked[1] == "PHOTO9", "the photo waits with the question"
     answer = await bot.say(RESIDENT, GROUP, "井盖松动有危险", reply_to=asked[0])
     row = await bot.ctx.db.fetchone("SELECT kind, text, photo_file_id FROM tickets WHERE id = 1")

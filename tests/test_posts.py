@@ -18,15 +18,33 @@ SH = ZoneInfo("Asia/Shanghai")
 G1, G2 = -100, -200
 RESIDENT, RESIDENT2, WORKER, LEADER, VOLUNTEER, ADMIN, BIG = 5001, 5002, 9004, 9003, 9005, 9001, 9002
 SECRET = "楼道垃圾三天没人清运"
-TIME_COLUMNS = ("created_at", "accepted_at", "closed_at", "done_at", "accept_due", "resolve_due",
-                "confirm_due", "next_due")
+TIME_COLUMNS = (
+    "created_at",
+    "accepted_at",
+    "closed_at",
+    "done_at",
+    "accept_due",
+    "resolve_due",
+    "confirm_due",
+    "next_due",
+)
 
 
 async def _bind(bot, chat, uid, grid):
-    await bot.feed({"my_chat_member": {
-        "chat": bot.chat(chat), "from": bot.user(uid), "date": 0,
-        "old_chat_member": {"status": "left", "user": {"id": 777, "is_bot": True, "first_name": "G"}},
-        "new_chat_member": {"status": "member", "user": {"id": 777, "is_bot": True, "first_name": "G"}}}})
+    await bot.feed(
+        {
+            "my_chat_member": {
+                "chat": bot.chat(chat),
+                "from": bot.user(uid),
+                "date": 0,
+                "old_chat_member": {"status": "left", "user": {"id": 777, "is_bot": True, "first_name": "G"}},
+                "new_chat_member": {
+                    "status": "member",
+                    "user": {"id": 777, "is_bot": True, "first_name": "G"},
+                },
+            }
+        }
+    )
     await bot.say(uid, chat, f"/bind {grid}")
 
 
@@ -80,9 +98,15 @@ async def _story(bot):
     await bot.press(WORKER, WORKER, 1, "t:7:acc")
     rows = await bot.ctx.db.fetchall("SELECT id, status, self_submitted FROM tickets ORDER BY id")
     assert [tuple(r) for r in rows][:4] == [(1, "done", 0), (2, "done", 0), (3, "done", 0), (4, "done", 1)]
-    for n, when in {1: datetime(2025, 3, 4, 10), 2: datetime(2025, 3, 5, 10), 3: datetime(2025, 3, 6, 10),
-                    4: datetime(2025, 3, 6, 11), 5: datetime(2025, 3, 6, 9), 6: datetime(2025, 2, 10, 9),
-                    7: datetime(2025, 2, 11, 9)}.items():
+    for n, when in {
+        1: datetime(2025, 3, 4, 10),
+        2: datetime(2025, 3, 5, 10),
+        3: datetime(2025, 3, 6, 10),
+        4: datetime(2025, 3, 6, 11),
+        5: datetime(2025, 3, 6, 9),
+        6: datetime(2025, 2, 10, 9),
+        7: datetime(2025, 2, 11, 9),
+    }.items():
         await _shift(bot, n, when)
     async with bot.ctx.db.write() as conn:  # the groups were bound before the story began
         await conn.execute("UPDATE groups SET bound_at = ?", (datetime(2025, 1, 2, tzinfo=SH).timestamp(),))
@@ -171,8 +195,15 @@ async def test_collection_day_has_deep_link_button(bot):
 async def test_cli_dry_run_prints_and_writes_nothing(bot):
     await _story(bot)
     out = io.StringIO()
-    code = await post_cli.run(bot.config, "weekly-tally", "2025-W10", dry_run=True, send=False,
-                              now=datetime(2025, 3, 10, 9, tzinfo=SH), out=out)
+    code = await post_cli.run(
+        bot.config,
+        "weekly-tally",
+        "2025-W10",
+        dry_run=True,
+        send=False,
+        now=datetime(2025, 3, 10, 9, tzinfo=SH),
+        out=out,
+    )
     assert code == 0
     printed = out.getvalue()
     assert "[photo: PNG chart" in printed and "赵强" in printed and "没有写入任何内容" in printed
@@ -189,8 +220,10 @@ async def test_long_tally_goes_as_caption_plus_text(bot):
     await _story(bot)
     async with bot.ctx.db.write() as conn:
         for i in range(60):
-            await conn.execute("INSERT INTO people (code, name, invite_code) VALUES (?, ?, ?)",
-                               (f"x{i}", f"志愿者{i:02d}号", f"inv{i}"))
+            await conn.execute(
+                "INSERT INTO people (code, name, invite_code) VALUES (?, ?, ?)",
+                (f"x{i}", f"志愿者{i:02d}号", f"inv{i}"),
+            )
             await conn.execute("INSERT INTO roles VALUES (last_insert_rowid(), 'GN-1-1', 'volunteer')")
     await posts.weekly_tally(bot.ctx, datetime(2025, 3, 10, 9, tzinfo=SH))
     await bot.deliverer.deliver_due()
@@ -202,7 +235,11 @@ async def test_long_tally_goes_as_caption_plus_text(bot):
 async def test_schedule_registers_posts_in_local_time(bot):
     jobs = {j.name: j for j in bot.app.job_queue.jobs()}
     tally = str(jobs["post_weekly_tally"].job.trigger)
-    assert "day_of_week='mon'" in tally and "hour='9'" in tally and str(jobs["post_weekly_tally"].job.trigger.timezone) == "Asia/Shanghai"
+    assert (
+        "day_of_week='mon'" in tally
+        and "hour='9'" in tally
+        and str(jobs["post_weekly_tally"].job.trigger.timezone) == "Asia/Shanghai"
+    )
     assert "day='23'" in str(jobs["post_collection_day"].job.trigger)
     assert "day='1'" in str(jobs["post_monthly"].job.trigger)
     assert "hour='8'" in str(jobs["post_daily_digest"].job.trigger)
@@ -226,6 +263,7 @@ async def test_monthly_grid_colours_in_both_languages_by_the_configured_threshol
     from dataclasses import replace
 
     from bot.domain.assessment import ColourRule
+
     await _story(bot)
     async with bot.ctx.db.write() as conn:
         await conn.execute("UPDATE groups SET locale = 'en' WHERE chat_id = ?", (G2,))
@@ -234,15 +272,19 @@ async def test_monthly_grid_colours_in_both_languages_by_the_configured_threshol
     async def group_texts() -> dict[int, str]:
         written = await posts.monthly(bot.ctx, now, dry_run=True)
         return {p.chat_id: "\n".join(n.text or "" for n in p.notices) for p in written if p.kind == "monthly"}
+
     texts = await group_texts()
     # 幸福 100% · 80% · 67% (mean 82%) and ticket 7 overdue: yellow; 和平里 0% with nothing accepted: red
     assert "1. 🟡 幸福小区网格：" in texts[G1] and "2. 🔴 和平里网格：" in texts[G1]
     assert "网格考评：🔵 蓝 · 🟡 黄 · 🔴 红" in texts[G1]
     assert "1. 🟡 幸福小区网格:" in texts[G2] and "Grid colours: 🔵 blue · 🟡 yellow · 🔴 red" in texts[G2]
     assessment = bot.ctx.config.assessment
-    bot.ctx.config = replace(bot.ctx.config, assessment=replace(
-        assessment, colours=ColourRule(blue_from=0.8, blue_max_overdue=1)))
+    bot.ctx.config = replace(
+        bot.ctx.config, assessment=replace(assessment, colours=ColourRule(blue_from=0.8, blue_max_overdue=1))
+    )
     assert "1. 🔵 幸福小区网格：" in (await group_texts())[G1]
-    bot.ctx.config = replace(bot.ctx.config, assessment=replace(assessment, colours=ColourRule(enabled=False)))
+    bot.ctx.config = replace(
+        bot.ctx.config, assessment=replace(assessment, colours=ColourRule(enabled=False))
+    )
     off = (await group_texts())[G1]
     assert "1. 幸福小区网格：100% · 80% · 67%" in off and "🔴" not in off and "网格考评" not in off

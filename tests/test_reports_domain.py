@@ -3,8 +3,19 @@
 import re
 from datetime import datetime, timedelta, timezone
 
-from bot.domain.reports import (Candidate, FlagEvent, GridScore, Rates, bottom_two, best_grid, count_flags,
-                                named_twice, percent, rank_grids, service_stars)
+from bot.domain.reports import (
+    Candidate,
+    FlagEvent,
+    GridScore,
+    Rates,
+    bottom_two,
+    best_grid,
+    count_flags,
+    named_twice,
+    percent,
+    rank_grids,
+    service_stars,
+)
 from bot.telegram_text import split_message, tg_len
 
 T0 = datetime(2025, 3, 1, tzinfo=timezone.utc)
@@ -16,14 +27,28 @@ def ev(ticket, eid, action, credited=7, self_submitted=False, day=1):
 
 
 def test_flags_confirmed_and_auto_confirmed_count_self_submitted_none():
-    flags = count_flags([ev(1, 1, "confirm"), ev(2, 2, "auto_confirm"), ev(3, 3, "confirm", self_submitted=True),
-                         ev(4, 4, "close"), ev(5, 5, "reopen")], T0, END)
+    flags = count_flags(
+        [
+            ev(1, 1, "confirm"),
+            ev(2, 2, "auto_confirm"),
+            ev(3, 3, "confirm", self_submitted=True),
+            ev(4, 4, "close"),
+            ev(5, 5, "reopen"),
+        ],
+        T0,
+        END,
+    )
     assert flags == {7: 2}
 
 
 def test_reopen_then_confirm_earns_exactly_one_flag():
-    events = [ev(1, 1, "close"), ev(1, 2, "reopen"), ev(1, 3, "close"), ev(1, 4, "confirm", credited=8, day=2),
-              ev(1, 5, "auto_confirm", credited=9, day=40)]
+    events = [
+        ev(1, 1, "close"),
+        ev(1, 2, "reopen"),
+        ev(1, 3, "close"),
+        ev(1, 4, "confirm", credited=8, day=2),
+        ev(1, 5, "auto_confirm", credited=9, day=40),
+    ]
     assert count_flags(events, T0, END) == {8: 1}
     assert count_flags(events, END, END + timedelta(days=31)) == {}
 
@@ -44,10 +69,14 @@ def test_rates():
 
 def test_service_stars_top_three_ties_by_satisfaction_then_earliest():
     early, late = T0 + timedelta(days=3), T0 + timedelta(days=9)
-    cands = [Candidate(1, "A", 5, Rates(satisfied=1, rated=2), late),
-             Candidate(2, "B", 5, Rates(satisfied=2, rated=2), late),
-             Candidate(3, "C", 4, Rates(), late), Candidate(4, "D", 4, Rates(), early),
-             Candidate(5, "E", 9, Rates(), late), Candidate(6, "F", 0, Rates(), early)]
+    cands = [
+        Candidate(1, "A", 5, Rates(satisfied=1, rated=2), late),
+        Candidate(2, "B", 5, Rates(satisfied=2, rated=2), late),
+        Candidate(3, "C", 4, Rates(), late),
+        Candidate(4, "D", 4, Rates(), early),
+        Candidate(5, "E", 9, Rates(), late),
+        Candidate(6, "F", 0, Rates(), early),
+    ]
     stars = service_stars(cands)
     assert [c.name for c in stars] == ["E", "B", "A"]
     assert [c.name for c in service_stars(cands, 5)] == ["E", "B", "A", "D", "C"]  # earliest reached first
@@ -59,8 +88,13 @@ def g(code, **kw):
 
 
 def test_ranking_best_bottom_two_and_repeat():
-    scores = [g("A", on_time=9, due=10), g("B", on_time=5, due=10), g("C", on_time=10, due=10),
-              g("D", on_time=1, due=10), g("E")]
+    scores = [
+        g("A", on_time=9, due=10),
+        g("B", on_time=5, due=10),
+        g("C", on_time=10, due=10),
+        g("D", on_time=1, due=10),
+        g("E"),
+    ]
     ranking = rank_grids(scores)
     assert [(r.grid.code, r.rank) for r in ranking] == [("C", 1), ("A", 2), ("B", 3), ("D", 4), ("E", None)]
     assert best_grid(ranking).code == "C"
@@ -103,10 +137,10 @@ def test_split_tag_spanning_lines_is_closed_and_reopened():
 
 
 def test_split_over_long_line_never_inside_a_tag_or_entity():
-    text = ("<b>长</b>&amp;" * 2000)
+    text = "<b>长</b>&amp;" * 2000
     parts = split_message(text, limit=4096)
     assert all(tg_len(p) <= 4096 for p in parts)
     for p in parts:
         assert not re.search(r"<[^>]*$", p) and not re.search(r"&[a-z]*$", p)
         assert p.count("<b>") == p.count("</b>")
-    assert "".join(parts).replace("</b><b>", "") .count("长") == 2000
+    assert "".join(parts).replace("</b><b>", "").count("长") == 2000

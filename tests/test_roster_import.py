@@ -26,8 +26,11 @@ def _english():
 
 
 def _without(tmp_path, *codes: str, rename: tuple[str, str] | None = None):
-    lines = [line for line in ROSTER.read_text(encoding="utf-8").splitlines()
-             if not any(line.startswith(f"person,{c},") for c in codes)]
+    lines = [
+        line
+        for line in ROSTER.read_text(encoding="utf-8").splitlines()
+        if not any(line.startswith(f"person,{c},") for c in codes)
+    ]
     text = "\n".join(lines) + "\n"
     if rename:
         text = text.replace(*rename)
@@ -44,8 +47,9 @@ async def bot(tmp_path):
 
 
 async def _counts(bot: Harness) -> tuple:
-    row = await bot.ctx.db.fetchone("SELECT COUNT(*), SUM(active), (SELECT assignee_id FROM tickets WHERE id = 1) "
-                                    "FROM people")
+    row = await bot.ctx.db.fetchone(
+        "SELECT COUNT(*), SUM(active), (SELECT assignee_id FROM tickets WHERE id = 1) FROM people"
+    )
     return tuple(row)
 
 
@@ -66,8 +70,11 @@ async def test_dry_run_shows_every_change_and_the_tickets_that_would_move_and_wr
 def _config(tmp_path, share: float | None = None) -> str:
     path = tmp_path / "c.toml"
     extra = f"[roster]\nmax_deactivate_share = {share}\n" if share is not None else ""
-    path.write_text(f'[telegram]\nusername = "grid_bot"\n[storage]\ndatabase = "'
-                    f'{(tmp_path / "cli.sqlite3").as_posix()}"\n{extra}', encoding="utf-8")
+    path.write_text(
+        f'[telegram]\nusername = "grid_bot"\n[storage]\ndatabase = "'
+        f'{(tmp_path / "cli.sqlite3").as_posix()}"\n{extra}',
+        encoding="utf-8",
+    )
     return str(path)
 
 

@@ -21,13 +21,17 @@ GRIDS = (
     "grid,GN-1,第一大网格,GN,big_grid,,,,\n"
     "grid,GN-1-1,第一小网格,GN-1,small_grid,,,,\n"
 )
-SAMPLE_CSV = HEADER + GRIDS + (
-    "person,p001,张伟,,,admin@GN,,13800000001,zh\n"
-    "person,p002,李娜,,,big_leader@GN-1,,,\n"
-    "person,p003,王芳,,,small_leader@GN-1-1; worker@GN-1-1,,,\n"
-    "person,p004,赵强,,,worker@GN-1-1,5550001,,en\n"
-    "person,p005,刘洋,,,volunteer@GN-1-1,,,\n"
-    "person,p006,陈静,,,liaison@GN,,,\n"
+SAMPLE_CSV = (
+    HEADER
+    + GRIDS
+    + (
+        "person,p001,张伟,,,admin@GN,,13800000001,zh\n"
+        "person,p002,李娜,,,big_leader@GN-1,,,\n"
+        "person,p003,王芳,,,small_leader@GN-1-1; worker@GN-1-1,,,\n"
+        "person,p004,赵强,,,worker@GN-1-1,5550001,,en\n"
+        "person,p005,刘洋,,,volunteer@GN-1-1,,,\n"
+        "person,p006,陈静,,,liaison@GN,,,\n"
+    )
 )
 SAMPLE_TOML = """\
 [[grids]]
@@ -75,6 +79,7 @@ def lines_and_messages(errors: list[RosterError]) -> list[tuple[int, str]]:
 
 # --- valid files -----------------------------------------------------------------------------
 
+
 def test_sample_csv_parses() -> None:
     roster = parse_roster(SAMPLE_CSV, "roster.csv")
     assert isinstance(roster, Roster)
@@ -84,7 +89,9 @@ def test_sample_csv_parses() -> None:
         GridRow("GN-1-1", "第一小网格", "GN-1", "small_grid", 4),
     )
     assert [p.code for p in roster.people] == ["p001", "p002", "p003", "p004", "p005", "p006"]
-    assert roster.people[0] == PersonRow("p001", "张伟", (RoleRow("admin", "GN"),), None, "13800000001", "zh", 5)
+    assert roster.people[0] == PersonRow(
+        "p001", "张伟", (RoleRow("admin", "GN"),), None, "13800000001", "zh", 5
+    )
     assert roster.people[2].roles == (RoleRow("small_leader", "GN-1-1"), RoleRow("worker", "GN-1-1"))
     assert roster.people[3].telegram_id == 5550001 and roster.people[3].locale == "en"
     assert roster.people[4].phone is None and roster.people[4].locale is None
@@ -134,7 +141,9 @@ def test_bom_crlf_blank_lines_comments_and_loose_headers() -> None:
     )
     roster = parse_roster(text, "roster.csv")
     assert roster.grids == (GridRow("GN", "工农社区", None, "community", 4),)
-    assert roster.people == (PersonRow("p1", "张伟", (RoleRow("worker", "GN"),), 5550001, "+86-138", "en", 7),)
+    assert roster.people == (
+        PersonRow("p1", "张伟", (RoleRow("worker", "GN"),), 5550001, "+86-138", "en", 7),
+    )
 
 
 def test_load_roster_reads_bom_file(tmp_path) -> None:
@@ -150,8 +159,13 @@ def test_toml_sample_parses() -> None:
     assert roster.grids[0] == GridRow("GN", "工农社区", None, "community", 1)
     assert roster.grids[2] == GridRow("GN-1-1", "第一小网格", "GN-1", "small_grid", 12)
     assert roster.people[1] == PersonRow(
-        "p003", "王芳", (RoleRow("small_leader", "GN-1-1"), RoleRow("worker", "GN-1-1")),
-        5550003, "13800000003", "zh", 23,
+        "p003",
+        "王芳",
+        (RoleRow("small_leader", "GN-1-1"), RoleRow("worker", "GN-1-1")),
+        5550003,
+        "13800000003",
+        "zh",
+        23,
     )
     assert roster.people[0].telegram_id is None and roster.people[0].line == 18
 
@@ -238,7 +252,9 @@ def test_several_errors_are_reported_together_in_line_order() -> None:
         "grid,GN,重复,,community,,,,\n"
         "alien,x,x,,,,,,\n"
     )
-    assert [(line, msg.split(":")[0].split(" (")[0]) for line, msg in lines_and_messages(errors_of(text))] == [
+    assert [
+        (line, msg.split(":")[0].split(" (")[0]) for line, msg in lines_and_messages(errors_of(text))
+    ] == [
         (3, "unknown role 'boss'"),
         (3, "telegram_id 'abc' is not a positive integer"),
         (3, "locale 'fr' must be zh or en"),
@@ -251,7 +267,9 @@ def test_several_errors_are_reported_together_in_line_order() -> None:
 def test_error_string_form() -> None:
     with pytest.raises(RosterInvalid) as info:
         parse_roster(HEADER + "grid,GN,名,,street,,,,\n", "roster.csv")
-    assert str(info.value) == "line 2: unknown level 'street': use one of community, big_grid, small_grid, grid"
+    assert (
+        str(info.value) == "line 2: unknown level 'street': use one of community, big_grid, small_grid, grid"
+    )
 
 
 def test_parent_cycle_is_detected_once() -> None:
@@ -299,14 +317,15 @@ def test_unsupported_extension() -> None:
 
 # --- TOML errors -----------------------------------------------------------------------------
 
+
 def test_toml_errors_point_at_the_entry_header() -> None:
     text = SAMPLE_TOML + (
-        "\n[[grids]]\n"          # line 31
+        "\n[[grids]]\n"  # line 31
         "code = 7\n"
         'name = "坏"\n'
         'parent = "GN"\n'
         'level = "grid"\n'
-        "\n[[people]]\n"         # line 37
+        "\n[[people]]\n"  # line 37
         'code = "p9"\n'
         'name = "某人"\n'
         'roles = "worker@GN"\n'
@@ -355,6 +374,7 @@ def test_toml_unknown_top_level_and_wrong_shape() -> None:
 
 
 # --- load_roster -----------------------------------------------------------------------------
+
 
 def test_load_missing_file_is_line_zero(tmp_path) -> None:
     with pytest.raises(RosterInvalid) as info:

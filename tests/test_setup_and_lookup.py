@@ -10,14 +10,31 @@ BOT = {"id": 777, "is_bot": True, "first_name": "G"}
 def _member_change(bot, status: str, **rights) -> dict:
     new = {"status": status, "user": BOT, **rights}
     if status == "administrator":
-        new.update({"can_be_edited": False, "is_anonymous": False, "can_manage_chat": True,
-                    "can_delete_messages": True, "can_manage_video_chats": False,
-                    "can_restrict_members": False, "can_promote_members": False, "can_change_info": False,
-                    "can_invite_users": True, "can_post_stories": False, "can_edit_stories": False,
-                    "can_delete_stories": False})
-    return {"my_chat_member": {"chat": bot.chat(GROUP), "from": bot.user(LEADER), "date": 0,
-                               "old_chat_member": {"status": "member", "user": BOT},
-                               "new_chat_member": new}}
+        new.update(
+            {
+                "can_be_edited": False,
+                "is_anonymous": False,
+                "can_manage_chat": True,
+                "can_delete_messages": True,
+                "can_manage_video_chats": False,
+                "can_restrict_members": False,
+                "can_promote_members": False,
+                "can_change_info": False,
+                "can_invite_users": True,
+                "can_post_stories": False,
+                "can_edit_stories": False,
+                "can_delete_stories": False,
+            }
+        )
+    return {
+        "my_chat_member": {
+            "chat": bot.chat(GROUP),
+            "from": bot.user(LEADER),
+            "date": 0,
+            "old_chat_member": {"status": "member", "user": BOT},
+            "new_chat_member": new,
+        }
+    }
 
 
 async def test_invite_link_binds_staff_account(bot):
@@ -42,8 +59,17 @@ async def test_guided_private_intake_from_group_deep_link(bot):
     await bot.press(RESIDENT, RESIDENT, 2, bot.button(bot.last(RESIDENT), "d:cat:dispute"))
     await bot.say(RESIDENT, RESIDENT, "楼上每晚十二点后还在装修")
     await bot.press(RESIDENT, RESIDENT, 3, bot.button(bot.last(RESIDENT), "d:skip:photo"))
-    await bot.feed({"message": {"message_id": 99, "date": 0, "chat": bot.chat(RESIDENT),
-                                "from": bot.user(RESIDENT), "location": {"latitude": 34.1, "longitude": 108.9}}})
+    await bot.feed(
+        {
+            "message": {
+                "message_id": 99,
+                "date": 0,
+                "chat": bot.chat(RESIDENT),
+                "from": bot.user(RESIDENT),
+                "location": {"latitude": 34.1, "longitude": 108.9},
+            }
+        }
+    )
     ack = bot.last(RESIDENT)["text"]
     assert "#1" in ack and "楼上每晚" in ack
     assert "楼上每晚" in bot.last(WORKER)["text"] and "34.1" in bot.last(WORKER)["text"]
@@ -112,8 +138,17 @@ async def test_complaint_deleted_from_group_when_bot_may_delete(bot):
 async def test_group_upgraded_to_supergroup_keeps_binding(bot):
     await _bound(bot)
     new_id = -1009999
-    await bot.feed({"message": {"message_id": 500, "date": 0, "chat": bot.chat(GROUP),
-                                "from": bot.user(LEADER), "migrate_to_chat_id": new_id}})
+    await bot.feed(
+        {
+            "message": {
+                "message_id": 500,
+                "date": 0,
+                "chat": bot.chat(GROUP),
+                "from": bot.user(LEADER),
+                "migrate_to_chat_id": new_id,
+            }
+        }
+    )
     row = await bot.ctx.db.fetchone("SELECT grid FROM groups WHERE chat_id = ?", (new_id,))
     assert row[0] == "GN-1-1"
     await bot.say(RESIDENT, new_id, "/wish 借个梯子")
@@ -129,6 +164,7 @@ async def test_bot_removed_from_group_is_recorded(bot):
 
 async def test_abuse_limits_tell_the_resident_when_to_submit_again(tmp_path):
     from tests.harness import Harness
+
     bot = await Harness(tmp_path, max_submissions_per_hour=2, max_open_per_resident=10).start()
     try:
         await _bound(bot)
@@ -143,6 +179,7 @@ async def test_abuse_limits_tell_the_resident_when_to_submit_again(tmp_path):
 
 async def test_open_ticket_limit(tmp_path):
     from tests.harness import Harness
+
     bot = await Harness(tmp_path, max_open_per_resident=1).start()
     try:
         await _bound(bot)
@@ -158,12 +195,17 @@ async def test_worker_leaving_the_grid_hands_open_tickets_to_leader(bot, tmp_pat
     from bot.services.roster import apply
     from tests.harness import ROSTER
     from datetime import datetime, timezone
+
     await _bound(bot)
     await bot.say(RESIDENT, GROUP, "/complain 下水道堵了")
     await bot.press(WORKER, WORKER, 1, "t:1:acc")
     smaller = tmp_path / "r.csv"
-    smaller.write_text("\n".join(l for l in ROSTER.read_text(encoding="utf-8").splitlines()
-                                 if not l.startswith("person,p004")), encoding="utf-8")
+    smaller.write_text(
+        "\n".join(
+            l for l in ROSTER.read_text(encoding="utf-8").splitlines() if not l.startswith("person,p004")
+        ),
+        encoding="utf-8",
+    )
     summary = await apply(bot.ctx.db, load_roster(smaller), datetime.now(timezone.utc), bot.ctx)
     await bot.deliverer.deliver_due()
     assert summary.tickets_handed_over == 1

@@ -13,19 +13,26 @@ from tests.test_sweep import OTHER_WORKER, _escalated, _sweep, bot2, roster  # n
 
 def _request(bot, chat: int) -> dict:
     """The first request (with Accept) sent to a chat."""
-    return next(m for m in bot.sent(chat) if m["method"] == "sendMessage"
-                and "t:1:acc" in str(m.get("reply_markup")))
+    return next(
+        m for m in bot.sent(chat) if m["method"] == "sendMessage" and "t:1:acc" in str(m.get("reply_markup"))
+    )
 
 
 def _edits_of(bot, chat: int, message_id: int) -> list[dict]:
-    return [p for n, p in bot.transport.calls if n == "editMessageText"
-            and int(p["chat_id"]) == chat and int(p["message_id"]) == message_id]
+    return [
+        p
+        for n, p in bot.transport.calls
+        if n == "editMessageText" and int(p["chat_id"]) == chat and int(p["message_id"]) == message_id
+    ]
 
 
 async def _request_id(bot, chat: int) -> int:
     row = await bot.ctx.db.fetchone(
-        "SELECT message_id FROM outbox WHERE chat_id = ? AND json_extract(payload, '$.extra.tag') = 'request' "
-        "ORDER BY id LIMIT 1", (chat,))
+        "SELECT message_id FROM outbox WHERE chat_id = ? AND json_extract(payload, '$.extra.tag') = "
+        "'request' "
+        "ORDER BY id LIMIT 1",
+        (chat,),
+    )
     return row[0]
 
 
@@ -76,10 +83,14 @@ async def test_auto_confirm_retires_the_residents_question(tmp_path):
         question = next(m for m in bot.sent(RESIDENT) if "t:1:yes" in str(m.get("reply_markup")))
         row = await bot.ctx.db.fetchone(
             "SELECT o.message_id, t.confirm_due FROM outbox o JOIN tickets t ON t.id = o.ticket_id "
-            "WHERE o.chat_id = ? AND json_extract(o.payload, '$.extra.tag') = 'confirm'", (RESIDENT,))
+            "WHERE o.chat_id = ? AND json_extract(o.payload, '$.extra.tag') = 'confirm'",
+            (RESIDENT,),
+        )
         assert question["text"] and row[0] is not None
         await _sweep(bot, dt(row[1]))
         edits = _edits_of(bot, RESIDENT, row[0])
-        assert len(edits) == 1 and "自动视为解决" in edits[0]["text"] and not edits[0].get("reply_markup"), edits
+        assert len(edits) == 1 and "自动视为解决" in edits[0]["text"] and not edits[0].get("reply_markup"), (
+            edits
+        )
     finally:
         await bot.stop()

@@ -49,7 +49,9 @@ async def test_get_me_failing_at_start_up_is_retried_until_it_works(h, monkeypat
 async def test_required_calls_stop_waiting_when_asked_to_stop(monkeypatch):
     async def down() -> None:
         from telegram.error import NetworkError
+
         raise NetworkError("Bad Gateway")
+
     stop = asyncio.Event()
     stop.set()
     with pytest.raises(startup.StopRequested):
@@ -66,7 +68,10 @@ async def test_menus_by_scope_and_language(h):
         menus[key] = [c["command"] for c in p["commands"]]
     assert menus[("default", None, None)] == list(commands.RESIDENT)
     assert menus[("all_private_chats", None, "en")] == list(commands.RESIDENT)
-    assert "queue" not in menus[("all_private_chats", None, None)] and "bind" not in menus[("default", None, None)]
+    assert (
+        "queue" not in menus[("all_private_chats", None, None)]
+        and "bind" not in menus[("default", None, None)]
+    )
     assert menus[("all_group_chats", None, None)] == list(commands.GROUP)
     assert "bind" in menus[("all_chat_administrators", None, "en")]
     staff = {chat for (kind, chat, _) in menus if kind == "chat"}
@@ -91,13 +96,23 @@ async def test_someone_who_left_the_roster_loses_the_staff_menu(h):
 
 
 def _message(update_id: int, uid: int, text: str) -> dict:
-    return {"update_id": update_id, "message": {
-        "message_id": update_id, "date": 0, "chat": {"id": uid, "type": "private", "first_name": "U"},
-        "from": {"id": uid, "is_bot": False, "first_name": "U", "language_code": "en"}, "text": text,
-        "entities": [{"type": "bot_command", "offset": 0, "length": len(text)}]}}
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id,
+            "date": 0,
+            "chat": {"id": uid, "type": "private", "first_name": "U"},
+            "from": {"id": uid, "is_bot": False, "first_name": "U", "language_code": "en"},
+            "text": text,
+            "entities": [{"type": "bot_command", "offset": 0, "length": len(text)}],
+        },
+    }
 
 
-POISON = {"update_id": 900, "poll_answer": {"poll_id": "1", "user": {"id": 5, "is_bot": False, "first_name": "x"}}}
+POISON = {
+    "update_id": 900,
+    "poll_answer": {"poll_id": "1", "user": {"id": 5, "is_bot": False, "first_name": "x"}},
+}
 
 
 async def test_an_unparseable_update_is_skipped_recorded_and_the_rest_handled(h, caplog):
@@ -111,12 +126,15 @@ async def test_an_unparseable_update_is_skipped_recorded_and_the_rest_handled(h,
     assert polling._next_offset([POISON, _message(901, 1, "/help")], None) == 902
 
 
-async def test_an_update_whose_handling_raises_is_logged_without_its_text_and_recorded(h, caplog, monkeypatch):
+async def test_an_update_whose_handling_raises_is_logged_without_its_text_and_recorded(
+    h, caplog, monkeypatch
+):
     await h.start()
     from bot.handlers import start as start_handlers
 
     async def broken(update, context):
         raise ValueError("secret complaint text 13912345678")
+
     for handler in h.app.handlers[0]:
         if getattr(handler, "commands", None) == frozenset({"help"}):
             monkeypatch.setattr(handler, "callback", broken)
@@ -141,6 +159,7 @@ async def test_a_409_conflict_is_logged_with_what_to_check_and_polling_goes_on(h
         if url.endswith("getUpdates") and len(_calls(h, "getUpdates")) >= 2:
             stop.set()
         return await original(url, *args, **kwargs)
+
     monkeypatch.setattr(h.transport, "do_request", counting)
     with caplog.at_level(logging.ERROR, logger="bot.polling"):
         await asyncio.wait_for(polling.poll(h.app, stop, timeout=0), 10)

@@ -60,7 +60,11 @@ async def test_leader_last_month_and_english(bot):
     text = "\n".join(_text(m) for m in bot.sent(LEADER))
     last = month_of(datetime.now(timezone.utc), SH).previous().start
     assert f"幸福小区网格 · {last.strftime('%B')} {last.year}" in text
-    assert "New 1 · open 1 · overdue 0" in text and "Last month: /stats last" not in text and "1. 赵强: 🟦1 🟩1 🚩1" in text
+    assert (
+        "New 1 · open 1 · overdue 0" in text
+        and "Last month: /stats last" not in text
+        and "1. 赵强: 🟦1 🟩1 🚩1" in text
+    )
     assert "刘洋" not in text  # nothing last month: left out
 
 
@@ -103,6 +107,7 @@ async def test_a_redelivered_stats_update_answers_once(bot):
     update = await bot.say(WORKER, WORKER, "/stats")
     count = len(bot.sent(WORKER))
     from telegram import Update
+
     await bot.app.process_update(Update.de_json(update, bot.app.bot))
     await bot.deliverer.deliver_due()
     assert len(bot.sent(WORKER)) == count

@@ -59,6 +59,7 @@ async def test_concurrent_writers_are_serialised(db):
             n = (await conn.execute_fetchall("SELECT COUNT(*) FROM grids"))[0][0]
             await asyncio.sleep(0)
             await conn.execute("INSERT INTO grids VALUES (?, 'g', NULL, 'community')", (f"G{n}",))
+
     await asyncio.gather(*(add(i) for i in range(20)))
     assert (await db.fetchone("SELECT COUNT(*) FROM grids"))[0] == 20
 
@@ -68,8 +69,12 @@ async def test_roster_import_twice_updates_without_duplicates(db):
     first = await apply(db, roster, NOW)
     second = await apply(db, roster, NOW)
     assert (first.grids_added, first.people_added) == (4, 6)
-    assert (second.grids_added, second.grids_updated, second.people_added, second.people_updated) == (0, 0, 0, 0), \
-        "re-importing an unchanged roster changes nothing and says so"
+    assert (second.grids_added, second.grids_updated, second.people_added, second.people_updated) == (
+        0,
+        0,
+        0,
+        0,
+    ), "re-importing an unchanged roster changes nothing and says so"
     assert (await db.fetchone("SELECT COUNT(*) FROM people"))[0] == 6
     assert [i[0] for i in second.invites] == ["p006"], "only people without a Telegram id need invites"
 
@@ -77,8 +82,12 @@ async def test_roster_import_twice_updates_without_duplicates(db):
 async def test_person_left_out_of_new_roster_is_deactivated(db, tmp_path):
     await apply(db, load_roster(ROSTER), NOW)
     smaller = tmp_path / "r.csv"
-    smaller.write_text("\n".join(l for l in ROSTER.read_text(encoding="utf-8").splitlines()
-                                 if not l.startswith("person,p005")), encoding="utf-8")
+    smaller.write_text(
+        "\n".join(
+            l for l in ROSTER.read_text(encoding="utf-8").splitlines() if not l.startswith("person,p005")
+        ),
+        encoding="utf-8",
+    )
     summary = await apply(db, load_roster(smaller), NOW)
     assert summary.people_deactivated == 1
     row = await db.fetchone("SELECT active FROM people WHERE code = 'p005'")
@@ -86,8 +95,13 @@ async def test_person_left_out_of_new_roster_is_deactivated(db, tmp_path):
 
 
 def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "bot", "--lang", "en", *args], capture_output=True, text=True, cwd=cwd,
-                          env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(Path(__file__).parents[1])})
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "--lang", "en", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(Path(__file__).parents[1])},
+    )
 
 
 def test_roster_cli_reports_bad_rows_with_line_numbers_and_applies_nothing(tmp_path):

@@ -7,10 +7,20 @@ RESIDENT, WORKER, LEADER, VOLUNTEER, ADMIN = 5001, 9004, 9003, 9005, 9001
 
 
 async def _bound(bot) -> None:
-    await bot.feed({"my_chat_member": {
-        "chat": bot.chat(GROUP), "from": bot.user(ADMIN), "date": 0,
-        "old_chat_member": {"status": "left", "user": {"id": 777, "is_bot": True, "first_name": "G"}},
-        "new_chat_member": {"status": "member", "user": {"id": 777, "is_bot": True, "first_name": "G"}}}})
+    await bot.feed(
+        {
+            "my_chat_member": {
+                "chat": bot.chat(GROUP),
+                "from": bot.user(ADMIN),
+                "date": 0,
+                "old_chat_member": {"status": "left", "user": {"id": 777, "is_bot": True, "first_name": "G"}},
+                "new_chat_member": {
+                    "status": "member",
+                    "user": {"id": 777, "is_bot": True, "first_name": "G"},
+                },
+            }
+        }
+    )
     await bot.say(LEADER, GROUP, "/bind GN-1-1")
 
 
@@ -47,7 +57,9 @@ async def test_complaint_story_accept_close_confirm_rate(bot):
     assert "有新进展" in ask["text"] and "楼道垃圾" not in ask["text"] and "Resident" not in ask["text"]
     assert ask["reply_markup"]["inline_keyboard"][-1][0]["url"] == "https://t.me/grid_bot?start=t_1"
     await bot.say(LEADER, LEADER, "/start t_1")
-    assert bot.last(LEADER)["text"].startswith("找不到这个编号的事项"), "only the resident is shown their ticket"
+    assert bot.last(LEADER)["text"].startswith("找不到这个编号的事项"), (
+        "only the resident is shown their ticket"
+    )
     await bot.say(RESIDENT, RESIDENT, "/start t_1")
     told = bot.last(RESIDENT)
     assert "楼道垃圾" in told["text"] and "待确认" in told["text"]
@@ -141,7 +153,11 @@ async def test_answered_prompt_does_not_swallow_later_private_messages(bot):
 async def test_group_prompt_reply_opens_ticket_once(bot):
     await _bound(bot)
     await bot.say(RESIDENT, GROUP, "/complain")
-    prompt_calls = [p for n, p in bot.transport.calls if n == "sendMessage" and p.get("reply_markup", {}).get("force_reply")]
+    prompt_calls = [
+        p
+        for n, p in bot.transport.calls
+        if n == "sendMessage" and p.get("reply_markup", {}).get("force_reply")
+    ]
     assert prompt_calls
     prompt_id = bot.transport.next_id[GROUP]
     await bot.say(RESIDENT + 1, GROUP, "我也来说两句", reply_to=prompt_id)
@@ -155,13 +171,33 @@ async def test_group_prompt_reply_opens_ticket_once(bot):
 async def test_photo_with_complain_caption_opens_a_ticket_with_the_photo(bot):
     await _bound(bot)
     photo = [{"file_id": "PHOTO1", "file_unique_id": "u1", "width": 90, "height": 90}]
-    await bot.feed({"message": {"message_id": 77, "date": 0, "chat": bot.chat(GROUP), "from": bot.user(RESIDENT),
-                                "photo": photo, "caption": "/complain 井盖松动 有危险"}})
+    await bot.feed(
+        {
+            "message": {
+                "message_id": 77,
+                "date": 0,
+                "chat": bot.chat(GROUP),
+                "from": bot.user(RESIDENT),
+                "photo": photo,
+                "caption": "/complain 井盖松动 有危险",
+            }
+        }
+    )
     row = await bot.ctx.db.fetchone("SELECT kind, text, photo_file_id FROM tickets WHERE id = 1")
     assert tuple(row) == ("complaint", "井盖松动 有危险", "PHOTO1")
     sent = bot.sent(WORKER)
     assert sent[-2]["method"] == "sendPhoto" and sent[-2]["photo"] == "PHOTO1", "the worker sees the photo"
     assert "井盖松动" in sent[-1]["text"]
-    await bot.feed({"message": {"message_id": 78, "date": 0, "chat": bot.chat(GROUP), "from": bot.user(RESIDENT),
-                                "photo": photo, "caption": "/complain@OtherBot 不是给我的"}})
+    await bot.feed(
+        {
+            "message": {
+                "message_id": 78,
+                "date": 0,
+                "chat": bot.chat(GROUP),
+                "from": bot.user(RESIDENT),
+                "photo": photo,
+                "caption": "/complain@OtherBot 不是给我的",
+            }
+        }
+    )
     assert (await bot.ctx.db.fetchone("SELECT COUNT(*) FROM tickets"))[0] == 1

@@ -47,9 +47,12 @@ async def _actions(bot) -> list[str]:
 def roster(tmp_path) -> Path:
     """The demo roster plus a second gridworker of GN-1-1 and a gridworker of GN-1-2 with Telegram."""
     path = tmp_path / "roster.csv"
-    path.write_text(ROSTER.read_text(encoding="utf-8")
-                    + "person,p007,孙磊,,,worker@GN-1-1,9007,,zh\n"
-                    + "person,p008,周敏,,,worker@GN-1-2,9008,,zh\n", encoding="utf-8")
+    path.write_text(
+        ROSTER.read_text(encoding="utf-8")
+        + "person,p007,孙磊,,,worker@GN-1-1,9007,,zh\n"
+        + "person,p008,周敏,,,worker@GN-1-2,9008,,zh\n",
+        encoding="utf-8",
+    )
     return path
 
 
@@ -61,6 +64,7 @@ async def bot2(tmp_path, roster):
 
 
 # --- reminders and escalation ---------------------------------------------------------------
+
 
 async def test_reminders_and_each_escalation_level_reach_the_right_people(bot):
     due = (await _complaint(bot))["accept_due"]
@@ -140,7 +144,9 @@ async def test_acceptance_stops_the_ladder(bot):
     for k in (2, 4, 6):
         await _sweep(bot, due + k * HOUR)
     assert _with(bot, BIG, "🔺") == [] and _with(bot, ADMIN, "🔺") == []
-    row = await bot.ctx.db.fetchone("SELECT escalation_level, next_due, resolve_due FROM tickets WHERE id = 1")
+    row = await bot.ctx.db.fetchone(
+        "SELECT escalation_level, next_due, resolve_due FROM tickets WHERE id = 1"
+    )
     assert row[0] == 0 and row[1] == pytest.approx(row[2] - 1800)  # next: the resolution reminder
 
 
@@ -209,6 +215,7 @@ async def test_quiet_hours_hold_a_reminder_until_morning(tmp_path):
 
 # --- the leaders' buttons -------------------------------------------------------------------
 
+
 async def _escalated(bot) -> dict:
     times = await _complaint(bot)
     await _sweep(bot, times["accept_due"])
@@ -232,7 +239,8 @@ async def test_leader_takes_the_ticket(bot):
     await bot.press(LEADER, LEADER, 1, "e:1:tak")
     assert "接手" in bot.answers()[-1]
     row = await bot.ctx.db.fetchone(
-        "SELECT t.status, p.tg_user_id FROM tickets t JOIN people p ON p.id = t.assignee_id WHERE t.id = 1")
+        "SELECT t.status, p.tg_user_id FROM tickets t JOIN people p ON p.id = t.assignee_id WHERE t.id = 1"
+    )
     assert tuple(row) == ("accepted", LEADER)
     edited = bot.last(LEADER)
     assert edited["method"] == "editMessageText" and bot.button(edited, "t:1:cls")

@@ -31,14 +31,18 @@ async def _story_in_w49(bot) -> None:
     for n, day in {1: 30, 2: 30, 3: 1, 4: 1}.items():
         await _shift(bot, n, datetime(2026, 11 if day == 30 else 12, day, 10))
     async with bot.ctx.db.write() as conn:
-        await conn.execute("UPDATE groups SET bound_at = ? WHERE chat_id = ?",
-                           (datetime(2026, 12, 9, 15, tzinfo=SH).timestamp(), G2))  # bound in week 50
+        await conn.execute(
+            "UPDATE groups SET bound_at = ? WHERE chat_id = ?",
+            (datetime(2026, 12, 9, 15, tzinfo=SH).timestamp(), G2),
+        )  # bound in week 50
     bot.deliverer.clock = lambda: datetime(2026, 12, 14, 10, tzinfo=SH)  # the posts are due when written
 
 
 async def test_weekly_tally_across_two_months_shows_both_and_names_the_week(bot):
     await _story_in_w49(bot)
-    written = await posts.weekly_tally(bot.ctx, datetime(2026, 12, 14, 9, tzinfo=SH), parse_period("2026-W49", SH))
+    written = await posts.weekly_tally(
+        bot.ctx, datetime(2026, 12, 14, 9, tzinfo=SH), parse_period("2026-W49", SH)
+    )
     assert [p.chat_id for p in written] == [G1], "a group bound the week after gets no tally of this week"
     await bot.deliverer.deliver_due()
     text = _texts(bot, G1)[-1]

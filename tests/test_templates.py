@@ -39,6 +39,7 @@ def test_every_refusal_reason_in_code_has_a_label():
 def test_html_looking_text_is_shown_as_text(tmp_path):
     cfg = Harness(tmp_path).config
     from bot.services.context import Ctx
+
     ctx = Ctx(db=None, config=cfg)
     t = Ticket(7, Kind.WISH, "other", "G", 1, "<b>hi</b> & <script>", datetime.now(timezone.utc))
     for loc in i18n.LOCALES:

@@ -16,8 +16,10 @@ from bot.emulator import Emulator, serve
 from bot.transport import AiohttpRequest
 
 TOKEN = "123:ABC"
-PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-                    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
 
 
 def _bot(url: str, request: AiohttpRequest) -> Bot:
@@ -63,6 +65,7 @@ async def stalling() -> AsyncIterator[tuple[str, asyncio.Event, list[str]]]:
         seen.append(request.match_info["method"])
         await release.wait()
         return web.json_response({"ok": True, "result": True})
+
     app = web.Application()
     app.router.add_post("/bot{token}/{method}", handle)
     runner = web.AppRunner(app, shutdown_timeout=0.1)

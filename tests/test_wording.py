@@ -23,5 +23,8 @@ def test_english_asks_a_leader_to_bind_in_a_sentence():
 def test_one_star_is_singular():
     from datetime import datetime, timezone
     from bot.domain.tickets import Kind, Ticket
+
     t = Ticket(3, Kind.WISH, "other", "G", 1, "x", datetime.now(timezone.utc))
-    assert "3 1 star!" not in i18n.render("en", "rated", t=t, stars=1) and "1 star!" in i18n.render("en", "rated", t=t, stars=1)
+    assert "3 1 star!" not in i18n.render("en", "rated", t=t, stars=1) and "1 star!" in i18n.render(
+        "en", "rated", t=t, stars=1
+    )

@@ -43,8 +43,12 @@ def test_an_ordinary_weekend_is_skipped_and_working_hours_run_only_in_office_hou
 def test_the_office_file_covers_a_year_the_package_does_not_know():
     with pytest.raises(NotImplementedError):
         chinese_calendar.is_workday(date(2027, 1, 4))
-    office = WorkCalendar(TZ, holidays=frozenset({date(2027, 1, 1)}), years=frozenset({2027}),
-                          official=chinese_calendar.is_workday)
+    office = WorkCalendar(
+        TZ,
+        holidays=frozenset({date(2027, 1, 1)}),
+        years=frozenset({2027}),
+        official=chinese_calendar.is_workday,
+    )
     # Thu 31 Dec 2026 10:00 + 2 wd: Thu 7 h, New Year's Day off, weekend off, Mon 4 Jan 8 h, Tue 1 h.
     assert deadline(at(2026, 12, 31, 10), 2 * WD, office) == at(2027, 1, 5, 10)
 
@@ -71,10 +75,14 @@ def test_a_working_day_tier_sets_the_tickets_deadlines_on_the_working_clock(tmp_
 
 
 def test_the_office_file_and_hours_come_from_the_configuration(tmp_path):
-    (tmp_path / "cal.toml").write_text('years = [2027]\nholidays = ["2027-01-01"]\nworkdays = ["2027-01-09"]\n',
-                                       encoding="utf-8")
-    config = from_dict({"calendar": {"file": "cal.toml", "opens": "08:30", "closes": "17:30"}},
-                       base_dir=tmp_path, need_token=False)
+    (tmp_path / "cal.toml").write_text(
+        'years = [2027]\nholidays = ["2027-01-01"]\nworkdays = ["2027-01-09"]\n', encoding="utf-8"
+    )
+    config = from_dict(
+        {"calendar": {"file": "cal.toml", "opens": "08:30", "closes": "17:30"}},
+        base_dir=tmp_path,
+        need_token=False,
+    )
     cal = config.calendar
     assert (cal.opens, cal.closes) == (time(8, 30), time(17, 30))
     assert not cal.is_workday(date(2027, 1, 1)) and cal.is_workday(date(2027, 1, 9))
@@ -89,7 +97,9 @@ def test_a_working_tier_without_a_calendar_for_this_year_stops_the_bot_with_a_cl
     assert "日历" in error.value.text("zh") and error.value.key == "sla.normal"
 
 
-@pytest.mark.parametrize("content", ["years = [2027]\nholidays = [\"not a date\"]\n", "years = 'x'\n", "= broken"])
+@pytest.mark.parametrize(
+    "content", ['years = [2027]\nholidays = ["not a date"]\n', "years = 'x'\n", "= broken"]
+)
 def test_a_bad_office_file_is_named(tmp_path, content):
     (tmp_path / "cal.toml").write_text(content, encoding="utf-8")
     with pytest.raises(ConfigError) as error:

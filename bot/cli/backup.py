@@ -12,9 +12,7 @@ from bot.store.backup import BackupError, backup
 
 def main(argv: list[str]) -> int:
     """Make a consistent, checked copy of the configured database at FILE."""
-    parser = argparse.ArgumentParser(
-        prog="python -m bot backup",
-        description=lang.say("cli_backup"))
+    parser = argparse.ArgumentParser(prog="python -m bot backup", description=lang.say("cli_backup"))
     parser.add_argument("file", help=lang.say("opt_backup_file"))
     parser.add_argument("--config", default=None, help=lang.say("opt_config_db"))
     parser.add_argument("--force", action="store_true", help=lang.say("opt_force"))
@@ -29,5 +27,9 @@ def main(argv: list[str]) -> int:
         print(lang.say("backup_failed", error=exc), file=sys.stderr)
         return 1
     tickets = "" if result.tickets is None else lang.say("backup_tickets", count=result.tickets)
-    print(lang.say("backup_done", path=result.path, size=result.bytes, tickets=tickets, integrity=result.integrity))
+    print(
+        lang.say(
+            "backup_done", path=result.path, size=result.bytes, tickets=tickets, integrity=result.integrity
+        )
+    )
     return 0

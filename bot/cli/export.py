@@ -23,7 +23,6 @@ from bot.services.context import Ctx
 from bot.store.db import Database
 
 
-
 def _day(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -39,8 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--grid", default=None, help=lang.say("opt_grid"))
     parser.add_argument("--format", choices=["xlsx", "csv"], default=None, help=lang.say("opt_format"))
     parser.add_argument("--out", default=None, help=lang.say("opt_out"))
-    parser.add_argument("--lang", choices=["zh", "en"], default=None,
-                        help=lang.say("opt_export_lang"))
+    parser.add_argument("--lang", choices=["zh", "en"], default=None, help=lang.say("opt_export_lang"))
     parser.add_argument("--with-text", action="store_true", help=lang.say("opt_with_text"))
     parser.add_argument("--with-names", action="store_true", help=lang.say("opt_with_names"))
     parser.add_argument("--config", default=None, help=lang.say("opt_config"))
@@ -49,7 +47,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def _open_private(path: str, binary: bool = False):
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    return os.fdopen(fd, "wb" if binary else "w", encoding=None if binary else "utf-8-sig", newline=None if binary else "")
+    return os.fdopen(
+        fd, "wb" if binary else "w", encoding=None if binary else "utf-8-sig", newline=None if binary else ""
+    )
 
 
 async def _export(cfg: config_mod.Config, args: argparse.Namespace, fmt: str, out: str, now: datetime) -> int:
@@ -73,7 +73,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
     """The command line, with the format and output file filled in."""
     args = _parser().parse_args(argv)
     args.lang = args.lang or lang.current()
-    args.format = args.format or ("csv" if args.out == "-" or (args.out or "").lower().endswith(".csv") else "xlsx")
+    args.format = args.format or (
+        "csv" if args.out == "-" or (args.out or "").lower().endswith(".csv") else "xlsx"
+    )
     args.out = args.out or f"ledger-{args.first}-{args.last}.{args.format}"
     return args
 

@@ -16,12 +16,16 @@ from bot import i18n
 from bot.config_reader import ConfigError
 
 _ARGPARSE = {
-    "usage: ": "ap_usage", "options": "ap_options", "positional arguments": "ap_positional",
+    "usage: ": "ap_usage",
+    "options": "ap_options",
+    "positional arguments": "ap_positional",
     "show this help message and exit": "ap_help",
     "the following arguments are required: %s": "ap_required",
-    "unrecognized arguments: %s": "ap_unrecognized", "%(prog)s: error: %(message)s\n": "ap_error",
+    "unrecognized arguments: %s": "ap_unrecognized",
+    "%(prog)s: error: %(message)s\n": "ap_error",
     "invalid choice: %(value)r (choose from %(choices)s)": "ap_invalid_choice",
-    "argument %(argument_name)s: %(message)s": "ap_argument", "expected one argument": "ap_expected_one",
+    "argument %(argument_name)s: %(message)s": "ap_argument",
+    "expected one argument": "ap_expected_one",
     "not allowed with argument %s": "ap_not_allowed",
 }
 _current = {"locale": i18n.DEFAULT}

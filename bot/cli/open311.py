@@ -21,8 +21,11 @@ async def serve(cfg: config_mod.Config, host: str, port: int, stop: asyncio.Even
     db = await Database(cfg.database).open()
     runner = await web311.start(Ctx(db, cfg), host, port)
     try:
-        print(lang.say("open311_serving", url=f"http://{host}:{web311.bound_port(runner)}{web311.PREFIX}/"),
-              file=sys.stderr, flush=True)
+        print(
+            lang.say("open311_serving", url=f"http://{host}:{web311.bound_port(runner)}{web311.PREFIX}/"),
+            file=sys.stderr,
+            flush=True,
+        )
         await stop.wait()
     finally:
         await runner.cleanup()

@@ -35,7 +35,10 @@ def _show(posts: list[posts_mod.Post], out) -> None:
             if n.text:
                 print(n.text, file=out)
             for row in n.buttons or []:
-                print("  " + "  ".join(f"[{label} -> {data.removeprefix('url:')}]" for label, data in row), file=out)
+                print(
+                    "  " + "  ".join(f"[{label} -> {data.removeprefix('url:')}]" for label, data in row),
+                    file=out,
+                )
         print(file=out)
 
 
@@ -58,17 +61,34 @@ async def _deliver(cfg: config_mod.Config, db: Database, timeout: float = 300.0)
             await asyncio.sleep(min(5.0, max(0.2, wait)))
 
 
-async def run(cfg: config_mod.Config, command: str, period_text: str | None, dry_run: bool, send: bool,
-              now: datetime | None = None, out=None) -> int:
+async def run(
+    cfg: config_mod.Config,
+    command: str,
+    period_text: str | None,
+    dry_run: bool,
+    send: bool,
+    now: datetime | None = None,
+    out=None,
+) -> int:
     """Build the post for the period, then print it, write it to the outbox, or send it."""
     out = out or sys.stdout
     now = now or datetime.now(timezone.utc)
-    period = parse_period(period_text, cfg.timezone) if period_text else \
-        posts_mod.default_period(command, now, cfg.timezone)
+    period = (
+        parse_period(period_text, cfg.timezone)
+        if period_text
+        else posts_mod.default_period(command, now, cfg.timezone)
+    )
     expected = posts_mod.PERIOD_KINDS.get(command)
     if expected and period.kind != expected:
-        print(lang.say("post_period", command=command, unit=lang.say(f"unit_{expected}"),
-                       example="2025-W10" if expected == "week" else "2025-03"), file=sys.stderr)
+        print(
+            lang.say(
+                "post_period",
+                command=command,
+                unit=lang.say(f"unit_{expected}"),
+                example="2025-W10" if expected == "week" else "2025-03",
+            ),
+            file=sys.stderr,
+        )
         return 2
     db = await Database(cfg.database).open()
     try:
@@ -92,8 +112,7 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot post", description=lang.say("cli_post"))
     parser.add_argument("what", choices=sorted(posts_mod.RUNNERS))
     parser.add_argument("--config", default="config.toml", help=lang.say("opt_config"))
-    parser.add_argument("--period", default=None,
-                        help=lang.say("opt_period"))
+    parser.add_argument("--period", default=None, help=lang.say("opt_period"))
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--dry-run", action="store_true", help=lang.say("opt_post_dry_run"))
     mode.add_argument("--send", action="store_true", help=lang.say("opt_send"))
@@ -108,5 +127,3 @@ def main(argv: list[str]) -> int:
     except ValueError as exc:
         print(str(exc), file=sys.stderr)
     return 2
-
-

@@ -28,8 +28,9 @@ from bot.store.db import Database
 def _user_id(text: str) -> int:
     value = parse_number(text, high=2**53)
     if value is None:
-        raise argparse.ArgumentTypeError("USER must be a Telegram user id (a positive number) / "
-                                         "USER 须为 Telegram 用户 id（正整数）")
+        raise argparse.ArgumentTypeError(
+            "USER must be a Telegram user id (a positive number) / USER 须为 Telegram 用户 id（正整数）"
+        )
     return value
 
 
@@ -40,8 +41,17 @@ def _write_private(path: str, text: str) -> None:
 
 
 def _confirm(user_id: int, s: privacy.ErasureSummary) -> bool:
-    print(lang.say("privacy_confirm", user=user_id, tickets=s.tickets, users=s.user_row, drafts=s.drafts,
-                   prompts=s.prompts, outbox=s.outbox_deleted))
+    print(
+        lang.say(
+            "privacy_confirm",
+            user=user_id,
+            tickets=s.tickets,
+            users=s.user_row,
+            drafts=s.drafts,
+            prompts=s.prompts,
+            outbox=s.outbox_deleted,
+        )
+    )
     try:
         answer = input(lang.say("privacy_type_yes"))
     except EOFError:

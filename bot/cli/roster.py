@@ -29,22 +29,36 @@ def _preview(s: ImportSummary) -> None:
     lines = [_row("roster_dry_grid_added", c, n) for c, n in d.grids_added]
     lines += [_row("roster_dry_grid_changed", c, n) for c, n in d.grids_changed]
     lines += [_row("roster_dry_added", c, n, roles) for c, n, roles in d.added]
-    lines += [_row("roster_dry_changed", c, n, ", ".join(lang.say(f"field_{f}") for f in fields))
-              for c, n, fields in d.changed]
+    lines += [
+        _row("roster_dry_changed", c, n, ", ".join(lang.say(f"field_{f}") for f in fields))
+        for c, n, fields in d.changed
+    ]
     lines += [_row("roster_dry_deactivated", c, n) for c, n in d.deactivated]
     lines += [lang.say("roster_dry_moves", name=a, count=n, to=b) for a, n, b in s.moves]
     print("\n".join(lines) or lang.say("roster_dry_nothing"))
 
 
 def _share(s: ImportSummary, limit: float) -> dict[str, object]:
-    return {"count": s.people_deactivated, "total": s.changes.active_before,
-            "share": round(100 * s.changes.deactivated_share()), "limit": round(100 * limit)}
+    return {
+        "count": s.people_deactivated,
+        "total": s.changes.active_before,
+        "share": round(100 * s.changes.deactivated_share()),
+        "limit": round(100 * limit),
+    }
 
 
 def _print_summary(s: ImportSummary, user: str) -> None:
-    print(lang.say("roster_summary", grids_added=s.grids_added, grids_updated=s.grids_updated,
-                   people_added=s.people_added, people_updated=s.people_updated,
-                   people_deactivated=s.people_deactivated, tickets_handed_over=s.tickets_handed_over))
+    print(
+        lang.say(
+            "roster_summary",
+            grids_added=s.grids_added,
+            grids_updated=s.grids_updated,
+            people_added=s.people_added,
+            people_updated=s.people_updated,
+            people_deactivated=s.people_deactivated,
+            tickets_handed_over=s.tickets_handed_over,
+        )
+    )
     if not s.invites:
         return
     if not user:
@@ -60,8 +74,14 @@ async def _import(cfg: config_mod.Config, path: str, dry_run: bool, force: bool)
     db = await Database(cfg.database).open()
     limit = cfg.max_deactivate_share
     try:
-        s = await apply(db, roster, datetime.now(timezone.utc), Ctx(db, cfg), dry_run=dry_run,
-                        max_share=None if (force or dry_run) else limit)
+        s = await apply(
+            db,
+            roster,
+            datetime.now(timezone.utc),
+            Ctx(db, cfg),
+            dry_run=dry_run,
+            max_share=None if (force or dry_run) else limit,
+        )
         user = await bot_facts.username(db, cfg.bot_username)
     except TooManyDeactivated as exc:
         print(lang.say("roster_too_many", **_share(exc.summary, limit)), file=sys.stderr)

@@ -18,8 +18,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", default="config.toml", help=lang.say("opt_config"))
     parser.add_argument("--poll-timeout", type=int, default=10, help=lang.say("opt_poll_timeout"))
     parser.add_argument("--webhook", action="store_true", help=lang.say("opt_webhook"))
-    parser.add_argument("--log-level", type=str.upper, choices=config_mod.LOG_LEVELS, default=None,
-                        help=lang.say("opt_log_level"))
+    parser.add_argument(
+        "--log-level",
+        type=str.upper,
+        choices=config_mod.LOG_LEVELS,
+        default=None,
+        help=lang.say("opt_log_level"),
+    )
     return parser
 
 
@@ -43,6 +48,7 @@ def main(argv: list[str]) -> int:
     try:
         if args.webhook:
             from bot.webhook import serve_webhook
+
             asyncio.run(serve_webhook(build(cfg), cfg.webhook))
         else:
             asyncio.run(serve(build(cfg), timeout=args.poll_timeout))

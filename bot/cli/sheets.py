@@ -44,8 +44,12 @@ class XlsxSink:
 
     def row(self, values: list[object]) -> None:
         """Append one row."""
-        self.sheet.append([_cell(self.sheet, v, FORMATS.get(c.kind)) if c.kind in FORMATS else v
-                           for v, c in zip(values, self.cols)])
+        self.sheet.append(
+            [
+                _cell(self.sheet, v, FORMATS.get(c.kind)) if c.kind in FORMATS else v
+                for v, c in zip(values, self.cols)
+            ]
+        )
 
     def summary(self, title: str, headers: list[str], cols: list[Column], rows: list[list[object]]) -> None:
         """Write the summary sheet, then the workbook."""
@@ -67,8 +71,12 @@ class CsvSink:
 
     def row(self, values: list[object]) -> None:
         """Write one row (datetimes as `2026-11-30 09:15:00`)."""
-        self.writer.writerow(["" if v is None else v.strftime("%Y-%m-%d %H:%M:%S") if isinstance(v, datetime)
-                              else v for v in values])
+        self.writer.writerow(
+            [
+                "" if v is None else v.strftime("%Y-%m-%d %H:%M:%S") if isinstance(v, datetime) else v
+                for v in values
+            ]
+        )
 
     def summary(self, title: str, headers: list[str], cols: list[Column], rows: list[list[object]]) -> None:
         """Nothing: a CSV file holds one table."""
@@ -85,6 +93,7 @@ def _cell(sheet, value: object, number_format: str | None, font: Font | None = N
 
 def _letter(index: int) -> str:
     from openpyxl.utils import get_column_letter
+
     return get_column_letter(index + 1)
 
 

@@ -23,8 +23,9 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot demo", description=__doc__.splitlines()[0])
     # `python -m bot --lang en demo` and `python -m bot demo --lang en` alike: bot.cli.lang takes
     # --lang out of the arguments and makes it the operator's language, which the story follows
-    parser.add_argument("--lang", choices=sorted(WORDS), default=lang.current(),
-                        help="language of the bot and the story")
+    parser.add_argument(
+        "--lang", choices=sorted(WORDS), default=lang.current(), help="language of the bot and the story"
+    )
     parser.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for each step's message")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")

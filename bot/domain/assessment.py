@@ -124,8 +124,9 @@ def sample_size(available: int, share: float, minimum: int) -> int:
     return min(available, max(minimum, math.ceil(share * available - 1e-9)))
 
 
-def callback_sample(tickets: Iterable[Confirmed], share: float, minimum: int, seed: str,
-                    exclude: Iterable[int] = ()) -> list[Confirmed]:
+def callback_sample(
+    tickets: Iterable[Confirmed], share: float, minimum: int, seed: str, exclude: Iterable[int] = ()
+) -> list[Confirmed]:
     """A reproducible sample for the seed: each ticket at most once (never one in `exclude`), taken
     round-robin over the workers in a shuffled order so no worker gets a second call before every
     worker with tickets has had one."""

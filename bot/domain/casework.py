@@ -48,8 +48,17 @@ def return_ticket(t: Ticket, actor: Actor, now: datetime, reason: str, to_person
     _require(not is_blank(reason), "empty_reason")
     _require(to_person is not None and to_person != actor.person_id, "nobody_to_hand_to")
     detail = {"reason": reason, "from": actor.person_id, "to": to_person, "count": t.return_count + 1}
-    return _move(t, "return", Status.OPEN, detail, assignee_id=to_person, returned_by=actor.person_id,
-                 return_count=t.return_count + 1, accepted_at=None, escalation_level=0)
+    return _move(
+        t,
+        "return",
+        Status.OPEN,
+        detail,
+        assignee_id=to_person,
+        returned_by=actor.person_id,
+        return_count=t.return_count + 1,
+        accepted_at=None,
+        escalation_level=0,
+    )
 
 
 def _require_dispatcher(t: Ticket, actor: Actor) -> None:
@@ -58,8 +67,15 @@ def _require_dispatcher(t: Ticket, actor: Actor) -> None:
     _require(actor.is_leader and actor.person_id is not None, "not_leader")
 
 
-def reroute(t: Ticket, actor: Actor, now: datetime, to_person: int, tier: Tier, liaison: bool = False,
-            grid: str | None = None) -> Result:
+def reroute(
+    t: Ticket,
+    actor: Actor,
+    now: datetime,
+    to_person: int,
+    tier: Tier,
+    liaison: bool = False,
+    grid: str | None = None,
+) -> Result:
     """The dispatcher sends a returned ticket to another worker (of `grid`, if it moves) or a category's
     liaison, who must accept it."""
     _require_dispatcher(t, actor)
@@ -67,21 +83,49 @@ def reroute(t: Ticket, actor: Actor, now: datetime, to_person: int, tier: Tier, 
     detail = {"from": t.returned_by, "to": to_person, "liaison": liaison}
     if grid and grid != t.grid:
         detail["grid"] = grid
-    return _move(t, "reroute", Status.OPEN, detail, assignee_id=to_person, returned_by=None,
-                 accept_due=tier.accept_by(now), escalation_level=0, grid=grid or t.grid)
+    return _move(
+        t,
+        "reroute",
+        Status.OPEN,
+        detail,
+        assignee_id=to_person,
+        returned_by=None,
+        accept_due=tier.accept_by(now),
+        escalation_level=0,
+        grid=grid or t.grid,
+    )
 
 
 def close_not_ours(t: Ticket, actor: Actor, now: datetime, note: str, confirm_within: timedelta) -> Result:
     """The dispatcher closes a returned ticket as "not ours" with an explanation the resident reads."""
     _require_dispatcher(t, actor)
     _require(not is_blank(note), "empty_note")
-    return _move(t, "close", Status.CLOSED, {"note": note, "outcome": "not_ours"}, assignee_id=actor.person_id,
-                 closed_by=actor.person_id, close_note=note, closed_at=now, confirm_due=now + confirm_within,
-                 returned_by=None, outcome="not_ours", escalation_level=0)
+    return _move(
+        t,
+        "close",
+        Status.CLOSED,
+        {"note": note, "outcome": "not_ours"},
+        assignee_id=actor.person_id,
+        closed_by=actor.person_id,
+        close_note=note,
+        closed_at=now,
+        confirm_due=now + confirm_within,
+        returned_by=None,
+        outcome="not_ours",
+        escalation_level=0,
+    )
 
 
-def close_as(t: Ticket, actor: Actor, now: datetime, outcome: str, note: str, confirm_within: timedelta,
-             liaison: int | None = None, report_within: timedelta | None = None) -> Result:
+def close_as(
+    t: Ticket,
+    actor: Actor,
+    now: datetime,
+    outcome: str,
+    note: str,
+    confirm_within: timedelta,
+    liaison: int | None = None,
+    report_within: timedelta | None = None,
+) -> Result:
     """The assignee closes as explained (cannot be solved) or referred to an agency liaison (报到 due)."""
     _require_status(t, Status.ACCEPTED)
     _require(_is_assignee(t, actor), "not_assignee")
@@ -90,10 +134,20 @@ def close_as(t: Ticket, actor: Actor, now: datetime, outcome: str, note: str, co
     referred = outcome == "referred"
     _require(not referred or (liaison is not None and report_within is not None), "no_liaison")
     detail = {"note": note, "outcome": outcome, "liaison": liaison if referred else None}
-    return _move(t, "close", Status.CLOSED, detail, closed_by=actor.person_id, close_note=note, closed_at=now,
-                 confirm_due=now + confirm_within, outcome=outcome, escalation_level=0,
-                 referred_to=liaison if referred else None,
-                 report_due=now + report_within if referred and report_within else None)
+    return _move(
+        t,
+        "close",
+        Status.CLOSED,
+        detail,
+        closed_by=actor.person_id,
+        close_note=note,
+        closed_at=now,
+        confirm_due=now + confirm_within,
+        outcome=outcome,
+        escalation_level=0,
+        referred_to=liaison if referred else None,
+        report_due=now + report_within if referred and report_within else None,
+    )
 
 
 def report_back(t: Ticket, actor: Actor, now: datetime) -> Result:
@@ -107,8 +161,9 @@ def report_back(t: Ticket, actor: Actor, now: datetime) -> Result:
 def report_overdue(t: Ticket, now: datetime) -> Result:
     """The liaison did not report in time: the referral escalates to the leaders (once)."""
     _require(t.report_due is not None and now >= t.report_due, "not_due")
-    return _move(t, "escalate", t.status, {"deadline": "report", "liaison": t.referred_to, "level": 1},
-                 report_due=None)
+    return _move(
+        t, "escalate", t.status, {"deadline": "report", "liaison": t.referred_to, "level": 1}, report_due=None
+    )
 
 
 def request_extension(t: Ticket, actor: Actor, now: datetime, reason: str, new_due: datetime) -> Result:
@@ -138,9 +193,20 @@ def _require_pending(t: Ticket, actor: Actor) -> None:
 def approve_extension(t: Ticket, actor: Actor, now: datetime) -> Result:
     """The leader approves: the resolve deadline moves to the requested date."""
     _require_pending(t, actor)
-    detail = {"due": t.extension_due.isoformat(), "old_due": t.resolve_due.isoformat() if t.resolve_due else None}
-    return _move(t, "extension_approve", t.status, detail, resolve_due=t.extension_due, extension_due=None,
-                 extension_count=t.extension_count + 1, escalation_level=0)
+    detail = {
+        "due": t.extension_due.isoformat(),
+        "old_due": t.resolve_due.isoformat() if t.resolve_due else None,
+    }
+    return _move(
+        t,
+        "extension_approve",
+        t.status,
+        detail,
+        resolve_due=t.extension_due,
+        extension_due=None,
+        extension_count=t.extension_count + 1,
+        escalation_level=0,
+    )
 
 
 def refuse_extension(t: Ticket, actor: Actor, now: datetime) -> Result:
@@ -160,14 +226,34 @@ def support(t: Ticket, actor: Actor, now: datetime, already: bool) -> Result:
 def _fold(t: Ticket, target: Ticket, already: bool) -> tuple[Result, Result]:
     _require_status(t, *UNFINISHED)
     _require(target.id != t.id and target.status in (*UNFINISHED, Status.CLOSED), "bad_merge_target")
-    folded = _move(t, "merge", Status.MERGED, {"into": target.id}, merged_into=target.id, accept_due=None,
-                   resolve_due=None, returned_by=None, extension_due=None)
+    folded = _move(
+        t,
+        "merge",
+        Status.MERGED,
+        {"into": target.id},
+        merged_into=target.id,
+        accept_due=None,
+        resolve_due=None,
+        returned_by=None,
+        extension_due=None,
+    )
     grown = replace(target, support_count=target.support_count + (0 if already else 1))
-    return folded, (grown, [Event("merge_in", target.status.value, target.status.value,
-                                  {"from": t.id, "count": grown.support_count})])
+    return folded, (
+        grown,
+        [
+            Event(
+                "merge_in",
+                target.status.value,
+                target.status.value,
+                {"from": t.id, "count": grown.support_count},
+            )
+        ],
+    )
 
 
-def merge(t: Ticket, target: Ticket, actor: Actor, now: datetime, already: bool = False) -> tuple[Result, Result]:
+def merge(
+    t: Ticket, target: Ticket, actor: Actor, now: datetime, already: bool = False
+) -> tuple[Result, Result]:
     """A leader folds a duplicate into `target`; its resident becomes one of target's supporters
     (`already`: they are one, or it is their own ticket: the count stays)."""
     _require_status(t, *UNFINISHED)
@@ -175,7 +261,9 @@ def merge(t: Ticket, target: Ticket, actor: Actor, now: datetime, already: bool 
     return _fold(t, target, already)
 
 
-def merge_own(t: Ticket, target: Ticket, actor: Actor, now: datetime, already: bool = False) -> tuple[Result, Result]:
+def merge_own(
+    t: Ticket, target: Ticket, actor: Actor, now: datetime, already: bool = False
+) -> tuple[Result, Result]:
     """The resident answers "yes, the same as #N" to the duplicate question about their new ticket."""
     _require(actor.user_id is not None and actor.user_id == t.resident_id, "not_resident")
     _require(target.grid == t.grid and target.category == t.category, "bad_merge_target")
@@ -206,7 +294,7 @@ def on_time(t: Ticket) -> bool | None:
 
 
 def flag_earner(t: Ticket) -> int | None:
-    """Who earns the red flag for a done ticket: its closer, if it was resolved and a resident submitted it."""
+    """Who earns a done ticket's red flag: its closer, if it was resolved and a resident submitted it."""
     if t.status is not Status.DONE or t.self_submitted or t.outcome not in (None, "resolved"):
         return None
     return t.closed_by

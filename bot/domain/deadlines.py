@@ -77,8 +77,9 @@ def plan(t: Ticket, policy: Policy, tier: Tier) -> Ticket:
     name, due = t.watched
     window = tier.accept if name == "accept" else tier.resolve
     if policy.remind_before < window:
-        return replace(t, alert_for=key, alert_step=0, alert_at=_ts(due - policy.remind_before),
-                       escalation_level=0)
+        return replace(
+            t, alert_for=key, alert_step=0, alert_at=_ts(due - policy.remind_before), escalation_level=0
+        )
     return replace(t, alert_for=key, alert_step=1, alert_at=_ts(due), escalation_level=0)
 
 
@@ -92,24 +93,32 @@ def _advance(t: Ticket, now: datetime, policy: Policy, levels: int) -> Step:
         nxt = replace(t, alert_step=1, alert_at=_ts(due))
         if out >= due:  # it could only arrive with (or after) the overdue notice: leave it out
             return Step(nxt)
-        return Step(nxt, [Event("remind", status, status, {"deadline": name, "when": "before"})],
-                    [Alert("remind", name, due, 0, out)])
+        return Step(
+            nxt,
+            [Event("remind", status, status, {"deadline": name, "when": "before"})],
+            [Alert("remind", name, due, 0, out)],
+        )
     if t.alert_step == 1:
         events = [Event("remind", status, status, {"deadline": name, "when": "overdue"})]
         alerts = [Alert("overdue", name, due, 0, out)]
         if levels >= 1:
             events.append(Event("escalate", status, status, {"deadline": name, "level": 1}))
             alerts.append(Alert("escalate", name, due, 1, out))
-        nxt = replace(t, alert_step=2, escalation_level=min(levels, 1),
-                      alert_at=after_window if levels >= 2 else None)
+        nxt = replace(
+            t, alert_step=2, escalation_level=min(levels, 1), alert_at=after_window if levels >= 2 else None
+        )
         return Step(nxt, events, alerts)
     level = t.alert_step
     if level > levels:  # the ladder got shorter since the plan was made: nobody left to tell
         return Step(replace(t, alert_at=None))
-    nxt = replace(t, alert_step=level + 1, escalation_level=level,
-                  alert_at=after_window if level < levels else None)
-    return Step(nxt, [Event("escalate", status, status, {"deadline": name, "level": level})],
-                [Alert("escalate", name, due, level, out)])
+    nxt = replace(
+        t, alert_step=level + 1, escalation_level=level, alert_at=after_window if level < levels else None
+    )
+    return Step(
+        nxt,
+        [Event("escalate", status, status, {"deadline": name, "level": level})],
+        [Alert("escalate", name, due, level, out)],
+    )
 
 
 def step(t: Ticket, now: datetime, policy: Policy, tier: Tier, levels: int) -> Step:
@@ -126,13 +135,19 @@ def step(t: Ticket, now: datetime, policy: Policy, tier: Tier, levels: int) -> S
             return Step(more.ticket, events + more.events, [alert, *more.alerts])
         if t.confirm_due is not None and now >= t.confirm_due:
             done, events = tickets.auto_confirm(t, now)
-            return Step(done, events, [Alert("auto_confirm", "confirm", t.confirm_due, 0, release(now, policy))])
+            return Step(
+                done, events, [Alert("auto_confirm", "confirm", t.confirm_due, 0, release(now, policy))]
+            )
         return Step(t)
     current = plan(t, policy, tier)
     events: list[Event] = []
     alerts: list[Alert] = []
-    while current.alert_for is not None and current.alert_for == current.alert_key \
-            and current.alert_due is not None and current.alert_due <= now:
+    while (
+        current.alert_for is not None
+        and current.alert_for == current.alert_key
+        and current.alert_due is not None
+        and current.alert_due <= now
+    ):
         done = _advance(current, now, policy, levels)
         current = done.ticket
         events += done.events

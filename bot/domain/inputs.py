@@ -14,7 +14,7 @@ def parse_number(text: str | None, low: int = 1, high: int = MAX_NUMBER, prefix:
     [low, high]; None for anything else (superscripts, full-width or Arabic-Indic digits, signs, spaces)."""
     raw = (text or "").strip()
     if prefix and raw.startswith(prefix):
-        raw = raw[len(prefix):]
+        raw = raw[len(prefix) :]
     if not _DIGITS.fullmatch(raw):
         return None
     value = int(raw)

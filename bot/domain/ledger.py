@@ -23,17 +23,35 @@ class Column:
 
 
 BASE_COLUMNS = (
-    Column("number", 8, "int"), Column("kind", 8), Column("category", 12), Column("track", 10),
-    Column("grid_code", 12), Column("grid", 14), Column("grid_path", 30), Column("status", 9),
-    Column("submitted", 17, "datetime"), Column("accepted", 17, "datetime"),
-    Column("closed", 17, "datetime"), Column("confirmed", 17, "datetime"),
-    Column("handler_role", 11), Column("handler", 10),
-    Column("declines", 8, "int"), Column("reassigns", 8, "int"), Column("extensions", 8, "int"),
-    Column("escalations", 8, "int"), Column("nudges", 8, "int"), Column("supervisions", 8, "int"),
-    Column("supervision", 11), Column("reopens", 8, "int"),
-    Column("accept_late", 9, "flag"), Column("resolve_late", 9, "flag"),
-    Column("outcome", 12), Column("rating", 6, "int"), Column("close_note", 30),
-    Column("supporters", 8, "int"), Column("merged_into", 8, "int"),
+    Column("number", 8, "int"),
+    Column("kind", 8),
+    Column("category", 12),
+    Column("track", 10),
+    Column("grid_code", 12),
+    Column("grid", 14),
+    Column("grid_path", 30),
+    Column("status", 9),
+    Column("submitted", 17, "datetime"),
+    Column("accepted", 17, "datetime"),
+    Column("closed", 17, "datetime"),
+    Column("confirmed", 17, "datetime"),
+    Column("handler_role", 11),
+    Column("handler", 10),
+    Column("declines", 8, "int"),
+    Column("reassigns", 8, "int"),
+    Column("extensions", 8, "int"),
+    Column("escalations", 8, "int"),
+    Column("nudges", 8, "int"),
+    Column("supervisions", 8, "int"),
+    Column("supervision", 11),
+    Column("reopens", 8, "int"),
+    Column("accept_late", 9, "flag"),
+    Column("resolve_late", 9, "flag"),
+    Column("outcome", 12),
+    Column("rating", 6, "int"),
+    Column("close_note", 30),
+    Column("supporters", 8, "int"),
+    Column("merged_into", 8, "int"),
 )
 TEXT_COLUMN = Column("text", 40)
 NAME_COLUMNS = (Column("resident_name", 12), Column("resident_id", 14, "int"))
@@ -41,7 +59,9 @@ NAME_COLUMNS = (Column("resident_name", 12), Column("resident_id", 14, "int"))
 
 def columns(with_text: bool, with_names: bool) -> list[Column]:
     """The ledger's columns: complaint text and residents' names only when asked for."""
-    return list(BASE_COLUMNS) + ([TEXT_COLUMN] if with_text else []) + (list(NAME_COLUMNS) if with_names else [])
+    return (
+        list(BASE_COLUMNS) + ([TEXT_COLUMN] if with_text else []) + (list(NAME_COLUMNS) if with_names else [])
+    )
 
 
 @dataclass(frozen=True)

@@ -36,8 +36,11 @@ class Notice:
 
     def payload(self) -> str:
         """The JSON the deliverer reads."""
-        data = {k: v for k, v in asdict(self).items()
-                if k in {"text", "buttons", "force_reply", "prompt", "photo", "message_id", "extra"} and v}
+        data = {
+            k: v
+            for k, v in asdict(self).items()
+            if k in {"text", "buttons", "force_reply", "prompt", "photo", "message_id", "extra"} and v
+        }
         return json.dumps(data, ensure_ascii=False)
 
     def fallback_payload(self) -> str | None:
@@ -75,6 +78,9 @@ def fold_into_cards(notices: list[Notice], limit: int = 4096) -> list[Notice]:
             out.append(n)
             continue
         card = out[at]
-        out[at] = replace(card, text=f"{card.text.rstrip()}\n\n{n.text}",
-                          buttons=[*(card.buttons or []), *(n.buttons or [])] or None)
+        out[at] = replace(
+            card,
+            text=f"{card.text.rstrip()}\n\n{n.text}",
+            buttons=[*(card.buttons or []), *(n.buttons or [])] or None,
+        )
     return out

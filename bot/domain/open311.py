@@ -1,9 +1,9 @@
 """Open311 GeoReport v2 (read-only): settings, query parsing, and what a public board may show.
 
 Pure. Statuses map to the spec's two: `open` (waiting or in hand) and `closed` (the worker closed
-it, it is done, or it was merged into another request). A request shows its number, category, status, grid, times and a status note;
-the complaint's text (and the closing note) only for categories the office marks public; never the
-resident, the location they sent, or a photo.
+it, it is done, or it was merged into another request). A request shows its number, category,
+status, grid, times and a status note; the complaint's text (and the closing note) only for
+categories the office marks public; never the resident, the location they sent, or a photo.
 """
 
 from __future__ import annotations
@@ -41,13 +41,23 @@ def parse_settings(r: Any, categories: set[str]) -> Settings:
     public = r.get("open311.public_categories", list, [])
     for key in public:
         if key not in categories:
-            raise r.fail("open311.public_categories", "unknown_category", value=repr(key),
-                         known=", ".join(sorted(categories)))
+            raise r.fail(
+                "open311.public_categories",
+                "unknown_category",
+                value=repr(key),
+                known=", ".join(sorted(categories)),
+            )
     key = r.get("open311.api_key", str, "")
     key = key or os.environ.get(r.get("open311.api_key_env", str, "GRIDBOT_OPEN311_KEY"), "")
-    return Settings(port, r.get("open311.listen", str, "127.0.0.1"), key, tuple(public),
-                    r.get("open311.base_url", str, ""), r.get("open311.contact", str, ""),
-                    r.get("open311.jurisdiction_id", str, ""))
+    return Settings(
+        port,
+        r.get("open311.listen", str, "127.0.0.1"),
+        key,
+        tuple(public),
+        r.get("open311.base_url", str, ""),
+        r.get("open311.contact", str, ""),
+        r.get("open311.jurisdiction_id", str, ""),
+    )
 
 
 class BadQuery(ValueError):
@@ -122,9 +132,15 @@ def parse_filters(q: dict[str, str], codes: set[str], now: datetime) -> Filters:
     unknown = [c for c in wanted if c not in codes]
     if unknown:
         raise BadQuery(f"unknown service_code: {', '.join(unknown)}")
-    return Filters(start, end, tuple(wanted), _statuses(q.get("status")), _ids(q.get("service_request_id")),
-                   _int("page", q.get("page"), 1, 1_000_000),
-                   _int("page_size", q.get("page_size"), DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE))
+    return Filters(
+        start,
+        end,
+        tuple(wanted),
+        _statuses(q.get("status")),
+        _ids(q.get("service_request_id")),
+        _int("page", q.get("page"), 1, 1_000_000),
+        _int("page_size", q.get("page_size"), DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE),
+    )
 
 
 @dataclass(frozen=True)
@@ -166,30 +182,59 @@ def request_json(p: Public, names: Names, zone: Any) -> dict[str, Any]:
     public = p.category in names.public
     unfinished = p.status in OPEN
     return {
-        "service_request_id": str(p.id), "status": "open" if unfinished else "closed",
-        "status_notes": (p.close_note if public and p.close_note and not unfinished else names.status_notes[p.status]),
-        "service_name": names.categories.get(p.category, p.category), "service_code": p.category,
-        "description": p.text if public else None, "agency_responsible": names.grids.get(p.grid, p.grid),
-        "service_notice": None, "requested_datetime": iso(p.created_at, zone),
+        "service_request_id": str(p.id),
+        "status": "open" if unfinished else "closed",
+        "status_notes": (
+            p.close_note if public and p.close_note and not unfinished else names.status_notes[p.status]
+        ),
+        "service_name": names.categories.get(p.category, p.category),
+        "service_code": p.category,
+        "description": p.text if public else None,
+        "agency_responsible": names.grids.get(p.grid, p.grid),
+        "service_notice": None,
+        "requested_datetime": iso(p.created_at, zone),
         "updated_datetime": iso(p.updated_at, zone),
         "expected_datetime": iso(p.resolve_due, zone) if unfinished else None,
-        "address": names.paths.get(p.grid, p.grid), "address_id": None, "zipcode": None,
-        "lat": None, "long": None, "media_url": None, "grid": p.grid,
+        "address": names.paths.get(p.grid, p.grid),
+        "address_id": None,
+        "zipcode": None,
+        "lat": None,
+        "long": None,
+        "media_url": None,
+        "grid": p.grid,
     }
 
 
 def service_json(code: str, name: str, group: str, public: bool) -> dict[str, Any]:
     """One category as a GeoReport v2 service (read-only here: no metadata, type realtime)."""
-    return {"service_code": code, "service_name": name, "description": name, "metadata": False,
-            "type": "realtime", "keywords": "public" if public else "", "group": group}
+    return {
+        "service_code": code,
+        "service_name": name,
+        "description": name,
+        "metadata": False,
+        "type": "realtime",
+        "keywords": "public" if public else "",
+        "group": group,
+    }
 
 
 def discovery_json(s: Settings, url: str, changed: datetime) -> dict[str, Any]:
     """The service discovery document pointing at this endpoint."""
     stamp = changed.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
-    return {"changeset": stamp, "contact": s.contact, "key_service": "",
-            "endpoints": [{"specification": SPEC, "url": url, "changeset": stamp, "type": "production",
-                           "formats": ["application/json"]}]}
+    return {
+        "changeset": stamp,
+        "contact": s.contact,
+        "key_service": "",
+        "endpoints": [
+            {
+                "specification": SPEC,
+                "url": url,
+                "changeset": stamp,
+                "type": "production",
+                "formats": ["application/json"],
+            }
+        ],
+    }
 
 
 def error_json(code: int, description: str) -> list[dict[str, Any]]:

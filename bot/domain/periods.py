@@ -198,12 +198,18 @@ class ReportSettings:
     catch_up: timedelta = timedelta(0)  # at start, make a post whose moment passed less than this ago
 
 
-_SHAPES = {"weekly_tally": "weekly", "monthly": "monthly", "daily_digest": "daily",
-           "weekly_digest": "weekly", "monthly_digest": "monthly", "collection_day": "monthly"}
+_SHAPES = {
+    "weekly_tally": "weekly",
+    "monthly": "monthly",
+    "daily_digest": "daily",
+    "weekly_digest": "weekly",
+    "monthly_digest": "monthly",
+    "collection_day": "monthly",
+}
 
 
 def parse_report_settings(reader: Any) -> ReportSettings:
-    """Read `[schedule]` post times and `[reports]` from a config reader (`get(key, kind, default)`, `fail`)."""
+    """Read `[schedule]` post times and `[reports]` from a config reader (`get(key, kind, default)`)."""
     values: dict[str, Any] = {}
     for key, shape in _SHAPES.items():
         if key == "collection_day":

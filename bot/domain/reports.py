@@ -23,7 +23,9 @@ class Counts:
     flags: int = 0
 
     def __add__(self, other: "Counts") -> "Counts":
-        return Counts(self.accepted + other.accepted, self.completed + other.completed, self.flags + other.flags)
+        return Counts(
+            self.accepted + other.accepted, self.completed + other.completed, self.flags + other.flags
+        )
 
 
 def _ratio(part: int, whole: int) -> float | None:
@@ -47,8 +49,14 @@ class Rates:
     rated: int = 0
 
     def __add__(self, o: "Rates") -> "Rates":
-        return Rates(self.on_time + o.on_time, self.due + o.due, self.resolved + o.resolved,
-                     self.evaluated + o.evaluated, self.satisfied + o.satisfied, self.rated + o.rated)
+        return Rates(
+            self.on_time + o.on_time,
+            self.due + o.due,
+            self.resolved + o.resolved,
+            self.evaluated + o.evaluated,
+            self.satisfied + o.satisfied,
+            self.rated + o.rated,
+        )
 
     @property
     def response(self) -> float | None:
@@ -110,7 +118,9 @@ def count_flags(events: Iterable[FlagEvent], start: datetime, end: datetime) -> 
     credited to whoever closed it; none for a ticket a worker submitted themselves."""
     first: dict[int, FlagEvent] = {}
     for e in events:
-        if e.action in FLAG_ACTIONS and (e.ticket_id not in first or e.event_id < first[e.ticket_id].event_id):
+        if e.action in FLAG_ACTIONS and (
+            e.ticket_id not in first or e.event_id < first[e.ticket_id].event_id
+        ):
             first[e.ticket_id] = e
     flags: dict[int, int] = {}
     for e in first.values():
@@ -140,9 +150,15 @@ def _higher_first(value: float | None) -> float:
 def service_stars(candidates: Iterable[Candidate], n: int = 3) -> list[Candidate]:
     """The top `n` by red flags; ties go to higher satisfaction, then to whoever reached their count
     first (earliest last flag-earning completion), then to the lower roster id."""
-    ranked = sorted((c for c in candidates if c.flags > 0),
-                    key=lambda c: (-c.flags, _higher_first(c.rates.satisfaction),
-                                   c.last_flag_at.timestamp() if c.last_flag_at else float("inf"), c.person_id))
+    ranked = sorted(
+        (c for c in candidates if c.flags > 0),
+        key=lambda c: (
+            -c.flags,
+            _higher_first(c.rates.satisfaction),
+            c.last_flag_at.timestamp() if c.last_flag_at else float("inf"),
+            c.person_id,
+        ),
+    )
     return ranked[:n]
 
 
@@ -180,8 +196,15 @@ def rank_grids(scores: Iterable[GridScore]) -> list[Ranked]:
 
     def key(s: GridScore) -> tuple:
         r = s.rates
-        return (_higher_first(s.score), _higher_first(r.satisfaction), _higher_first(r.response),
-                _higher_first(r.resolution), -(r.due + r.evaluated + r.rated), s.code)
+        return (
+            _higher_first(s.score),
+            _higher_first(r.satisfaction),
+            _higher_first(r.response),
+            _higher_first(r.resolution),
+            -(r.due + r.evaluated + r.rated),
+            s.code,
+        )
+
     ordered = sorted(measured, key=key)
     return [Ranked(s, i + 1) for i, s in enumerate(ordered)] + [Ranked(s, None) for s in unmeasured]
 
@@ -195,7 +218,7 @@ def bottom_two(ranking: list[Ranked]) -> list[GridScore]:
     """The last two ranked grids, worst last; never the best grid (with two grids, only one is named)."""
     ranked = [r.grid for r in ranking if r.rank is not None]
     count = min(2, max(0, len(ranked) - 1))
-    return ranked[len(ranked) - count:] if count else []
+    return ranked[len(ranked) - count :] if count else []
 
 
 def named_twice(current: list[GridScore], previous: list[GridScore]) -> list[GridScore]:

@@ -17,14 +17,37 @@ MAX_CODE = 32
 
 _FIELDS = ("kind", "code", "name", "parent", "level", "roles", "telegram_id", "phone", "locale", "note")
 _ONLY = {"grid": ("parent", "level"), "person": ("roles", "telegram_id", "phone", "locale")}
-_HEADERS = {"类型": "kind", "编号": "code", "名称": "name", "姓名": "name", "上级": "parent", "层级": "level",
-            "角色": "roles", "role": "roles", "电报id": "telegram_id", "电报_id": "telegram_id",
-            "telegram": "telegram_id", "电话": "phone", "语言": "locale", "notes": "note", "comment": "note",
-            "备注": "note", "说明": "note"}
+_HEADERS = {
+    "类型": "kind",
+    "编号": "code",
+    "名称": "name",
+    "姓名": "name",
+    "上级": "parent",
+    "层级": "level",
+    "角色": "roles",
+    "role": "roles",
+    "电报id": "telegram_id",
+    "电报_id": "telegram_id",
+    "telegram": "telegram_id",
+    "电话": "phone",
+    "语言": "locale",
+    "notes": "note",
+    "comment": "note",
+    "备注": "note",
+    "说明": "note",
+}
 _KINDS = {"网格": "grid", "人员": "person"}
 _LEVELS = {"社区": "community", "大网格": "big_grid", "小网格": "small_grid", "网格": "grid"}
-_ROLES = {"社区管理员": "admin", "网格长": "big_leader", "大网格长": "big_leader", "党小组长": "small_leader",
-          "小组长": "small_leader", "网格员": "worker", "志愿者": "volunteer", "联络员": "liaison"}
+_ROLES = {
+    "社区管理员": "admin",
+    "网格长": "big_leader",
+    "大网格长": "big_leader",
+    "党小组长": "small_leader",
+    "小组长": "small_leader",
+    "网格员": "worker",
+    "志愿者": "volunteer",
+    "联络员": "liaison",
+}
 _ZH = {"grid": "网格", "person": "人员"}
 _ROLE_SPLIT = re.compile(r"[;；,，\s]+")
 _BAD_CODE = re.compile(r"[\s@＠,，;；]")
@@ -34,6 +57,7 @@ _PHONE = re.compile(r"[0-9 +\-]*[0-9][0-9 +\-]*")
 @dataclass(frozen=True)
 class GridRow:
     """One grid of the tree; parent is None for a root (a community)."""
+
     code: str
     name: str
     parent: str | None
@@ -44,6 +68,7 @@ class GridRow:
 @dataclass(frozen=True)
 class RoleRow:
     """One role a person holds on one grid."""
+
     role: str
     grid: str
 
@@ -51,6 +76,7 @@ class RoleRow:
 @dataclass(frozen=True)
 class PersonRow:
     """One person with their roles and optional contact details."""
+
     code: str
     name: str
     roles: tuple[RoleRow, ...]
@@ -63,6 +89,7 @@ class PersonRow:
 @dataclass(frozen=True)
 class Roster:
     """A validated roster: all grids and all people, in file order."""
+
     grids: tuple[GridRow, ...]
     people: tuple[PersonRow, ...]
 
@@ -70,6 +97,7 @@ class Roster:
 @dataclass(frozen=True)
 class RosterError:
     """One problem in the file: line number (0 = whole file), English and Chinese message."""
+
     line: int
     message: str
     message_zh: str = ""
@@ -81,6 +109,7 @@ class RosterError:
 
 class RosterInvalid(Exception):
     """The roster file has errors; nothing should be applied. `errors` is sorted by line."""
+
     def __init__(self, errors: list[RosterError]) -> None:
         self.errors = sorted(errors, key=lambda e: e.line)
         super().__init__("\n".join(str(e) for e in self.errors))
@@ -107,8 +136,15 @@ def parse_roster(text: str, filename: str) -> Roster:
     errors, text = _Errors(), text.removeprefix("\ufeff")
     suffix = Path(filename).suffix.lower()
     if suffix not in (".csv", ".toml"):
-        raise RosterInvalid([RosterError(0, f"unsupported file type {suffix or filename!r}: use .csv or .toml",
-                                         f"不支持的文件类型 {suffix or filename}：请使用 .csv 或 .toml")])
+        raise RosterInvalid(
+            [
+                RosterError(
+                    0,
+                    f"unsupported file type {suffix or filename!r}: use .csv or .toml",
+                    f"不支持的文件类型 {suffix or filename}：请使用 .csv 或 .toml",
+                )
+            ]
+        )
     raws = _csv_raws(text, errors) if suffix == ".csv" else _toml_raws(text, errors)
     roster = _build(raws, errors)
     if errors:
@@ -122,11 +158,23 @@ def load_roster(path: str | Path) -> Roster:
         with open(path, encoding="utf-8-sig", newline="") as f:
             text = f.read()
     except UnicodeDecodeError:
-        raise RosterInvalid([RosterError(0, f"{path} is not UTF-8: save it as 'CSV UTF-8' in Excel/WPS",
-                                         f"{path} 不是 UTF-8 编码：请在 Excel/WPS 中另存为“CSV UTF-8”")]) from None
+        raise RosterInvalid(
+            [
+                RosterError(
+                    0,
+                    f"{path} is not UTF-8: save it as 'CSV UTF-8' in Excel/WPS",
+                    f"{path} 不是 UTF-8 编码：请在 Excel/WPS 中另存为“CSV UTF-8”",
+                )
+            ]
+        ) from None
     except OSError as exc:
-        raise RosterInvalid([RosterError(0, f"cannot read {path}: {exc.strerror or exc}",
-                                         f"无法读取 {path}：{exc.strerror or exc}")]) from None
+        raise RosterInvalid(
+            [
+                RosterError(
+                    0, f"cannot read {path}: {exc.strerror or exc}", f"无法读取 {path}：{exc.strerror or exc}"
+                )
+            ]
+        ) from None
     return parse_roster(text, str(path))
 
 
@@ -172,21 +220,29 @@ def _csv_header(cells: list[str], line: int, errors: _Errors) -> dict[int, str] 
         header[idx] = name if name in _FIELDS and name not in header.values() else "note"
     missing = [f for f in ("kind", "code", "name") if f not in header.values()]
     if missing:
-        errors.add(line, f"header row lacks column(s): {', '.join(missing)}", f"表头缺少列：{', '.join(missing)}")
+        errors.add(
+            line, f"header row lacks column(s): {', '.join(missing)}", f"表头缺少列：{', '.join(missing)}"
+        )
         return None
     return header
 
 
 def _csv_raw(cells: list[str], header: dict[int, str], line: int, errors: _Errors) -> _Raw | None:
-    for idx, cell in enumerate(cells[len(header):], len(header)):
+    for idx, cell in enumerate(cells[len(header) :], len(header)):
         if cell:
-            errors.add(line, f"value {cell!r} in column {idx + 1} has no header (quote values that contain commas)",
-                       f"第 {idx + 1} 列的值 {cell!r} 没有表头（含逗号的值请加引号）")
+            errors.add(
+                line,
+                f"value {cell!r} in column {idx + 1} has no header (quote values that contain commas)",
+                f"第 {idx + 1} 列的值 {cell!r} 没有表头（含逗号的值请加引号）",
+            )
     fields = {name: cells[i] if i < len(cells) else "" for i, name in header.items()}
     kind = _alias(fields["kind"], _KINDS)
     if kind not in _ONLY:
-        errors.add(line, f"unknown kind {fields['kind']!r}: use grid or person",
-                   f"未知类型 {fields['kind']!r}：请填写 网格/grid 或 人员/person")
+        errors.add(
+            line,
+            f"unknown kind {fields['kind']!r}: use grid or person",
+            f"未知类型 {fields['kind']!r}：请填写 网格/grid 或 人员/person",
+        )
         return None
     return _Raw(kind, line, fields, [t for t in _ROLE_SPLIT.split(fields.pop("roles", "")) if t])
 
@@ -199,8 +255,11 @@ def _toml_raws(text: str, errors: _Errors) -> list[_Raw]:
         errors.add(int(found.group(1)) if found else 0, f"TOML syntax error: {exc}", f"TOML 语法错误：{exc}")
         return []
     for key in sorted(data.keys() - {"grids", "people"}):
-        errors.add(_key_line(text, key), f"unknown top-level key {key!r}: use [[grids]] and [[people]]",
-                   f"未知的顶层键 {key!r}：请使用 [[grids]] 和 [[people]]")
+        errors.add(
+            _key_line(text, key),
+            f"unknown top-level key {key!r}: use [[grids]] and [[people]]",
+            f"未知的顶层键 {key!r}：请使用 [[grids]] 和 [[people]]",
+        )
     grids = _toml_tables(text, "grids", "grid", data.get("grids", []), errors)
     return grids + _toml_tables(text, "people", "person", data.get("people", []), errors)
 
@@ -212,7 +271,9 @@ def _key_line(text: str, key: str) -> int:
 
 def _toml_tables(text: str, key: str, kind: str, entries: Any, errors: _Errors) -> list[_Raw]:
     if not isinstance(entries, list):
-        errors.add(_key_line(text, key), f"{key} must be written as [[{key}]] tables", f"{key} 必须写成 [[{key}]] 表")
+        errors.add(
+            _key_line(text, key), f"{key} must be written as [[{key}]] tables", f"{key} 必须写成 [[{key}]] 表"
+        )
         return []
     heads = re.finditer(rf"^[ \t]*\[\[[ \t]*{key}[ \t]*\]\]", text, re.M)
     lines = [text.count("\n", 0, m.start()) + 1 for m in heads]
@@ -236,7 +297,11 @@ def _toml_raw(kind: str, entry: dict[str, Any], line: int, errors: _Errors) -> _
         elif key == "telegram_id" and type(value) is int or isinstance(value, str):
             raw.fields[key] = str(value)
         else:
-            want = ("an integer", "整数") if key == "telegram_id" else ("a string (in quotes)", "字符串（加引号）")
+            want = (
+                ("an integer", "整数")
+                if key == "telegram_id"
+                else ("a string (in quotes)", "字符串（加引号）")
+            )
             errors.add(line, f"{key} must be {want[0]}, not {type(value).__name__}", f"{key} 必须是{want[1]}")
             if key in ("code", "name"):  # keep identity so one type error does not cascade
                 raw.fields[key] = str(value)
@@ -246,7 +311,11 @@ def _toml_raw(kind: str, entry: dict[str, Any], line: int, errors: _Errors) -> _
 def _toml_roles(value: Any, line: int, errors: _Errors) -> list[str]:
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return [token for v in value for token in _ROLE_SPLIT.split(v) if token]
-    errors.add(line, 'roles must be a list of strings, e.g. ["worker@GN-1"]', '角色必须是字符串列表，如 ["worker@GN-1"]')
+    errors.add(
+        line,
+        'roles must be a list of strings, e.g. ["worker@GN-1"]',
+        '角色必须是字符串列表，如 ["worker@GN-1"]',
+    )
     return []
 
 
@@ -272,8 +341,11 @@ def _common(raw: _Raw, errors: _Errors) -> tuple[str, str] | None:
         errors.add(raw.line, f"{raw.kind} has no code", f"{_ZH[raw.kind]}缺少编号")
         return None
     if len(code) > MAX_CODE or _BAD_CODE.search(code):
-        errors.add(raw.line, f"code {code!r} must be at most {MAX_CODE} characters without spaces, @ , ;",
-                   f"编号 {code!r} 不能超过 {MAX_CODE} 个字符，且不能含空格、@、逗号、分号")
+        errors.add(
+            raw.line,
+            f"code {code!r} must be at most {MAX_CODE} characters without spaces, @ , ;",
+            f"编号 {code!r} 不能超过 {MAX_CODE} 个字符，且不能含空格、@、逗号、分号",
+        )
     return code, name
 
 
@@ -283,8 +355,11 @@ def _grid(raw: _Raw, errors: _Errors) -> GridRow | None:
     given = raw.get("level")
     level = _alias(given, _LEVELS)
     if level not in LEVELS:
-        errors.add(raw.line, f"unknown level {given!r}: use one of {', '.join(LEVELS)}",
-                   f"未知层级 {given!r}：请填写 社区、大网格、小网格 或 网格")
+        errors.add(
+            raw.line,
+            f"unknown level {given!r}: use one of {', '.join(LEVELS)}",
+            f"未知层级 {given!r}：请填写 社区、大网格、小网格 或 网格",
+        )
     return GridRow(base[0], base[1], raw.get("parent") or None, level, raw.line)
 
 
@@ -292,19 +367,26 @@ def _person(raw: _Raw, errors: _Errors) -> PersonRow | None:
     if (base := _common(raw, errors)) is None:
         return None
     roles = tuple(dict.fromkeys(r for token in raw.roles if (r := _role(token, raw.line, errors))))
-    return PersonRow(base[0], base[1], roles, _telegram(raw, errors), _phone(raw, errors),
-                     _locale(raw, errors), raw.line)
+    return PersonRow(
+        base[0], base[1], roles, _telegram(raw, errors), _phone(raw, errors), _locale(raw, errors), raw.line
+    )
 
 
 def _role(token: str, line: int, errors: _Errors) -> RoleRow | None:
     name, sep, grid = token.replace("＠", "@").partition("@")
     role = _alias(name, _ROLES)
     if not sep or not grid.strip():
-        errors.add(line, f"role {token!r} must be written role@gridcode, e.g. worker@GN-1",
-                   f"角色 {token!r} 应写成 角色@网格编号，如 网格员@GN-1")
+        errors.add(
+            line,
+            f"role {token!r} must be written role@gridcode, e.g. worker@GN-1",
+            f"角色 {token!r} 应写成 角色@网格编号，如 网格员@GN-1",
+        )
     elif role not in ROLES:
-        errors.add(line, f"unknown role {name!r}: use one of {', '.join(ROLES)}",
-                   f"未知角色 {name!r}：可用 {'、'.join(_ROLES)}")
+        errors.add(
+            line,
+            f"unknown role {name!r}: use one of {', '.join(ROLES)}",
+            f"未知角色 {name!r}：可用 {'、'.join(_ROLES)}",
+        )
     else:
         return RoleRow(role, grid.strip())
     return None
@@ -316,17 +398,26 @@ def _telegram(raw: _Raw, errors: _Errors) -> int | None:
         return int(value.split(".")[0])
     if value:
         sci = "e+" in value.lower()
-        errors.add(raw.line, f"telegram_id {value!r} is not a positive integer"
-                   + (" (the spreadsheet shows it in scientific notation; format the column as text)" if sci else ""),
-                   f"电报ID {value!r} 不是正整数" + ("（表格把它变成了科学计数法，请把该列设为文本）" if sci else ""))
+        errors.add(
+            raw.line,
+            f"telegram_id {value!r} is not a positive integer"
+            + (
+                " (the spreadsheet shows it in scientific notation; format the column as text)" if sci else ""
+            ),
+            f"电报ID {value!r} 不是正整数"
+            + ("（表格把它变成了科学计数法，请把该列设为文本）" if sci else ""),
+        )
     return None
 
 
 def _phone(raw: _Raw, errors: _Errors) -> str | None:
     value = raw.get("phone")
     if value and not _PHONE.fullmatch(value):
-        errors.add(raw.line, f"phone {value!r} may contain only digits, spaces, + and -",
-                   f"电话 {value!r} 只能包含数字、空格、+ 和 -")
+        errors.add(
+            raw.line,
+            f"phone {value!r} may contain only digits, spaces, + and -",
+            f"电话 {value!r} 只能包含数字、空格、+ 和 -",
+        )
     return value or None
 
 
@@ -337,12 +428,17 @@ def _locale(raw: _Raw, errors: _Errors) -> str | None:
     return value or None
 
 
-def _first_lines(rows: list[GridRow] | list[PersonRow], what: tuple[str, str], errors: _Errors) -> dict[str, int]:
+def _first_lines(
+    rows: list[GridRow] | list[PersonRow], what: tuple[str, str], errors: _Errors
+) -> dict[str, int]:
     seen: dict[str, int] = {}
     for row in rows:
         if row.code in seen:
-            errors.add(row.line, f"duplicate {what[0]} {row.code!r} (first on line {seen[row.code]})",
-                       f"{what[1]} {row.code!r} 重复（首次出现在第 {seen[row.code]} 行）")
+            errors.add(
+                row.line,
+                f"duplicate {what[0]} {row.code!r} (first on line {seen[row.code]})",
+                f"{what[1]} {row.code!r} 重复（首次出现在第 {seen[row.code]} 行）",
+            )
         else:
             seen[row.code] = row.line
     return seen
@@ -357,11 +453,17 @@ def _check_grids(grids: list[GridRow], errors: _Errors) -> None:
     first = _first_lines(grids, ("grid code", "网格编号"), errors)
     for g in grids:
         if g.parent is None and g.level in LEVELS and g.level != "community":
-            errors.add(g.line, f"grid {g.code!r} has no parent, so its level must be community",
-                       f"网格 {g.code!r} 没有上级，层级必须是社区")
+            errors.add(
+                g.line,
+                f"grid {g.code!r} has no parent, so its level must be community",
+                f"网格 {g.code!r} 没有上级，层级必须是社区",
+            )
         elif g.parent is not None and g.parent not in first:
-            errors.add(g.line, f"parent {g.parent!r} of grid {g.code!r} is not a grid in this file"
-                       + _hint(g.parent, first), f"网格 {g.code!r} 的上级 {g.parent!r} 不在本文件中")
+            errors.add(
+                g.line,
+                f"parent {g.parent!r} of grid {g.code!r} is not a grid in this file" + _hint(g.parent, first),
+                f"网格 {g.code!r} 的上级 {g.parent!r} 不在本文件中",
+            )
     _check_cycles(grids, first, errors)
 
 
@@ -375,9 +477,9 @@ def _check_cycles(grids: list[GridRow], first: dict[str, int], errors: _Errors) 
             path.append(code)
             code = parent[code]
         if code in path:
-            cycle = path[path.index(code):]
+            cycle = path[path.index(code) :]
             start = min(cycle, key=lambda c: first[c])
-            loop = " -> ".join(cycle[cycle.index(start):] + cycle[:cycle.index(start)] + [start])
+            loop = " -> ".join(cycle[cycle.index(start) :] + cycle[: cycle.index(start)] + [start])
             errors.add(first[start], f"parent cycle: {loop}", f"上级关系形成循环：{loop}")
         done.update(path)
 
@@ -388,10 +490,15 @@ def _check_people(people: list[PersonRow], grids: set[str], errors: _Errors) -> 
     for p in people:
         for r in p.roles:
             if r.grid not in grids:
-                errors.add(p.line, f"role {r.role}@{r.grid}: grid {r.grid!r} is not in this file"
-                           + _hint(r.grid, grids),
-                           f"角色 {r.role}@{r.grid}：网格 {r.grid!r} 不在本文件中")
+                errors.add(
+                    p.line,
+                    f"role {r.role}@{r.grid}: grid {r.grid!r} is not in this file" + _hint(r.grid, grids),
+                    f"角色 {r.role}@{r.grid}：网格 {r.grid!r} 不在本文件中",
+                )
         owner = owners.setdefault(p.telegram_id, p) if p.telegram_id is not None else p
         if owner is not p:
-            errors.add(p.line, f"telegram_id {p.telegram_id} is already used by {owner.code!r} (line {owner.line})",
-                       f"电报ID {p.telegram_id} 已被 {owner.code!r}（第 {owner.line} 行）使用")
+            errors.add(
+                p.line,
+                f"telegram_id {p.telegram_id} is already used by {owner.code!r} (line {owner.line})",
+                f"电报ID {p.telegram_id} 已被 {owner.code!r}（第 {owner.line} 行）使用",
+            )

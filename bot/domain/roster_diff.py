@@ -33,7 +33,7 @@ class RosterDiff:
 
     grids_added: list[tuple[str, str]] = field(default_factory=list)
     grids_changed: list[tuple[str, str]] = field(default_factory=list)
-    added: list[tuple[str, str, str]] = field(default_factory=list)          # code, name, roles
+    added: list[tuple[str, str, str]] = field(default_factory=list)  # code, name, roles
     changed: list[tuple[str, str, list[str]]] = field(default_factory=list)  # code, name, fields
     deactivated: list[tuple[str, str]] = field(default_factory=list)
     active_before: int = 0
@@ -44,7 +44,9 @@ class RosterDiff:
 
 
 def _person_changes(old: StoredPerson, new: StoredPerson) -> list[str]:
-    fields = [name for name in ("name", "phone", "locale", "roles") if getattr(old, name) != getattr(new, name)]
+    fields = [
+        name for name in ("name", "phone", "locale", "roles") if getattr(old, name) != getattr(new, name)
+    ]
     if new.tg_user_id is not None and old.tg_user_id != new.tg_user_id:
         fields.append("telegram_id")
     if not old.active:
@@ -69,5 +71,7 @@ def diff(grids: dict[str, StoredGrid], people: dict[str, StoredPerson], roster: 
         elif fields := _person_changes(people[p.code], new):
             d.changed.append((p.code, p.name, fields))
     listed = {p.code for p in roster.people}
-    d.deactivated = sorted((code, row.name) for code, row in people.items() if row.active and code not in listed)
+    d.deactivated = sorted(
+        (code, row.name) for code, row in people.items() if row.active and code not in listed
+    )
     return d

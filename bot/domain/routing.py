@@ -22,7 +22,9 @@ class Candidate:
 
     person_id: int
     open_count: int
-    reachable: bool = True  # False: they blocked the bot (or never started it), so a request cannot reach them
+    reachable: bool = (
+        True  # False: they blocked the bot (or never started it), so a request cannot reach them
+    )
 
 
 @dataclass(frozen=True)
@@ -33,8 +35,14 @@ class Routing:
     copied: tuple[int, ...] = ()
 
 
-def choose(track: Track, liaison_id: int | None, workers: list[Candidate],
-           leaders: list[int], volunteers: list[int], unreachable: frozenset[int] = frozenset()) -> Routing:
+def choose(
+    track: Track,
+    liaison_id: int | None,
+    workers: list[Candidate],
+    leaders: list[int],
+    volunteers: list[int],
+    unreachable: frozenset[int] = frozenset(),
+) -> Routing:
     """Pick the assignee: liaison for public matters, else the least-loaded worker, else a leader.
     Nobody the bot cannot reach (a worker with `reachable` False, or a liaison or leader in
     `unreachable`) gets a new ticket while someone reachable can take it."""

@@ -51,7 +51,9 @@ class Tier:
         if which in self.working and self.calendar is not None:
             try:
                 return workdays.deadline(start, span, self.calendar)
-            except workdays.CalendarGap:  # start-up refuses an uncovered current year; later, count wall-clock
+            except (
+                workdays.CalendarGap
+            ):  # start-up refuses an uncovered current year; later, count wall-clock
                 pass
         return start + span
 
@@ -89,6 +91,5 @@ class QuietHours:
         """The first local moment at or after `local` outside the window."""
         if not self.contains(local):
             return local
-        end = local.replace(hour=self.end.hour, minute=self.end.minute, second=self.end.second,
-                            microsecond=0)
+        end = local.replace(hour=self.end.hour, minute=self.end.minute, second=self.end.second, microsecond=0)
         return end if end > local else end + timedelta(days=1)

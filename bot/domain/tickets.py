@@ -20,7 +20,9 @@ class Status(StrEnum):
     ACCEPTED = "accepted"  # someone is working on it
     CLOSED = "closed"  # the worker says it is done; the resident has to confirm
     DONE = "done"  # confirmed by the resident or automatically
-    MERGED = "merged"  # a duplicate folded into another ticket (`merged_into`); its resident supports that one
+    MERGED = (
+        "merged"  # a duplicate folded into another ticket (`merged_into`); its resident supports that one
+    )
 
 
 class Kind(StrEnum):
@@ -105,7 +107,9 @@ class Ticket:
     alert_for: str | None = None  # which deadline the alert plan below is about (see `watched`)
     alert_step: int = 0  # how many steps of that plan are done (bot.domain.deadlines)
     alert_at: float | None = None  # when the next step is due, epoch seconds; None: nothing left
-    outcome: str | None = None  # how it was closed: resolved, explained, referred, not_ours (bot.domain.casework)
+    outcome: str | None = (
+        None  # how it was closed: resolved, explained, referred, not_ours (bot.domain.casework)
+    )
     return_count: int = 0  # how often an assignee returned it (退单)
     returned_by: int | None = None  # set while a returned ticket waits for its dispatcher to reroute it
     extension_count: int = 0  # approved extensions (延期)
@@ -161,10 +165,18 @@ def _move(t: Ticket, action: str, to: Status, detail: dict | None = None, **chan
     return new, [Event(action, t.status.value, to.value, detail or {})]
 
 
-def submit(t: Ticket, tier: Tier, assignee_id: int | None, now: datetime, copied: tuple[int, ...] = ()) -> Result:
+def submit(
+    t: Ticket, tier: Tier, assignee_id: int | None, now: datetime, copied: tuple[int, ...] = ()
+) -> Result:
     """Open a new ticket with its deadlines and first assignee (and whom it is copied to)."""
-    opened = replace(t, status=Status.OPEN, created_at=now, assignee_id=assignee_id,
-                     accept_due=tier.accept_by(now), resolve_due=tier.resolve_by(now))
+    opened = replace(
+        t,
+        status=Status.OPEN,
+        created_at=now,
+        assignee_id=assignee_id,
+        accept_due=tier.accept_by(now),
+        resolve_due=tier.resolve_by(now),
+    )
     detail: dict[str, Any] = {"assignee": assignee_id, **({"copied": list(copied)} if copied else {})}
     return opened, [Event("submit", None, Status.OPEN.value, detail)]
 
@@ -201,21 +213,42 @@ def claim(t: Ticket, actor: Actor, now: datetime) -> Result:
     """A worker or volunteer of the grid claims an open wish from the group card."""
     _require(t.kind is Kind.WISH, "only_wishes_claimable")
     _require_status(t, Status.OPEN)
-    _require(actor.person_id is not None and bool(HELPER_ROLES & actor.roles_here or actor.is_leader),
-             "not_grid_helper")
+    _require(
+        actor.person_id is not None and bool(HELPER_ROLES & actor.roles_here or actor.is_leader),
+        "not_grid_helper",
+    )
     detail = {"previous": t.assignee_id}
-    return _move(t, "claim", Status.ACCEPTED, detail, assignee_id=actor.person_id,
-                 accepted_at=now, accept_due=None, escalation_level=0)
+    return _move(
+        t,
+        "claim",
+        Status.ACCEPTED,
+        detail,
+        assignee_id=actor.person_id,
+        accepted_at=now,
+        accept_due=None,
+        escalation_level=0,
+    )
 
 
-def close(t: Ticket, actor: Actor, now: datetime, note: str, confirm_within: timedelta,
-          photo: str | None = None) -> Result:
+def close(
+    t: Ticket, actor: Actor, now: datetime, note: str, confirm_within: timedelta, photo: str | None = None
+) -> Result:
     """The assignee reports the work done; the resident is asked to confirm."""
     _require_status(t, Status.ACCEPTED)
     _require(actor.person_id is not None and actor.person_id == t.assignee_id, "not_assignee")
-    return _move(t, "close", Status.CLOSED, {"note": note, "outcome": "resolved"}, closed_by=actor.person_id,
-                 close_note=note, close_photo=photo, closed_at=now, confirm_due=now + confirm_within,
-                 escalation_level=0, outcome="resolved")
+    return _move(
+        t,
+        "close",
+        Status.CLOSED,
+        {"note": note, "outcome": "resolved"},
+        closed_by=actor.person_id,
+        close_note=note,
+        close_photo=photo,
+        closed_at=now,
+        confirm_due=now + confirm_within,
+        escalation_level=0,
+        outcome="resolved",
+    )
 
 
 def _require_resident(t: Ticket, actor: Actor) -> None:
@@ -237,10 +270,20 @@ def reopen(t: Ticket, actor: Actor, now: datetime, tier: Tier) -> Result:
     """The resident says it is not resolved: back to the same assignee with a fresh deadline."""
     _require_resident(t, actor)
     _require_status(t, Status.CLOSED)
-    return _move(t, "reopen", Status.ACCEPTED, {"assignee": t.assignee_id, "outcome": t.outcome or "resolved"},
-                 reopen_count=t.reopen_count + 1, confirm_due=None, closed_at=None, outcome=None,
-                 referred_to=None, report_due=None,
-                 resolve_due=tier.resolve_by(now), escalation_level=0)
+    return _move(
+        t,
+        "reopen",
+        Status.ACCEPTED,
+        {"assignee": t.assignee_id, "outcome": t.outcome or "resolved"},
+        reopen_count=t.reopen_count + 1,
+        confirm_due=None,
+        closed_at=None,
+        outcome=None,
+        referred_to=None,
+        report_due=None,
+        resolve_due=tier.resolve_by(now),
+        escalation_level=0,
+    )
 
 
 def rate(t: Ticket, actor: Actor, now: datetime, stars: int) -> Result:
@@ -260,8 +303,9 @@ def auto_confirm(t: Ticket, now: datetime) -> Result:
     return _move(t, "auto_confirm", Status.DONE, _credit(t), done_at=now, confirm_due=None)
 
 
-def may_reassign(t: Ticket, actor: Actor, to_person: int | None = None,
-                 workers: frozenset[int] | None = None) -> None:
+def may_reassign(
+    t: Ticket, actor: Actor, to_person: int | None = None, workers: frozenset[int] | None = None
+) -> None:
     """Refused unless the actor may hand the ticket on: to `to_person`, or (None) to one of `workers`
     still to be chosen; `workers`, when given, are the gridworkers the ticket may go to."""
     _require_status(t, Status.OPEN, Status.ACCEPTED)
@@ -273,13 +317,22 @@ def may_reassign(t: Ticket, actor: Actor, to_person: int | None = None,
     _require(workers is None or to_person in workers, "not_grid_worker")
 
 
-def reassign(t: Ticket, actor: Actor, now: datetime, to_person: int, tier: Tier,
-             workers: frozenset[int] | None = None) -> Result:
+def reassign(
+    t: Ticket, actor: Actor, now: datetime, to_person: int, tier: Tier, workers: frozenset[int] | None = None
+) -> Result:
     """A leader hands an unfinished ticket to another worker (one of `workers`), who must accept it."""
     may_reassign(t, actor, to_person, workers)
     detail = {"from": t.assignee_id, "to": to_person}
-    return _move(t, "reassign", Status.OPEN, detail, assignee_id=to_person, accepted_at=None,
-                 accept_due=tier.accept_by(now), escalation_level=0)
+    return _move(
+        t,
+        "reassign",
+        Status.OPEN,
+        detail,
+        assignee_id=to_person,
+        accepted_at=None,
+        accept_due=tier.accept_by(now),
+        escalation_level=0,
+    )
 
 
 def take(t: Ticket, actor: Actor, now: datetime) -> Result:
@@ -288,8 +341,16 @@ def take(t: Ticket, actor: Actor, now: datetime) -> Result:
     _require(actor.is_leader and actor.person_id is not None, "not_leader")
     _require(actor.person_id != t.assignee_id or t.status is Status.OPEN, "already_yours")
     detail = {"from": t.assignee_id, "to": actor.person_id}
-    return _move(t, "take", Status.ACCEPTED, detail, assignee_id=actor.person_id,
-                 accepted_at=now, accept_due=None, escalation_level=0)
+    return _move(
+        t,
+        "take",
+        Status.ACCEPTED,
+        detail,
+        assignee_id=actor.person_id,
+        accepted_at=now,
+        accept_due=None,
+        escalation_level=0,
+    )
 
 
 def hand_over(t: Ticket, now: datetime, to_person: int | None, tier: Tier) -> Result:
@@ -297,8 +358,16 @@ def hand_over(t: Ticket, now: datetime, to_person: int | None, tier: Tier) -> Re
     _require_status(t, Status.OPEN, Status.ACCEPTED)
     _require(to_person is not None and to_person != t.assignee_id, "nobody_to_hand_to")
     detail = {"from": t.assignee_id, "to": to_person, "reason": "left_grid"}
-    return _move(t, "reassign", Status.OPEN, detail, assignee_id=to_person, accepted_at=None,
-                 accept_due=tier.accept_by(now), escalation_level=0)
+    return _move(
+        t,
+        "reassign",
+        Status.OPEN,
+        detail,
+        assignee_id=to_person,
+        accepted_at=None,
+        accept_due=tier.accept_by(now),
+        escalation_level=0,
+    )
 
 
 NUDGE_GAP = timedelta(minutes=10)

@@ -22,6 +22,18 @@ from bot.emulator.model import Chat, User
 from bot.emulator.server import bot_urls, make_app, run, serve
 
 __all__ = [
-    "ApiError", "Chat", "Emulator", "EmulatorClient", "EmulatorClientError", "EmulatorError",
-    "EmulatorTimeout", "FAULT_KINDS", "RateLimits", "User", "bot_urls", "make_app", "run", "serve",
+    "ApiError",
+    "Chat",
+    "Emulator",
+    "EmulatorClient",
+    "EmulatorClientError",
+    "EmulatorError",
+    "EmulatorTimeout",
+    "FAULT_KINDS",
+    "RateLimits",
+    "User",
+    "bot_urls",
+    "make_app",
+    "run",
+    "serve",
 ]

@@ -16,8 +16,14 @@ from bot.emulator.world import ChatRef, UserRef
 class Actors(Groups, FileStore):
     """User-side verbs of the emulator (mixed into `Emulator`)."""
 
-    def user(self, id: int | None = None, first_name: str = "Li", username: str | None = None,
-             language_code: str | None = "zh", last_name: str | None = None) -> User:
+    def user(
+        self,
+        id: int | None = None,
+        first_name: str = "Li",
+        username: str | None = None,
+        language_code: str | None = "zh",
+        last_name: str | None = None,
+    ) -> User:
         """Create (or return the existing) user; ids are assigned from 1000001 when omitted."""
         uid = int(id) if id is not None else 1_000_000 + self.next_id()
         if uid in self.users:
@@ -42,8 +48,9 @@ class Actors(Groups, FileStore):
             self._member_update(self.private_chat(who), who, "kicked", "member")
 
     # ---- messages ---------------------------------------------------------------------------
-    def send(self, user: UserRef, chat: ChatRef, text: str,
-             reply_to: dict[str, Any] | int | None = None) -> dict[str, Any]:
+    def send(
+        self, user: UserRef, chat: ChatRef, text: str, reply_to: dict[str, Any] | int | None = None
+    ) -> dict[str, Any]:
         """`user` writes `text` in `chat` (a user means their private chat with the bot)."""
         who, where = self.user_of(user), self.chat_of(chat)
         fields: dict[str, Any] = {"text": text}
@@ -55,9 +62,14 @@ class Actors(Groups, FileStore):
             self.unblock(who)
         return self._post(who, where, fields, reply_to, raw_text=text)
 
-    def send_photo(self, user: UserRef, chat: ChatRef, caption: str | None = None,
-                   reply_to: dict[str, Any] | int | None = None,
-                   data: bytes | None = None) -> dict[str, Any]:
+    def send_photo(
+        self,
+        user: UserRef,
+        chat: ChatRef,
+        caption: str | None = None,
+        reply_to: dict[str, Any] | int | None = None,
+        data: bytes | None = None,
+    ) -> dict[str, Any]:
         """`user` sends a photo (a generated JPEG unless `data` given) with an optional caption."""
         who, where = self.user_of(user), self.chat_of(chat)
         fields: dict[str, Any] = {"photo": self.photo_sizes(data or _jpeg())}
@@ -67,8 +79,9 @@ class Actors(Groups, FileStore):
                 fields["caption_entities"] = auto_entities(caption)
         return self._post(who, where, fields, reply_to, raw_text=caption)
 
-    def send_location(self, user: UserRef, chat: ChatRef, latitude: float,
-                      longitude: float) -> dict[str, Any]:
+    def send_location(
+        self, user: UserRef, chat: ChatRef, latitude: float, longitude: float
+    ) -> dict[str, Any]:
         """`user` shares a location."""
         fields = {"location": {"latitude": float(latitude), "longitude": float(longitude)}}
         return self._post(self.user_of(user), self.chat_of(chat), fields, None)
@@ -96,14 +109,25 @@ class Actors(Groups, FileStore):
         if stored.deleted:
             raise EmulatorError(f"message {stored.message_id} was deleted")
         found = _find_button(stored, button)
-        query = Callback(id=f"{4_000_000_000_000 + self.next_id() * 1_000 + who.id % 1000}",
-                         user_id=who.id, chat_id=chat.id, message_id=stored.message_id,
-                         data=found["callback_data"], pressed_at=self.clock())
+        query = Callback(
+            id=f"{4_000_000_000_000 + self.next_id() * 1_000 + who.id % 1000}",
+            user_id=who.id,
+            chat_id=chat.id,
+            message_id=stored.message_id,
+            data=found["callback_data"],
+            pressed_at=self.clock(),
+        )
         self.callbacks[query.id] = query
-        self.emit("callback_query", {
-            "id": query.id, "from": who.to_dict(), "message": stored.telegram(),
-            "chat_instance": str(abs(chat.id) * 7919 % 10**12), "data": query.data,
-        })
+        self.emit(
+            "callback_query",
+            {
+                "id": query.id,
+                "from": who.to_dict(),
+                "message": stored.telegram(),
+                "chat_instance": str(abs(chat.id) * 7919 % 10**12),
+                "data": query.data,
+            },
+        )
         self.last_action_seq = self.checkpoint()
         return query.id
 
@@ -114,15 +138,22 @@ class Actors(Groups, FileStore):
             raise EmulatorError(f"no callback query {callback_id}")
         return dict(query.answer) if query.answer is not None else None
 
-    def _post(self, who: User, where: Chat, fields: dict[str, Any],
-              reply_to: dict[str, Any] | int | None, raw_text: str | None = None) -> dict[str, Any]:
+    def _post(
+        self,
+        who: User,
+        where: Chat,
+        fields: dict[str, Any],
+        reply_to: dict[str, Any] | int | None,
+        raw_text: str | None = None,
+    ) -> dict[str, Any]:
         self._require_member(who, where)
         if where.user is not None and who.blocked:
             raise EmulatorError(f"user {who.id} blocked the bot; send /start to restart it")
         if reply_to is not None:
             target = self.stored(where, reply_to if isinstance(reply_to, int) else reply_to["message_id"])
-            fields["reply_to_message"] = {k: v for k, v in target.telegram().items()
-                                          if k != "reply_to_message"}
+            fields["reply_to_message"] = {
+                k: v for k, v in target.telegram().items() if k != "reply_to_message"
+            }
         message = self.store(where, who, fields, raw_text=raw_text)
         self.deliver(where, message)
         self.last_action_seq = self.checkpoint()
@@ -137,8 +168,10 @@ def _find_button(stored: StoredMessage, button: str) -> dict[str, Any]:
             if candidate.get(key) == button and "callback_data" in candidate:
                 return candidate
     labels = [f"{b.get('text')!r}->{b.get('callback_data')!r}" for b in buttons]
-    raise EmulatorError(f"no callback button {button!r} on message {stored.message_id}; "
-                        f"buttons: {', '.join(labels) or 'none'}")
+    raise EmulatorError(
+        f"no callback button {button!r} on message {stored.message_id}; "
+        f"buttons: {', '.join(labels) or 'none'}"
+    )
 
 
 def _jpeg(color: tuple[int, int, int] = (40, 120, 200)) -> bytes:

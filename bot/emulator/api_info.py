@@ -15,8 +15,13 @@ from bot.emulator.webhook import WebhookMethods
 from bot.emulator.world import DEFAULT_UPDATES
 
 COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")  # Telegram: lower-case Latin letters, digits, underscores
-NO_GIFTS = {"unlimited_gifts": False, "limited_gifts": False, "unique_gifts": False,
-            "premium_subscription": False, "gifts_from_channels": False}
+NO_GIFTS = {
+    "unlimited_gifts": False,
+    "limited_gifts": False,
+    "unique_gifts": False,
+    "premium_subscription": False,
+    "gifts_from_channels": False,
+}
 
 
 class InfoMethods(WebhookMethods):
@@ -28,9 +33,14 @@ class InfoMethods(WebhookMethods):
     @api_method("getMe")
     def get_me(self, p: Params) -> dict[str, Any]:
         """The bot's User object with the bot-only flags."""
-        return {**self.bot.to_dict(), "can_join_groups": True,
-                "can_read_all_group_messages": not self.privacy, "supports_inline_queries": False,
-                "can_connect_to_business": False, "has_main_web_app": False}
+        return {
+            **self.bot.to_dict(),
+            "can_join_groups": True,
+            "can_read_all_group_messages": not self.privacy,
+            "supports_inline_queries": False,
+            "can_connect_to_business": False,
+            "has_main_web_app": False,
+        }
 
     @api_method("getUpdates")
     async def get_updates(self, p: Params) -> list[dict[str, Any]]:
@@ -60,8 +70,11 @@ class InfoMethods(WebhookMethods):
             await self.wait_change(remaining)
             if generation != self._poll_generation:
                 self.refuse_polling()
-                raise ApiError(409, "Conflict: terminated by other getUpdates request; "
-                                    "make sure that only one bot instance is running")
+                raise ApiError(
+                    409,
+                    "Conflict: terminated by other getUpdates request; "
+                    "make sure that only one bot instance is running",
+                )
 
     @api_method("getChat")
     def get_chat(self, p: Params) -> dict[str, Any]:
@@ -69,8 +82,12 @@ class InfoMethods(WebhookMethods):
         chat = self.target_chat(p, access=False)
         if chat.is_group:
             self.check_access(chat)
-        return {**chat.to_dict(), "accent_color_id": 0, "max_reaction_count": 11,
-                "accepted_gift_types": dict(NO_GIFTS)}
+        return {
+            **chat.to_dict(),
+            "accent_color_id": 0,
+            "max_reaction_count": 11,
+            "accepted_gift_types": dict(NO_GIFTS),
+        }
 
     @api_method("getChatMember")
     def get_chat_member(self, p: Params) -> dict[str, Any]:
@@ -93,9 +110,12 @@ class InfoMethods(WebhookMethods):
             if not COMMAND_NAME.fullmatch(name):
                 raise bad_request("BOT_COMMAND_INVALID")
             if not 1 <= len(text) <= 256:
-                raise bad_request("command description is empty" if not text else "BOT_COMMAND_DESCRIPTION_INVALID")
-        self.commands[_scope_key(p)] = [{"command": c["command"], "description": c["description"]}
-                                        for c in commands]
+                raise bad_request(
+                    "command description is empty" if not text else "BOT_COMMAND_DESCRIPTION_INVALID"
+                )
+        self.commands[_scope_key(p)] = [
+            {"command": c["command"], "description": c["description"]} for c in commands
+        ]
         return True
 
     @api_method("getMyCommands")

@@ -51,7 +51,7 @@ class MessageMethods(Checks, FileStore):
     def _photo_bytes(self, p: Params) -> bytes:
         photo = p.raw("photo")
         if isinstance(photo, str) and photo.startswith("attach://"):
-            photo = p.raw(photo[len("attach://"):])
+            photo = p.raw(photo[len("attach://") :])
         if isinstance(photo, Upload):
             return photo.data
         if not photo:
@@ -72,10 +72,15 @@ class MessageMethods(Checks, FileStore):
             fields["reply_to_message"] = reply
         if markup.get("inline"):
             fields["reply_markup"] = markup["inline"]
-        message = self.store(chat, self.bot, fields, raw_text=raw,
-                             force_reply=markup.get("force_reply"),
-                             reply_keyboard=markup.get("reply_keyboard"),
-                             disable_notification=p.bool("disable_notification"))
+        message = self.store(
+            chat,
+            self.bot,
+            fields,
+            raw_text=raw,
+            force_reply=markup.get("force_reply"),
+            reply_keyboard=markup.get("reply_keyboard"),
+            disable_notification=p.bool("disable_notification"),
+        )
         return message.telegram()
 
     def _editable(self, p: Params) -> tuple[Chat, StoredMessage]:
@@ -144,8 +149,12 @@ class MessageMethods(Checks, FileStore):
             raise bad_request(QUERY_TOO_OLD)
         if len(p.str("text") or "") > 200:
             raise bad_request("MESSAGE_TOO_LONG")
-        query.answer = {"text": p.str("text"), "show_alert": p.bool("show_alert"),
-                        "url": p.str("url"), "cache_time": p.int("cache_time", 0)}
+        query.answer = {
+            "text": p.str("text"),
+            "show_alert": p.bool("show_alert"),
+            "url": p.str("url"),
+            "cache_time": p.int("cache_time", 0),
+        }
         self.bump()
         return True
 

@@ -34,8 +34,9 @@ class Checks(World):
         if chat is None:
             raise bad_request("chat not found")
         if chat.migrated_to:
-            raise bad_request("group chat was upgraded to a supergroup chat",
-                              migrate_to_chat_id=chat.migrated_to)
+            raise bad_request(
+                "group chat was upgraded to a supergroup chat", migrate_to_chat_id=chat.migrated_to
+            )
         if access:
             self.check_access(chat)
         return chat
@@ -108,7 +109,9 @@ class Checks(World):
 
 def _check_button(button: Any) -> None:
     if not isinstance(button, dict) or not str(button.get("text", "")).strip():
-        raise bad_request("can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard")
+        raise bad_request(
+            "can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard"
+        )
     if "callback_data" in button:
         size = len(str(button["callback_data"]).encode("utf-8"))
         if not 1 <= size <= 64:
@@ -116,10 +119,22 @@ def _check_button(button: Any) -> None:
     elif "url" in button:
         if not str(button["url"]).startswith(URL_PREFIXES):
             raise bad_request("BUTTON_URL_INVALID")
-    elif not any(k in button for k in ("web_app", "login_url", "switch_inline_query",
-                                       "switch_inline_query_current_chat", "copy_text", "pay",
-                                       "callback_game", "switch_inline_query_chosen_chat")):
-        raise bad_request("can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard")
+    elif not any(
+        k in button
+        for k in (
+            "web_app",
+            "login_url",
+            "switch_inline_query",
+            "switch_inline_query_current_chat",
+            "copy_text",
+            "pay",
+            "callback_game",
+            "switch_inline_query_chosen_chat",
+        )
+    ):
+        raise bad_request(
+            "can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard"
+        )
 
 
 __all__ = ["ApiError", "Checks"]

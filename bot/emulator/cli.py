@@ -10,8 +10,9 @@ from bot.emulator.server import run
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     """Command-line options of the emulator."""
-    parser = argparse.ArgumentParser(prog="python -m bot emulator",
-                                     description="Local Telegram Bot API emulator with a web page.")
+    parser = argparse.ArgumentParser(
+        prog="python -m bot emulator", description="Local Telegram Bot API emulator with a web page."
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8081)
     parser.add_argument("--token", default="123:ABC")
@@ -24,7 +25,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 def main(argv: list[str]) -> int:
     """Run the emulator until Ctrl-C."""
     args = parse_args(argv)
-    emulator = Emulator(token=args.token, bot_username=args.bot_username,
-                        rate_limits=not args.no_rate_limits, privacy=not args.no_privacy)
+    emulator = Emulator(
+        token=args.token,
+        bot_username=args.bot_username,
+        rate_limits=not args.no_rate_limits,
+        privacy=not args.no_privacy,
+    )
     run(emulator, args.host, args.port)
     return 0

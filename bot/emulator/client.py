@@ -39,14 +39,12 @@ class EmulatorClient:
             await self._session.close()
             self._session = None
 
-    async def request(self, verb: str, path: str, body: dict[str, Any] | None = None, /,
-                      **query: Any) -> Any:
+    async def request(self, verb: str, path: str, body: dict[str, Any] | None = None, /, **query: Any) -> Any:
         """Call a control endpoint and return its JSON (EmulatorClientError on 4xx/5xx)."""
         if self._session is None:
             self._session = aiohttp.ClientSession()
         params = {k: str(v) for k, v in query.items() if v is not None}
-        async with self._session.request(verb, f"{self.url}{path}", json=body,
-                                         params=params) as response:
+        async with self._session.request(verb, f"{self.url}{path}", json=body, params=params) as response:
             data = await response.json(content_type=None)
             if response.status >= 400:
                 raise EmulatorClientError(response.status, (data or {}).get("error", str(data)))
@@ -67,12 +65,26 @@ class EmulatorClient:
         """Bot, users, chats, stats and the current checkpoint."""
         return await self.request("GET", "/_emu/state")
 
-    async def user(self, id: int | None = None, first_name: str = "Li", username: str | None = None,
-                   language_code: str | None = "zh", last_name: str | None = None) -> dict[str, Any]:
+    async def user(
+        self,
+        id: int | None = None,
+        first_name: str = "Li",
+        username: str | None = None,
+        language_code: str | None = "zh",
+        last_name: str | None = None,
+    ) -> dict[str, Any]:
         """Create a user; returns the user dict (with started/blocked)."""
-        return await self.request("POST", "/_emu/users", {
-            "id": id, "first_name": first_name, "username": username,
-            "language_code": language_code, "last_name": last_name})
+        return await self.request(
+            "POST",
+            "/_emu/users",
+            {
+                "id": id,
+                "first_name": first_name,
+                "username": username,
+                "language_code": language_code,
+                "last_name": last_name,
+            },
+        )
 
     async def block(self, user: int | dict[str, Any]) -> dict[str, Any]:
         """The user blocks the bot."""
@@ -82,12 +94,24 @@ class EmulatorClient:
         """The user unblocks the bot."""
         return await self.request("POST", f"/_emu/users/{_id(user)}/unblock")
 
-    async def group(self, title: str, members: Sequence[int | dict[str, Any]] = (),
-                    supergroup: bool = False, with_bot: bool = False) -> dict[str, Any]:
+    async def group(
+        self,
+        title: str,
+        members: Sequence[int | dict[str, Any]] = (),
+        supergroup: bool = False,
+        with_bot: bool = False,
+    ) -> dict[str, Any]:
         """Create a group; returns the chat dict."""
-        return await self.request("POST", "/_emu/groups", {
-            "title": title, "members": [_id(m) for m in members], "supergroup": supergroup,
-            "with_bot": with_bot})
+        return await self.request(
+            "POST",
+            "/_emu/groups",
+            {
+                "title": title,
+                "members": [_id(m) for m in members],
+                "supergroup": supergroup,
+                "with_bot": with_bot,
+            },
+        )
 
     async def chats(self) -> list[dict[str, Any]]:
         """Every chat with members and the bot's status."""
@@ -101,10 +125,13 @@ class EmulatorClient:
         """`by` removes the bot from the group."""
         return await self.request("POST", f"/_emu/chats/{_id(group)}/remove_bot", {"by": _id(by)})
 
-    async def promote_bot(self, group: int | dict[str, Any], can_delete_messages: bool = True) -> dict[str, Any]:
+    async def promote_bot(
+        self, group: int | dict[str, Any], can_delete_messages: bool = True
+    ) -> dict[str, Any]:
         """Make the bot an admin of the group."""
-        return await self.request("POST", f"/_emu/chats/{_id(group)}/promote_bot",
-                                  {"can_delete_messages": can_delete_messages})
+        return await self.request(
+            "POST", f"/_emu/chats/{_id(group)}/promote_bot", {"can_delete_messages": can_delete_messages}
+        )
 
     async def add_member(self, group: int | dict[str, Any], user: int | dict[str, Any]) -> dict[str, Any]:
         """The user joins the group."""
@@ -115,37 +142,75 @@ class EmulatorClient:
         return await self.request("POST", f"/_emu/chats/{_id(group)}/migrate")
 
     # ---- acting -----------------------------------------------------------------------------
-    async def send(self, user: int | dict[str, Any], chat: int | dict[str, Any] | None, text: str,
-                   reply_to: int | None = None) -> dict[str, Any]:
+    async def send(
+        self,
+        user: int | dict[str, Any],
+        chat: int | dict[str, Any] | None,
+        text: str,
+        reply_to: int | None = None,
+    ) -> dict[str, Any]:
         """`user` writes `text` in `chat` (None: their private chat with the bot)."""
-        return await self.request("POST", "/_emu/send", {
-            "user": _id(user), "chat": _id(chat if chat is not None else user), "text": text,
-            "reply_to": reply_to})
+        return await self.request(
+            "POST",
+            "/_emu/send",
+            {
+                "user": _id(user),
+                "chat": _id(chat if chat is not None else user),
+                "text": text,
+                "reply_to": reply_to,
+            },
+        )
 
-    async def send_photo(self, user: int | dict[str, Any], chat: int | dict[str, Any] | None,
-                         caption: str | None = None) -> dict[str, Any]:
+    async def send_photo(
+        self, user: int | dict[str, Any], chat: int | dict[str, Any] | None, caption: str | None = None
+    ) -> dict[str, Any]:
         """`user` sends a generated photo."""
-        return await self.request("POST", "/_emu/send_photo", {
-            "user": _id(user), "chat": _id(chat if chat is not None else user), "caption": caption})
+        return await self.request(
+            "POST",
+            "/_emu/send_photo",
+            {"user": _id(user), "chat": _id(chat if chat is not None else user), "caption": caption},
+        )
 
-    async def send_location(self, user: int | dict[str, Any], chat: int | dict[str, Any] | None,
-                            latitude: float, longitude: float) -> dict[str, Any]:
+    async def send_location(
+        self, user: int | dict[str, Any], chat: int | dict[str, Any] | None, latitude: float, longitude: float
+    ) -> dict[str, Any]:
         """`user` shares a location."""
-        return await self.request("POST", "/_emu/send_location", {
-            "user": _id(user), "chat": _id(chat if chat is not None else user),
-            "latitude": latitude, "longitude": longitude})
+        return await self.request(
+            "POST",
+            "/_emu/send_location",
+            {
+                "user": _id(user),
+                "chat": _id(chat if chat is not None else user),
+                "latitude": latitude,
+                "longitude": longitude,
+            },
+        )
 
     async def edit(self, user: int | dict[str, Any], message: dict[str, Any], text: str) -> dict[str, Any]:
         """`user` edits their message."""
-        return await self.request("POST", "/_emu/edit", {
-            "user": _id(user), "chat": message["chat"]["id"], "message_id": message["message_id"],
-            "text": text})
+        return await self.request(
+            "POST",
+            "/_emu/edit",
+            {
+                "user": _id(user),
+                "chat": message["chat"]["id"],
+                "message_id": message["message_id"],
+                "text": text,
+            },
+        )
 
     async def press(self, user: int | dict[str, Any], message: dict[str, Any], button: str) -> str:
         """`user` presses a button (by text or callback_data); returns the callback query id."""
-        result = await self.request("POST", "/_emu/press", {
-            "user": _id(user), "chat": message["chat"]["id"], "message_id": message["message_id"],
-            "button": button})
+        result = await self.request(
+            "POST",
+            "/_emu/press",
+            {
+                "user": _id(user),
+                "chat": message["chat"]["id"],
+                "message_id": message["message_id"],
+                "button": button,
+            },
+        )
         return result["callback_id"]
 
     async def callback_answer(self, callback_id: str) -> dict[str, Any] | None:
@@ -153,11 +218,15 @@ class EmulatorClient:
         return (await self.request("GET", f"/_emu/callbacks/{callback_id}"))["answer"]
 
     # ---- reading ----------------------------------------------------------------------------
-    async def messages(self, chat: int | dict[str, Any], as_user: int | dict[str, Any] | None = None,
-                       ) -> list[dict[str, Any]]:
+    async def messages(
+        self,
+        chat: int | dict[str, Any],
+        as_user: int | dict[str, Any] | None = None,
+    ) -> list[dict[str, Any]]:
         """Live messages of a chat."""
-        return await self.request("GET", f"/_emu/chats/{_id(chat)}/messages",
-                                  as_user=_id(as_user) if as_user is not None else None)
+        return await self.request(
+            "GET", f"/_emu/chats/{_id(chat)}/messages", as_user=_id(as_user) if as_user is not None else None
+        )
 
     async def last(self, chat: int | dict[str, Any]) -> dict[str, Any] | None:
         """The newest live message of a chat."""
@@ -168,26 +237,57 @@ class EmulatorClient:
         """The current change sequence number (for `wait_for(since=...)`)."""
         return (await self.request("GET", "/_emu/checkpoint"))["seq"]
 
-    async def wait_for(self, chat: int | dict[str, Any] | None = None, *, contains: str | None = None,
-                       timeout: float = 10.0, since: int | None = None,
-                       from_bot: bool = True) -> dict[str, Any]:
+    async def wait_for(
+        self,
+        chat: int | dict[str, Any] | None = None,
+        *,
+        contains: str | None = None,
+        timeout: float = 10.0,
+        since: int | None = None,
+        from_bot: bool = True,
+    ) -> dict[str, Any]:
         """Wait for a bot message in `chat` after the last user action (or `since`)."""
-        return await self.request("POST", "/_emu/wait", {
-            "chat": _id(chat) if chat is not None else None, "contains": contains,
-            "timeout": timeout, "since": since, "from_bot": from_bot})
+        return await self.request(
+            "POST",
+            "/_emu/wait",
+            {
+                "chat": _id(chat) if chat is not None else None,
+                "contains": contains,
+                "timeout": timeout,
+                "since": since,
+                "from_bot": from_bot,
+            },
+        )
 
     # ---- faults and counters ----------------------------------------------------------------
-    async def fault(self, method: str, kind: str, count: int | None = 1, retry_after: int = 1,
-                    hold: float = 15.0, description: str | None = None,
-                    chat: int | dict[str, Any] | None = None) -> None:
-        """Fail the next `count` calls of `method` (None: every call until cleared), to `chat` only if given."""
-        await self.request("POST", "/_emu/fault", {"method": method, "kind": kind, "count": count,
-                                                   "retry_after": retry_after, "hold": hold,
-                                                   "description": description,
-                                                   "chat": None if chat is None else _id(chat)})
+    async def fault(
+        self,
+        method: str,
+        kind: str,
+        count: int | None = 1,
+        retry_after: int = 1,
+        hold: float = 15.0,
+        description: str | None = None,
+        chat: int | dict[str, Any] | None = None,
+    ) -> None:
+        """Fail the next `count` calls of `method` (None: all until cleared), to `chat` only if given."""
+        await self.request(
+            "POST",
+            "/_emu/fault",
+            {
+                "method": method,
+                "kind": kind,
+                "count": count,
+                "retry_after": retry_after,
+                "hold": hold,
+                "description": description,
+                "chat": None if chat is None else _id(chat),
+            },
+        )
 
-    async def fault_rate(self, rate: float, kinds: list[str] | None = None, seed: int | None = None,
-                         **options: Any) -> None:
+    async def fault_rate(
+        self, rate: float, kinds: list[str] | None = None, seed: int | None = None, **options: Any
+    ) -> None:
         """Randomly fail about `rate` of send/edit calls."""
         body = {"rate": rate, "seed": seed, **options}
         if kinds:

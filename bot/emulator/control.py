@@ -16,10 +16,15 @@ Handler = Callable[[Emulator, Body, dict[str, str]], Any]
 
 
 def _state(emu: Emulator, body: Body, match: dict[str, str]) -> Body:
-    return {"bot": emu.bot.to_dict(), "token": emu.token, "url": emu.url,
-            "users": [u.view() for u in emu.users.values()],
-            "chats": [c.view(emu.users) for c in emu.chats.values()],
-            "stats": emu.stats(), "seq": emu.checkpoint()}
+    return {
+        "bot": emu.bot.to_dict(),
+        "token": emu.token,
+        "url": emu.url,
+        "users": [u.view() for u in emu.users.values()],
+        "chats": [c.view(emu.users) for c in emu.chats.values()],
+        "stats": emu.stats(),
+        "seq": emu.checkpoint(),
+    }
 
 
 def _new_user(emu: Emulator, body: Body, match: dict[str, str]) -> Body:
@@ -28,8 +33,12 @@ def _new_user(emu: Emulator, body: Body, match: dict[str, str]) -> Body:
 
 
 def _group(emu: Emulator, body: Body, match: dict[str, str]) -> Body:
-    chat = emu.group(str(body.get("title") or "Group"), body.get("members") or [],
-                     supergroup=bool(body.get("supergroup")), with_bot=bool(body.get("with_bot")))
+    chat = emu.group(
+        str(body.get("title") or "Group"),
+        body.get("members") or [],
+        supergroup=bool(body.get("supergroup")),
+        with_bot=bool(body.get("with_bot")),
+    )
     return chat.view(emu.users)
 
 
@@ -66,18 +75,21 @@ def _message(emu: Emulator, body: Body) -> Body:
 
 
 def _send(emu: Emulator, body: Body, match: dict[str, str]) -> Body:
-    return emu.send(body["user"], body.get("chat", body["user"]), str(body["text"]),
-                    reply_to=body.get("reply_to"))
+    return emu.send(
+        body["user"], body.get("chat", body["user"]), str(body["text"]), reply_to=body.get("reply_to")
+    )
 
 
 def _send_photo(emu: Emulator, body: Body, match: dict[str, str]) -> Body:
-    return emu.send_photo(body["user"], body.get("chat", body["user"]), body.get("caption"),
-                          reply_to=body.get("reply_to"))
+    return emu.send_photo(
+        body["user"], body.get("chat", body["user"]), body.get("caption"), reply_to=body.get("reply_to")
+    )
 
 
 def _send_location(emu: Emulator, body: Body, match: dict[str, str]) -> Body:
-    return emu.send_location(body["user"], body.get("chat", body["user"]),
-                             float(body["latitude"]), float(body["longitude"]))
+    return emu.send_location(
+        body["user"], body.get("chat", body["user"]), float(body["latitude"]), float(body["longitude"])
+    )
 
 
 def _edit(emu: Emulator, body: Body, match: dict[str, str]) -> Body:
@@ -90,9 +102,15 @@ def _press(emu: Emulator, body: Body, match: dict[str, str]) -> Body:
 
 def _fault(emu: Emulator, body: Body, match: dict[str, str]) -> Body:
     count = body.get("count", 1)
-    emu.fault(body["method"], str(body["kind"]), None if count in (None, "", "until_cleared") else int(count),
-              int(body.get("retry_after", 1)), float(body.get("hold", 15.0)), body.get("description"),
-              body.get("chat"))
+    emu.fault(
+        body["method"],
+        str(body["kind"]),
+        None if count in (None, "", "until_cleared") else int(count),
+        int(body.get("retry_after", 1)),
+        float(body.get("hold", 15.0)),
+        body.get("description"),
+        body.get("chat"),
+    )
     return {"ok": True}
 
 
@@ -122,9 +140,13 @@ def _rate_limits(emu: Emulator, body: Body, match: dict[str, str]) -> Body:
 
 
 async def _wait(emu: Emulator, body: Body, match: dict[str, str]) -> Body:
-    return await emu.wait_for(body.get("chat"), contains=body.get("contains"),
-                              timeout=float(body.get("timeout", 10)), since=body.get("since"),
-                              from_bot=bool(body.get("from_bot", True)))
+    return await emu.wait_for(
+        body.get("chat"),
+        contains=body.get("contains"),
+        timeout=float(body.get("timeout", 10)),
+        since=body.get("since"),
+        from_bot=bool(body.get("from_bot", True)),
+    )
 
 
 ROUTES: list[tuple[str, str, Handler]] = [
@@ -135,10 +157,15 @@ ROUTES: list[tuple[str, str, Handler]] = [
     ("POST", "/_emu/users/{id}/unblock", _user_action("unblock")),
     ("GET", "/_emu/chats", lambda e, b, m: [c.view(e.users) for c in e.chats.values()]),
     ("POST", "/_emu/groups", _group),
-    ("GET", "/_emu/chats/{id}/messages",
-     lambda e, b, m: e.messages(int(m["id"]), as_user=int(b["as_user"]) if b.get("as_user") else None)),
-    *[("POST", f"/_emu/chats/{{id}}/{verb}", _chat_action(verb)) for verb in
-      ("add_bot", "remove_bot", "promote_bot", "demote_bot", "migrate", "members", "leave")],
+    (
+        "GET",
+        "/_emu/chats/{id}/messages",
+        lambda e, b, m: e.messages(int(m["id"]), as_user=int(b["as_user"]) if b.get("as_user") else None),
+    ),
+    *[
+        ("POST", f"/_emu/chats/{{id}}/{verb}", _chat_action(verb))
+        for verb in ("add_bot", "remove_bot", "promote_bot", "demote_bot", "migrate", "members", "leave")
+    ],
     ("POST", "/_emu/send", _send),
     ("POST", "/_emu/send_photo", _send_photo),
     ("POST", "/_emu/send_location", _send_location),

@@ -20,13 +20,17 @@ from bot.emulator.registry import lookup
 from bot.emulator.world import ChatRef, UserRef
 
 
-
 class Emulator(Actors, Faults, MessageMethods, InfoMethods):
     """In-process Telegram: serve it with `bot.emulator.serve` and act as users with its verbs."""
 
-    def __init__(self, token: str = "123:ABC", bot_username: str = "grid_bot",
-                 rate_limits: bool | RateLimits = True, privacy: bool = True,
-                 bot_name: str = "Grid Bot"):
+    def __init__(
+        self,
+        token: str = "123:ABC",
+        bot_username: str = "grid_bot",
+        rate_limits: bool | RateLimits = True,
+        privacy: bool = True,
+        bot_name: str = "Grid Bot",
+    ):
         super().__init__(token, bot_username, bot_name, privacy)
         limits = rate_limits if isinstance(rate_limits, RateLimits) else RateLimits(enabled=bool(rate_limits))
         self.limiter = RateLimiter(limits)
@@ -111,9 +115,15 @@ class Emulator(Actors, Faults, MessageMethods, InfoMethods):
         """Messages of the user's private chat with the bot."""
         return self.messages(self.private_chat(self.user_of(user)))
 
-    async def wait_for(self, match: Callable[[dict[str, Any]], bool] | ChatRef | None = None, *,
-                       contains: str | None = None, timeout: float = 10.0,
-                       since: int | None = None, from_bot: bool = True) -> dict[str, Any]:
+    async def wait_for(
+        self,
+        match: Callable[[dict[str, Any]], bool] | ChatRef | None = None,
+        *,
+        contains: str | None = None,
+        timeout: float = 10.0,
+        since: int | None = None,
+        from_bot: bool = True,
+    ) -> dict[str, Any]:
         """Wait for a message (new or edited after `since`, default: the last user action).
 
         `match` is a predicate on message views, or a chat/user (then only the bot's messages in
@@ -142,8 +152,9 @@ class Emulator(Actors, Faults, MessageMethods, InfoMethods):
             bot_id = self.bot.id
 
             def base(view: dict[str, Any]) -> bool:
-                return ((chat_id is None or view["chat"]["id"] == chat_id)
-                        and (not from_bot or view.get("from", {}).get("id") == bot_id))
+                return (chat_id is None or view["chat"]["id"] == chat_id) and (
+                    not from_bot or view.get("from", {}).get("id") == bot_id
+                )
 
         if contains is None:
             return base

@@ -31,8 +31,12 @@ class FileStore:
     def new_file(self, data: bytes, folder: str = "photos", ext: str = "jpg") -> FileRecord:
         """Store bytes under a fresh file_id and file_path."""
         n = self.next_id()
-        record = FileRecord(file_id=f"AgACAgEmu{n:06d}x{len(data):x}", file_unique_id=f"AQADEmu{n:06d}",
-                            data=data, file_path=f"{folder}/file_{n}.{ext}")
+        record = FileRecord(
+            file_id=f"AgACAgEmu{n:06d}x{len(data):x}",
+            file_unique_id=f"AQADEmu{n:06d}",
+            data=data,
+            file_path=f"{folder}/file_{n}.{ext}",
+        )
         record.width, record.height = image_size(data) if folder == "photos" else (0, 0)
         self.files[record.file_id] = record
         return record
@@ -55,5 +59,10 @@ class FileStore:
 
 
 def _photo_size(record: FileRecord) -> dict[str, Any]:
-    return {"file_id": record.file_id, "file_unique_id": record.file_unique_id,
-            "file_size": len(record.data), "width": record.width, "height": record.height}
+    return {
+        "file_id": record.file_id,
+        "file_unique_id": record.file_unique_id,
+        "file_size": len(record.data),
+        "width": record.width,
+        "height": record.height,
+    }

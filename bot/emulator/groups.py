@@ -22,14 +22,20 @@ class Groups(World):
         if who.id not in chat.members:
             raise EmulatorError(f"user {who.id} is not a member of chat {chat.id}")
 
-    def group(self, title: str, members: Iterable[UserRef] = (), supergroup: bool = False,
-              with_bot: bool = False) -> Chat:
+    def group(
+        self, title: str, members: Iterable[UserRef] = (), supergroup: bool = False, with_bot: bool = False
+    ) -> Chat:
         """Create a group (negative id) whose first member is its creator."""
         n = self.next_id()
         chat_id = -(1_000_000_000_000 + n) if supergroup else -(4_000_000_000 + n)
         ids = [self.user_of(m).id for m in members]
-        chat = Chat(id=chat_id, type="supergroup" if supergroup else "group", title=title,
-                    members=ids, creator=ids[0] if ids else None)
+        chat = Chat(
+            id=chat_id,
+            type="supergroup" if supergroup else "group",
+            title=title,
+            members=ids,
+            creator=ids[0] if ids else None,
+        )
         self.chats[chat_id] = chat
         self.bump()
         if with_bot:
@@ -46,9 +52,15 @@ class Groups(World):
         if who.id not in chat.members:
             chat.members.append(who.id)
         actor = self.user_of(by) if by is not None else who
-        message = self.store(chat, actor, {"new_chat_members": [who.to_dict()],
-                                           "new_chat_member": who.to_dict(),
-                                           "new_chat_participant": who.to_dict()})
+        message = self.store(
+            chat,
+            actor,
+            {
+                "new_chat_members": [who.to_dict()],
+                "new_chat_member": who.to_dict(),
+                "new_chat_participant": who.to_dict(),
+            },
+        )
         self.deliver(chat, message)
         return message.view()
 
@@ -57,8 +69,9 @@ class Groups(World):
         chat, who = self.chat_of(group), self.user_of(user)
         if who.id in chat.members:
             chat.members.remove(who.id)
-        message = self.store(chat, who, {"left_chat_member": who.to_dict(),
-                                         "left_chat_participant": who.to_dict()})
+        message = self.store(
+            chat, who, {"left_chat_member": who.to_dict(), "left_chat_participant": who.to_dict()}
+        )
         self.deliver(chat, message)
         return message.view()
 
@@ -69,8 +82,9 @@ class Groups(World):
         old, chat.bot_status, chat.bot_can_delete = chat.bot_status, "member", False
         self._member_update(chat, actor, old, "member")
         bot = self.bot.to_dict()
-        message = self.store(chat, actor, {"new_chat_members": [bot], "new_chat_member": bot,
-                                           "new_chat_participant": bot})
+        message = self.store(
+            chat, actor, {"new_chat_members": [bot], "new_chat_member": bot, "new_chat_participant": bot}
+        )
         self.deliver(chat, message)
         return message.view()
 
@@ -83,8 +97,9 @@ class Groups(World):
         message = self.store(chat, actor, {"left_chat_member": bot, "left_chat_participant": bot})
         return message.view()
 
-    def promote_bot(self, group: ChatRef, can_delete_messages: bool = True,
-                    by: UserRef | None = None) -> None:
+    def promote_bot(
+        self, group: ChatRef, can_delete_messages: bool = True, by: UserRef | None = None
+    ) -> None:
         """Make the bot an admin (it then sees every message); emits my_chat_member."""
         chat = self.chat_of(group)
         actor = self.user_of(by if by is not None else chat.creator or self.user())
@@ -110,10 +125,16 @@ class Groups(World):
         old = self.chat_of(group)
         if old.type != "group" or old.migrated_to:
             raise EmulatorError(f"chat {old.id} is not a basic group")
-        new = Chat(id=-(1_000_000_000_000 + self.next_id()), type="supergroup", title=old.title,
-                   members=list(old.members), creator=old.creator, admins=list(old.admins),
-                   bot_status=old.bot_status,
-                   bot_can_delete=old.bot_can_delete)
+        new = Chat(
+            id=-(1_000_000_000_000 + self.next_id()),
+            type="supergroup",
+            title=old.title,
+            members=list(old.members),
+            creator=old.creator,
+            admins=list(old.admins),
+            bot_status=old.bot_status,
+            bot_can_delete=old.bot_can_delete,
+        )
         self.chats[new.id] = new
         actor = self.user_of(old.creator) if old.creator else self.user()
         self.deliver(old, self.store(old, actor, {"migrate_to_chat_id": new.id}))
@@ -122,8 +143,13 @@ class Groups(World):
         return new
 
     def _member_update(self, chat: Chat, actor: User, old: str, new: str) -> None:
-        self.emit("my_chat_member", {
-            "chat": chat.to_dict(), "from": actor.to_dict(), "date": self.now(),
-            "old_chat_member": member_dict(chat, self.bot, old),
-            "new_chat_member": member_dict(chat, self.bot, new),
-        })
+        self.emit(
+            "my_chat_member",
+            {
+                "chat": chat.to_dict(),
+                "from": actor.to_dict(),
+                "date": self.now(),
+                "old_chat_member": member_dict(chat, self.bot, old),
+                "new_chat_member": member_dict(chat, self.bot, new),
+            },
+        )

@@ -8,10 +8,22 @@ from typing import Any
 from bot.emulator.errors import ApiError, bad_request
 
 SIMPLE_TAGS = {
-    "b": "bold", "strong": "bold", "i": "italic", "em": "italic",
-    "u": "underline", "ins": "underline", "s": "strikethrough", "strike": "strikethrough",
-    "del": "strikethrough", "code": "code", "pre": "pre", "tg-spoiler": "spoiler",
-    "span": "spoiler", "a": "text_link", "blockquote": "blockquote", "tg-emoji": "custom_emoji",
+    "b": "bold",
+    "strong": "bold",
+    "i": "italic",
+    "em": "italic",
+    "u": "underline",
+    "ins": "underline",
+    "s": "strikethrough",
+    "strike": "strikethrough",
+    "del": "strikethrough",
+    "code": "code",
+    "pre": "pre",
+    "tg-spoiler": "spoiler",
+    "span": "spoiler",
+    "a": "text_link",
+    "blockquote": "blockquote",
+    "tg-emoji": "custom_emoji",
 }
 NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 _ENTITY = re.compile(r"&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|lt|gt|amp|quot);")
@@ -78,7 +90,9 @@ def _open_tag(text: str, index: int, match: re.Match[str]) -> tuple[str, dict[st
     if tag == "span" and attrs.get("class") != "tg-spoiler":
         raise _error(f'Tag "span" must have class "tg-spoiler" at byte offset {_byte_offset(text, index)}')
     if tag == "tg-emoji" and "emoji-id" not in attrs:
-        raise _error(f'Tag "tg-emoji" must have attribute "emoji-id" at byte offset {_byte_offset(text, index)}')
+        raise _error(
+            f'Tag "tg-emoji" must have attribute "emoji-id" at byte offset {_byte_offset(text, index)}'
+        )
     return tag, attrs
 
 
@@ -100,7 +114,7 @@ def parse_html(text: str) -> tuple[str, list[dict[str, Any]]]:
                     raise _error(f"Unexpected end tag at byte offset {_byte_offset(text, i)}")
                 if stack[-1][0] != tag:
                     raise _error(
-                        f'Unmatched end tag at byte offset {_byte_offset(text, i)}, '
+                        f"Unmatched end tag at byte offset {_byte_offset(text, i)}, "
                         f'expected "</{stack[-1][0]}>", found "</{tag}>"'
                     )
                 open_tag, attrs, begin = stack.pop()
@@ -129,13 +143,19 @@ def parse_html(text: str) -> tuple[str, list[dict[str, Any]]]:
     return "".join(out), sorted(entities, key=lambda e: (e["offset"], -e["length"]))
 
 
-def _close(entities: list[dict[str, Any]], stack: list[tuple[str, dict[str, str], int]],
-           tag: str, attrs: dict[str, str], begin: int, offset: int) -> None:
+def _close(
+    entities: list[dict[str, Any]],
+    stack: list[tuple[str, dict[str, str], int]],
+    tag: str,
+    attrs: dict[str, str],
+    begin: int,
+    offset: int,
+) -> None:
     """Turn a closed tag into an entity (`<pre><code class="language-x">` sets pre's language)."""
     if tag == "code" and stack and stack[-1][0] == "pre":
         language = attrs.get("class", "")
         if language.startswith("language-"):
-            stack[-1][1]["language"] = language[len("language-"):]
+            stack[-1][1]["language"] = language[len("language-") :]
         return
     if offset > begin:
         entity = _entity(tag, attrs, begin, offset - begin)

@@ -11,10 +11,13 @@ from typing import Callable, Iterable
 
 FAULT_KINDS = ("429", "500", "502", "timeout", "timeout_after", "400", "401", "403", "404", "409", "503")
 STATUS_TEXTS = {  # what Telegram answers with each status, unless a fault gives its own description
-    400: "Bad Request: emulated fault", 401: "Unauthorized", 403: "Forbidden: emulated fault",
-    404: "Not Found", 409: "Conflict: terminated by other getUpdates request; make sure that only "
-                           "one bot instance is running",
-    500: "Internal Server Error", 503: "Service Unavailable",
+    400: "Bad Request: emulated fault",
+    401: "Unauthorized",
+    403: "Forbidden: emulated fault",
+    404: "Not Found",
+    409: "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running",
+    500: "Internal Server Error",
+    503: "Service Unavailable",
 }
 SEND_METHODS = ("sendMessage", "sendPhoto", "editMessageText", "editMessageReplyMarkup")
 
@@ -92,8 +95,16 @@ class FaultPlan:
     rate_fault: Fault = field(default_factory=lambda: Fault("500"))
     rng: random.Random = field(default_factory=random.Random)
 
-    def add(self, method: str, kind: str, count: int | None = 1, retry_after: int = 1,
-            hold: float = 15.0, description: str | None = None, chat: int | None = None) -> None:
+    def add(
+        self,
+        method: str,
+        kind: str,
+        count: int | None = 1,
+        retry_after: int = 1,
+        hold: float = 15.0,
+        description: str | None = None,
+        chat: int | None = None,
+    ) -> None:
         """Fail the next `count` calls of `method` (to `chat` only, if given) with `kind`.
 
         count None or 0: every such call until cleared.
@@ -106,8 +117,15 @@ class FaultPlan:
         queue = self.queued.setdefault(key, deque())
         queue.extend(Fault(kind, retry_after, hold, description) for _ in range(count))
 
-    def set_rate(self, rate: float, kinds: Iterable[str], methods: Iterable[str],
-                 seed: int | None, retry_after: int, hold: float) -> None:
+    def set_rate(
+        self,
+        rate: float,
+        kinds: Iterable[str],
+        methods: Iterable[str],
+        seed: int | None,
+        retry_after: int,
+        hold: float,
+    ) -> None:
         """Fail about `rate` of calls to `methods` with a random kind from `kinds`."""
         self.rate, self.rate_kinds = rate, check_kinds(kinds)
         self.rate_methods = tuple(m.lower() for m in methods)

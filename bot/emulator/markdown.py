@@ -15,8 +15,14 @@ from typing import Any
 from bot.emulator.errors import ApiError, bad_request
 
 RESERVED = set("_*[]()~`>#+-=|{}.!")
-MARKS = {"*": ("bold", "Bold"), "_": ("italic", "Italic"), "__": ("underline", "Underline"),
-         "~": ("strikethrough", "Strikethrough"), "||": ("spoiler", "Spoiler"), "[": ("text_link", "TextUrl")}
+MARKS = {
+    "*": ("bold", "Bold"),
+    "_": ("italic", "Italic"),
+    "__": ("underline", "Underline"),
+    "~": ("strikethrough", "Strikethrough"),
+    "||": ("spoiler", "Spoiler"),
+    "[": ("text_link", "TextUrl"),
+}
 
 
 def _unparsable(reason: str) -> ApiError:
@@ -115,7 +121,7 @@ def parse_markdown_v2(text: str) -> tuple[str, list[dict[str, Any]]]:
 
 def _mark(text: str, i: int, out: _Out, stack: list[tuple[str, int, int]]) -> int:
     """Open or close *bold*, _italic_, __underline__, ~strike~, ||spoiler|| or a [link."""
-    mark = text[i:i + 2] if text[i:i + 2] in ("__", "||") else text[i]
+    mark = text[i : i + 2] if text[i : i + 2] in ("__", "||") else text[i]
     if mark == "|":
         raise _unparsable("Character '|' is reserved and must be escaped with the preceding '\\'")
     if mark != "[" and stack and stack[-1][0] == mark:
@@ -131,9 +137,9 @@ def _code(text: str, i: int, out: _Out) -> int:
     fence = "```" if text.startswith("```", i) else "`"
     end = _closing(text, i + len(fence), fence)
     if end < 0:
-        name = "Code" if fence == "`" else "PreCode" if " " in text[i + 3:] else "Pre"
+        name = "Code" if fence == "`" else "PreCode" if " " in text[i + 3 :] else "Pre"
         raise _unparsable(f"Can't find end of {name} entity at byte offset {out.bytes[i]}")
-    body, extra = text[i + len(fence):end], {}
+    body, extra = text[i + len(fence) : end], {}
     if fence == "```" and "\n" in body and body.split("\n", 1)[0].strip():
         language, body = body.split("\n", 1)
         extra["language"] = language.strip()
@@ -151,7 +157,7 @@ def _link(text: str, i: int, out: _Out, opened: tuple[str, int, int]) -> int:
     end = _closing(text, i + 2, ")")
     if end < 0:
         raise _unparsable(f"Can't find end of a URL at byte offset {out.bytes[i + 2]}")
-    url = _link_url(_unescape(text[i + 2:end]))
+    url = _link_url(_unescape(text[i + 2 : end]))
     if url is not None:
         out.entity("text_link", start, url=url)
     return end + 1
@@ -176,7 +182,7 @@ def parse_markdown(text: str) -> tuple[str, list[dict[str, Any]]]:
         if end < 0:
             raise _unparsable(f"Can't find end of the entity starting at byte offset {out.bytes[i]}")
         start = out.size
-        body = text[i + (3 if fence == "```" else 1):end]
+        body = text[i + (3 if fence == "```" else 1) : end]
         out.add(body)
         if fence == "]":
             i = _legacy_link(text, end, out, start, body)
@@ -192,7 +198,7 @@ def _legacy_link(text: str, end: int, out: _Out, start: int, body: str) -> int:
     close = text.find(")", end + 2)
     if close < 0:
         raise _unparsable(f"Can't find end of the entity starting at byte offset {out.bytes[end + 1]}")
-    url = _link_url(text[end + 2:close])
+    url = _link_url(text[end + 2 : close])
     if url is not None:
         out.entity("text_link", start, url=url)
     return close + 1

@@ -6,9 +6,18 @@ from typing import Any
 
 from bot.emulator.model import Chat, User
 
-ADMIN_RIGHTS = ("can_manage_chat", "can_manage_video_chats", "can_restrict_members",
-                "can_promote_members", "can_change_info", "can_invite_users", "can_post_stories",
-                "can_edit_stories", "can_delete_stories", "can_pin_messages")
+ADMIN_RIGHTS = (
+    "can_manage_chat",
+    "can_manage_video_chats",
+    "can_restrict_members",
+    "can_promote_members",
+    "can_change_info",
+    "can_invite_users",
+    "can_post_stories",
+    "can_edit_stories",
+    "can_delete_stories",
+    "can_pin_messages",
+)
 
 
 def member_dict(chat: Chat, user: User, status: str) -> dict[str, Any]:
@@ -16,8 +25,13 @@ def member_dict(chat: Chat, user: User, status: str) -> dict[str, Any]:
     data: dict[str, Any] = {"status": status, "user": user.to_dict()}
     if status == "administrator":
         data.update({key: key in ("can_manage_chat", "can_invite_users") for key in ADMIN_RIGHTS})
-        data.update({"can_be_edited": False, "is_anonymous": False,
-                     "can_delete_messages": chat.bot_can_delete if user.is_bot else True})
+        data.update(
+            {
+                "can_be_edited": False,
+                "is_anonymous": False,
+                "can_delete_messages": chat.bot_can_delete if user.is_bot else True,
+            }
+        )
     elif status == "creator":
         data["is_anonymous"] = False
     elif status == "kicked":

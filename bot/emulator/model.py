@@ -148,8 +148,12 @@ class FileRecord:
 
     def to_dict(self) -> dict[str, Any]:
         """Telegram's File object."""
-        return {"file_id": self.file_id, "file_unique_id": self.file_unique_id,
-                "file_size": len(self.data), "file_path": self.file_path}
+        return {
+            "file_id": self.file_id,
+            "file_unique_id": self.file_unique_id,
+            "file_size": len(self.data),
+            "file_path": self.file_path,
+        }
 
 
 @dataclass

@@ -81,8 +81,10 @@ class Params:
 
     def public(self) -> dict[str, Any]:
         """Parameters for the call log (uploads summarised)."""
-        return {k: (f"<upload {v.filename} {len(v.data)}B>" if isinstance(v, Upload) else v)
-                for k, v in self.values.items()}
+        return {
+            k: (f"<upload {v.filename} {len(v.data)}B>" if isinstance(v, Upload) else v)
+            for k, v in self.values.items()
+        }
 
 
 async def read_params(request: web.Request) -> Params:

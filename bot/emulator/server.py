@@ -56,8 +56,11 @@ async def file_by_id(request: web.Request) -> web.Response:
     record = request.app[EMULATOR_KEY].files.get(request.match_info["file_id"])
     if record is None:
         return web.json_response({"error": "no such file"}, status=404)
-    kind = "image/jpeg" if record.data[:3] == b"\xff\xd8\xff" else (
-        "image/png" if record.data[:4] == b"\x89PNG" else "application/octet-stream")
+    kind = (
+        "image/jpeg"
+        if record.data[:3] == b"\xff\xd8\xff"
+        else ("image/png" if record.data[:4] == b"\x89PNG" else "application/octet-stream")
+    )
     return web.Response(body=record.data, content_type=kind)
 
 
@@ -104,16 +107,17 @@ def bot_urls(url: str) -> dict[str, str]:
     return {"base_url": f"{url}/bot", "base_file_url": f"{url}/file/bot"}
 
 
-def run(emulator: Emulator, host: str = "127.0.0.1", port: int = 8081,
-        announce: bool = True) -> None:
+def run(emulator: Emulator, host: str = "127.0.0.1", port: int = 8081, announce: bool = True) -> None:
     """Serve `emulator` until interrupted (blocking; used by the CLI)."""
 
     async def main() -> None:
         async with serve(emulator, host, port) as url:
             if announce:
                 print(f"Telegram emulator: open {url}/ in a browser", flush=True)
-                print(f"Bot settings: base_url={url}/bot  base_file_url={url}/file/bot  "
-                      f"token={emulator.token}", flush=True)
+                print(
+                    f"Bot settings: base_url={url}/bot  base_file_url={url}/file/bot  token={emulator.token}",
+                    flush=True,
+                )
             await asyncio.Event().wait()
 
     with contextlib.suppress(KeyboardInterrupt):

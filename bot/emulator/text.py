@@ -15,8 +15,11 @@ _COMMAND = re.compile(r"(?<![\w/@])/[a-zA-Z0-9_]{1,64}(?:@[a-zA-Z0-9_]{3,32})?")
 _MENTION = re.compile(r"(?<![\w/@])@[a-zA-Z0-9_]{4,32}")
 
 
-def render(text: str, parse_mode: str | None, entities: list[dict[str, Any]] | None = None,
-           ) -> tuple[str, list[dict[str, Any]]]:
+def render(
+    text: str,
+    parse_mode: str | None,
+    entities: list[dict[str, Any]] | None = None,
+) -> tuple[str, list[dict[str, Any]]]:
     """Return (plain text, entities) of a bot message, trimmed the way Telegram trims it."""
     mode = (parse_mode or "").strip().lower()
     if mode == "html":
@@ -68,11 +71,13 @@ def auto_entities(text: str) -> list[dict[str, Any]]:
             if any(a < match.end() and match.start() < b for a, b in taken):
                 continue
             taken.append((match.start(), match.end()))
-            found.append({
-                "type": kind,
-                "offset": utf16_len(text[: match.start()]),
-                "length": utf16_len(match.group(0)),
-            })
+            found.append(
+                {
+                    "type": kind,
+                    "offset": utf16_len(text[: match.start()]),
+                    "length": utf16_len(match.group(0)),
+                }
+            )
     return sorted(found, key=lambda e: e["offset"])
 
 

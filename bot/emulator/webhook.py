@@ -22,8 +22,10 @@ from bot.emulator.registry import api_method
 from bot.emulator.world import DEFAULT_UPDATES
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-WEBHOOK_ACTIVE = ("Conflict: can't use getUpdates method while webhook is active; "
-                  "use deleteWebhook to delete the webhook first")
+WEBHOOK_ACTIVE = (
+    "Conflict: can't use getUpdates method while webhook is active; "
+    "use deleteWebhook to delete the webhook first"
+)
 _SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
@@ -32,8 +34,8 @@ class WebhookMethods(Checks):
 
     webhook_url: str = ""
     webhook_secret: str | None = None
-    webhook_retry: float = 0.2       # seconds before a failed delivery is tried again
-    webhook_timeout: float = 10.0    # seconds the bot's server has to answer
+    webhook_retry: float = 0.2  # seconds before a failed delivery is tried again
+    webhook_timeout: float = 10.0  # seconds the bot's server has to answer
     webhook_deliveries: list[dict[str, Any]]
     _webhook_task: asyncio.Task[None] | None = None
     _webhook_error: tuple[int, str] | None = None
@@ -74,8 +76,11 @@ class WebhookMethods(Checks):
     @api_method("getWebhookInfo")
     def get_webhook_info(self, p: Params) -> dict[str, Any]:
         """WebhookInfo: url, pending_update_count and the last delivery error, if any."""
-        info: dict[str, Any] = {"url": self.webhook_url, "has_custom_certificate": False,
-                                "pending_update_count": len(self.updates)}
+        info: dict[str, Any] = {
+            "url": self.webhook_url,
+            "has_custom_certificate": False,
+            "pending_update_count": len(self.updates),
+        }
         if self.webhook_url:
             info.update(max_connections=40, allowed_updates=list(self.allowed_updates))
         if self.webhook_url and self._webhook_error:

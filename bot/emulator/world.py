@@ -10,12 +10,31 @@ from bot.emulator.errors import EmulatorError, EmulatorTimeout
 from bot.emulator.model import Callback, Chat, FileRecord, StoredMessage, User
 from bot.emulator.text import command_of, mentions
 
-DEFAULT_UPDATES = ("message", "edited_message", "channel_post", "edited_channel_post",
-                   "callback_query", "my_chat_member", "inline_query", "chosen_inline_result",
-                   "shipping_query", "pre_checkout_query", "poll", "poll_answer",
-                   "chat_join_request", "business_connection", "business_message")
-SERVICE_KEYS = ("new_chat_members", "left_chat_member", "migrate_to_chat_id",
-                "migrate_from_chat_id", "group_chat_created", "supergroup_chat_created")
+DEFAULT_UPDATES = (
+    "message",
+    "edited_message",
+    "channel_post",
+    "edited_channel_post",
+    "callback_query",
+    "my_chat_member",
+    "inline_query",
+    "chosen_inline_result",
+    "shipping_query",
+    "pre_checkout_query",
+    "poll",
+    "poll_answer",
+    "chat_join_request",
+    "business_connection",
+    "business_message",
+)
+SERVICE_KEYS = (
+    "new_chat_members",
+    "left_chat_member",
+    "migrate_to_chat_id",
+    "migrate_from_chat_id",
+    "group_chat_created",
+    "supergroup_chat_created",
+)
 
 UserRef = User | int | dict
 ChatRef = Chat | User | int | dict
@@ -26,8 +45,7 @@ class World:
 
     def __init__(self, token: str, bot_username: str, bot_name: str, privacy: bool):
         self.token = token
-        self.bot = User(id=int(token.split(":")[0]), first_name=bot_name, username=bot_username,
-                        is_bot=True)
+        self.bot = User(id=int(token.split(":")[0]), first_name=bot_name, username=bot_username, is_bot=True)
         self.privacy = privacy
         self.users: dict[int, User] = {}
         self.chats: dict[int, Chat] = {}
@@ -109,8 +127,9 @@ class World:
         """The user's private chat with the bot (created on first use)."""
         chat = self.chats.get(user.id)
         if chat is None:
-            chat = self.chats[user.id] = Chat(id=user.id, type="private", user=user,
-                                              members=[user.id], bot_status="member")
+            chat = self.chats[user.id] = Chat(
+                id=user.id, type="private", user=user, members=[user.id], bot_status="member"
+            )
         return chat
 
     def chat_of(self, ref: ChatRef) -> Chat:
@@ -140,8 +159,13 @@ class World:
     # ---- messages and updates ---------------------------------------------------------------
     def store(self, chat: Chat, sender: User, fields: dict[str, Any], **meta: Any) -> StoredMessage:
         """Append a message to `chat` from `sender` and return it."""
-        data = {"message_id": chat.next_message_id, "from": sender.to_dict(),
-                "chat": chat.to_dict(), "date": self.now(), **fields}
+        data = {
+            "message_id": chat.next_message_id,
+            "from": sender.to_dict(),
+            "chat": chat.to_dict(),
+            "date": self.now(),
+            **fields,
+        }
         chat.next_message_id += 1
         message = StoredMessage(data=data, seq=self.bump(), **meta)
         chat.messages[message.message_id] = message
@@ -162,6 +186,7 @@ class World:
 
     def drop_unwanted(self) -> list[dict[str, Any]]:
         """Drop queued updates of kinds the bot did not ask for (allowed_updates); return the rest."""
+
         def wanted(update: dict[str, Any]) -> bool:
             kind = next(key for key in update if key != "update_id")
             return kind in self.allowed_updates or update["update_id"] in self.forced_updates

@@ -39,6 +39,7 @@ def who_of(update: Update) -> Who:
 
 def guarded(fn: Handler) -> Handler:
     """Answer refusals politely (toast for buttons, message otherwise); ignore redeliveries."""
+
     @functools.wraps(fn)
     async def wrapper(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Any:
         try:
@@ -50,13 +51,22 @@ def guarded(fn: Handler) -> Handler:
             ctx = ctx_of(context)
             chat = update.effective_chat.id if update.effective_chat else None
             user = update.effective_user
-            text = await reply.refusal_text(ctx, user.id, None if update.callback_query else chat, exc.reason,
-                                            user.language_code, **exc.params)
+            text = await reply.refusal_text(
+                ctx,
+                user.id,
+                None if update.callback_query else chat,
+                exc.reason,
+                user.language_code,
+                **exc.params,
+            )
             # The refusal's answer and the update's processed mark commit together: a redelivered
             # refused update finds itself processed and sends nothing again (issue 9 point 12).
-            first = await reply.refuse(ctx, None if update.callback_query else chat, text, now(), update.update_id)
+            first = await reply.refuse(
+                ctx, None if update.callback_query else chat, text, now(), update.update_id
+            )
             if update.callback_query:
                 await answer_press(update, text if first else None, alert=first)
+
     return wrapper
 
 

@@ -71,6 +71,7 @@ def _mark(kind: str | None):
         ctx = ctx_of(context)
         outcome = await supervision.mark(ctx, who_of(update), number, kind, now(), update.update_id)
         await reply.tell_text(ctx, update.effective_chat.id, outcome.answer, now())
+
     return handler
 
 

@@ -14,7 +14,6 @@ from bot.services import escalation
 from bot.services.act import Pressed
 
 
-
 @guarded
 async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Route a leader's press to its service; forged or stale data is refused politely."""

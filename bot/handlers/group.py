@@ -26,8 +26,16 @@ async def bind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     chat = update.effective_chat
     standing = await _standing(context, chat.id, update.effective_user.id)
-    await binding.bind_group(ctx_of(context), who_of(update), chat.id, chat.title or "", context.args[0],
-                             standing, now(), update.update_id)
+    await binding.bind_group(
+        ctx_of(context),
+        who_of(update),
+        chat.id,
+        chat.title or "",
+        context.args[0],
+        standing,
+        now(),
+        update.update_id,
+    )
 
 
 async def _standing(context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id: int) -> binding.Standing:
@@ -51,22 +59,33 @@ async def membership(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     change = update.my_chat_member
     member = change.new_chat_member
     if change.chat.type == "private":  # the user blocked (kicked) or unblocked the bot
-        await setup.user_blocked(ctx_of(context), change.chat.id, member.status == "kicked", now(),
-                                 update.update_id)
+        await setup.user_blocked(
+            ctx_of(context), change.chat.id, member.status == "kicked", now(), update.update_id
+        )
         return
     if change.chat.type not in {"group", "supergroup"}:
         return
     can_delete = isinstance(member, ChatMemberAdministrator) and member.can_delete_messages
-    await setup.bot_membership(ctx_of(context), change.chat.id, change.chat.title, member.status,
-                               bool(can_delete), now(), update.update_id)
+    await setup.bot_membership(
+        ctx_of(context),
+        change.chat.id,
+        change.chat.title,
+        member.status,
+        bool(can_delete),
+        now(),
+        update.update_id,
+    )
 
 
 @guarded
 async def migrated(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A group became a supergroup: move its binding to the new chat id."""
     msg = update.effective_message
-    old, new = (msg.chat_id, msg.migrate_to_chat_id) if msg.migrate_to_chat_id else (msg.migrate_from_chat_id,
-                                                                                      msg.chat_id)
+    old, new = (
+        (msg.chat_id, msg.migrate_to_chat_id)
+        if msg.migrate_to_chat_id
+        else (msg.migrate_from_chat_id, msg.chat_id)
+    )
     await setup.migrate_group(ctx_of(context), old, new, update.update_id)
 
 

@@ -14,17 +14,29 @@ from bot.handlers.base import ctx_of, guarded, now, who_of
 from bot.services import close, decline, extension, guide, intake, outcomes, reply, returns
 
 GROUP = filters.ChatType.GROUPS & filters.UpdateType.MESSAGE
-CAPTION_COMMAND = re.compile(r"^/(?P<cmd>wish|xinyuan|complain|tousu)(?:@(?P<bot>\w+))?(?:\s+(?P<rest>.*))?$",
-                             re.DOTALL)
+CAPTION_COMMAND = re.compile(
+    r"^/(?P<cmd>wish|xinyuan|complain|tousu)(?:@(?P<bot>\w+))?(?:\s+(?P<rest>.*))?$", re.DOTALL
+)
 PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 
 
-async def _submit_in_group(update: Update, context: ContextTypes.DEFAULT_TYPE, kind: Kind, text: str,
-                           prompt: Prompt | None = None) -> None:
+async def _submit_in_group(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, kind: Kind, text: str, prompt: Prompt | None = None
+) -> None:
     msg = update.effective_message
     photo = msg.photo[-1].file_id if msg.photo else (prompt.photo_file_id if prompt else None)
-    await intake.submit_in_group(ctx_of(context), who_of(update), msg.chat_id, msg.message_id, kind, text, photo,
-                                 now(), update.update_id, prompt.origin_message_id if prompt else None)
+    await intake.submit_in_group(
+        ctx_of(context),
+        who_of(update),
+        msg.chat_id,
+        msg.message_id,
+        kind,
+        text,
+        photo,
+        now(),
+        update.update_id,
+        prompt.origin_message_id if prompt else None,
+    )
 
 
 def _command(kind: Kind):
@@ -35,8 +47,16 @@ def _command(kind: Kind):
         if not is_blank(text):
             return await _submit_in_group(update, context, kind, text)
         who = who_of(update)
-        await reply.ask_in_group(ctx_of(context), update.effective_chat.id, who.id, who.first_name,
-                                 kind.value, now(), update.update_id)
+        await reply.ask_in_group(
+            ctx_of(context),
+            update.effective_chat.id,
+            who.id,
+            who.first_name,
+            kind.value,
+            now(),
+            update.update_id,
+        )
+
     return handler
 
 
@@ -51,8 +71,17 @@ async def captioned(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not is_blank(m["rest"] or ""):
         return await _submit_in_group(update, context, kind, m["rest"])
     msg, who = update.effective_message, who_of(update)  # a photo and the bare command: ask for the text
-    await reply.ask_in_group(ctx_of(context), msg.chat_id, who.id, who.first_name, kind.value, now(),
-                             update.update_id, photo_file_id=msg.photo[-1].file_id, origin_message_id=msg.message_id)
+    await reply.ask_in_group(
+        ctx_of(context),
+        msg.chat_id,
+        who.id,
+        who.first_name,
+        kind.value,
+        now(),
+        update.update_id,
+        photo_file_id=msg.photo[-1].file_id,
+        origin_message_id=msg.message_id,
+    )
 
 
 @guarded

@@ -19,8 +19,9 @@ async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     number = parse_number(" ".join(context.args or []), prefix="#")
     if number is None:
         raise Refused("status_usage")
-    await lookup.status(ctx_of(context), who_of(update), update.effective_chat.id, number, now(),
-                        update.update_id)
+    await lookup.status(
+        ctx_of(context), who_of(update), update.effective_chat.id, number, now(), update.update_id
+    )
 
 
 @guarded

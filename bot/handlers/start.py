@@ -42,8 +42,9 @@ async def help_(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Set the language of the user (private) or of the group (leaders)."""
     choice = (context.args[0] if context.args else "").lower()
-    await setup.set_language(ctx_of(context), who_of(update), update.effective_chat.id, choice,
-                             now(), update.update_id)
+    await setup.set_language(
+        ctx_of(context), who_of(update), update.effective_chat.id, choice, now(), update.update_id
+    )
 
 
 def register(app: Application) -> None:

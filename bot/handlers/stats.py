@@ -12,8 +12,14 @@ from bot.services import stats as service
 @guarded
 async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/stats` (this month so far) or `/stats last` (the last complete month)."""
-    await service.stats(ctx_of(context), who_of(update), update.effective_chat.id, " ".join(context.args or []),
-                        now(), update.update_id)
+    await service.stats(
+        ctx_of(context),
+        who_of(update),
+        update.effective_chat.id,
+        " ".join(context.args or []),
+        now(),
+        update.update_id,
+    )
 
 
 def register(app: Application) -> None:

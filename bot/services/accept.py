@@ -14,18 +14,21 @@ from bot.services.context import Ctx, Outcome, Who
 def held_notify(ctx: Ctx, pressed: Pressed | None, template: str = "accepted_worker"):
     """Notices once someone holds a ticket (accepted, claimed or taken over): the card, the resident,
     the new holder (their pressed message edited, else a message with Close), the previous assignee."""
+
     async def notify(uow, before, t, actor):
         rloc = await common.user_locale(ctx, uow, t.resident_id)
         out = await common.card(ctx, uow, t)
-        out += await common.to_resident(ctx, uow, t, "accepted",
-                                        assignee=await common.staff_label(uow, t.assignee_id, t.grid, rloc))
+        out += await common.to_resident(
+            ctx, uow, t, "accepted", assignee=await common.staff_label(uow, t.assignee_id, t.grid, rloc)
+        )
         if pressed and pressed.chat_id == actor.user_id:
             loc = await common.user_locale(ctx, uow, actor.user_id)
             mine = i18n.render(loc, template, **common.ticket_view(ctx, t, loc))
             out += edit_pressed(pressed, mine, common.close_buttons(t)(loc))
         else:
-            out += await common.to_person(ctx, uow, t.assignee_id, template, t,
-                                          common.close_buttons(t), quiet=False)
+            out += await common.to_person(
+                ctx, uow, t.assignee_id, template, t, common.close_buttons(t), quiet=False
+            )
         if before.status is not t.status:
             out += await outcomes.to_supporters(ctx, uow, t, "supporter_accepted")
         if before.assignee_id and before.assignee_id != t.assignee_id:
@@ -34,21 +37,25 @@ def held_notify(ctx: Ctx, pressed: Pressed | None, template: str = "accepted_wor
             out += await common.to_person(ctx, uow, before.assignee_id, "taken_over", t, by=by)
             out += await retire.request(ctx, uow, t, before.assignee_id)
         return out
+
     return notify
 
 
-async def accept(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int | None,
-                 pressed: Pressed | None = None) -> Outcome:
+async def accept(
+    ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int | None, pressed: Pressed | None = None
+) -> Outcome:
     """The assignee accepts; the resident hears who and by when, the card is updated."""
+
     async def decide(uow, t, actor):
         return domain.accept(t, actor, now)
-    return await act(ctx, who, ticket_id, now, update_id, decide, held_notify(ctx, pressed),
-                     "ok_accepted")
+
+    return await act(ctx, who, ticket_id, now, update_id, decide, held_notify(ctx, pressed), "ok_accepted")
 
 
 async def claim(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int | None) -> Outcome:
     """A worker or volunteer of the grid claims an open wish from the group card."""
+
     async def decide(uow, t, actor):
         return domain.claim(t, actor, now)
-    return await act(ctx, who, ticket_id, now, update_id, decide, held_notify(ctx, None),
-                     "ok_claimed")
+
+    return await act(ctx, who, ticket_id, now, update_id, decide, held_notify(ctx, None), "ok_claimed")

@@ -35,8 +35,16 @@ async def _load(uow: UnitOfWork, who: Who, ticket_id: int) -> tuple[Ticket, Acto
     return t, await uow.people.actor(who.id, t.grid)
 
 
-async def act(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int | None,
-              decide: Decide, notify: Notify, answer_key: str = "") -> Outcome:
+async def act(
+    ctx: Ctx,
+    who: Who,
+    ticket_id: int,
+    now: datetime,
+    update_id: int | None,
+    decide: Decide,
+    notify: Notify,
+    answer_key: str = "",
+) -> Outcome:
     """Run one ticket transition as a single transaction with its event log and notices."""
     async with ctx.uow(update_id) as uow:
         before, actor = await _load(uow, who, ticket_id)
@@ -44,8 +52,9 @@ async def act(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int 
         after = planned(ctx, after)
         await uow.tickets.save(after)
         await uow.tickets.add_events(after.id, events, actor, now, update_id)
-        await uow.outbox.add(await notify(uow, before, after, actor), now,
-                             ctx.config.quiet_hours, ctx.config.timezone)
+        await uow.outbox.add(
+            await notify(uow, before, after, actor), now, ctx.config.quiet_hours, ctx.config.timezone
+        )
         loc = await user_locale(ctx, uow, who.id)
     ctx.kick()
     return Outcome(i18n.label(loc, answer_key, n=ticket_id) if answer_key else "", ticket_id=ticket_id)
@@ -58,19 +67,38 @@ def edit_pressed(pressed: Pressed | None, text: str, buttons: list | None = None
     return [Notice(pressed.chat_id, text, buttons, op="edit", message_id=pressed.message_id)]
 
 
-async def on_pressed(ctx: Ctx, uow: UnitOfWork, t: Ticket, pressed: Pressed | None, text: str,
-                     buttons: list | None = None, card_written: bool = True) -> list[Notice]:
+async def on_pressed(
+    ctx: Ctx,
+    uow: UnitOfWork,
+    t: Ticket,
+    pressed: Pressed | None,
+    text: str,
+    buttons: list | None = None,
+    card_written: bool = True,
+) -> list[Notice]:
     """Answer on the pressed message; when that is the ticket's group card, the text and buttons go
     below the card's (folded into the card's edit, written with it unless `card_written`)."""
-    if pressed is None or pressed.chat_id > 0 \
-            or await uow.tickets.card_of(t.id) != (pressed.chat_id, pressed.message_id):
+    if (
+        pressed is None
+        or pressed.chat_id > 0
+        or await uow.tickets.card_of(t.id) != (pressed.chat_id, pressed.message_id)
+    ):
         return edit_pressed(pressed, text, buttons)
     below = [Notice(pressed.chat_id, text, buttons, ticket_id=t.id)]
     return below if card_written else await card(ctx, uow, t) + below
 
 
-async def ask(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int | None, check: Decide,
-              template: str, purpose: str, answer_key: str) -> Outcome:
+async def ask(
+    ctx: Ctx,
+    who: Who,
+    ticket_id: int,
+    now: datetime,
+    update_id: int | None,
+    check: Decide,
+    template: str,
+    purpose: str,
+    answer_key: str,
+) -> Outcome:
     """Check the presser may act (the decision is discarded), then ask for their text with ForceReply."""
     async with ctx.uow(update_id) as uow:
         t = await uow.tickets.get(ticket_id)

@@ -25,8 +25,16 @@ class Standing:
     bot_can_delete: bool | None = None  # None: unknown, keep what was recorded
 
 
-async def bind_group(ctx: Ctx, who: Who, chat_id: int, title: str, grid_code: str, standing: Standing,
-                     now: datetime, update_id: int | None) -> Outcome:
+async def bind_group(
+    ctx: Ctx,
+    who: Who,
+    chat_id: int,
+    title: str,
+    grid_code: str,
+    standing: Standing,
+    now: datetime,
+    update_id: int | None,
+) -> Outcome:
     """A leader of the grid who administers the group binds it (a bound group: its own leader too)."""
     async with ctx.uow(update_id) as uow:
         grid = await uow.people.grid(visible(grid_code))
@@ -57,13 +65,15 @@ async def _group_notices(ctx: Ctx, uow: UnitOfWork, group: Group, grid_name: str
     button = [[(i18n.label(loc, "btn_submit_private"), "url:" + ctx.deep_link(f"g_{group.link_code}"))]]
     text = i18n.render(loc, "group_bound", grid=grid_name)
     if not group.can_delete:
-        text += "\n\n" + i18n.render(loc, "group_no_delete", private_button=True,
-                                     **common.mention(who.id, who.first_name))
+        text += "\n\n" + i18n.render(
+            loc, "group_no_delete", private_button=True, **common.mention(who.id, who.first_name)
+        )
     return [Notice(group.chat_id, text, button)]
 
 
-async def _admin_notices(ctx: Ctx, uow: UnitOfWork, group: Group, grid: Grid, previous: str | None,
-                         who: Who) -> list[Notice]:
+async def _admin_notices(
+    ctx: Ctx, uow: UnitOfWork, group: Group, grid: Grid, previous: str | None, who: Who
+) -> list[Notice]:
     """Each community admin above the new grid (and the old one), privately and in their language."""
     admins = list((await uow.people.ladder(grid.code))["admin"])
     if previous:
@@ -76,7 +86,17 @@ async def _admin_notices(ctx: Ctx, uow: UnitOfWork, group: Group, grid: Grid, pr
             continue
         loc = await common.person_locale(ctx, uow, person_id)
         label = await common.staff_label(uow, binder.id if binder else None, grid.code, loc)
-        out.append(Notice(admin.tg_user_id, i18n.render(
-            loc, "group_bind_event", title=group.title or str(group.chat_id), grid=grid.name,
-            previous=names.get(previous) if previous else None, binder=label)))
+        out.append(
+            Notice(
+                admin.tg_user_id,
+                i18n.render(
+                    loc,
+                    "group_bind_event",
+                    title=group.title or str(group.chat_id),
+                    grid=grid.name,
+                    previous=names.get(previous) if previous else None,
+                    binder=label,
+                ),
+            )
+        )
     return out

@@ -26,8 +26,17 @@ matplotlib.use("Agg")
 log = logging.getLogger(__name__)
 COLOURS = ("#4285F4", "#34A853", "#DB4437")  # accepted 🟦, completed 🟩, red flags 🟥
 RATE_COLOURS = ("#4285F4", "#F4B400", "#34A853")  # response, resolution, satisfaction
-CJK_FAMILIES = ("Noto Sans CJK", "Source Han Sans", "WenQuanYi", "Droid Sans Fallback", "PingFang",
-                "Microsoft YaHei", "SimHei", "Noto Sans SC", "Noto Sans TC")
+CJK_FAMILIES = (
+    "Noto Sans CJK",
+    "Source Han Sans",
+    "WenQuanYi",
+    "Droid Sans Fallback",
+    "PingFang",
+    "Microsoft YaHei",
+    "SimHei",
+    "Noto Sans SC",
+    "Noto Sans TC",
+)
 ENGLISH_LEGEND = ("accepted", "completed", "red flags")
 ENGLISH_RATES = ("response", "resolution", "satisfaction")
 
@@ -76,8 +85,9 @@ def _fontconfig() -> list[str]:
     if not shutil.which("fc-list"):
         return []
     try:
-        out = subprocess.run(["fc-list", ":lang=zh", "-f", "%{file}|%{style}\n"], capture_output=True,
-                             text=True, timeout=5).stdout
+        out = subprocess.run(
+            ["fc-list", ":lang=zh", "-f", "%{file}|%{style}\n"], capture_output=True, text=True, timeout=5
+        ).stdout
     except (OSError, subprocess.SubprocessError):
         return []
     found = [line.split("|", 1) for line in out.splitlines() if "|" in line]
@@ -87,8 +97,13 @@ def _fontconfig() -> list[str]:
 
 def _font_manager() -> list[str]:
     """Regular-weight fonts of known CJK families in matplotlib's own font list."""
-    return sorted({f.fname for f in font_manager.fontManager.ttflist
-                   if any(f.name.startswith(n) for n in CJK_FAMILIES) and f.weight in (400, "normal", "regular")})
+    return sorted(
+        {
+            f.fname
+            for f in font_manager.fontManager.ttflist
+            if any(f.name.startswith(n) for n in CJK_FAMILIES) and f.weight in (400, "normal", "regular")
+        }
+    )
 
 
 @lru_cache(maxsize=8)
@@ -97,8 +112,10 @@ def cjk_font(configured: str = "") -> str | None:
     for path in ([configured] if configured else []) + _fontconfig() + _font_manager():
         if path and _covers_cjk(path):
             return path
-    log.warning("no font that can draw Chinese was found: charts number their rows and use English words "
-                "(install fonts-noto-cjk, or set [reports] chart_font)")
+    log.warning(
+        "no font that can draw Chinese was found: charts number their rows and use English words "
+        "(install fonts-noto-cjk, or set [reports] chart_font)"
+    )
     return None
 
 
@@ -115,8 +132,13 @@ def drawable(text: str, font: str | None) -> bool:
 
 def _style(font: str | None) -> dict:
     families = [_family(font)] if font else []
-    return {"font.family": families + ["DejaVu Sans"], "font.size": 10, "axes.spines.top": False,
-            "axes.spines.right": False, "axes.unicode_minus": False}
+    return {
+        "font.family": families + ["DejaVu Sans"],
+        "font.size": 10,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.unicode_minus": False,
+    }
 
 
 def _png(fig: Figure) -> bytes:
@@ -150,8 +172,13 @@ def _height(rows: int) -> float:
     return 1.5 + 0.42 * max(1, rows)
 
 
-def tally_png(title: str, panels: list[Panel], legend: tuple[str, str, str], font: str | None = None,
-              fallback_title: str = "") -> tuple[bytes, bool]:
+def tally_png(
+    title: str,
+    panels: list[Panel],
+    legend: tuple[str, str, str],
+    font: str | None = None,
+    fallback_title: str = "",
+) -> tuple[bytes, bool]:
     """Side-by-side panels (e.g. this week, month so far) of accepted / completed / red flags per
     worker; returns (PNG, whether names are drawn: False means the rows are numbered)."""
     names = [b.label for b in panels[0].bars]
@@ -162,8 +189,11 @@ def tally_png(title: str, panels: list[Panel], legend: tuple[str, str, str], fon
         fig = Figure(figsize=(3.6 * len(panels) + 1.2, _height(len(names))), layout="constrained")
         axes = fig.subplots(1, len(panels), sharey=True, squeeze=False)[0]
         for ax, panel in zip(axes, panels):
-            series = [[b.accepted for b in panel.bars], [b.completed for b in panel.bars],
-                      [b.flags for b in panel.bars]]
+            series = [
+                [b.accepted for b in panel.bars],
+                [b.completed for b in panel.bars],
+                [b.flags for b in panel.bars],
+            ]
             _hbars(ax, labels, series, COLOURS, lambda v: str(v) if v else "")
             ax.set_xlim(0, peak * 1.18 + 0.5)
             ax.xaxis.get_major_locator().set_params(integer=True)
@@ -173,13 +203,20 @@ def tally_png(title: str, panels: list[Panel], legend: tuple[str, str, str], fon
         return _png(fig), named
 
 
-def ranking_png(title: str, rows: list[RateRow], legend: tuple[str, str, str], font: str | None = None,
-                fallback_title: str = "") -> tuple[bytes, bool]:
+def ranking_png(
+    title: str,
+    rows: list[RateRow],
+    legend: tuple[str, str, str],
+    font: str | None = None,
+    fallback_title: str = "",
+) -> tuple[bytes, bool]:
     """Each grid's three rates as grouped bars (0-100 %), best first; (PNG, whether names are drawn)."""
     labels, named = _labels([r.label for r in rows], font)
     legend = legend if all(drawable(x, font) for x in legend) else ENGLISH_RATES
-    series = [[None if v is None else round(v * 100) for v in col] for col in
-              ([r.response for r in rows], [r.resolution for r in rows], [r.satisfaction for r in rows])]
+    series = [
+        [None if v is None else round(v * 100) for v in col]
+        for col in ([r.response for r in rows], [r.resolution for r in rows], [r.satisfaction for r in rows])
+    ]
     with matplotlib.rc_context(_style(font)):
         fig = Figure(figsize=(6.4, _height(len(rows))), layout="constrained")
         ax = fig.subplots()

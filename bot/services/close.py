@@ -16,13 +16,16 @@ from bot.services.notices import Notice
 
 async def ask_note(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int | None) -> Outcome:
     """Check the presser may close, then ask for a note (and optional photo) with a reply prompt."""
+
     async def check(uow, t, actor):
         return domain.close(t, actor, now, "", ctx.config.auto_confirm)
+
     return await ask(ctx, who, ticket_id, now, update_id, check, "ask_close_note", "close", "ok_note_asked")
 
 
-async def close(ctx: Ctx, who: Who, ticket_id: int, note: str, photo: str | None, now: datetime,
-                update_id: int | None) -> Outcome:
+async def close(
+    ctx: Ctx, who: Who, ticket_id: int, note: str, photo: str | None, now: datetime, update_id: int | None
+) -> Outcome:
     """Close the ticket; the resident is asked "Resolved?" privately or, if need be, in the group."""
     note = visible(note)[:1000]
     if not note and not photo:
@@ -36,16 +39,32 @@ async def close(ctx: Ctx, who: Who, ticket_id: int, note: str, photo: str | None
         out = await common.card(ctx, uow, t)
         loc = await common.user_locale(ctx, uow, t.resident_id)
         worker = await common.staff_label(uow, t.closed_by, t.grid, loc)
-        out += await common.to_resident(ctx, uow, t, "ask_confirm", common.confirm_buttons(t),
-                                        worker=worker, window=ctx.config.auto_confirm)
+        out += await common.to_resident(
+            ctx,
+            uow,
+            t,
+            "ask_confirm",
+            common.confirm_buttons(t),
+            worker=worker,
+            window=ctx.config.auto_confirm,
+        )
         for n in out:
             if n.op == "send" and n.buttons:
                 n.extra["tag"] = "confirm"  # edited if the clock confirms it (bot.services.retire)
         if photo and out[-1].chat_id == t.resident_id:
-            out.insert(len(out) - 1, Notice(t.resident_id, op="photo", photo=photo, ticket_id=t.id,
-                                            text=i18n.render(loc, "close_photo", **common.ticket_view(ctx, t, loc)),
-                                            quiet=True))
+            out.insert(
+                len(out) - 1,
+                Notice(
+                    t.resident_id,
+                    op="photo",
+                    photo=photo,
+                    ticket_id=t.id,
+                    text=i18n.render(loc, "close_photo", **common.ticket_view(ctx, t, loc)),
+                    quiet=True,
+                ),
+            )
         out += await outcomes.to_supporters(ctx, uow, t, "supporter_closed")
         out += await common.to_person(ctx, uow, t.closed_by, "closed_worker", t, quiet=False)
         return out
+
     return await act(ctx, who, ticket_id, now, update_id, decide, notify, "ok_closed")

@@ -13,7 +13,9 @@ from bot.services.notices import Notice
 from bot.services.publish import Post, Tree, publish
 
 
-async def collection_day(ctx: Ctx, now: datetime, period: Period | None = None, dry_run: bool = False) -> list[Post]:
+async def collection_day(
+    ctx: Ctx, now: datetime, period: Period | None = None, dry_run: bool = False
+) -> list[Post]:
     """The monthly call for wishes in every group bound to a grid with workers (not a big grid's
     group, where a wish would find nobody to take it), with a button to submit one privately."""
     month = period or month_of(now, ctx.config.timezone)

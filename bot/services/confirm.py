@@ -26,9 +26,11 @@ async def _ask_rating(ctx, uow, t, pressed: Pressed | None):
     return await common.to_resident(ctx, uow, t, "ask_rating", common.rating_buttons(t), quiet=False)
 
 
-async def confirm(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int | None,
-                  pressed: Pressed | None = None) -> Outcome:
+async def confirm(
+    ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int | None, pressed: Pressed | None = None
+) -> Outcome:
     """The resident confirms: the ticket is done, the worker earns a red flag, a rating is asked."""
+
     async def decide(uow, t, actor):
         return domain.confirm(t, actor, now)
 
@@ -38,36 +40,57 @@ async def confirm(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: 
         flag = casework.flag_earner(t) is not None
         out += await common.to_person(ctx, uow, t.closed_by, "confirmed_worker", t, flag=flag)
         return out
+
     return await act(ctx, who, ticket_id, now, update_id, decide, notify, "ok_confirmed")
 
 
-async def reopen(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int | None,
-                 pressed: Pressed | None = None) -> Outcome:
+async def reopen(
+    ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int | None, pressed: Pressed | None = None
+) -> Outcome:
     """The resident says it is not resolved: the same worker gets it back with a new deadline."""
+
     async def decide(uow, t, actor):
         return domain.reopen(t, actor, now, ctx.config.tier_for(t.kind.value, t.category))
 
     async def notify(uow, before, t, actor):
         out = await common.card(ctx, uow, t)
         loc = await _pressed_locale(ctx, uow, t, pressed)
-        out += await on_pressed(ctx, uow, t, pressed,
-                                i18n.render(loc, "reopened_resident", **common.ticket_view(ctx, t, loc)))
-        out += await common.to_person(ctx, uow, t.assignee_id, "reopened_worker", t,
-                                      common.close_buttons(t), quiet=False)
+        out += await on_pressed(
+            ctx, uow, t, pressed, i18n.render(loc, "reopened_resident", **common.ticket_view(ctx, t, loc))
+        )
+        out += await common.to_person(
+            ctx, uow, t.assignee_id, "reopened_worker", t, common.close_buttons(t), quiet=False
+        )
         return out
+
     return await act(ctx, who, ticket_id, now, update_id, decide, notify, "ok_reopened")
 
 
-async def rate(ctx: Ctx, who: Who, ticket_id: int, stars: int, now: datetime, update_id: int | None,
-               pressed: Pressed | None = None) -> Outcome:
+async def rate(
+    ctx: Ctx,
+    who: Who,
+    ticket_id: int,
+    stars: int,
+    now: datetime,
+    update_id: int | None,
+    pressed: Pressed | None = None,
+) -> Outcome:
     """The resident rates the result from 1 to 5; the worker hears it."""
+
     async def decide(uow, t, actor):
         return domain.rate(t, actor, now, stars)
 
     async def notify(uow, before, t, actor):
         loc = await _pressed_locale(ctx, uow, t, pressed)
-        out = await on_pressed(ctx, uow, t, pressed, i18n.render(loc, "rated", stars=stars,
-                                                                 **common.ticket_view(ctx, t, loc)), card_written=False)
+        out = await on_pressed(
+            ctx,
+            uow,
+            t,
+            pressed,
+            i18n.render(loc, "rated", stars=stars, **common.ticket_view(ctx, t, loc)),
+            card_written=False,
+        )
         out += await common.to_person(ctx, uow, t.closed_by, "rated_worker", t, stars=stars)
         return out
+
     return await act(ctx, who, ticket_id, now, update_id, decide, notify, "ok_rated")

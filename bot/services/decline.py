@@ -15,14 +15,18 @@ from bot.services.context import Ctx, Outcome, Who
 
 async def ask_reason(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int | None) -> Outcome:
     """Check the presser may decline (someone is above to take it), then ask for the reason."""
+
     async def check(uow, t, actor):
         return domain.decline(t, actor, now, "", next_up(await uow.people.ladder(t.grid), actor.person_id))
-    return await ask(ctx, who, ticket_id, now, update_id, check, "ask_decline_reason", "decline",
-                     "ok_reason_asked")
+
+    return await ask(
+        ctx, who, ticket_id, now, update_id, check, "ask_decline_reason", "decline", "ok_reason_asked"
+    )
 
 
-async def decline(ctx: Ctx, who: Who, ticket_id: int, reason: str, now: datetime,
-                  update_id: int | None) -> Outcome:
+async def decline(
+    ctx: Ctx, who: Who, ticket_id: int, reason: str, now: datetime, update_id: int | None
+) -> Outcome:
     """Record the refusal and hand the ticket to the next leader up, who gets the request."""
     reason = visible(reason)[:500]
     if not reason:
@@ -30,7 +34,9 @@ async def decline(ctx: Ctx, who: Who, ticket_id: int, reason: str, now: datetime
 
     async def decide(uow, t, actor):
         await uow.prompts.consume(who.id, "decline", ticket_id)
-        return domain.decline(t, actor, now, reason, next_up(await uow.people.ladder(t.grid), actor.person_id))
+        return domain.decline(
+            t, actor, now, reason, next_up(await uow.people.ladder(t.grid), actor.person_id)
+        )
 
     async def notify(uow, before, t, actor):
         out = await common.card(ctx, uow, t)
@@ -38,4 +44,5 @@ async def decline(ctx: Ctx, who: Who, ticket_id: int, reason: str, now: datetime
         out += await retire.request(ctx, uow, t, before.assignee_id, declined=True)
         out += await common.to_person(ctx, uow, before.assignee_id, "declined_worker", t, quiet=False)
         return out
+
     return await act(ctx, who, ticket_id, now, update_id, decide, notify, "ok_declined")

@@ -12,8 +12,17 @@ from bot.domain.periods import Period, last_complete, month_of
 from bot.services import common
 from bot.services.context import Ctx
 from bot.store.uow import UnitOfWork
-from bot.services.publish import (HELPERS, Post, Tree, accept_seconds, people_in, publish, rate_view, sum_over,
-                                  text_messages)
+from bot.services.publish import (
+    HELPERS,
+    Post,
+    Tree,
+    accept_seconds,
+    people_in,
+    publish,
+    rate_view,
+    sum_over,
+    text_messages,
+)
 from bot.store import reports as store
 from bot.store.casework import Hot
 
@@ -61,8 +70,11 @@ async def digests(ctx: Ctx, now: datetime, period: Period | None = None, dry_run
 
 async def _readers(uow: UnitOfWork, tree: Tree, kind: str, done: set[int]) -> list[store.Staff]:
     """Who gets this kind of digest and has not had it for the period yet."""
-    return [s for s in await uow.reports.staff((DIGEST_ROLE[kind],))
-            if s.tg_user_id and s.tg_user_id not in done and s.grid in tree.grids]
+    return [
+        s
+        for s in await uow.reports.staff((DIGEST_ROLE[kind],))
+        if s.tg_user_id and s.tg_user_id not in done and s.grid in tree.grids
+    ]
 
 
 async def _read_digest(ctx: Ctx, uow: UnitOfWork, tree: Tree, period: Period, now: datetime) -> _Digest:
@@ -83,7 +95,9 @@ async def _read_digest(ctx: Ctx, uow: UnitOfWork, tree: Tree, period: Period, no
     for h in await cases.hot(codes, rates_period.start, limit=50):
         hot.setdefault(h.grid, []).append(h)
     extended = await cases.extended(rates_period.start, rates_period.end)
-    return _Digest(period, rates_period, tree, backlog, rates, overdue, helpers, away, supervised, hot, extended)
+    return _Digest(
+        period, rates_period, tree, backlog, rates, overdue, helpers, away, supervised, hot, extended
+    )
 
 
 def _by_reader(readers: list[store.Staff]) -> dict[int, tuple[int, list[str]]]:
@@ -94,22 +108,42 @@ def _by_reader(readers: list[store.Staff]) -> dict[int, tuple[int, list[str]]]:
     return by_reader
 
 
-async def _digest_text(ctx: Ctx, uow: UnitOfWork, data: _Digest, loc: str, held: list[str],
-                       now: datetime) -> str:
+async def _digest_text(
+    ctx: Ctx, uow: UnitOfWork, data: _Digest, loc: str, held: list[str], now: datetime
+) -> str:
     """One reader's digest over the leaf grids below the grids they hold."""
     leaves = list(dict.fromkeys(c for g in held for c in data.tree.leaves(g)))
-    names = await uow.reports.names({s.person_id for s in data.helpers if s.grid in leaves}
-                              | {p for (g, p) in list(data.backlog) + list(data.rates) if g in leaves})
-    sections = [{**_section(data, code, names), "supervised": data.supervised.get(code, []),
-                 "closed": data.extended.get(code, (0, 0, 0)),
-                 "hot": [{"id": h.ticket_id, "n": h.supporters, "category": common.category_name(ctx, h.category, loc)}
-                         for h in data.hot.get(code, [])[:5]]} for code in leaves]
+    names = await uow.reports.names(
+        {s.person_id for s in data.helpers if s.grid in leaves}
+        | {p for (g, p) in list(data.backlog) + list(data.rates) if g in leaves}
+    )
+    sections = [
+        {
+            **_section(data, code, names),
+            "supervised": data.supervised.get(code, []),
+            "closed": data.extended.get(code, (0, 0, 0)),
+            "hot": [
+                {"id": h.ticket_id, "n": h.supporters, "category": common.category_name(ctx, h.category, loc)}
+                for h in data.hot.get(code, [])[:5]
+            ],
+        }
+        for code in leaves
+    ]
     everywhere = set(leaves)
     relative = data.period == last_complete(data.period.kind, now, ctx.config.timezone)
-    return i18n.render(loc, "digest", kind=data.period.kind, period=data.period, rates_period=data.rates_period,
-                       now=now, tz=ctx.config.timezone, sections=sections, relative=relative,
-                       b=sum_over(data.backlog, everywhere, None, store.Backlog()),
-                       **rate_view(sum_over(data.rates, everywhere, None, rep.Rates())))
+    return i18n.render(
+        loc,
+        "digest",
+        kind=data.period.kind,
+        period=data.period,
+        rates_period=data.rates_period,
+        now=now,
+        tz=ctx.config.timezone,
+        sections=sections,
+        relative=relative,
+        b=sum_over(data.backlog, everywhere, None, store.Backlog()),
+        **rate_view(sum_over(data.rates, everywhere, None, rep.Rates())),
+    )
 
 
 def _section(data: _Digest, code: str, names: dict[int, str]) -> dict:
@@ -117,17 +151,26 @@ def _section(data: _Digest, code: str, names: dict[int, str]) -> dict:
     area = {code}
     rows, idle = _worker_rows(data, code, names)
     overdue = data.overdue.get(code, [])
-    return {"name": data.tree.name(code), "b": sum_over(data.backlog, area, None, store.Backlog()),
-            "overdue_ids": overdue[:OVERDUE_SHOWN], "more_overdue": max(0, len(overdue) - OVERDUE_SHOWN),
-            "rows": rows, "idle": idle, **rate_view(sum_over(data.rates, area, None, rep.Rates()))}
+    return {
+        "name": data.tree.name(code),
+        "b": sum_over(data.backlog, area, None, store.Backlog()),
+        "overdue_ids": overdue[:OVERDUE_SHOWN],
+        "more_overdue": max(0, len(overdue) - OVERDUE_SHOWN),
+        "rows": rows,
+        "idle": idle,
+        **rate_view(sum_over(data.rates, area, None, rep.Rates())),
+    }
 
 
 def _worker_rows(data: _Digest, code: str, names: dict[int, str]) -> tuple[list[dict], int]:
     """Each helper's backlog and rates in the grid by name, then the unassigned (if any); helpers
     with nothing new, open or measured are only counted (one line instead of a row each)."""
     area = {code}
-    people = {s.person_id for s in data.helpers if s.grid == code} | people_in(data.backlog, area) \
+    people = (
+        {s.person_id for s in data.helpers if s.grid == code}
+        | people_in(data.backlog, area)
         | people_in(data.rates, area)
+    )
     rows, idle = [], 0
     for p in sorted(people, key=lambda x: (x is None, names.get(x, ""), x or 0)):
         b, r = _person_totals(data, code, p)
@@ -135,14 +178,17 @@ def _worker_rows(data: _Digest, code: str, names: dict[int, str]) -> tuple[list[
         if b == store.Backlog() and r.empty and not blocked:
             idle += p is not None
             continue
-        rows.append({"name": names.get(p, "?") if p is not None else None, "b": b, "blocked": blocked,
-                     **rate_view(r)})
+        rows.append(
+            {"name": names.get(p, "?") if p is not None else None, "b": b, "blocked": blocked, **rate_view(r)}
+        )
     return rows, idle
 
 
 def _person_totals(data: _Digest, code: str, p: int | None) -> tuple[store.Backlog, rep.Rates]:
     """A person's backlog and rates in the grid; None means the unassigned only, not everyone."""
     if p is None:
-        return (rep.total(v for (g, q), v in data.backlog.items() if g == code and q is None) or store.Backlog(),
-                rep.total(v for (g, q), v in data.rates.items() if g == code and q is None) or rep.Rates())
+        return (
+            rep.total(v for (g, q), v in data.backlog.items() if g == code and q is None) or store.Backlog(),
+            rep.total(v for (g, q), v in data.rates.items() if g == code and q is None) or rep.Rates(),
+        )
     return sum_over(data.backlog, {code}, p, store.Backlog()), sum_over(data.rates, {code}, p, rep.Rates())

@@ -27,22 +27,26 @@ async def _workers(uow: UnitOfWork, t: Ticket) -> list[Person]:
     return [who for pid, who in found.items() if who.active and pid != t.assignee_id and pid not in away]
 
 
-async def _actor_label(ctx: Ctx, uow: UnitOfWork, actor: domain.Actor, t: Ticket,
-                       for_person: int | None) -> tuple[str, str]:
+async def _actor_label(
+    ctx: Ctx, uow: UnitOfWork, actor: domain.Actor, t: Ticket, for_person: int | None
+) -> tuple[str, str]:
     loc = await common.person_locale(ctx, uow, for_person) if for_person else ctx.config.locale
     return loc, await common.staff_label(uow, actor.person_id, t.grid, loc)
 
 
 async def nudge(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int | None) -> Outcome:
     """Remind the assignee on a leader's behalf; the ticket itself does not change."""
+
     async def decide(uow, t, actor):
         return domain.nudge(t, actor, now, await uow.tickets.last_event_at(t.id, "nudge"))
 
     async def notify(uow, before, t, actor):
         _, by = await _actor_label(ctx, uow, actor, t, t.assignee_id)
         due = t.watched[1] if t.watched else None
-        return await common.to_person(ctx, uow, t.assignee_id, "nudged", t, work_buttons(t),
-                                      quiet=True, by=by, due=due)
+        return await common.to_person(
+            ctx, uow, t.assignee_id, "nudged", t, work_buttons(t), quiet=True, by=by, due=due
+        )
+
     return await act(ctx, who, ticket_id, now, update_id, decide, notify, "ok_nudged")
 
 
@@ -63,12 +67,22 @@ async def choose(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: i
     return Outcome(i18n.label(loc, "ok_choose_worker"), ticket_id=ticket_id)
 
 
-async def reassign(ctx: Ctx, who: Who, ticket_id: int, to_person: int, now: datetime,
-                   update_id: int | None, pressed: Pressed | None = None) -> Outcome:
+async def reassign(
+    ctx: Ctx,
+    who: Who,
+    ticket_id: int,
+    to_person: int,
+    now: datetime,
+    update_id: int | None,
+    pressed: Pressed | None = None,
+) -> Outcome:
     """Hand the ticket to another gridworker of its grid, who gets the request to accept it."""
+
     async def decide(uow, t, actor):
         workers = frozenset(w.id for w in await _workers(uow, t))
-        return domain.reassign(t, actor, now, to_person, ctx.config.tier_for(t.kind.value, t.category), workers)
+        return domain.reassign(
+            t, actor, now, to_person, ctx.config.tier_for(t.kind.value, t.category), workers
+        )
 
     async def notify(uow, before, t, actor):
         out = await common.card(ctx, uow, t)
@@ -76,21 +90,28 @@ async def reassign(ctx: Ctx, who: Who, ticket_id: int, to_person: int, now: date
         if before.assignee_id and before.assignee_id != t.assignee_id:
             loc, by = await _actor_label(ctx, uow, actor, t, before.assignee_id)
             to = await common.staff_label(uow, t.assignee_id, t.grid, loc)
-            out += await common.to_person(ctx, uow, before.assignee_id, "reassigned_worker", t,
-                                          quiet=True, by=by, to=to)
+            out += await common.to_person(
+                ctx, uow, before.assignee_id, "reassigned_worker", t, quiet=True, by=by, to=to
+            )
             out += await retire.request(ctx, uow, t, before.assignee_id)
         loc = await common.user_locale(ctx, uow, actor.user_id)
         to = await common.staff_label(uow, t.assignee_id, t.grid, loc)
-        out += edit_pressed(pressed, i18n.render(loc, "reassigned_leader", to=to, **common.ticket_view(ctx, t, loc)))
+        out += edit_pressed(
+            pressed, i18n.render(loc, "reassigned_leader", to=to, **common.ticket_view(ctx, t, loc))
+        )
         return out
+
     return await act(ctx, who, ticket_id, now, update_id, decide, notify, "ok_reassigned")
 
 
-async def take(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int | None,
-               pressed: Pressed | None = None) -> Outcome:
+async def take(
+    ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int | None, pressed: Pressed | None = None
+) -> Outcome:
     """The leader takes the ticket over; the resident hears who handles it, the previous assignee is freed."""
+
     async def decide(uow, t, actor):
         return domain.take(t, actor, now)
 
-    return await act(ctx, who, ticket_id, now, update_id, decide, held_notify(ctx, pressed, "taken_leader"),
-                     "ok_taken")
+    return await act(
+        ctx, who, ticket_id, now, update_id, decide, held_notify(ctx, pressed, "taken_leader"), "ok_taken"
+    )

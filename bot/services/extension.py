@@ -34,10 +34,14 @@ def parse_request(ctx: Ctx, text: str) -> tuple[datetime, str]:
 
 async def ask_request(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int | None) -> Outcome:
     """Check the presser may ask for more time, then ask for the new date and the reason."""
+
     async def check(uow, t, actor):
         later = (t.resolve_due or now).replace(year=(t.resolve_due or now).year + 1)
         return domain.request_extension(t, actor, now, "check", later)
-    return await ask(ctx, who, ticket_id, now, update_id, check, "ask_extension", "extension", "ok_reason_asked")
+
+    return await ask(
+        ctx, who, ticket_id, now, update_id, check, "ask_extension", "extension", "ok_reason_asked"
+    )
 
 
 async def _deciders(uow: UnitOfWork, t: Ticket) -> list[int]:
@@ -50,11 +54,17 @@ async def _deciders(uow: UnitOfWork, t: Ticket) -> list[int]:
 
 def decision_buttons(t: Ticket) -> object:
     """Approve / Refuse, for the leader."""
-    return lambda loc: [[(i18n.label(loc, "btn_approve"), cb.casework(t.id, "ea")),
-                         (i18n.label(loc, "btn_refuse"), cb.casework(t.id, "er"))]]
+    return lambda loc: [
+        [
+            (i18n.label(loc, "btn_approve"), cb.casework(t.id, "ea")),
+            (i18n.label(loc, "btn_refuse"), cb.casework(t.id, "er")),
+        ]
+    ]
 
 
-async def request(ctx: Ctx, who: Who, ticket_id: int, text: str, now: datetime, update_id: int | None) -> Outcome:
+async def request(
+    ctx: Ctx, who: Who, ticket_id: int, text: str, now: datetime, update_id: int | None
+) -> Outcome:
     """Record the request; the leader who decides gets it with Approve and Refuse."""
     new_due, reason = parse_request(ctx, text)
 
@@ -67,29 +77,63 @@ async def request(ctx: Ctx, who: Who, ticket_id: int, text: str, now: datetime, 
         for pid in await _deciders(uow, t):
             loc = await common.person_locale(ctx, uow, pid)
             by = await common.staff_label(uow, t.assignee_id, t.grid, loc)
-            out += await common.to_person(ctx, uow, pid, "extension_leader", t, decision_buttons(t), quiet=False,
-                                          by=by, reason=reason, new_due=new_due, second=t.extension_count >= 1)
+            out += await common.to_person(
+                ctx,
+                uow,
+                pid,
+                "extension_leader",
+                t,
+                decision_buttons(t),
+                quiet=False,
+                by=by,
+                reason=reason,
+                new_due=new_due,
+                second=t.extension_count >= 1,
+            )
         if not out:
             raise Refused("nobody_to_hand_to")
         return out
+
     return await act(ctx, who, ticket_id, now, update_id, decide, notify, "ok_extension_asked")
 
 
-async def decide(ctx: Ctx, who: Who, ticket_id: int, approve: bool, now: datetime, update_id: int | None,
-                 pressed: Pressed | None = None) -> Outcome:
+async def decide(
+    ctx: Ctx,
+    who: Who,
+    ticket_id: int,
+    approve: bool,
+    now: datetime,
+    update_id: int | None,
+    pressed: Pressed | None = None,
+) -> Outcome:
     """Approve (the deadline moves, the resident hears the new date) or refuse (it stays)."""
+
     async def transition(uow, t, actor):
         return (domain.approve_extension if approve else domain.refuse_extension)(t, actor, now)
 
     async def notify(uow, before, t, actor):
         template = "extension_approved" if approve else "extension_refused"
-        out = await common.to_person(ctx, uow, t.assignee_id, f"{template}_worker", t, quiet=False,
-                                     asked=before.extension_due)
+        out = await common.to_person(
+            ctx, uow, t.assignee_id, f"{template}_worker", t, quiet=False, asked=before.extension_due
+        )
         if approve:
             out += await common.to_resident(ctx, uow, t, "extension_resident", in_group=False)
         loc = await common.user_locale(ctx, uow, actor.user_id)
-        out += edit_pressed(pressed, i18n.render(loc, f"{template}_leader", asked=before.extension_due,
-                                                 **common.ticket_view(ctx, t, loc)))
+        out += edit_pressed(
+            pressed,
+            i18n.render(
+                loc, f"{template}_leader", asked=before.extension_due, **common.ticket_view(ctx, t, loc)
+            ),
+        )
         return out
-    return await act(ctx, who, ticket_id, now, update_id, transition, notify,
-                     "ok_extension_approved" if approve else "ok_extension_refused")
+
+    return await act(
+        ctx,
+        who,
+        ticket_id,
+        now,
+        update_id,
+        transition,
+        notify,
+        "ok_extension_approved" if approve else "ok_extension_refused",
+    )

@@ -33,11 +33,16 @@ async def _ask(ctx: Ctx, uow: UnitOfWork, who: Who, step: str, **params: object)
     loc = await common.user_locale(ctx, uow, who.id)
     buttons: list = [_cancel(loc)]
     if step == "kind":
-        buttons = [[(i18n.label(loc, "kind_wish"), cb.draft("kind", "wish")),
-                    (i18n.label(loc, "kind_complaint"), cb.draft("kind", "complaint"))], _cancel(loc)]
+        buttons = [
+            [
+                (i18n.label(loc, "kind_wish"), cb.draft("kind", "wish")),
+                (i18n.label(loc, "kind_complaint"), cb.draft("kind", "complaint")),
+            ],
+            _cancel(loc),
+        ]
     elif step == "category":
         cats = [(c.names.get(loc, c.key), cb.draft("cat", c.key)) for c in ctx.config.categories]
-        buttons = [cats[i:i + 2] for i in range(0, len(cats), 2)] + [_cancel(loc)]
+        buttons = [cats[i : i + 2] for i in range(0, len(cats), 2)] + [_cancel(loc)]
     elif step in {"photo", "location"}:
         buttons = [[(i18n.label(loc, "btn_skip"), cb.draft("skip", step))], _cancel(loc)]
     elif step == "grid":
@@ -45,8 +50,9 @@ async def _ask(ctx: Ctx, uow: UnitOfWork, who: Who, step: str, **params: object)
     return Notice(who.id, i18n.render(loc, f"guide_{step}", **params), buttons)
 
 
-async def begin(ctx: Ctx, who: Who, link: str | None, now: datetime, update_id: int | None,
-                first_visit: bool = False) -> Outcome:
+async def begin(
+    ctx: Ctx, who: Who, link: str | None, now: datetime, update_id: int | None, first_visit: bool = False
+) -> Outcome:
     """Start a draft (a group's deep link fixes the grid); staff opening the bot with a plain /start
     are greeted with their roles instead (they submit with /new)."""
     async with ctx.uow(update_id) as uow:
@@ -68,12 +74,19 @@ async def begin(ctx: Ctx, who: Who, link: str | None, now: datetime, update_id: 
     return Outcome()
 
 
-NEXT = {"kind": "category", "category": "text", "text": "photo", "photo": "location", "location": "grid",
-        "grid": "submit"}
+NEXT = {
+    "kind": "category",
+    "category": "text",
+    "text": "photo",
+    "photo": "location",
+    "location": "grid",
+    "grid": "submit",
+}
 
 
-async def _store_answer(ctx: Ctx, uow: UnitOfWork, d: dict[str, Any], field: str,
-                        value: object, now: datetime) -> str:
+async def _store_answer(
+    ctx: Ctx, uow: UnitOfWork, d: dict[str, Any], field: str, value: object, now: datetime
+) -> str:
     """Check the answer fits the current step, store it, and return the next step."""
     uid, step = d["user_id"], d["step"]
     if field == "text" and step == "grid":  # a typed grid code or name
@@ -104,8 +117,9 @@ async def _store_answer(ctx: Ctx, uow: UnitOfWork, d: dict[str, Any], field: str
     return "submit" if nxt == "grid" and d["grid"] else nxt
 
 
-async def answer(ctx: Ctx, who: Who, field: str, value: object, now: datetime,
-                 update_id: int | None) -> Outcome:
+async def answer(
+    ctx: Ctx, who: Who, field: str, value: object, now: datetime, update_id: int | None
+) -> Outcome:
     """Record one answer for the current step (None skips photo or location) and go on or submit."""
     async with ctx.uow(update_id) as uow:
         d = await uow.drafts.get(who.id)
@@ -130,8 +144,17 @@ async def _submit(ctx: Ctx, uow: UnitOfWork, who: Who, now: datetime, update_id:
     if kind is Kind.WISH:  # a wish is public: its card goes to the grid's group so neighbours can help
         bound = await uow.groups.of_grid(d["grid"])
         card_chat = bound[0].chat_id if bound else None
-    s = intake.Submission(kind, d["category"], d["text"], d["grid"], card_chat, None,
-                          d["photo_file_id"], d["latitude"], d["longitude"])
+    s = intake.Submission(
+        kind,
+        d["category"],
+        d["text"],
+        d["grid"],
+        card_chat,
+        None,
+        d["photo_file_id"],
+        d["latitude"],
+        d["longitude"],
+    )
     await uow.drafts.drop(who.id)
     return await intake.open_ticket(ctx, uow, who, s, now, update_id)
 

@@ -11,6 +11,7 @@ from bot.services import common, retire
 from bot.services.context import Ctx
 from bot.store.uow import UnitOfWork, as_uow
 
+
 async def hand_over(ctx: Ctx, uow: UnitOfWork, now: datetime) -> list[tuple[int | None, int | None]]:
     """Inside a unit of work: reassign every unfinished ticket whose assignee no longer serves its grid;
     returns (former assignee, new assignee) person ids, one pair per ticket moved."""

@@ -61,13 +61,19 @@ async def _route(ctx: Ctx, uow: UnitOfWork, s: Submission) -> routing.Routing:
     leaders = [p for role in routing.LADDER for p in ladder[role]]
     volunteers = await uow.people.holders(s.grid, "volunteer")
     away = await uow.people.unreachable(workers + leaders + ([liaison.id] if liaison else []))
-    return routing.choose(cat.track, liaison.id if liaison and liaison.active else None,
-                          [routing.Candidate(p, counts[p], p not in away) for p in workers], leaders, volunteers,
-                          away)
+    return routing.choose(
+        cat.track,
+        liaison.id if liaison and liaison.active else None,
+        [routing.Candidate(p, counts[p], p not in away) for p in workers],
+        leaders,
+        volunteers,
+        away,
+    )
 
 
-async def _notices(ctx: Ctx, uow: UnitOfWork, t: Ticket, s: Submission,
-                   copied: tuple[int, ...], deleted: bool) -> list[Notice]:
+async def _notices(
+    ctx: Ctx, uow: UnitOfWork, t: Ticket, s: Submission, copied: tuple[int, ...], deleted: bool
+) -> list[Notice]:
     out: list[Notice] = []
     if deleted:
         out.append(Notice(s.origin_chat_id, op="delete", message_id=s.origin_message_id, ticket_id=t.id))
@@ -75,8 +81,15 @@ async def _notices(ctx: Ctx, uow: UnitOfWork, t: Ticket, s: Submission,
             out.append(Notice(s.origin_chat_id, op="delete", message_id=s.also_delete, ticket_id=t.id))
     out += await common.card(ctx, uow, t, removed=deleted)
     rloc = await common.user_locale(ctx, uow, t.resident_id)
-    out += await common.to_resident(ctx, uow, t, "received", quiet=False, in_group=False,
-                                    assignee=await common.staff_label(uow, t.assignee_id, t.grid, rloc))
+    out += await common.to_resident(
+        ctx,
+        uow,
+        t,
+        "received",
+        quiet=False,
+        in_group=False,
+        assignee=await common.staff_label(uow, t.assignee_id, t.grid, rloc),
+    )
     out += await common.assignment_request(ctx, uow, t)
     for volunteer in copied:
         out += await common.to_person(ctx, uow, volunteer, "copied", t)
@@ -90,8 +103,9 @@ def _check_text(text: str) -> None:
         raise Refused("text_too_long")
 
 
-async def open_ticket(ctx: Ctx, uow: UnitOfWork, who: Who, s: Submission, now: datetime,
-                      update_id: int | None) -> Outcome:
+async def open_ticket(
+    ctx: Ctx, uow: UnitOfWork, who: Who, s: Submission, now: datetime, update_id: int | None
+) -> Outcome:
     """Inside a unit of work: route, store, log and enqueue the card, acknowledgement and request."""
     _check_text(s.text)
     if not (await uow.people.near(s.grid, who.id)).exists:  # the grid's staff, read once for all below
@@ -102,11 +116,23 @@ async def open_ticket(ctx: Ctx, uow: UnitOfWork, who: Who, s: Submission, now: d
     await _limits(ctx, uow, who.id, now)
     route = await _route(ctx, uow, s)
     actor = await uow.people.actor(who.id, s.grid)
-    draft = Ticket(None, s.kind, ctx.config.category(s.category).key, s.grid, who.id, visible(s.text), now,
-                   self_submitted=actor.is_staff, origin_chat_id=s.origin_chat_id,
-                   photo_file_id=s.photo_file_id, latitude=s.latitude, longitude=s.longitude)
-    opened, events = domain.submit(draft, ctx.config.tier_for(s.kind.value, s.category), route.assignee_id, now,
-                                   route.copied)
+    draft = Ticket(
+        None,
+        s.kind,
+        ctx.config.category(s.category).key,
+        s.grid,
+        who.id,
+        visible(s.text),
+        now,
+        self_submitted=actor.is_staff,
+        origin_chat_id=s.origin_chat_id,
+        photo_file_id=s.photo_file_id,
+        latitude=s.latitude,
+        longitude=s.longitude,
+    )
+    opened, events = domain.submit(
+        draft, ctx.config.tier_for(s.kind.value, s.category), route.assignee_id, now, route.copied
+    )
     t = await uow.tickets.insert(common.planned(ctx, opened))
     await uow.tickets.add_events(t.id, events, actor, now, update_id)
     group = await uow.groups.get(s.origin_chat_id) if s.origin_chat_id else None
@@ -118,9 +144,18 @@ async def open_ticket(ctx: Ctx, uow: UnitOfWork, who: Who, s: Submission, now: d
     return Outcome(i18n.label(loc, "ok_submitted", n=t.id), ticket_id=t.id)
 
 
-async def submit_in_group(ctx: Ctx, who: Who, chat_id: int, message_id: int | None, kind: Kind, text: str,
-                          photo: str | None, now: datetime, update_id: int | None,
-                          also_delete: int | None = None) -> Outcome:
+async def submit_in_group(
+    ctx: Ctx,
+    who: Who,
+    chat_id: int,
+    message_id: int | None,
+    kind: Kind,
+    text: str,
+    photo: str | None,
+    now: datetime,
+    update_id: int | None,
+    also_delete: int | None = None,
+) -> Outcome:
     """`/wish` or `/complain` in a group: the group's grid gets the ticket (a group not bound is refused)."""
     async with ctx.uow(update_id) as uow:
         group = await uow.groups.get(chat_id)

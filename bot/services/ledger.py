@@ -18,10 +18,18 @@ from bot.services.context import Ctx
 from bot.services.publish import Tree, accept_seconds
 
 SUMMARY_COLUMNS = (
-    dom.Column("grid_code", 12), dom.Column("grid", 14), dom.Column("grid_path", 30),
-    dom.Column("submitted", 8, "int"), dom.Column("done", 8, "int"), dom.Column("unfinished", 8, "int"),
-    dom.Column("accept_late", 9, "int"), dom.Column("resolve_late", 9, "int"), dom.Column("flags", 8, "int"),
-    dom.Column("response", 9, "rate"), dom.Column("resolution", 9, "rate"), dom.Column("satisfaction", 9, "rate"),
+    dom.Column("grid_code", 12),
+    dom.Column("grid", 14),
+    dom.Column("grid_path", 30),
+    dom.Column("submitted", 8, "int"),
+    dom.Column("done", 8, "int"),
+    dom.Column("unfinished", 8, "int"),
+    dom.Column("accept_late", 9, "int"),
+    dom.Column("resolve_late", 9, "int"),
+    dom.Column("flags", 8, "int"),
+    dom.Column("response", 9, "rate"),
+    dom.Column("resolution", 9, "rate"),
+    dom.Column("satisfaction", 9, "rate"),
 )
 
 
@@ -34,7 +42,9 @@ class Sink(Protocol):
     def row(self, values: list[object]) -> None:
         """Write one ticket's row."""
 
-    def summary(self, title: str, headers: list[str], cols: list[dom.Column], rows: list[list[object]]) -> None:
+    def summary(
+        self, title: str, headers: list[str], cols: list[dom.Column], rows: list[list[object]]
+    ) -> None:
         """Write the per-grid summary and finish."""
 
 
@@ -62,7 +72,9 @@ class _Lookup:
     now: float
 
 
-def headers(lang: str, cols: list[dom.Column] | tuple[dom.Column, ...], prefix: str = "ledger_col_") -> list[str]:
+def headers(
+    lang: str, cols: list[dom.Column] | tuple[dom.Column, ...], prefix: str = "ledger_col_"
+) -> list[str]:
     """The column headers in a language."""
     return [i18n.label(lang, f"{prefix}{c.key}") for c in cols]
 
@@ -83,12 +95,18 @@ async def export(ctx: Ctx, query: Query, sink: Sink, now: datetime) -> int:
         for r in chunk:
             sink.row(neutralise_row(_row(ctx, look, r, cols, summary)))
     rows = await _summary_rows(ctx, query, look, area or list(tree.grids), summary, now)
-    sink.summary(i18n.label(look.lang, "ledger_summary_sheet"), headers(look.lang, SUMMARY_COLUMNS, "ledger_sum_"),
-                 list(SUMMARY_COLUMNS), rows)
+    sink.summary(
+        i18n.label(look.lang, "ledger_summary_sheet"),
+        headers(look.lang, SUMMARY_COLUMNS, "ledger_sum_"),
+        list(SUMMARY_COLUMNS),
+        rows,
+    )
     return summary.rows
 
 
-def _row(ctx: Ctx, look: _Lookup, r: dom.Record, cols: list[dom.Column], summary: dom.Summary) -> list[object]:
+def _row(
+    ctx: Ctx, look: _Lookup, r: dom.Record, cols: list[dom.Column], summary: dom.Summary
+) -> list[object]:
     """One ticket's cells, in column order (and counted in the summary)."""
     late_accept = dom.accept_late(r, _accept_secs(look.accept, r), look.now)
     late_resolve = dom.resolve_late(r, look.now)
@@ -96,21 +114,38 @@ def _row(ctx: Ctx, look: _Lookup, r: dom.Record, cols: list[dom.Column], summary
     cat, zone, lang = ctx.config.category(r.category), ctx.config.timezone, look.lang
     role = dom.handler_role(look.roles.get(r.handler_id or 0, []), look.tree.ancestry(r.grid))
     values = {
-        "number": r.id, "kind": i18n.label(lang, f"kind_{r.kind}"), "category": cat.names.get(lang, r.category),
-        "track": i18n.label(lang, f"track_{cat.track.value}"), "grid_code": r.grid, "grid": look.tree.name(r.grid),
-        "grid_path": _path(look.tree, r.grid), "status": i18n.label(lang, f"status_{r.status}"),
-        "submitted": dom.local(r.created_at, zone), "accepted": dom.local(r.first_accept, zone),
-        "closed": dom.local(r.closed_at, zone), "confirmed": dom.local(r.done_at, zone),
+        "number": r.id,
+        "kind": i18n.label(lang, f"kind_{r.kind}"),
+        "category": cat.names.get(lang, r.category),
+        "track": i18n.label(lang, f"track_{cat.track.value}"),
+        "grid_code": r.grid,
+        "grid": look.tree.name(r.grid),
+        "grid_path": _path(look.tree, r.grid),
+        "status": i18n.label(lang, f"status_{r.status}"),
+        "submitted": dom.local(r.created_at, zone),
+        "accepted": dom.local(r.first_accept, zone),
+        "closed": dom.local(r.closed_at, zone),
+        "confirmed": dom.local(r.done_at, zone),
         "handler_role": i18n.label(lang, f"role_{role}") if role else None,
         "handler": look.names.get(r.handler_id) if r.handler_id else None,
-        "declines": r.declines, "reassigns": r.reassigns, "extensions": r.extensions,
-        "escalations": r.escalations, "nudges": r.nudges, "supervisions": r.supervisions,
+        "declines": r.declines,
+        "reassigns": r.reassigns,
+        "extensions": r.extensions,
+        "escalations": r.escalations,
+        "nudges": r.nudges,
+        "supervisions": r.supervisions,
         "supervision": i18n.label(lang, f"mark_{r.supervision}") if r.supervision else None,
-        "reopens": r.reopens, "accept_late": _yes(lang, late_accept), "resolve_late": _yes(lang, late_resolve),
+        "reopens": r.reopens,
+        "accept_late": _yes(lang, late_accept),
+        "resolve_late": _yes(lang, late_resolve),
         "outcome": i18n.label(lang, f"outcome_{r.outcome}") if r.outcome else None,
-        "rating": r.rating, "close_note": r.close_note, "supporters": r.supporters, "merged_into": r.merged_into,
+        "rating": r.rating,
+        "close_note": r.close_note,
+        "supporters": r.supporters,
+        "merged_into": r.merged_into,
         "text": r.text,
-        "resident_name": r.resident_name, "resident_id": r.resident_id,
+        "resident_name": r.resident_name,
+        "resident_id": r.resident_id,
     }
     return [values[c.key] for c in cols]
 
@@ -128,9 +163,10 @@ def _path(tree: Tree, code: str) -> str:
     return " / ".join(tree.name(c) for c in reversed(tree.ancestry(code)))
 
 
-async def _summary_rows(ctx: Ctx, query: Query, look: _Lookup, codes: list[str], summary: dom.Summary,
-                        now: datetime) -> list[list[object]]:
-    """Each grid's tickets in the period, red flags and the three rates (as the monthly ranking counts them)."""
+async def _summary_rows(
+    ctx: Ctx, query: Query, look: _Lookup, codes: list[str], summary: dom.Summary, now: datetime
+) -> list[list[object]]:
+    """Each grid's tickets in the period, red flags and the three rates (as the monthly ranking counts)."""
     uow = ctx.read()
     rates = await uow.reports.rates(query.start, query.end, now, look.accept)
     counts = await uow.reports.counts(query.start, query.end)
@@ -139,8 +175,22 @@ async def _summary_rows(ctx: Ctx, query: Query, look: _Lookup, codes: list[str],
     for code in codes:
         t = summary.grids.get(code, dom.GridTally())
         r = grid_rates.get(code, rep.Rates())
-        rows.append([code, look.tree.name(code), _path(look.tree, code), t.submitted, t.done, t.unfinished,
-                     t.accept_late, t.resolve_late, flags.get(code, rep.Counts()).flags, r.response, r.resolution, r.satisfaction])
+        rows.append(
+            [
+                code,
+                look.tree.name(code),
+                _path(look.tree, code),
+                t.submitted,
+                t.done,
+                t.unfinished,
+                t.accept_late,
+                t.resolve_late,
+                flags.get(code, rep.Counts()).flags,
+                r.response,
+                r.resolution,
+                r.satisfaction,
+            ]
+        )
     return [neutralise_row(row) for row in rows]
 
 

@@ -22,19 +22,28 @@ async def _readable(uow: UnitOfWork, who: Who, t: Ticket, events: list[dict]) ->
 
 
 async def _entry(ctx: Ctx, uow: UnitOfWork, t: Ticket, loc: str, private: bool, events: list[dict]) -> dict:
-    steps = [{"at": e["at"], "action": i18n.label(loc, f"event_{e['action']}"),
-              "who": e["actor_name"] or ""} for e in events]
+    steps = [
+        {"at": e["at"], "action": i18n.label(loc, f"event_{e['action']}"), "who": e["actor_name"] or ""}
+        for e in events
+    ]
     who = await common.staff_label(uow, t.assignee_id, t.grid, loc) if t.assignee_id else None
     hidden = not private and not whole_in_group(t)
-    return {**common.ticket_view(ctx, t, loc), "steps": steps, "assignee": who, "private": private,
-            "hidden": hidden}
+    return {
+        **common.ticket_view(ctx, t, loc),
+        "steps": steps,
+        "assignee": who,
+        "private": private,
+        "hidden": hidden,
+    }
 
 
-async def _reply(ctx: Ctx, who: Who, chat_id: int, now: datetime, update_id: int | None,
-                 template: str, pick) -> Outcome:
+async def _reply(
+    ctx: Ctx, who: Who, chat_id: int, now: datetime, update_id: int | None, template: str, pick
+) -> Outcome:
     async with ctx.uow(update_id) as uow:
-        loc = await (common.user_locale(ctx, uow, who.id) if chat_id > 0
-                     else common.group_locale(ctx, uow, chat_id))
+        loc = await (
+            common.user_locale(ctx, uow, who.id) if chat_id > 0 else common.group_locale(ctx, uow, chat_id)
+        )
         entries = []
         for t in (found := await pick(uow))[:MAX_LISTED]:
             events = await uow.tickets.timeline(t.id)
@@ -59,37 +68,50 @@ async def news(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int
             raise Refused("no_ticket")
         loc = await common.user_locale(ctx, uow, who.id)
         entry = await _entry(ctx, uow, t, loc, True, await uow.tickets.timeline(t.id))
-        buttons = common.confirm_buttons(t) if t.status is Status.CLOSED else \
-            common.rating_buttons(t) if t.status is Status.DONE and t.rating is None else (lambda _loc: None)
-        await uow.outbox.add([Notice(who.id, i18n.render(loc, "status", entries=[entry]), buttons(loc),
-                                     ticket_id=t.id)], now)
+        buttons = (
+            common.confirm_buttons(t)
+            if t.status is Status.CLOSED
+            else common.rating_buttons(t)
+            if t.status is Status.DONE and t.rating is None
+            else (lambda _loc: None)
+        )
+        await uow.outbox.add(
+            [Notice(who.id, i18n.render(loc, "status", entries=[entry]), buttons(loc), ticket_id=t.id)], now
+        )
     ctx.kick()
     return Outcome()
 
 
-async def status(ctx: Ctx, who: Who, chat_id: int, ticket_id: int, now: datetime,
-                 update_id: int | None) -> Outcome:
+async def status(
+    ctx: Ctx, who: Who, chat_id: int, ticket_id: int, now: datetime, update_id: int | None
+) -> Outcome:
     """One ticket with its timeline, for whoever may read it (bot.domain.access.may_read)."""
+
     async def pick(uow):
         t = await uow.tickets.get(ticket_id)
         if t is None:
             raise Refused("no_ticket")
         return [t]
+
     return await _reply(ctx, who, chat_id, now, update_id, "status", pick)
 
 
 async def mine(ctx: Ctx, who: Who, chat_id: int, now: datetime, update_id: int | None) -> Outcome:
     """A resident's own tickets, newest first."""
+
     async def pick(uow):
         return await uow.tickets.of_resident(who.id, MAX_LISTED + 1)
+
     return await _reply(ctx, who, chat_id, now, update_id, "my", pick)
 
 
 async def queue(ctx: Ctx, who: Who, chat_id: int, now: datetime, update_id: int | None) -> Outcome:
     """A worker's unfinished tickets, oldest first."""
+
     async def pick(uow):
         person = await uow.people.person_by_user(who.id)
         if person is None:
             raise Refused("not_staff")
         return await uow.tickets.queue_of(person.id, MAX_LISTED + 1)
+
     return await _reply(ctx, who, chat_id, now, update_id, "queue", pick)

@@ -14,8 +14,17 @@ from bot.services import chart, common
 from bot.domain.records import Group
 from bot.services.context import Ctx
 from bot.store.uow import UnitOfWork
-from bot.services.publish import (Post, Tree, accept_seconds, people_in, publish, rate_view, sum_over, text_messages,
-                                  with_chart)
+from bot.services.publish import (
+    Post,
+    Tree,
+    accept_seconds,
+    people_in,
+    publish,
+    rate_view,
+    sum_over,
+    text_messages,
+    with_chart,
+)
 from bot.store import reports as store
 
 MONTHLY_KINDS = ("monthly", "monthly_bottom", "monthly_admin")
@@ -56,7 +65,9 @@ async def standings(ctx: Ctx, uow: UnitOfWork, month: Period, now: datetime) -> 
     """Each community's stars and ranking for a month (and the previous month's bottom two)."""
     tree = Tree(await uow.reports.grids())
     data = await _read_month(ctx, uow, month, now)
-    late = await uow.reports.overdue_ids([c for com in tree.communities() for c in tree.subtree(com)], now, 100_000)
+    late = await uow.reports.overdue_ids(
+        [c for com in tree.communities() for c in tree.subtree(com)], now, 100_000
+    )
     data.overdue = {g: len(ids) for g, ids in late.items()}
     found = [_standing(tree, community, data) for community in tree.communities()]
     if ctx.config.assessment.colours.enabled:
@@ -68,8 +79,12 @@ async def standings(ctx: Ctx, uow: UnitOfWork, month: Period, now: datetime) -> 
 def _colours(ctx: Ctx, s: Standing, data: _Month) -> dict[str, str]:
     """Each grid's blue / yellow / red from its rates, overdue tickets and supervision marks."""
     rule = ctx.config.assessment.colours
-    found = {r.grid.code: grid_colour(r.grid.rates, data.overdue.get(r.grid.code, 0),
-                                      data.marks.get(r.grid.code, 0), rule) for r in s.ranking}
+    found = {
+        r.grid.code: grid_colour(
+            r.grid.rates, data.overdue.get(r.grid.code, 0), data.marks.get(r.grid.code, 0), rule
+        )
+        for r in s.ranking
+    }
     return {code: c.value for code, c in found.items() if c is not None}
 
 
@@ -83,7 +98,9 @@ async def _read_month(ctx: Ctx, uow: UnitOfWork, month: Period, now: datetime) -
     cases, cw = uow.casework, ctx.config.casework
     marks = await cases.supervision_counts(month.start, month.end)
     penalties = {g: n * cw.supervise_penalty + red * cw.red_penalty for g, (n, red) in marks.items()}
-    return _Month(counts, rates, rates_before, last, names, penalties, {g: n + red for g, (n, red) in marks.items()})
+    return _Month(
+        counts, rates, rates_before, last, names, penalties, {g: n + red for g, (n, red) in marks.items()}
+    )
 
 
 def _standing(tree: Tree, community: str, data: _Month) -> Standing:
@@ -91,8 +108,14 @@ def _standing(tree: Tree, community: str, data: _Month) -> Standing:
     ranking = _ranking(tree, community, data.rates, data.penalties)
     bottom = rep.bottom_two(ranking)
     previous = rep.bottom_two(_ranking(tree, community, data.rates_before))
-    return Standing(community, rep.service_stars(candidates), ranking, rep.best_grid(ranking),
-                    bottom, rep.named_twice(bottom, previous))
+    return Standing(
+        community,
+        rep.service_stars(candidates),
+        ranking,
+        rep.best_grid(ranking),
+        bottom,
+        rep.named_twice(bottom, previous),
+    )
 
 
 def _candidates(data: _Month, area: set[str]) -> list[rep.Candidate]:
@@ -101,14 +124,26 @@ def _candidates(data: _Month, area: set[str]) -> list[rep.Candidate]:
     for pid in {p for p in people_in(data.counts, area) if p is not None}:
         flags = sum_over(data.counts, area, pid, rep.Counts()).flags
         times = [t for (g, p), t in data.last.items() if g in area and p == pid]
-        candidates.append(rep.Candidate(pid, data.names.get(pid, "?"), flags,
-                                        sum_over(data.rates, area, pid, rep.Rates()), max(times, default=None)))
+        candidates.append(
+            rep.Candidate(
+                pid,
+                data.names.get(pid, "?"),
+                flags,
+                sum_over(data.rates, area, pid, rep.Rates()),
+                max(times, default=None),
+            )
+        )
     return candidates
 
 
-def _ranking(tree: Tree, community: str, rates: dict, penalties: dict[str, float] | None = None) -> list[rep.Ranked]:
-    scores = [rep.GridScore(c, tree.name(c), sum_over(rates, {c}, None, rep.Rates()), (penalties or {}).get(c, 0.0))
-              for c in tree.leaves(community) if c != community]
+def _ranking(
+    tree: Tree, community: str, rates: dict, penalties: dict[str, float] | None = None
+) -> list[rep.Ranked]:
+    scores = [
+        rep.GridScore(c, tree.name(c), sum_over(rates, {c}, None, rep.Rates()), (penalties or {}).get(c, 0.0))
+        for c in tree.leaves(community)
+        if c != community
+    ]
     return rep.rank_grids(scores)
 
 
@@ -126,9 +161,13 @@ async def monthly(ctx: Ctx, now: datetime, period: Period | None = None, dry_run
     posts: list[Post] = []
     for s in all_standings:
         params = _params(tree, s, month)
-        hot = [{"id": h.ticket_id, "n": h.supporters, "grid": tree.name(h.grid), "cat": h.category}
-               for h in await uow.casework.hot(list(tree.subtree(s.community)), month.start, limit=5)]
-        posts += await _group_posts(ctx, uow, groups, set(tree.subtree(s.community)), month, {**params, "hot": hot})
+        hot = [
+            {"id": h.ticket_id, "n": h.supporters, "grid": tree.name(h.grid), "cat": h.category}
+            for h in await uow.casework.hot(list(tree.subtree(s.community)), month.start, limit=5)
+        ]
+        posts += await _group_posts(
+            ctx, uow, groups, set(tree.subtree(s.community)), month, {**params, "hot": hot}
+        )
         posts += await _bottom_posts(ctx, uow, _bottom_readers(tree, s, leaders), s, month, params)
         posts += await _admin_posts(ctx, uow, _admins(tree, s, leaders), month, params)
     done = {(k, c) for k in MONTHLY_KINDS for c in await uow.reports.posted(k, month.key)}
@@ -137,27 +176,42 @@ async def monthly(ctx: Ctx, now: datetime, period: Period | None = None, dry_run
 
 def _params(tree: Tree, s: Standing, month: Period) -> dict:
     """What the monthly templates show of a community's standing."""
-    return dict(community=tree.name(s.community), month=month, stars=s.stars,
-                stars_view=[{"name": c.name, "flags": c.flags, **rate_view(c.rates)} for c in s.stars],
-                ranking=[{"rank": r.rank, "name": r.grid.name, "code": r.grid.code, "penalty": r.grid.penalty,
-                          "colour": s.colours.get(r.grid.code),
-                          **rate_view(r.grid.rates)}
-                         for r in s.ranking],
-                best=s.best,
-                bottom=[{"name": g.name, "code": g.code, **rate_view(g.rates)} for g in s.bottom],
-                repeat=[g.name for g in s.repeat], total=len([r for r in s.ranking if r.rank]),
-                dash=_has_dash(s), colours=bool(s.colours))
+    return dict(
+        community=tree.name(s.community),
+        month=month,
+        stars=s.stars,
+        stars_view=[{"name": c.name, "flags": c.flags, **rate_view(c.rates)} for c in s.stars],
+        ranking=[
+            {
+                "rank": r.rank,
+                "name": r.grid.name,
+                "code": r.grid.code,
+                "penalty": r.grid.penalty,
+                "colour": s.colours.get(r.grid.code),
+                **rate_view(r.grid.rates),
+            }
+            for r in s.ranking
+        ],
+        best=s.best,
+        bottom=[{"name": g.name, "code": g.code, **rate_view(g.rates)} for g in s.bottom],
+        repeat=[g.name for g in s.repeat],
+        total=len([r for r in s.ranking if r.rank]),
+        dash=_has_dash(s),
+        colours=bool(s.colours),
+    )
 
 
 def _has_dash(s: Standing) -> bool:
     """True if a rate the posts show has nothing to measure (shown as `—`, explained in a footnote)."""
     shown = [r.grid.rates for r in s.ranking if r.rank] + [g.rates for g in s.bottom]
-    return any(None in (r.response, r.resolution, r.satisfaction) for r in shown) \
-        or any(c.rates.satisfaction is None for c in s.stars)
+    return any(None in (r.response, r.resolution, r.satisfaction) for r in shown) or any(
+        c.rates.satisfaction is None for c in s.stars
+    )
 
 
-async def _group_posts(ctx: Ctx, uow: UnitOfWork, groups: list[Group], area: set[str],
-                       month: Period, params: dict) -> list[Post]:
+async def _group_posts(
+    ctx: Ctx, uow: UnitOfWork, groups: list[Group], area: set[str], month: Period, params: dict
+) -> list[Post]:
     """The stars and ranking in every group bound to a grid of the community."""
     posts, charts = [], {}
     for g in groups:
@@ -167,9 +221,12 @@ async def _group_posts(ctx: Ctx, uow: UnitOfWork, groups: list[Group], area: set
                 charts[loc] = _ranking_chart(ctx, loc, params)
             hot = [{**h, "category": common.category_name(ctx, h["cat"], loc)} for h in params.get("hot", [])]
             text = i18n.render(loc, "monthly_group", **{**params, "hot": hot})
-            caption = i18n.label(loc, "rep_ranking_title", community=params["community"],
-                                 month=i18n.period_name(loc, month))
-            posts.append(Post("monthly", month.key, g.chat_id, with_chart(g.chat_id, charts[loc], text, caption)))
+            caption = i18n.label(
+                loc, "rep_ranking_title", community=params["community"], month=i18n.period_name(loc, month)
+            )
+            posts.append(
+                Post("monthly", month.key, g.chat_id, with_chart(g.chat_id, charts[loc], text, caption))
+            )
     return posts
 
 
@@ -180,14 +237,22 @@ def _ranking_chart(ctx: Ctx, loc: str, params: dict) -> bytes | None:
         return None
     rows = [chart.RateRow(r["name"], r["r"].response, r["r"].resolution, r["r"].satisfaction) for r in ranked]
     legend = tuple(i18n.label(loc, f"rep_rate_{k}") for k in ("response", "resolution", "satisfaction"))
-    title = i18n.label(loc, "rep_ranking_title", community=params["community"],
-                       month=i18n.period_name(loc, params["month"]))
-    png, _ = chart.ranking_png(title, rows, legend, chart.cjk_font(ctx.config.reports.chart_font),
-                               i18n.period_name("en", params["month"]))
+    title = i18n.label(
+        loc, "rep_ranking_title", community=params["community"], month=i18n.period_name(loc, params["month"])
+    )
+    png, _ = chart.ranking_png(
+        title,
+        rows,
+        legend,
+        chart.cjk_font(ctx.config.reports.chart_font),
+        i18n.period_name("en", params["month"]),
+    )
     return png
 
 
-def _bottom_readers(tree: Tree, s: Standing, leaders: list[store.Staff]) -> dict[int, tuple[int, list[rep.GridScore]]]:
+def _bottom_readers(
+    tree: Tree, s: Standing, leaders: list[store.Staff]
+) -> dict[int, tuple[int, list[rep.GridScore]]]:
     """Each leader of a bottom grid (below the community itself): their chat, person and bottom grids."""
     named: dict[int, tuple[int, list[rep.GridScore]]] = {}
     for grid in s.bottom:
@@ -198,29 +263,47 @@ def _bottom_readers(tree: Tree, s: Standing, leaders: list[store.Staff]) -> dict
     return named
 
 
-async def _bottom_posts(ctx: Ctx, uow: UnitOfWork, named: dict[int, tuple[int, list[rep.GridScore]]],
-                        s: Standing, month: Period, params: dict) -> list[Post]:
+async def _bottom_posts(
+    ctx: Ctx,
+    uow: UnitOfWork,
+    named: dict[int, tuple[int, list[rep.GridScore]]],
+    s: Standing,
+    month: Period,
+    params: dict,
+) -> list[Post]:
     """Each bottom grid's leaders told privately where their grids stand."""
     rank_of = {r.grid.code: r.rank for r in s.ranking}
     posts = []
     for chat, (pid, grids) in named.items():
         loc = await common.person_locale(ctx, uow, pid)
-        view = [{"name": g.name, "rank": rank_of[g.code], "repeat": g in s.repeat, **rate_view(g.rates)}
-                for g in dict.fromkeys(grids)]
-        posts.append(Post("monthly_bottom", month.key, chat,
-                          text_messages(chat, i18n.render(loc, "monthly_bottom", grids=view, **params))))
+        view = [
+            {"name": g.name, "rank": rank_of[g.code], "repeat": g in s.repeat, **rate_view(g.rates)}
+            for g in dict.fromkeys(grids)
+        ]
+        posts.append(
+            Post(
+                "monthly_bottom",
+                month.key,
+                chat,
+                text_messages(chat, i18n.render(loc, "monthly_bottom", grids=view, **params)),
+            )
+        )
     return posts
 
 
 def _admins(tree: Tree, s: Standing, leaders: list[store.Staff]) -> dict[int, int]:
     """The admins on the community, above it or within it: chat to person."""
     reach = set(tree.ancestry(s.community)) | set(tree.subtree(s.community))
-    return {st.tg_user_id: st.person_id for st in leaders
-            if st.role == "admin" and st.grid in reach and st.tg_user_id}
+    return {
+        st.tg_user_id: st.person_id
+        for st in leaders
+        if st.role == "admin" and st.grid in reach and st.tg_user_id
+    }
 
 
-async def _admin_posts(ctx: Ctx, uow: UnitOfWork, admins: dict[int, int], month: Period,
-                       params: dict) -> list[Post]:
+async def _admin_posts(
+    ctx: Ctx, uow: UnitOfWork, admins: dict[int, int], month: Period, params: dict
+) -> list[Post]:
     """The community's month for its admins, repeat bottoms included."""
     posts = []
     for chat, pid in admins.items():

@@ -12,7 +12,12 @@ from bot.store.uow import UnitOfWork, as_uow
 __all__ = ["Buttons", "Notice", "enqueue", "release_at"]
 
 
-async def enqueue(uow: UnitOfWork, notices: list[Notice], now: datetime,
-                  quiet: QuietHours | None = None, zone: ZoneInfo | None = None) -> int:
+async def enqueue(
+    uow: UnitOfWork,
+    notices: list[Notice],
+    now: datetime,
+    quiet: QuietHours | None = None,
+    zone: ZoneInfo | None = None,
+) -> int:
     """Write notices to the outbox in order; quiet ones wait for the end of quiet hours."""
     return await as_uow(uow).outbox.add(notices, now, quiet, zone)

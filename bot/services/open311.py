@@ -16,8 +16,12 @@ from bot.store import reports as report_store
 def services(ctx: Ctx) -> list[dict[str, Any]]:
     """Every category as a service, named in the office's language."""
     loc, public = ctx.config.locale, set(ctx.config.open311.public_categories)
-    return [dom.service_json(c.key, c.names.get(loc, c.key), i18n.label(loc, f"track_{c.track.value}"),
-                             c.key in public) for c in ctx.config.categories]
+    return [
+        dom.service_json(
+            c.key, c.names.get(loc, c.key), i18n.label(loc, f"track_{c.track.value}"), c.key in public
+        )
+        for c in ctx.config.categories
+    ]
 
 
 async def _names(ctx: Ctx, grids: set[str]) -> dom.Names:
@@ -25,10 +29,13 @@ async def _names(ctx: Ctx, grids: set[str]) -> dom.Names:
     loc = ctx.config.locale
     tree = Tree(await report_store.grids(ctx.db.reader))
     paths = {code: " ".join(tree.name(c) for c in reversed(tree.ancestry(code))) for code in grids}
-    return dom.Names({c.key: c.names.get(loc, c.key) for c in ctx.config.categories},
-                     {code: tree.name(code) for code in grids}, paths,
-                     {s: i18n.label(loc, f"status_{s}") for s in dom.OPEN + dom.CLOSED},
-                     frozenset(ctx.config.open311.public_categories))
+    return dom.Names(
+        {c.key: c.names.get(loc, c.key) for c in ctx.config.categories},
+        {code: tree.name(code) for code in grids},
+        paths,
+        {s: i18n.label(loc, f"status_{s}") for s in dom.OPEN + dom.CLOSED},
+        frozenset(ctx.config.open311.public_categories),
+    )
 
 
 async def requests(ctx: Ctx, query: dict[str, str], now: datetime) -> list[dict[str, Any]]:

@@ -17,7 +17,9 @@ from bot.store.uow import UnitOfWork
 from bot import callback_data as cb
 
 
-async def to_supporters(ctx: Ctx, uow: UnitOfWork, t: Ticket, template: str, **params: object) -> list[Notice]:
+async def to_supporters(
+    ctx: Ctx, uow: UnitOfWork, t: Ticket, template: str, **params: object
+) -> list[Notice]:
     """Tell every supporter who started the bot (and did not block it), each in their language."""
     out: list[Notice] = []
     if not t.support_count:  # nobody said "me too": no query
@@ -27,29 +29,49 @@ async def to_supporters(ctx: Ctx, uow: UnitOfWork, t: Ticket, template: str, **p
         if user is None or not user.started or user.blocked:
             continue
         loc = await common.user_locale(ctx, uow, uid)
-        out.append(Notice(uid, i18n.render(loc, template, **common.ticket_view(ctx, t, loc), **params),
-                          quiet=True, ticket_id=t.id))
+        out.append(
+            Notice(
+                uid,
+                i18n.render(loc, template, **common.ticket_view(ctx, t, loc), **params),
+                quiet=True,
+                ticket_id=t.id,
+            )
+        )
     return out
 
 
 async def closed_notices(ctx: Ctx, uow: UnitOfWork, t: Ticket) -> list[Notice]:
-    """After any closure: the card, the resident asked "Resolved?" with the outcome, supporters, the closer."""
+    """After any closure: the card, the resident asked "Resolved?", supporters, the closer."""
     out = await common.card(ctx, uow, t)
     loc = await common.user_locale(ctx, uow, t.resident_id)
     worker = await common.staff_label(uow, t.closed_by, t.grid, loc)
     liaison = await common.staff_label(uow, t.referred_to, t.grid, loc) if t.referred_to else ""
-    out += await common.to_resident(ctx, uow, t, "closed_outcome", common.confirm_buttons(t), worker=worker,
-                                    liaison=liaison, window=ctx.config.auto_confirm)
+    out += await common.to_resident(
+        ctx,
+        uow,
+        t,
+        "closed_outcome",
+        common.confirm_buttons(t),
+        worker=worker,
+        liaison=liaison,
+        window=ctx.config.auto_confirm,
+    )
     out += await to_supporters(ctx, uow, t, "supporter_closed")
     out += await common.to_person(ctx, uow, t.closed_by, "closed_worker", t, quiet=False)
     return out
 
 
-async def ask_explanation(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int | None) -> Outcome:
+async def ask_explanation(
+    ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int | None
+) -> Outcome:
     """Check the presser may close, then ask for the explanation the resident will read."""
+
     async def check(uow, t, actor):
         return domain.close_as(t, actor, now, "explained", "check", ctx.config.auto_confirm)
-    return await ask(ctx, who, ticket_id, now, update_id, check, "ask_explanation", "explain", "ok_note_asked")
+
+    return await ask(
+        ctx, who, ticket_id, now, update_id, check, "ask_explanation", "explain", "ok_note_asked"
+    )
 
 
 async def choose_liaison(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int | None) -> Outcome:
@@ -59,7 +81,9 @@ async def choose_liaison(ctx: Ctx, who: Who, ticket_id: int, now: datetime, upda
         if t is None:
             raise Refused("no_ticket")
         actor = await uow.people.actor(who.id, t.grid)
-        domain.close_as(t, actor, now, "referred", "check", ctx.config.auto_confirm, -1, ctx.config.casework.report_within)
+        domain.close_as(
+            t, actor, now, "referred", "check", ctx.config.auto_confirm, -1, ctx.config.casework.report_within
+        )
         liaisons = await uow.casework.liaisons()
         if not liaisons:
             raise Refused("no_liaison")
@@ -71,20 +95,40 @@ async def choose_liaison(ctx: Ctx, who: Who, ticket_id: int, now: datetime, upda
     return Outcome(i18n.label(loc, "ok_choose_liaison"), ticket_id=ticket_id)
 
 
-async def ask_referral(ctx: Ctx, who: Who, ticket_id: int, liaison: int, now: datetime,
-                       update_id: int | None) -> Outcome:
+async def ask_referral(
+    ctx: Ctx, who: Who, ticket_id: int, liaison: int, now: datetime, update_id: int | None
+) -> Outcome:
     """The liaison is chosen: ask what the resident should be told."""
+
     async def check(uow, t, actor):
         if liaison not in {pid for pid, _ in await uow.casework.liaisons()}:
             raise Refused("no_liaison")
-        return domain.close_as(t, actor, now, "referred", "check", ctx.config.auto_confirm, liaison,
-                               ctx.config.casework.report_within)
-    return await ask(ctx, who, ticket_id, now, update_id, check, "ask_referral", f"refer:{liaison}",
-                     "ok_note_asked")
+        return domain.close_as(
+            t,
+            actor,
+            now,
+            "referred",
+            "check",
+            ctx.config.auto_confirm,
+            liaison,
+            ctx.config.casework.report_within,
+        )
+
+    return await ask(
+        ctx, who, ticket_id, now, update_id, check, "ask_referral", f"refer:{liaison}", "ok_note_asked"
+    )
 
 
-async def close_as(ctx: Ctx, who: Who, ticket_id: int, outcome: str, note: str, now: datetime,
-                   update_id: int | None, liaison: int | None = None) -> Outcome:
+async def close_as(
+    ctx: Ctx,
+    who: Who,
+    ticket_id: int,
+    outcome: str,
+    note: str,
+    now: datetime,
+    update_id: int | None,
+    liaison: int | None = None,
+) -> Outcome:
     """Close as explained or referred; a referral's liaison is asked to report back in time."""
     note = visible(note)[:1000]
     if not note:
@@ -95,17 +139,28 @@ async def close_as(ctx: Ctx, who: Who, ticket_id: int, outcome: str, note: str, 
         await uow.prompts.consume(who.id, purpose, ticket_id)
         if outcome == "referred" and liaison not in {pid for pid, _ in await uow.casework.liaisons()}:
             raise Refused("no_liaison")
-        return domain.close_as(t, actor, now, outcome, note, ctx.config.auto_confirm, liaison,
-                               ctx.config.casework.report_within)
+        return domain.close_as(
+            t, actor, now, outcome, note, ctx.config.auto_confirm, liaison, ctx.config.casework.report_within
+        )
 
     async def notify(uow, before, t, actor):
         out = await closed_notices(ctx, uow, t)
         if t.referred_to:
             lloc = await common.person_locale(ctx, uow, t.referred_to)
             by = await common.staff_label(uow, t.closed_by, t.grid, lloc)
-            out += await common.to_person(ctx, uow, t.referred_to, "referred_liaison", t, report_buttons(t),
-                                          quiet=False, by=by, due=t.report_due)
+            out += await common.to_person(
+                ctx,
+                uow,
+                t.referred_to,
+                "referred_liaison",
+                t,
+                report_buttons(t),
+                quiet=False,
+                by=by,
+                due=t.report_due,
+            )
         return out
+
     return await act(ctx, who, ticket_id, now, update_id, decide, notify, "ok_closed")
 
 
@@ -116,6 +171,7 @@ def report_buttons(t: Ticket) -> object:
 
 async def report(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int | None) -> Outcome:
     """The liaison reports back; the one who referred it is told."""
+
     async def decide(uow, t, actor):
         return domain.report_back(t, actor, now)
 
@@ -123,4 +179,5 @@ async def report(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: i
         loc = await common.person_locale(ctx, uow, t.closed_by)
         who_label = await common.staff_label(uow, t.referred_to, t.grid, loc)
         return await common.to_person(ctx, uow, t.closed_by, "reported_worker", t, liaison=who_label)
+
     return await act(ctx, who, ticket_id, now, update_id, decide, notify, "ok_reported")

@@ -4,7 +4,8 @@ digests and the collection-day call; each records the period it covered so nothi
 Every builder reads committed data, computes with bot.domain.reports over bot.store.reports' SQL
 aggregates, and returns Posts; `publish` writes them (a `posts` row and their outbox rows in one
 transaction) unless it is a dry run. This module lists them for bot/jobs.py (which puts them on PTB's
-JobQueue) and names them for the `post` command; the builders live in tally, monthly, digests and collection, the plumbing in publish.
+JobQueue) and names them for the `post` command; the builders live in tally, monthly, digests and
+collection, the plumbing in publish.
 """
 
 from __future__ import annotations
@@ -21,9 +22,25 @@ from bot.services.monthly import Standing, monthly, standings
 from bot.services.publish import HELPERS, Post, Tree, accept_seconds, publish
 from bot.services.tally import weekly_tally
 
-__all__ = ["DIGEST_ROLE", "HELPERS", "PERIOD_KINDS", "RUNNERS", "Builder", "Post", "Standing", "Tree",
-           "accept_seconds", "collection_day", "default_period", "digests", "jobs_of", "monthly", "publish",
-           "standings", "weekly_tally"]
+__all__ = [
+    "DIGEST_ROLE",
+    "HELPERS",
+    "PERIOD_KINDS",
+    "RUNNERS",
+    "Builder",
+    "Post",
+    "Standing",
+    "Tree",
+    "accept_seconds",
+    "collection_day",
+    "default_period",
+    "digests",
+    "jobs_of",
+    "monthly",
+    "publish",
+    "standings",
+    "weekly_tally",
+]
 
 log = logging.getLogger(__name__)
 
@@ -41,19 +58,24 @@ def _monthly_digest(ctx: Ctx, now: datetime) -> Awaitable[list[Post]]:
 
 def jobs_of(settings: ReportSettings) -> list[tuple[str, At, Builder]]:
     """Each scheduled post: its name, when it runs, and what it builds."""
-    return [("weekly_tally", settings.weekly_tally, weekly_tally), ("monthly", settings.monthly, monthly),
-            ("daily_digest", settings.daily_digest, digests),
-            ("weekly_digest", settings.weekly_digest, _weekly_digest),
-            ("monthly_digest", settings.monthly_digest, _monthly_digest),
-            ("collection_day", settings.collection_day, collection_day)]
-
-
+    return [
+        ("weekly_tally", settings.weekly_tally, weekly_tally),
+        ("monthly", settings.monthly, monthly),
+        ("daily_digest", settings.daily_digest, digests),
+        ("weekly_digest", settings.weekly_digest, _weekly_digest),
+        ("monthly_digest", settings.monthly_digest, _monthly_digest),
+        ("collection_day", settings.collection_day, collection_day),
+    ]
 
 
 # --- the `post` command ------------------------------------------------------------------------
 
-RUNNERS: dict[str, Builder] = {"weekly-tally": weekly_tally, "monthly": monthly, "digests": digests,
-                               "collection-day": collection_day}
+RUNNERS: dict[str, Builder] = {
+    "weekly-tally": weekly_tally,
+    "monthly": monthly,
+    "digests": digests,
+    "collection-day": collection_day,
+}
 PERIOD_KINDS = {"weekly-tally": "week", "monthly": "month", "collection-day": "month"}
 
 

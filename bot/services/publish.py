@@ -42,8 +42,9 @@ async def publish(ctx: Ctx, posts: list[Post], now: datetime, dry_run: bool = Fa
     return written
 
 
-def text_messages(chat_id: int, text: str, buttons: Buttons | None = None,
-                  continued: str | None = None) -> list[Notice]:
+def text_messages(
+    chat_id: int, text: str, buttons: Buttons | None = None, continued: str | None = None
+) -> list[Notice]:
     """The text as one or more messages within Telegram's limit; the buttons go on the last; each
     part after the first starts with the `continued` heading, if given."""
     room = tt.TELEGRAM_TEXT_LIMIT - (tt.tg_len(continued) + 1 if continued else 0)
@@ -116,8 +117,10 @@ class Tree:
 def accept_seconds(ctx: Ctx) -> dict[tuple[str, str], float]:
     """Each (kind, category)'s accept time in seconds for the response rate; `*` is the fallback."""
     cfg = ctx.config
-    table = {("wish", "*"): cfg.tier_for("wish", "other").accept.total_seconds(),
-             ("complaint", "*"): cfg.tier_for("complaint", "other").accept.total_seconds()}
+    table = {
+        ("wish", "*"): cfg.tier_for("wish", "other").accept.total_seconds(),
+        ("complaint", "*"): cfg.tier_for("complaint", "other").accept.total_seconds(),
+    }
     for c in cfg.categories:
         table[("complaint", c.key)] = cfg.tier_for("complaint", c.key).accept.total_seconds()
     return table
@@ -136,5 +139,9 @@ def people_in(data: dict, grids: set[str]) -> set[int | None]:
 
 def rate_view(r: rep.Rates) -> dict:
     """The three rates as percentages for a template, with the Rates themselves as `r`."""
-    return {"response": rep.percent(r.response), "resolution": rep.percent(r.resolution),
-            "satisfaction": rep.percent(r.satisfaction), "r": r}
+    return {
+        "response": rep.percent(r.response),
+        "resolution": rep.percent(r.resolution),
+        "satisfaction": rep.percent(r.satisfaction),
+        "r": r,
+    }

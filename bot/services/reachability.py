@@ -34,8 +34,9 @@ async def staff_blocked(ctx: Ctx, uow: UnitOfWork, user_id: int, cause: str = "b
     return out
 
 
-async def _tell(ctx: Ctx, uow: UnitOfWork, leader_id: int, person: Person, tickets: list[Ticket],
-                cause: str) -> list[Notice]:
+async def _tell(
+    ctx: Ctx, uow: UnitOfWork, leader_id: int, person: Person, tickets: list[Ticket], cause: str
+) -> list[Notice]:
     """One leader's notice in their language (who, how many open tickets), then one short message per
     ticket with Reassign and Take over, so that acting on one leaves the others' buttons in place."""
     leader = await uow.people.person(leader_id)

@@ -22,15 +22,22 @@ async def locale_for(ctx: Ctx, user_id: int | None, chat_id: int | None, languag
     return await common.user_locale(ctx, ctx.read(), user_id, language)
 
 
-async def refusal_text(ctx: Ctx, user_id: int | None, chat_id: int | None, reason: str,
-                       language: str | None = None, **params: object) -> str:
+async def refusal_text(
+    ctx: Ctx,
+    user_id: int | None,
+    chat_id: int | None,
+    reason: str,
+    language: str | None = None,
+    **params: object,
+) -> str:
     """The polite sentence for a refusal reason, in the right language (a press's toast: the presser's)."""
     loc = await locale_for(ctx, user_id, chat_id, language)
     return i18n.label(loc, f"refused_{reason}", **params)
 
 
-async def tell(ctx: Ctx, chat_id: int, template: str, now: datetime, user_id: int | None = None,
-               **params: object) -> None:
+async def tell(
+    ctx: Ctx, chat_id: int, template: str, now: datetime, user_id: int | None = None, **params: object
+) -> None:
     """Send one templated message to a chat."""
     loc = await locale_for(ctx, user_id, chat_id)
     text = i18n.render(loc, template, **params)
@@ -75,15 +82,36 @@ async def prompt_for(ctx: Ctx, chat_id: int, user_id: int, reply_to: int | None)
     return None
 
 
-async def ask_in_group(ctx: Ctx, chat_id: int, user_id: int, first_name: str, purpose: str,
-                       now: datetime, update_id: int | None, photo_file_id: str | None = None,
-                       origin_message_id: int | None = None) -> None:
+async def ask_in_group(
+    ctx: Ctx,
+    chat_id: int,
+    user_id: int,
+    first_name: str,
+    purpose: str,
+    now: datetime,
+    update_id: int | None,
+    photo_file_id: str | None = None,
+    origin_message_id: int | None = None,
+) -> None:
     """Ask a group member for their text with ForceReply, so their answer reaches the bot (a photo
     they sent with the bare command is kept with the question, and its message removed later)."""
     loc = await locale_for(ctx, user_id, chat_id)
     text = i18n.render(loc, f"ask_{purpose}", **common.mention(user_id, first_name))
     async with ctx.uow(update_id) as uow:
-        await uow.outbox.add([Notice(chat_id, text, force_reply=True,
-                                     prompt={"user_id": user_id, "purpose": purpose, "photo_file_id": photo_file_id,
-                                             "origin_message_id": origin_message_id})], now)
+        await uow.outbox.add(
+            [
+                Notice(
+                    chat_id,
+                    text,
+                    force_reply=True,
+                    prompt={
+                        "user_id": user_id,
+                        "purpose": purpose,
+                        "photo_file_id": photo_file_id,
+                        "origin_message_id": origin_message_id,
+                    },
+                )
+            ],
+            now,
+        )
     ctx.kick()

@@ -11,15 +11,18 @@ from bot.services.notices import Notice
 from bot.store.uow import UnitOfWork, as_uow
 
 
-async def request(ctx: Ctx, uow: UnitOfWork, t: Ticket, person_id: int | None,
-                  declined: bool = False) -> list[Notice]:
+async def request(
+    ctx: Ctx, uow: UnitOfWork, t: Ticket, person_id: int | None, declined: bool = False
+) -> list[Notice]:
     """The person's request for this ticket edited to say who holds it now, without buttons."""
     who = await as_uow(uow).people.person(person_id) if person_id else None
     if who is None or who.tg_user_id is None or person_id == t.assignee_id:
         return []
     loc = await common.person_locale(ctx, uow, who.id)
     holder = await common.staff_label(uow, t.assignee_id, t.grid, loc)
-    text = i18n.render(loc, "request_moved", holder=holder, declined=declined, **common.ticket_view(ctx, t, loc))
+    text = i18n.render(
+        loc, "request_moved", holder=holder, declined=declined, **common.ticket_view(ctx, t, loc)
+    )
     return [Notice(who.tg_user_id, text, op="retire", ticket_id=t.id, extra={"retire": "request"})]
 
 
@@ -31,6 +34,8 @@ async def confirm_question(ctx: Ctx, uow: UnitOfWork, t: Ticket) -> list[Notice]
     if t.origin_chat_id is not None and t.origin_chat_id < 0:
         chats.append((t.origin_chat_id, await common.group_locale(ctx, uow, t.origin_chat_id)))
     for chat, loc in chats:
-        text = i18n.render(loc, "confirm_expired", window=ctx.config.auto_confirm, **common.ticket_view(ctx, t, loc))
+        text = i18n.render(
+            loc, "confirm_expired", window=ctx.config.auto_confirm, **common.ticket_view(ctx, t, loc)
+        )
         out.append(Notice(chat, text, op="retire", ticket_id=t.id, extra={"retire": "confirm"}))
     return out

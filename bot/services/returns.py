@@ -36,7 +36,10 @@ async def choose_reason(ctx: Ctx, who: Who, ticket_id: int, now: datetime, updat
         actor = await uow.people.actor(who.id, t.grid)
         domain.return_ticket(t, actor, now, "check", await _dispatcher(uow, t, actor))
         loc = await common.user_locale(ctx, uow, who.id)
-        rows = [[(i18n.label(loc, f"return_{r}"), cb.casework(t.id, "rr", i))] for i, r in enumerate(domain.RETURN_REASONS)]
+        rows = [
+            [(i18n.label(loc, f"return_{r}"), cb.casework(t.id, "rr", i))]
+            for i, r in enumerate(domain.RETURN_REASONS)
+        ]
         rows.append([(i18n.label(loc, "btn_other_reason"), cb.casework(t.id, "rr", "x"))])
         text = i18n.render(loc, "return_choose", **common.ticket_view(ctx, t, loc))
         await uow.outbox.add([Notice(who.id, text, rows, ticket_id=t.id)], now)
@@ -45,10 +48,14 @@ async def choose_reason(ctx: Ctx, who: Who, ticket_id: int, now: datetime, updat
 
 
 async def ask_reason(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int | None) -> Outcome:
-    """"Other reason": ask for the reason in the worker's words."""
+    """ "Other reason": ask for the reason in the worker's words."""
+
     async def check(uow, t, actor):
         return domain.return_ticket(t, actor, now, "check", await _dispatcher(uow, t, actor))
-    return await ask(ctx, who, ticket_id, now, update_id, check, "ask_return_reason", "return", "ok_reason_asked")
+
+    return await ask(
+        ctx, who, ticket_id, now, update_id, check, "ask_return_reason", "return", "ok_reason_asked"
+    )
 
 
 async def _candidates(ctx: Ctx, uow: UnitOfWork, t: Ticket) -> list[tuple[str, int, str | None]]:
@@ -69,12 +76,21 @@ async def _candidates(ctx: Ctx, uow: UnitOfWork, t: Ticket) -> list[tuple[str, i
 
 def reroute_buttons(t: Ticket, options: list[tuple[str, int, str | None]]) -> object:
     """One button per candidate, then "Not ours"."""
-    return lambda loc: [[(name, cb.casework(t.id, "rt", pid))] for name, pid, _ in options] + \
-        [[(i18n.label(loc, "btn_not_ours"), cb.casework(t.id, "no"))]]
+    return lambda loc: (
+        [[(name, cb.casework(t.id, "rt", pid))] for name, pid, _ in options]
+        + [[(i18n.label(loc, "btn_not_ours"), cb.casework(t.id, "no"))]]
+    )
 
 
-async def give_back(ctx: Ctx, who: Who, ticket_id: int, reason: str, now: datetime, update_id: int | None,
-                    pressed: Pressed | None = None) -> Outcome:
+async def give_back(
+    ctx: Ctx,
+    who: Who,
+    ticket_id: int,
+    reason: str,
+    now: datetime,
+    update_id: int | None,
+    pressed: Pressed | None = None,
+) -> Outcome:
     """Return the ticket; the dispatcher gets it with the reason and reroute buttons."""
     reason = visible(reason)[:300]
     if not reason:
@@ -90,45 +106,79 @@ async def give_back(ctx: Ctx, who: Who, ticket_id: int, reason: str, now: dateti
         dloc = await common.person_locale(ctx, uow, t.assignee_id)
         by = await common.staff_label(uow, before.assignee_id, t.grid, dloc)
         options = await _candidates(ctx, uow, t)
-        out += await common.to_person(ctx, uow, t.assignee_id, "returned_leader", t, reroute_buttons(t, options),
-                                      quiet=False, by=by, reason=reason_text(dloc, reason), count=t.return_count)
+        out += await common.to_person(
+            ctx,
+            uow,
+            t.assignee_id,
+            "returned_leader",
+            t,
+            reroute_buttons(t, options),
+            quiet=False,
+            by=by,
+            reason=reason_text(dloc, reason),
+            count=t.return_count,
+        )
         wloc = await common.person_locale(ctx, uow, before.assignee_id)
         to = await common.staff_label(uow, t.assignee_id, t.grid, wloc)
         text = i18n.render(wloc, "returned_worker", to=to, **common.ticket_view(ctx, t, wloc))
-        out += edit_pressed(pressed, text) or await common.to_person(ctx, uow, before.assignee_id,
-                                                                     "returned_worker", t, to=to)
+        out += edit_pressed(pressed, text) or await common.to_person(
+            ctx, uow, before.assignee_id, "returned_worker", t, to=to
+        )
         return out
+
     return await act(ctx, who, ticket_id, now, update_id, decide, notify, "ok_returned")
 
 
-async def reroute(ctx: Ctx, who: Who, ticket_id: int, to_person: int, now: datetime, update_id: int | None,
-                  pressed: Pressed | None = None) -> Outcome:
+async def reroute(
+    ctx: Ctx,
+    who: Who,
+    ticket_id: int,
+    to_person: int,
+    now: datetime,
+    update_id: int | None,
+    pressed: Pressed | None = None,
+) -> Outcome:
     """The dispatcher sends the returned ticket to a candidate, who gets the request to accept it."""
+
     async def decide(uow, t, actor):
         options = {pid: grid for _, pid, grid in await _candidates(ctx, uow, t)}
         if to_person not in options:
             raise Refused("not_grid_worker")
-        return domain.reroute(t, actor, now, to_person, ctx.config.tier_for(t.kind.value, t.category),
-                              options[to_person] is None, options[to_person])
+        return domain.reroute(
+            t,
+            actor,
+            now,
+            to_person,
+            ctx.config.tier_for(t.kind.value, t.category),
+            options[to_person] is None,
+            options[to_person],
+        )
 
     async def notify(uow, before, t, actor):
         out = await common.card(ctx, uow, t)
         out += await common.assignment_request(ctx, uow, t)
         loc = await common.user_locale(ctx, uow, actor.user_id)
         to = await common.staff_label(uow, t.assignee_id, t.grid, loc)
-        out += edit_pressed(pressed, i18n.render(loc, "reassigned_leader", to=to, **common.ticket_view(ctx, t, loc)))
+        out += edit_pressed(
+            pressed, i18n.render(loc, "reassigned_leader", to=to, **common.ticket_view(ctx, t, loc))
+        )
         return out
+
     return await act(ctx, who, ticket_id, now, update_id, decide, notify, "ok_reassigned")
 
 
 async def ask_not_ours(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int | None) -> Outcome:
     """Ask the dispatcher for the explanation the resident will read."""
+
     async def check(uow, t, actor):
         return domain.close_not_ours(t, actor, now, "check", ctx.config.auto_confirm)
+
     return await ask(ctx, who, ticket_id, now, update_id, check, "ask_not_ours", "not_ours", "ok_note_asked")
 
 
-async def not_ours(ctx: Ctx, who: Who, ticket_id: int, note: str, now: datetime, update_id: int | None) -> Outcome:
+async def not_ours(
+    ctx: Ctx, who: Who, ticket_id: int, note: str, now: datetime, update_id: int | None
+) -> Outcome:
     """Close as not ours; the resident reads the explanation and may still say it is not resolved."""
     note = visible(note)[:1000]
     if not note:
@@ -140,4 +190,5 @@ async def not_ours(ctx: Ctx, who: Who, ticket_id: int, note: str, now: datetime,
 
     async def notify(uow, before, t, actor):
         return await closed_notices(ctx, uow, t)
+
     return await act(ctx, who, ticket_id, now, update_id, decide, notify, "ok_closed")

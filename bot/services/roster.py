@@ -44,9 +44,14 @@ class _RollBack(Exception):
 
 
 def _summary(d: RosterDiff) -> ImportSummary:
-    return ImportSummary(grids_added=len(d.grids_added), grids_updated=len(d.grids_changed),
-                         people_added=len(d.added), people_updated=len(d.changed),
-                         people_deactivated=len(d.deactivated), changes=d)
+    return ImportSummary(
+        grids_added=len(d.grids_added),
+        grids_updated=len(d.grids_changed),
+        people_added=len(d.added),
+        people_updated=len(d.changed),
+        people_deactivated=len(d.deactivated),
+        changes=d,
+    )
 
 
 async def _moves(conn, moved: list[tuple[int | None, int | None]]) -> list[tuple[str, int, str]]:
@@ -54,12 +59,20 @@ async def _moves(conn, moved: list[tuple[int | None, int | None]]) -> list[tuple
     counts: dict[tuple[int | None, int | None], int] = {}
     for pair in moved:
         counts[pair] = counts.get(pair, 0) + 1
-    return [(names.get(a, "—") if a else "—", n, names.get(b, "—") if b else "—")
-            for (a, b), n in counts.items()]
+    return [
+        (names.get(a, "—") if a else "—", n, names.get(b, "—") if b else "—") for (a, b), n in counts.items()
+    ]
 
 
-async def apply(db: Database, roster: Roster, now: datetime, ctx: Ctx | None = None, *,
-                dry_run: bool = False, max_share: float | None = None) -> ImportSummary:
+async def apply(
+    db: Database,
+    roster: Roster,
+    now: datetime,
+    ctx: Ctx | None = None,
+    *,
+    dry_run: bool = False,
+    max_share: float | None = None,
+) -> ImportSummary:
     """Upsert grids and people by code, replace their roles, deactivate people left out of the file;
     with a service context, tickets of people who left their grid go to the leader above.
 

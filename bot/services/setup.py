@@ -35,8 +35,15 @@ async def bind_person(ctx: Ctx, who: Who, invite: str, now: datetime, update_id:
     return Outcome(ticket_id=None)
 
 
-async def bot_membership(ctx: Ctx, chat_id: int, title: str | None, status: str, can_delete: bool,
-                         now: datetime, update_id: int | None) -> None:
+async def bot_membership(
+    ctx: Ctx,
+    chat_id: int,
+    title: str | None,
+    status: str,
+    can_delete: bool,
+    now: datetime,
+    update_id: int | None,
+) -> None:
     """Follow the bot being added to, promoted in, or removed from a group."""
     member = status in {"member", "administrator", "creator", "restricted"}
     async with ctx.uow(update_id) as uow:
@@ -47,8 +54,9 @@ async def bot_membership(ctx: Ctx, chat_id: int, title: str | None, status: str,
             loc = await common.group_locale(ctx, uow, chat_id)
             text = i18n.render(loc, "group_hello")
             if not can_delete:
-                text += "\n\n" + i18n.render(loc, "group_no_delete", private_button=False, mention_id=None,
-                                             mention_name="")
+                text += "\n\n" + i18n.render(
+                    loc, "group_no_delete", private_button=False, mention_id=None, mention_name=""
+                )
             await uow.outbox.add([Notice(chat_id, text)], now)
     ctx.kick()
 
@@ -73,8 +81,9 @@ async def migrate_group(ctx: Ctx, old_id: int, new_id: int, update_id: int | Non
         return await uow.groups.migrate(old_id, new_id)
 
 
-async def set_language(ctx: Ctx, who: Who, chat_id: int, locale: str, now: datetime,
-                       update_id: int | None) -> Outcome:
+async def set_language(
+    ctx: Ctx, who: Who, chat_id: int, locale: str, now: datetime, update_id: int | None
+) -> Outcome:
     """Choose the language of a user (private) or of a group (its leaders only)."""
     if locale not in i18n.LOCALES:
         raise Refused("bad_language")

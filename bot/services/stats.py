@@ -48,7 +48,9 @@ def _period_name(loc: str, period: Period) -> str:
     return name if is_whole_month(period) else i18n.label(loc, "rep_panel_month_so_far", month=name)
 
 
-async def _leader(ctx: Ctx, loc: str, period: Period, led: list[str], now: datetime) -> tuple[str, bytes | None]:
+async def _leader(
+    ctx: Ctx, loc: str, period: Period, led: list[str], now: datetime
+) -> tuple[str, bytes | None]:
     """The leader's grids: new, open, overdue, the three rates, each worker's red flags, and a chart."""
     conn = ctx.db.reader
     tree = Tree(await reports_store.grids(conn))
@@ -61,11 +63,20 @@ async def _leader(ctx: Ctx, loc: str, period: Period, led: list[str], now: datet
     workers = [{"name": names.get(r.person_id, "?"), "c": r.counts} for r in rows]
     place = "、".join(tree.name(g) for g in led) if loc == "zh" else ", ".join(tree.name(g) for g in led)
     png, drawn = _chart(ctx, loc, place, period, workers)
-    text = i18n.render(loc, "stats_leader", place=place, period=_period_name(loc, period), now=now,
-                       tz=ctx.config.timezone, b=sum_over(backlog, area, None, reports_store.Backlog()),
-                       workers=workers, names_drawn=drawn, total=rep.total(w["c"] for w in workers),
-                       whole=is_whole_month(period),
-                       **rate_view(sum_over(rates, area, None, rep.Rates())))
+    text = i18n.render(
+        loc,
+        "stats_leader",
+        place=place,
+        period=_period_name(loc, period),
+        now=now,
+        tz=ctx.config.timezone,
+        b=sum_over(backlog, area, None, reports_store.Backlog()),
+        workers=workers,
+        names_drawn=drawn,
+        total=rep.total(w["c"] for w in workers),
+        whole=is_whole_month(period),
+        **rate_view(sum_over(rates, area, None, rep.Rates())),
+    )
     return text, png
 
 
@@ -73,12 +84,19 @@ def _chart(ctx: Ctx, loc: str, place: str, period: Period, workers: list[dict]) 
     """Each worker's accepted, completed and red flags for the month (None when nobody did anything)."""
     if not workers:
         return None, True
-    bars = [chart.Bar(w["name"], w["c"].accepted, w["c"].completed, w["c"].flags, i + 1)
-            for i, w in enumerate(workers)]
+    bars = [
+        chart.Bar(w["name"], w["c"].accepted, w["c"].completed, w["c"].flags, i + 1)
+        for i, w in enumerate(workers)
+    ]
     legend = tuple(i18n.label(loc, k) for k in ("rep_accepted", "rep_completed", "rep_flags"))
     title = f"{place} · {_period_name(loc, period)}"
-    return chart.tally_png(title, [chart.Panel("", bars)], legend, chart.cjk_font(ctx.config.reports.chart_font),
-                           _period_name("en", period))
+    return chart.tally_png(
+        title,
+        [chart.Panel("", bars)],
+        legend,
+        chart.cjk_font(ctx.config.reports.chart_font),
+        _period_name("en", period),
+    )
 
 
 async def _worker(ctx: Ctx, loc: str, period: Period, person_id: int, now: datetime) -> str:
@@ -88,6 +106,14 @@ async def _worker(ctx: Ctx, loc: str, period: Period, person_id: int, now: datet
     rates = await reports_store.rates(conn, period.start, period.end, now, accept_seconds(ctx))
     mine = rep.total(c for (_, p), c in counts.items() if p == person_id) or rep.Counts()
     held = await store.held(conn, person_id, period.start, period.end, now)
-    return i18n.render(loc, "stats_worker", period=_period_name(loc, period), now=now, tz=ctx.config.timezone,
-                       whole=is_whole_month(period), c=mine, b=held, **rate_view(rep.total(r for (_, p), r in rates.items() if p == person_id)
-                                                   or rep.Rates()))
+    return i18n.render(
+        loc,
+        "stats_worker",
+        period=_period_name(loc, period),
+        now=now,
+        tz=ctx.config.timezone,
+        whole=is_whole_month(period),
+        c=mine,
+        b=held,
+        **rate_view(rep.total(r for (_, p), r in rates.items() if p == person_id) or rep.Rates()),
+    )

@@ -14,9 +14,11 @@ from bot.services.context import Ctx, Outcome, Who
 log = logging.getLogger(__name__)
 
 
-async def mark(ctx: Ctx, who: Who, ticket_id: int, kind: str | None, now: datetime,
-               update_id: int | None) -> Outcome:
+async def mark(
+    ctx: Ctx, who: Who, ticket_id: int, kind: str | None, now: datetime, update_id: int | None
+) -> Outcome:
     """Mark (`supervise` or `red`) or lift (`None`); the assignee and the card show it."""
+
     async def decide(uow, t, actor):
         return domain.lift(t, actor, now) if kind is None else domain.supervise(t, actor, now, kind)
 
@@ -27,8 +29,10 @@ async def mark(ctx: Ctx, who: Who, ticket_id: int, kind: str | None, now: dateti
         template = "supervision_lifted" if kind is None else "supervised_worker"
         out += await common.to_person(ctx, uow, t.assignee_id, template, t, quiet=False, by=by, mark=kind)
         return out
-    return await act(ctx, who, ticket_id, now, update_id, decide, notify,
-                     "ok_lifted" if kind is None else "ok_supervised")
+
+    return await act(
+        ctx, who, ticket_id, now, update_id, decide, notify, "ok_lifted" if kind is None else "ok_supervised"
+    )
 
 
 async def remind_daily(ctx: Ctx, now: datetime) -> int:
@@ -37,10 +41,15 @@ async def remind_daily(ctx: Ctx, now: datetime) -> int:
     for t in await ctx.read().casework.supervised():
         try:
             async with ctx.uow() as uow:
-                notices = await common.to_person(ctx, uow, t.assignee_id, "supervision_reminder", t, quiet=True,
-                                                 mark=t.supervision)
-                await uow.tickets.add_events(t.id, [domain.Event("remind", t.status.value, t.status.value,
-                                                                 {"deadline": "supervision"})], SYSTEM, now)
+                notices = await common.to_person(
+                    ctx, uow, t.assignee_id, "supervision_reminder", t, quiet=True, mark=t.supervision
+                )
+                await uow.tickets.add_events(
+                    t.id,
+                    [domain.Event("remind", t.status.value, t.status.value, {"deadline": "supervision"})],
+                    SYSTEM,
+                    now,
+                )
                 await uow.outbox.add(notices, now, ctx.config.quiet_hours, ctx.config.timezone)
             count += 1
         except Refused:

@@ -17,6 +17,7 @@ from bot import callback_data as cb
 
 async def me_too(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int | None) -> Outcome:
     """The presser becomes a supporter (once); the card shows the new count."""
+
     async def decide(uow, t, actor):
         if not common.is_public(ctx, t):
             raise Refused("not_public")
@@ -26,6 +27,7 @@ async def me_too(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: i
 
     async def notify(uow, before, t, actor):
         return await common.card(ctx, uow, t)
+
     return await act(ctx, who, ticket_id, now, update_id, decide, notify, "ok_supported")
 
 
@@ -37,18 +39,28 @@ async def _merged_notices(ctx: Ctx, uow: UnitOfWork, dup: Ticket, target: Ticket
     return out
 
 
-async def merge(ctx: Ctx, who: Who, ticket_id: int, into: int, now: datetime, update_id: int | None,
-                by_resident: bool = False) -> Outcome:
+async def merge(
+    ctx: Ctx,
+    who: Who,
+    ticket_id: int,
+    into: int,
+    now: datetime,
+    update_id: int | None,
+    by_resident: bool = False,
+) -> Outcome:
     """Fold ticket `ticket_id` into `into`: its resident becomes a supporter of `into` and is told.
 
     A leader may merge any two tickets they lead; the resident may merge their own new ticket when the
     bot asked "Is it the same as #N?" (`by_resident`)."""
+
     async def decide(uow, t, actor):
         target = await uow.tickets.get(into)
         if target is None:
             raise Refused("no_ticket")
         fold = domain.merge_own if by_resident else domain.merge
-        already = t.resident_id == target.resident_id or await uow.casework.is_supporter(target.id, t.resident_id)
+        already = t.resident_id == target.resident_id or await uow.casework.is_supporter(
+            target.id, t.resident_id
+        )
         (dup, events), (grown, target_events) = fold(t, target, actor, now, already)
         if not already:
             await uow.casework.add_supporter(target.id, t.resident_id, now)
@@ -58,6 +70,7 @@ async def merge(ctx: Ctx, who: Who, ticket_id: int, into: int, now: datetime, up
 
     async def notify(uow, before, t, actor):
         return await _merged_notices(ctx, uow, t, await uow.tickets.get(into))
+
     return await act(ctx, who, ticket_id, now, update_id, decide, notify, "ok_merged")
 
 
@@ -72,20 +85,29 @@ async def duplicate_question(ctx: Ctx, uow: UnitOfWork, t: Ticket, now: datetime
     resident = await uow.people.user(t.resident_id)
     if resident is None or not resident.reachable:
         return []  # asked only privately: nobody to ask, nothing to look up
-    same = await uow.casework.duplicate_of(t.grid, t.category, now - ctx.config.casework.duplicate_window, t.id)
+    same = await uow.casework.duplicate_of(
+        t.grid, t.category, now - ctx.config.casework.duplicate_window, t.id
+    )
     if same is None or same.resident_id == t.resident_id:
         return []
 
     def buttons(loc: str) -> list:
-        return [[(i18n.label(loc, "btn_same_yes"), cb.casework(t.id, "dup", same.id)),
-                 (i18n.label(loc, "btn_same_no"), cb.casework(t.id, "new"))]]
-    return await common.to_resident(ctx, uow, t, "duplicate_question", buttons, quiet=False, in_group=False,
-                                    same=same.id)
+        return [
+            [
+                (i18n.label(loc, "btn_same_yes"), cb.casework(t.id, "dup", same.id)),
+                (i18n.label(loc, "btn_same_no"), cb.casework(t.id, "new")),
+            ]
+        ]
+
+    return await common.to_resident(
+        ctx, uow, t, "duplicate_question", buttons, quiet=False, in_group=False, same=same.id
+    )
 
 
-async def keep_new(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int | None,
-                   pressed: Pressed | None = None) -> Outcome:
-    """"No, it is new": the ticket stays as it is; the question's buttons go away."""
+async def keep_new(
+    ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int | None, pressed: Pressed | None = None
+) -> Outcome:
+    """ "No, it is new": the ticket stays as it is; the question's buttons go away."""
     async with ctx.uow(update_id) as uow:
         t = await uow.tickets.get(ticket_id)
         if t is None or t.resident_id != who.id:

@@ -52,47 +52,85 @@ def work_buttons(t: Ticket) -> object:
 
 def escalation_buttons(t: Ticket) -> object:
     """A leader's buttons on an escalated ticket: nudge, reassign, take it."""
-    return lambda loc: [[(i18n.label(loc, "btn_nudge"), cb.escalation(t.id, "nud")),
-                         (i18n.label(loc, "btn_reassign"), cb.escalation(t.id, "rsg")),
-                         (i18n.label(loc, "btn_take"), cb.escalation(t.id, "tak"))]]
+    return lambda loc: [
+        [
+            (i18n.label(loc, "btn_nudge"), cb.escalation(t.id, "nud")),
+            (i18n.label(loc, "btn_reassign"), cb.escalation(t.id, "rsg")),
+            (i18n.label(loc, "btn_take"), cb.escalation(t.id, "tak")),
+        ]
+    ]
 
 
 async def _names(uow: UnitOfWork, ids: list[int], t: Ticket, loc: str) -> str:
     return "、".join([await common.staff_label(uow, p, t.grid, loc) for p in ids])
 
 
-async def _notices(ctx: Ctx, uow: UnitOfWork, t: Ticket, alerts: list[deadlines.Alert],
-                   rungs: list[list[int]]) -> list[Notice]:
+async def _notices(
+    ctx: Ctx, uow: UnitOfWork, t: Ticket, alerts: list[deadlines.Alert], rungs: list[list[int]]
+) -> list[Notice]:
     out: list[Notice] = []
     for a in alerts:
         if a.kind == "remind":
-            out += await common.to_person(ctx, uow, t.assignee_id, "deadline_soon", t, work_buttons(t),
-                                          quiet=True, due=a.due, what=a.deadline)
+            out += await common.to_person(
+                ctx,
+                uow,
+                t.assignee_id,
+                "deadline_soon",
+                t,
+                work_buttons(t),
+                quiet=True,
+                due=a.due,
+                what=a.deadline,
+            )
         elif a.kind == "overdue":
             loc = await common.person_locale(ctx, uow, t.assignee_id) if t.assignee_id else ctx.config.locale
             told = await _names(uow, rungs[0], t, loc) if rungs else ""
-            out += await common.to_person(ctx, uow, t.assignee_id, "deadline_passed", t, work_buttons(t),
-                                          quiet=True, due=a.due, what=a.deadline, told=told)
+            out += await common.to_person(
+                ctx,
+                uow,
+                t.assignee_id,
+                "deadline_passed",
+                t,
+                work_buttons(t),
+                quiet=True,
+                due=a.due,
+                what=a.deadline,
+                told=told,
+            )
         elif a.kind == "escalate" and a.deadline == "report":  # the agency liaison did not report back
             out += await _report_overdue(ctx, uow, t, a, rungs)
         elif a.kind == "escalate" and 0 < a.level <= len(rungs):
             for pid in rungs[a.level - 1]:
                 loc = await common.person_locale(ctx, uow, pid)
                 assignee = await common.staff_label(uow, t.assignee_id, t.grid, loc)
-                out += await common.to_person(ctx, uow, pid, "escalated", t, escalation_buttons(t), quiet=True,
-                                              due=a.due, what=a.deadline, level=a.level, assignee=assignee)
+                out += await common.to_person(
+                    ctx,
+                    uow,
+                    pid,
+                    "escalated",
+                    t,
+                    escalation_buttons(t),
+                    quiet=True,
+                    due=a.due,
+                    what=a.deadline,
+                    level=a.level,
+                    assignee=assignee,
+                )
         elif a.kind == "auto_confirm":
             out += await common.card(ctx, uow, t)
             out += await retire.confirm_question(ctx, uow, t)
-            out += await common.to_resident(ctx, uow, t, "auto_confirmed", quiet=True,
-                                            window=ctx.config.auto_confirm)
-            out += await common.to_person(ctx, uow, t.closed_by, "auto_confirmed_worker", t, quiet=True,
-                                          flag=flag_earner(t) is not None)
+            out += await common.to_resident(
+                ctx, uow, t, "auto_confirmed", quiet=True, window=ctx.config.auto_confirm
+            )
+            out += await common.to_person(
+                ctx, uow, t.closed_by, "auto_confirmed_worker", t, quiet=True, flag=flag_earner(t) is not None
+            )
     return out
 
 
-async def _report_overdue(ctx: Ctx, uow: UnitOfWork, t: Ticket, a: deadlines.Alert,
-                          rungs: list[list[int]]) -> list[Notice]:
+async def _report_overdue(
+    ctx: Ctx, uow: UnitOfWork, t: Ticket, a: deadlines.Alert, rungs: list[list[int]]
+) -> list[Notice]:
     """The one who referred the ticket and the nearest leaders hear that the liaison did not report."""
     out: list[Notice] = []
     liaison = t.referred_to
@@ -112,11 +150,17 @@ async def sweep_ticket(ctx: Ctx, ticket_id: int, now: datetime) -> bool:
         if t is None or not deadlines.is_due(t, now):
             return False
         rungs = await levels_of(uow, t)
-        step = deadlines.step(t, now, common.policy(ctx), ctx.config.tier_for(t.kind.value, t.category), len(rungs))
+        step = deadlines.step(
+            t, now, common.policy(ctx), ctx.config.tier_for(t.kind.value, t.category), len(rungs)
+        )
         await uow.tickets.save(step.ticket)
         await uow.tickets.add_events(t.id, step.events, SYSTEM, now)
-        await uow.outbox.add(await _notices(ctx, uow, step.ticket, step.alerts, rungs), now,
-                             ctx.config.quiet_hours, ctx.config.timezone)
+        await uow.outbox.add(
+            await _notices(ctx, uow, step.ticket, step.alerts, rungs),
+            now,
+            ctx.config.quiet_hours,
+            ctx.config.timezone,
+        )
     return True
 
 

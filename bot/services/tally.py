@@ -34,7 +34,9 @@ class _Week:
     font: str | None
 
 
-async def weekly_tally(ctx: Ctx, now: datetime, period: Period | None = None, dry_run: bool = False) -> list[Post]:
+async def weekly_tally(
+    ctx: Ctx, now: datetime, period: Period | None = None, dry_run: bool = False
+) -> list[Post]:
     """Each grid group: its workers' accepted, completed and red flags for the week and the month so
     far, as a bar chart with the numbers in the text. Default period: the last complete week."""
     week = period or last_complete("week", now, ctx.config.timezone)
@@ -43,8 +45,11 @@ async def weekly_tally(ctx: Ctx, now: datetime, period: Period | None = None, dr
     data = await _read_week(ctx, uow, week)
     posts = []
     for group in await uow.reports.bound_groups():
-        if group.chat_id in done or group.grid not in data.tree.grids \
-                or not bound_during(group.bound_at, week):
+        if (
+            group.chat_id in done
+            or group.grid not in data.tree.grids
+            or not bound_during(group.bound_at, week)
+        ):
             continue
         post = await _group_tally(ctx, uow, data, group)
         if post is not None:
@@ -69,10 +74,18 @@ async def _group_tally(ctx: Ctx, uow: UnitOfWork, data: _Week, group: Group) -> 
         return None
     loc = await common.group_locale(ctx, uow, group.chat_id)
     png, names_drawn = _chart(loc, data, group.grid, rows)
-    months = [{"month": m.start.month, "whole": is_whole_month(m),
-               "total": rep.total(r["months"][i] for r in rows)} for i, m in enumerate(data.months)]
-    params = dict(grid=data.tree.name(group.grid), week=data.week, months=months, rows=rows,
-                  names_drawn=names_drawn, week_total=rep.total(r["week"] for r in rows))
+    months = [
+        {"month": m.start.month, "whole": is_whole_month(m), "total": rep.total(r["months"][i] for r in rows)}
+        for i, m in enumerate(data.months)
+    ]
+    params = dict(
+        grid=data.tree.name(group.grid),
+        week=data.week,
+        months=months,
+        rows=rows,
+        names_drawn=names_drawn,
+        week_total=rep.total(r["week"] for r in rows),
+    )
     return Post("weekly_tally", data.week.key, group.chat_id, _notices(loc, group.chat_id, png, params))
 
 
@@ -89,8 +102,15 @@ async def _worker_rows(uow: UnitOfWork, data: _Week, area: set[str]) -> list[dic
         w = sum_over(data.week_counts, area, pid, rep.Counts())
         m = [sum_over(counts, area, pid, rep.Counts()) for counts in data.month_counts]
         rows.append({"name": names.get(pid, "?"), "week": w, "months": m, "pid": pid})
-    rows.sort(key=lambda r: (-r["week"].flags, -r["months"][-1].flags, -r["week"].completed,
-                             -r["week"].accepted, r["pid"]))
+    rows.sort(
+        key=lambda r: (
+            -r["week"].flags,
+            -r["months"][-1].flags,
+            -r["week"].completed,
+            -r["week"].accepted,
+            r["pid"],
+        )
+    )
     return rows
 
 
@@ -98,17 +118,21 @@ def _panels(loc: str, data: _Week, rows: list[dict]) -> list[Panel]:
     """This week, then the month(s) so far; workers with nothing in any of them are left out (each
     row keeps its number in the text's list)."""
     empty = rep.Counts()
-    busy = [(i + 1, r) for i, r in enumerate(rows) if r["week"] != empty or any(m != empty for m in r["months"])]
+    busy = [
+        (i + 1, r) for i, r in enumerate(rows) if r["week"] != empty or any(m != empty for m in r["months"])
+    ]
     if not busy:
         return []
 
     def bars(pick) -> list[Bar]:
         return [Bar(r["name"], pick(r).accepted, pick(r).completed, pick(r).flags, n) for n, r in busy]
+
     panels = [Panel(i18n.label(loc, "rep_panel_week"), bars(lambda r: r["week"]), "this week")]
     for i, m in enumerate(data.months):
         whole = is_whole_month(m)
-        heading = i18n.label(loc, "rep_panel_month" if whole else "rep_panel_month_so_far",
-                             month=i18n.period_name(loc, m))
+        heading = i18n.label(
+            loc, "rep_panel_month" if whole else "rep_panel_month_so_far", month=i18n.period_name(loc, m)
+        )
         fallback = f"{i18n.period_name('en', m)}{'' if whole else ' so far'}"
         panels.append(Panel(heading, bars(lambda r, i=i: r["months"][i]), fallback))
     return panels
@@ -121,7 +145,9 @@ def _chart(loc: str, data: _Week, grid: str, rows: list[dict]) -> tuple[bytes | 
     if not panels:
         return None, True
     legend = tuple(i18n.label(loc, k) for k in ("rep_accepted", "rep_completed", "rep_flags"))
-    title = i18n.label(loc, "rep_chart_title", grid=data.tree.name(grid), week=i18n.period_name(loc, data.week))
+    title = i18n.label(
+        loc, "rep_chart_title", grid=data.tree.name(grid), week=i18n.period_name(loc, data.week)
+    )
     return tally_png(title, panels, legend, data.font, f"{grid} · {i18n.period_name('en', data.week)}")
 
 

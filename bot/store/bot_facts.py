@@ -12,8 +12,11 @@ from bot.store.db import Database, ts
 async def remember(db: Database, key: str, value: str, now: datetime) -> None:
     """Store one fact (replacing an older value) in its own transaction."""
     async with db.write() as conn:
-        await conn.execute("INSERT INTO bot_facts (key, value, at) VALUES (?, ?, ?) ON CONFLICT(key) "
-                           "DO UPDATE SET value = excluded.value, at = excluded.at", (key, value, ts(now)))
+        await conn.execute(
+            "INSERT INTO bot_facts (key, value, at) VALUES (?, ?, ?) ON CONFLICT(key) "
+            "DO UPDATE SET value = excluded.value, at = excluded.at",
+            (key, value, ts(now)),
+        )
 
 
 async def recall(db: Database, key: str) -> str | None:

@@ -44,14 +44,16 @@ class Casework:
     async def add_supporter(self, ticket_id: int, user_id: int, at: datetime) -> bool:
         """Record a "me too"; False if this user already supports the ticket."""
         self._seen.supporters.pop(ticket_id, None)
-        cur = await self._conn.execute("INSERT OR IGNORE INTO ticket_supporters VALUES (?, ?, ?)",
-                                       (ticket_id, user_id, ts(at)))
+        cur = await self._conn.execute(
+            "INSERT OR IGNORE INTO ticket_supporters VALUES (?, ?, ?)", (ticket_id, user_id, ts(at))
+        )
         return cur.rowcount == 1
 
     async def is_supporter(self, ticket_id: int, user_id: int) -> bool:
         """True if the user already said "me too" on the ticket."""
         rows = await self._conn.execute_fetchall(
-            "SELECT 1 FROM ticket_supporters WHERE ticket_id = ? AND user_id = ?", (ticket_id, user_id))
+            "SELECT 1 FROM ticket_supporters WHERE ticket_id = ? AND user_id = ?", (ticket_id, user_id)
+        )
         return bool(rows)
 
     async def supporters(self, ticket_id: int) -> list[int]:
@@ -59,7 +61,8 @@ class Casework:
         if ticket_id in self._seen.supporters:  # read with the ticket
             return self._seen.supporters[ticket_id]
         rows = await self._conn.execute_fetchall(
-            "SELECT user_id FROM ticket_supporters WHERE ticket_id = ? ORDER BY at, user_id", (ticket_id,))
+            "SELECT user_id FROM ticket_supporters WHERE ticket_id = ? ORDER BY at, user_id", (ticket_id,)
+        )
         return [r[0] for r in rows]
 
     async def workers_below(self, person_id: int, exclude: set[int], limit: int = 12) -> list[Candidate]:
@@ -70,7 +73,9 @@ class Casework:
             "SELECT p.id, p.name, r.grid, (SELECT COUNT(*) FROM tickets t WHERE t.assignee_id = p.id "
             f"AND t.status IN {UNFINISHED}) AS load FROM roles r JOIN people p ON p.id = r.person_id "
             "WHERE r.role = 'worker' AND p.active = 1 AND r.grid IN (SELECT code FROM down) "
-            "ORDER BY load, p.id", (person_id,))
+            "ORDER BY load, p.id",
+            (person_id,),
+        )
         seen: dict[int, Candidate] = {}
         for pid, name, grid, _load in rows:
             if pid not in exclude and pid not in seen:
@@ -81,20 +86,26 @@ class Casework:
         """(person, name) of every active agency liaison."""
         rows = await self._conn.execute_fetchall(
             "SELECT DISTINCT p.id, p.name FROM roles r JOIN people p ON p.id = r.person_id "
-            "WHERE r.role = 'liaison' AND p.active = 1 ORDER BY p.id")
+            "WHERE r.role = 'liaison' AND p.active = 1 ORDER BY p.id"
+        )
         return [(r[0], r[1]) for r in rows]
 
-    async def duplicate_of(self, grid: str, category: str, since: datetime, exclude: int | None) -> Ticket | None:
+    async def duplicate_of(
+        self, grid: str, category: str, since: datetime, exclude: int | None
+    ) -> Ticket | None:
         """The newest unfinished ticket of the same grid and category submitted since `since`."""
         rows = await self._conn.execute_fetchall(
             f"SELECT * FROM tickets WHERE grid = ? AND category = ? AND status IN {UNFINISHED} "
-            "AND created_at >= ? AND id != ? ORDER BY id DESC LIMIT 1", (grid, category, ts(since), exclude or -1))
+            "AND created_at >= ? AND id != ? ORDER BY id DESC LIMIT 1",
+            (grid, category, ts(since), exclude or -1),
+        )
         return from_row(rows[0]) if rows else None
 
     async def supervised(self) -> list[Ticket]:
         """Every unfinished ticket under supervision (the partial index keeps this cheap)."""
         rows = await self._conn.execute_fetchall(
-            f"SELECT * FROM tickets WHERE supervision IS NOT NULL AND status IN {UNFINISHED} ORDER BY id")
+            f"SELECT * FROM tickets WHERE supervision IS NOT NULL AND status IN {UNFINISHED} ORDER BY id"
+        )
         return [from_row(r) for r in rows]
 
     async def hot(self, grids: list[str], since: datetime, limit: int = 5) -> list[Hot]:
@@ -105,15 +116,20 @@ class Casework:
         rows = await self._conn.execute_fetchall(
             f"SELECT id, grid, category, support_count FROM tickets WHERE grid IN ({marks}) "
             "AND created_at >= ? AND support_count > 0 AND status != 'merged' "
-            "ORDER BY support_count DESC, id LIMIT ?", (*grids, ts(since), limit))
+            "ORDER BY support_count DESC, id LIMIT ?",
+            (*grids, ts(since), limit),
+        )
         return [Hot(*r) for r in rows]
 
     async def supervision_counts(self, since: datetime, until: datetime) -> dict[str, tuple[int, int]]:
-        """Per grid: (marks 督办, marks 挂牌督办) put on its tickets in [since, until) (the ranking penalty)."""
+        """Per grid: (marks 督办, marks 挂牌督办) put on its tickets in [since, until) (ranking penalty)."""
         rows = await self._conn.execute_fetchall(
             "SELECT t.grid, SUM(json_extract(e.detail, '$.mark') = 'supervise'), "
-            "SUM(json_extract(e.detail, '$.mark') = 'red') FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id "
-            "WHERE e.action = 'supervise' AND e.at >= ? AND e.at < ? GROUP BY t.grid", (ts(since), ts(until)))
+            "SUM(json_extract(e.detail, '$.mark') = 'red') FROM ticket_events e JOIN tickets t ON t.id = "
+            "e.ticket_id "
+            "WHERE e.action = 'supervise' AND e.at >= ? AND e.at < ? GROUP BY t.grid",
+            (ts(since), ts(until)),
+        )
         return {r[0]: (int(r[1] or 0), int(r[2] or 0)) for r in rows}
 
     async def extended(self, since: datetime, until: datetime) -> dict[str, tuple[int, int, int]]:
@@ -121,5 +137,7 @@ class Casework:
         the deadline in force, which an approved extension moved) (docs/metrics.md)."""
         rows = await self._conn.execute_fetchall(
             "SELECT grid, COUNT(*), SUM(extension_count > 0), SUM(closed_at <= resolve_due) FROM tickets "
-            "WHERE closed_at >= ? AND closed_at < ? GROUP BY grid", (ts(since), ts(until)))
+            "WHERE closed_at >= ? AND closed_at < ? GROUP BY grid",
+            (ts(since), ts(until)),
+        )
         return {r[0]: (int(r[1]), int(r[2] or 0), int(r[3] or 0)) for r in rows}

@@ -80,18 +80,24 @@ class Database:
 
     async def _migrate(self) -> None:
         w = self._writer
-        await w.execute("CREATE TABLE IF NOT EXISTS schema_migrations "
-                        "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at REAL NOT NULL)")
+        await w.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations "
+            "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at REAL NOT NULL)"
+        )
         done = {row[0] for row in await w.execute_fetchall("SELECT version FROM schema_migrations")}
         for version, name, sql in _migrations():
             if version in done:
                 continue
-            await w.executescript(f"BEGIN IMMEDIATE;\n{sql}\n"
-                                  f"INSERT INTO schema_migrations VALUES ({version}, '{name}', "
-                                  f"{datetime.now(timezone.utc).timestamp()});\nCOMMIT;")
+            await w.executescript(
+                f"BEGIN IMMEDIATE;\n{sql}\n"
+                f"INSERT INTO schema_migrations VALUES ({version}, '{name}', "
+                f"{datetime.now(timezone.utc).timestamp()});\nCOMMIT;"
+            )
 
     @asynccontextmanager
-    async def write(self, update_id: int | None = None, lazy: bool = False) -> AsyncIterator[aiosqlite.Connection]:
+    async def write(
+        self, update_id: int | None = None, lazy: bool = False
+    ) -> AsyncIterator[aiosqlite.Connection]:
         """One serialised transaction; with an update id, a second delivery raises AlreadyProcessed.
 
         `lazy`: the transaction begins with its first write (for bookkeeping that reads nothing first);
@@ -101,8 +107,10 @@ class Database:
             conn = self._writer
             try:
                 if update_id is not None:  # opens the transaction (implicit BEGIN IMMEDIATE)
-                    cur = await conn.execute("INSERT OR IGNORE INTO processed_updates VALUES (?, ?)",
-                                             (update_id, datetime.now(timezone.utc).timestamp()))
+                    cur = await conn.execute(
+                        "INSERT OR IGNORE INTO processed_updates VALUES (?, ?)",
+                        (update_id, datetime.now(timezone.utc).timestamp()),
+                    )
                     if cur.rowcount == 0:
                         raise AlreadyProcessed(update_id)
                 elif not lazy:

@@ -25,8 +25,10 @@ class Drafts:
 
     async def start(self, user_id: int, grid: str | None, now: datetime) -> None:
         """Begin a new draft at its first step (replacing any older one)."""
-        await self._conn.execute("INSERT OR REPLACE INTO drafts (user_id, step, grid, updated_at) "
-                                 "VALUES (?, 'kind', ?, ?)", (user_id, grid, ts(now)))
+        await self._conn.execute(
+            "INSERT OR REPLACE INTO drafts (user_id, step, grid, updated_at) VALUES (?, 'kind', ?, ?)",
+            (user_id, grid, ts(now)),
+        )
 
     async def set(self, user_id: int, now: datetime, **values: object) -> None:
         """Store answers (known fields only)."""
@@ -34,8 +36,10 @@ class Drafts:
         if unknown:
             raise ValueError(f"not a draft field: {sorted(unknown)}")
         cols = ", ".join(f"{k} = ?" for k in values)
-        await self._conn.execute(f"UPDATE drafts SET {cols}, updated_at = ? WHERE user_id = ?",
-                                 (*values.values(), ts(now), user_id))
+        await self._conn.execute(
+            f"UPDATE drafts SET {cols}, updated_at = ? WHERE user_id = ?",
+            (*values.values(), ts(now), user_id),
+        )
 
     async def drop(self, user_id: int) -> None:
         """Forget the user's draft."""

@@ -40,12 +40,19 @@ def _select(with_text: bool, with_names: bool, grid_count: int | None) -> str:
         f"{_count('escalate')}, {_count('nudge')}, {_count('supervise')}, t.supervision, t.reopen_count, "
         f"t.outcome, t.rating, t.close_note, t.support_count, t.merged_into{extra} FROM tickets t "
         + ("LEFT JOIN users u ON u.tg_user_id = t.resident_id " if with_names else "")
-        + f"WHERE {where} ORDER BY t.id")
+        + f"WHERE {where} ORDER BY t.id"
+    )
 
 
-async def records(conn: aiosqlite.Connection, start: datetime, end: datetime, grids: list[str] | None,
-                  with_text: bool = False, with_names: bool = False,
-                  chunk: int = CHUNK) -> AsyncIterator[list[Record]]:
+async def records(
+    conn: aiosqlite.Connection,
+    start: datetime,
+    end: datetime,
+    grids: list[str] | None,
+    with_text: bool = False,
+    with_names: bool = False,
+    chunk: int = CHUNK,
+) -> AsyncIterator[list[Record]]:
     """Tickets submitted in [start, end) (in these grids, if given), `chunk` at a time, by number."""
     params: list[object] = [ts(start), ts(end)] + list(grids or [])
     sql = _select(with_text, with_names, None if grids is None else len(grids))
@@ -59,6 +66,7 @@ async def staff_roles(conn: aiosqlite.Connection) -> tuple[dict[int, str], dict[
     names = {r[0]: r[1] for r in await conn.execute_fetchall("SELECT id, name FROM people")}
     roles: dict[int, list[tuple[str, str]]] = {}
     for pid, grid, role in await conn.execute_fetchall(
-            "SELECT person_id, grid, role FROM roles ORDER BY person_id, grid, role"):
+        "SELECT person_id, grid, role FROM roles ORDER BY person_id, grid, role"
+    ):
         roles.setdefault(pid, []).append((grid, role))
     return names, roles

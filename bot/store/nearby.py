@@ -14,12 +14,15 @@ from bot.domain.tickets import Actor
 from bot.store.seen import Seen, person_of
 
 LEADERS = ("small_leader", "big_leader", "admin")
-_PERSON = ("p.id, p.code, p.name, p.tg_user_id, p.locale, p.invite_code, p.active, "
-           "u.tg_user_id AS u_id, u.first_name AS u_first_name, u.locale AS u_locale, u.started AS u_started, "
-           "u.blocked AS u_blocked, u.home_grid AS u_home_grid, u.tg_language AS u_tg_language, u.roster_locale AS u_roster_locale, "
-           "(SELECT group_concat(role) FROM roles WHERE person_id = p.id) AS all_roles, "
-           "(SELECT COUNT(*) FROM tickets t WHERE t.assignee_id = p.id AND t.status IN ('open', 'accepted')) "
-           "AS open_count")
+_PERSON = (
+    "p.id, p.code, p.name, p.tg_user_id, p.locale, p.invite_code, p.active, "
+    "u.tg_user_id AS u_id, u.first_name AS u_first_name, u.locale AS u_locale, u.started AS u_started, "
+    "u.blocked AS u_blocked, u.home_grid AS u_home_grid, u.tg_language AS u_tg_language, u.roster_locale "
+    "AS u_roster_locale, "
+    "(SELECT group_concat(role) FROM roles WHERE person_id = p.id) AS all_roles, "
+    "(SELECT COUNT(*) FROM tickets t WHERE t.assignee_id = p.id AND t.status IN ('open', 'accepted')) "
+    "AS open_count"
+)
 _NEAR = f"""WITH RECURSIVE up(code, depth) AS (
     SELECT code, 0 FROM grids WHERE code = :grid
     UNION ALL
@@ -62,9 +65,15 @@ class Nearby:
             return Actor(None)
         if self.actor_person is None:
             return Actor(user_id)
-        mine = [(depth, role) for depth, role, pid, active in self.roles if pid == self.actor_person and active]
-        return Actor(user_id, self.actor_person, frozenset(r for d, r in mine if d == 0),
-                     frozenset(r for d, r in mine if d > 0))
+        mine = [
+            (depth, role) for depth, role, pid, active in self.roles if pid == self.actor_person and active
+        ]
+        return Actor(
+            user_id,
+            self.actor_person,
+            frozenset(r for d, r in mine if d == 0),
+            frozenset(r for d, r in mine if d > 0),
+        )
 
 
 async def load(conn: aiosqlite.Connection, seen: Seen, grid: str, user_id: int | None) -> Nearby:
@@ -88,9 +97,19 @@ def _remember(seen: Seen, r: Any, person: Any) -> None:
     seen.labels[r["id"]] = StaffLabel(r["name"], frozenset((r["all_roles"] or "").split(",")) - {""})
     seen.open_counts[r["id"]] = r["open_count"]
     if r["tg_user_id"] is not None:
-        seen.users[r["tg_user_id"]] = (User(r["u_id"], r["u_first_name"] or "", r["u_locale"], bool(r["u_started"]),
-                                            bool(r["u_blocked"]), r["u_home_grid"], r["u_tg_language"],
-                                            r["u_roster_locale"])
-                                       if r["u_id"] is not None else None)
+        seen.users[r["tg_user_id"]] = (
+            User(
+                r["u_id"],
+                r["u_first_name"] or "",
+                r["u_locale"],
+                bool(r["u_started"]),
+                bool(r["u_blocked"]),
+                r["u_home_grid"],
+                r["u_tg_language"],
+                r["u_roster_locale"],
+            )
+            if r["u_id"] is not None
+            else None
+        )
         if r["u_blocked"]:
             seen.blocked.add(r["id"])

@@ -17,14 +17,18 @@ def _columns(public: tuple[str, ...]) -> tuple[str, list[object]]:
     if not public:
         return "NULL, NULL", []
     marks = ", ".join("?" * len(public))
-    return (f"CASE WHEN t.category IN ({marks}) THEN t.text END, "
-            f"CASE WHEN t.category IN ({marks}) THEN t.close_note END"), [*public, *public]
+    return (
+        f"CASE WHEN t.category IN ({marks}) THEN t.text END, "
+        f"CASE WHEN t.category IN ({marks}) THEN t.close_note END"
+    ), [*public, *public]
 
 
 def _select(public: tuple[str, ...]) -> tuple[str, list[object]]:
     cols, params = _columns(public)
-    return (f"SELECT t.id, t.kind, t.category, t.grid, t.status, t.created_at, "
-            f"COALESCE({_UPDATED}, t.created_at), t.resolve_due, {cols} FROM tickets t"), params
+    return (
+        f"SELECT t.id, t.kind, t.category, t.grid, t.status, t.created_at, "
+        f"COALESCE({_UPDATED}, t.created_at), t.resolve_due, {cols} FROM tickets t"
+    ), params
 
 
 def _in(column: str, values: tuple) -> tuple[str, list[object]]:

@@ -14,8 +14,10 @@ from bot.domain.notices import Notice, fold_into_cards, release_at
 from bot.domain.sla import QuietHours
 from bot.store.db import ts
 
-_INSERT = ("INSERT INTO outbox (created_at, chat_id, op, payload, ticket_id, fallback_chat_id, "
-           "fallback_payload, not_before) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+_INSERT = (
+    "INSERT INTO outbox (created_at, chat_id, op, payload, ticket_id, fallback_chat_id, "
+    "fallback_payload, not_before) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
 
 
 class Outbox:
@@ -24,8 +26,13 @@ class Outbox:
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
 
-    async def add(self, notices: list[Notice], now: datetime, quiet: QuietHours | None = None,
-                  zone: ZoneInfo | None = None) -> int:
+    async def add(
+        self,
+        notices: list[Notice],
+        now: datetime,
+        quiet: QuietHours | None = None,
+        zone: ZoneInfo | None = None,
+    ) -> int:
         """Write notices to the outbox in order; quiet ones wait for the end of quiet hours.
 
         A prompt (a ForceReply question) is recorded at once, so an answer that overtakes the
@@ -35,8 +42,17 @@ class Outbox:
 
         def row(n: Notice) -> tuple:
             when = release_at(now, quiet, zone) if n.quiet else now
-            return (ts(now), n.chat_id, n.op, n.payload(), n.ticket_id, n.fallback_chat_id,
-                    n.fallback_payload(), ts(when))
+            return (
+                ts(now),
+                n.chat_id,
+                n.op,
+                n.payload(),
+                n.ticket_id,
+                n.fallback_chat_id,
+                n.fallback_payload(),
+                ts(when),
+            )
+
         if not any(n.prompt for n in notices):
             if notices:
                 await self._conn.executemany(_INSERT, [row(n) for n in notices])
@@ -45,10 +61,20 @@ class Outbox:
             cur = await self._conn.execute(_INSERT, row(n))
             if n.prompt:
                 await self._conn.execute(
-                    "INSERT INTO prompts (chat_id, user_id, purpose, ticket_id, created_at, outbox_id, photo_file_id, "
+                    "INSERT INTO prompts (chat_id, user_id, purpose, ticket_id, created_at, outbox_id, "
+                    "photo_file_id, "
                     "origin_message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (n.chat_id, n.prompt["user_id"], n.prompt["purpose"], n.prompt.get("ticket_id"), ts(now),
-                     cur.lastrowid, n.prompt.get("photo_file_id"), n.prompt.get("origin_message_id")))
+                    (
+                        n.chat_id,
+                        n.prompt["user_id"],
+                        n.prompt["purpose"],
+                        n.prompt.get("ticket_id"),
+                        ts(now),
+                        cur.lastrowid,
+                        n.prompt.get("photo_file_id"),
+                        n.prompt.get("origin_message_id"),
+                    ),
+                )
         return len(notices)
 
     async def divert(self, chat_id: int, now: float, error: str) -> int:
@@ -58,7 +84,8 @@ class Outbox:
     async def backlog(self) -> tuple[int, float | None]:
         """How many rows wait to be delivered, and the earliest time one may go."""
         rows = await self._conn.execute_fetchall(
-            "SELECT COUNT(*), MIN(not_before) FROM outbox WHERE status = 'pending'")
+            "SELECT COUNT(*), MIN(not_before) FROM outbox WHERE status = 'pending'"
+        )
         return int(rows[0][0] or 0), rows[0][1]
 
     async def due(self, limit: int) -> list["Queued"]:
@@ -79,11 +106,14 @@ class Outbox:
         await closed_chat(self._conn, row, now, error)
 
     async def tagged(self, chat_id: int, ticket_id: int | None, tag: str, before: int) -> int | None:
-        """The message id of the ticket's last message sent to the chat with this tag (before row `before`)."""
+        """The id of the ticket's last message sent to the chat with this tag (before row `before`)."""
         rows = await self._conn.execute_fetchall(
-            "SELECT message_id FROM outbox WHERE ticket_id = ? AND chat_id = ? AND id < ? AND status = 'sent' "
-            "AND message_id IS NOT NULL AND json_extract(payload, '$.extra.tag') = ? ORDER BY id DESC LIMIT 1",
-            (ticket_id, chat_id, before, tag))
+            "SELECT message_id FROM outbox WHERE ticket_id = ? AND chat_id = ? AND id < ? AND status = "
+            "'sent' "
+            "AND message_id IS NOT NULL AND json_extract(payload, '$.extra.tag') = ? ORDER BY id DESC "
+            "LIMIT 1",
+            (ticket_id, chat_id, before, tag),
+        )
         return rows[0][0] if rows else None
 
     async def card_gone(self, ticket_id: int) -> None:
@@ -96,15 +126,29 @@ async def divert(conn: aiosqlite.Connection, chat_id: int, now: float, error: st
     variant is queued to that group in its original place. Returns how many were diverted."""
     rows = await conn.execute_fetchall(
         "SELECT id, position, ticket_id, fallback_chat_id, fallback_payload FROM outbox "
-        "WHERE chat_id = ? AND status = 'pending' ORDER BY COALESCE(position, id), id", (chat_id,))
-    await conn.execute("UPDATE outbox SET status = 'failed', error = ? WHERE chat_id = ? AND status = 'pending'",
-                       (error[:200], chat_id))
+        "WHERE chat_id = ? AND status = 'pending' ORDER BY COALESCE(position, id), id",
+        (chat_id,),
+    )
+    await conn.execute(
+        "UPDATE outbox SET status = 'failed', error = ? WHERE chat_id = ? AND status = 'pending'",
+        (error[:200], chat_id),
+    )
     await conn.executemany(
         "INSERT INTO outbox (created_at, chat_id, op, payload, ticket_id, not_before, position) "
         "VALUES (?, ?, 'send', ?, ?, ?, ?)",
-        [(now, r["fallback_chat_id"], r["fallback_payload"], r["ticket_id"], now,
-          r["position"] if r["position"] is not None else r["id"])
-         for r in rows if r["fallback_chat_id"] is not None and r["fallback_payload"]])
+        [
+            (
+                now,
+                r["fallback_chat_id"],
+                r["fallback_payload"],
+                r["ticket_id"],
+                now,
+                r["position"] if r["position"] is not None else r["id"],
+            )
+            for r in rows
+            if r["fallback_chat_id"] is not None and r["fallback_payload"]
+        ],
+    )
     return len(rows)
 
 
@@ -138,17 +182,24 @@ async def due(conn: aiosqlite.Connection, limit: int) -> list[Queued]:
     rows = await conn.execute_fetchall(
         "SELECT o.id, o.chat_id, o.op, o.payload, o.ticket_id, o.attempts, o.not_before, t.card_chat_id, "
         "t.card_message_id FROM outbox o LEFT JOIN tickets t ON t.id = o.ticket_id AND o.op = 'card' "
-        "WHERE o.status = 'pending' ORDER BY COALESCE(o.position, o.id), o.id LIMIT ?", (limit,))
+        "WHERE o.status = 'pending' ORDER BY COALESCE(o.position, o.id), o.id LIMIT ?",
+        (limit,),
+    )
     return [Queued(r[0], r[1], r[2], json.loads(r[3]), r[4], r[5], r[6], r[7], r[8]) for r in rows]
 
 
 async def record(conn: aiosqlite.Connection, done: list[Done]) -> None:
     """Record delivered rows: their status, message ids, new card messages and sent prompts' ids."""
-    await conn.executemany("UPDATE outbox SET status = ?, message_id = ?, attempts = attempts + 1, error = ? "
-                           "WHERE id = ?", [(d.status, d.message_id, d.error, d.row.id) for d in done])
+    await conn.executemany(
+        "UPDATE outbox SET status = ?, message_id = ?, attempts = attempts + 1, error = ? WHERE id = ?",
+        [(d.status, d.message_id, d.error, d.row.id) for d in done],
+    )
     sent = [d for d in done if d.status == "sent" and d.message_id is not None]
-    cards = [(d.row.chat_id, d.message_id, d.row.ticket_id) for d in sent if d.row.op == "card"
-             and (d.row.card_chat_id, d.row.card_message_id) != (d.row.chat_id, d.message_id)]
+    cards = [
+        (d.row.chat_id, d.message_id, d.row.ticket_id)
+        for d in sent
+        if d.row.op == "card" and (d.row.card_chat_id, d.row.card_message_id) != (d.row.chat_id, d.message_id)
+    ]
     if cards:
         await conn.executemany("UPDATE tickets SET card_chat_id = ?, card_message_id = ? WHERE id = ?", cards)
     prompts = [(d.message_id, d.row.chat_id, d.row.id) for d in sent if d.row.payload.get("prompt")]
@@ -158,8 +209,10 @@ async def record(conn: aiosqlite.Connection, done: list[Done]) -> None:
 
 async def later(conn: aiosqlite.Connection, row_id: int, when: float, error: str) -> None:
     """Try a row again at `when` (flood control, network trouble)."""
-    await conn.execute("UPDATE outbox SET attempts = attempts + 1, not_before = ?, error = ? WHERE id = ?",
-                       (when, error[:200], row_id))
+    await conn.execute(
+        "UPDATE outbox SET attempts = attempts + 1, not_before = ?, error = ? WHERE id = ?",
+        (when, error[:200], row_id),
+    )
 
 
 async def closed_chat(conn: aiosqlite.Connection, row: Queued, now: float, error: str) -> None:

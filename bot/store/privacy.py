@@ -23,8 +23,21 @@ from bot.store.db import Database
 
 ERASED = "[erased]"
 ERASED_RESIDENT = 0  # no Telegram user or chat has id 0: nothing can be sent to or matched with it
-_TIME_COLUMNS = {"at", "created_at", "accepted_at", "closed_at", "done_at", "accept_due", "resolve_due",
-                 "confirm_due", "next_due", "updated_at", "bound_at", "not_before", "alert_at"}
+_TIME_COLUMNS = {
+    "at",
+    "created_at",
+    "accepted_at",
+    "closed_at",
+    "done_at",
+    "accept_due",
+    "resolve_due",
+    "confirm_due",
+    "next_due",
+    "updated_at",
+    "bound_at",
+    "not_before",
+    "alert_at",
+}
 
 
 def _value(name: str, value: Any) -> Any:
@@ -52,15 +65,25 @@ async def export(db: Database, user_id: int, now: datetime | None = None) -> dic
     tickets = await _all(conn, "SELECT * FROM tickets WHERE resident_id = ? ORDER BY id", (user_id,))
     ids = [t["id"] for t in tickets]
     marks = ", ".join("?" * len(ids)) or "NULL"
-    events = await _all(conn, f"SELECT * FROM ticket_events WHERE ticket_id IN ({marks}) ORDER BY id", tuple(ids))
+    events = await _all(
+        conn, f"SELECT * FROM ticket_events WHERE ticket_id IN ({marks}) ORDER BY id", tuple(ids)
+    )
     by_ticket: dict[int, list] = {}
     for e in _rows(events):
         by_ticket.setdefault(e["ticket_id"], []).append(e)
-    elsewhere = await _all(conn, f"SELECT * FROM ticket_events WHERE actor_user_id = ? "
-                                 f"AND ticket_id NOT IN ({marks}) ORDER BY id", (user_id, *ids))
-    person = await _all(conn, "SELECT id, code, name, phone, locale, active FROM people WHERE tg_user_id = ?",
-                        (user_id,))
-    roles = await _all(conn, "SELECT grid, role FROM roles WHERE person_id = ?", (person[0]["id"],)) if person else []
+    elsewhere = await _all(
+        conn,
+        f"SELECT * FROM ticket_events WHERE actor_user_id = ? AND ticket_id NOT IN ({marks}) ORDER BY id",
+        (user_id, *ids),
+    )
+    person = await _all(
+        conn, "SELECT id, code, name, phone, locale, active FROM people WHERE tg_user_id = ?", (user_id,)
+    )
+    roles = (
+        await _all(conn, "SELECT grid, role FROM roles WHERE person_id = ?", (person[0]["id"],))
+        if person
+        else []
+    )
     user = await _all(conn, "SELECT * FROM users WHERE tg_user_id = ?", (user_id,))
     return {
         "format": "gridbot-personal-data/1",
@@ -72,9 +95,14 @@ async def export(db: Database, user_id: int, now: datetime | None = None) -> dic
         "events_on_other_tickets": _rows(elsewhere),
         "drafts": _rows(await _all(conn, "SELECT * FROM drafts WHERE user_id = ?", (user_id,))),
         "prompts": _rows(await _all(conn, "SELECT * FROM prompts WHERE user_id = ?", (user_id,))),
-        "messages_to_user": _rows(await _all(
-            conn, "SELECT id, created_at, op, payload, ticket_id, status, not_before FROM outbox "
-                  "WHERE chat_id = ? ORDER BY id", (user_id,))),
+        "messages_to_user": _rows(
+            await _all(
+                conn,
+                "SELECT id, created_at, op, payload, ticket_id, status, not_before FROM outbox "
+                "WHERE chat_id = ? ORDER BY id",
+                (user_id,),
+            )
+        ),
     }
 
 
@@ -90,7 +118,9 @@ class ErasureSummary:
     outbox_deleted: int = 0
     outbox_scrubbed: int = 0
     cards_updated: int = 0
-    staff_code: str | None = None  # the user is also a roster person: the roster file is the place to change that
+    staff_code: str | None = (
+        None  # the user is also a roster person: the roster file is the place to change that
+    )
 
 
 async def preview(db: Database, user_id: int) -> ErasureSummary:
@@ -101,8 +131,9 @@ async def preview(db: Database, user_id: int) -> ErasureSummary:
     s.user_row = one(await _all(conn, "SELECT COUNT(*) FROM users WHERE tg_user_id = ?", (user_id,)))
     s.drafts = one(await _all(conn, "SELECT COUNT(*) FROM drafts WHERE user_id = ?", (user_id,)))
     s.prompts = one(await _all(conn, "SELECT COUNT(*) FROM prompts WHERE user_id = ?", (user_id,)))
-    s.outbox_deleted = one(await _all(conn, "SELECT COUNT(*) FROM outbox WHERE chat_id = ? AND status = 'pending'",
-                                      (user_id,)))
+    s.outbox_deleted = one(
+        await _all(conn, "SELECT COUNT(*) FROM outbox WHERE chat_id = ? AND status = 'pending'", (user_id,))
+    )
     staff = await _all(conn, "SELECT code FROM people WHERE tg_user_id = ?", (user_id,))
     s.staff_code = staff[0][0] if staff else None
     return s
@@ -142,45 +173,70 @@ def _scrub_detail(raw: str) -> str:
     return json.dumps({k: ERASED if isinstance(v, str) else v for k, v in detail.items()}, ensure_ascii=False)
 
 
-async def _scrub_outbox(conn: aiosqlite.Connection, user_id: int, ids: list[int], secrets: list[str],
-                        s: ErasureSummary) -> None:
+async def _scrub_outbox(
+    conn: aiosqlite.Connection, user_id: int, ids: list[int], secrets: list[str], s: ErasureSummary
+) -> None:
     """Drop what waits for them; cut their texts and mention out of every stored message about them."""
     marks = ", ".join("?" * len(ids)) or "NULL"
     cur = await conn.execute("DELETE FROM outbox WHERE chat_id = ? AND status = 'pending'", (user_id,))
     s.outbox_deleted = cur.rowcount
     # Every stored message about them: linked to their tickets or chat, or quoting one of their texts
     # (a /status or /queue answer, a card). Unsent ones keep working with the texts cut out.
-    quoted = " OR ".join("instr(payload, ?) > 0 OR instr(COALESCE(fallback_payload, ''), ?) > 0"
-                         for _ in secrets) or "0"
+    quoted = (
+        " OR ".join("instr(payload, ?) > 0 OR instr(COALESCE(fallback_payload, ''), ?) > 0" for _ in secrets)
+        or "0"
+    )
     needles = [json.dumps(x, ensure_ascii=False)[1:-1] for x in secrets for _ in (0, 1)]
-    touched = await _all(conn, f"SELECT id, status, payload, fallback_payload FROM outbox WHERE chat_id = ? "
-                               f"OR fallback_chat_id = ? OR ticket_id IN ({marks}) OR {quoted} "
-                               f"OR (status = 'pending' AND instr(payload, ?) > 0)",
-                         (user_id, user_id, *ids, *needles, f'"user_id": {user_id}'))
+    touched = await _all(
+        conn,
+        f"SELECT id, status, payload, fallback_payload FROM outbox WHERE chat_id = ? "
+        f"OR fallback_chat_id = ? OR ticket_id IN ({marks}) OR {quoted} "
+        f"OR (status = 'pending' AND instr(payload, ?) > 0)",
+        (user_id, user_id, *ids, *needles, f'"user_id": {user_id}'),
+    )
     for row in touched:
-        if row["status"] == "pending" and (json.loads(row["payload"]).get("prompt") or {}).get("user_id") == user_id:
-            await conn.execute("DELETE FROM outbox WHERE id = ?", (row["id"],))  # a prompt that would re-link them
+        if (
+            row["status"] == "pending"
+            and (json.loads(row["payload"]).get("prompt") or {}).get("user_id") == user_id
+        ):
+            await conn.execute(
+                "DELETE FROM outbox WHERE id = ?", (row["id"],)
+            )  # a prompt that would re-link them
             s.outbox_deleted += 1
         elif row["status"] == "pending":
-            await conn.execute("UPDATE outbox SET payload = ?, fallback_payload = ? WHERE id = ?",
-                               (_scrub_payload(row["payload"], secrets, user_id),
-                                _scrub_payload(row["fallback_payload"], secrets, user_id), row["id"]))
+            await conn.execute(
+                "UPDATE outbox SET payload = ?, fallback_payload = ? WHERE id = ?",
+                (
+                    _scrub_payload(row["payload"], secrets, user_id),
+                    _scrub_payload(row["fallback_payload"], secrets, user_id),
+                    row["id"],
+                ),
+            )
         else:
-            await conn.execute("UPDATE outbox SET payload = ?, fallback_payload = NULL WHERE id = ?",
-                               (json.dumps({"text": ERASED}), row["id"]))
+            await conn.execute(
+                "UPDATE outbox SET payload = ?, fallback_payload = NULL WHERE id = ?",
+                (json.dumps({"text": ERASED}), row["id"]),
+            )
     s.outbox_scrubbed = len(touched)
-    await conn.execute("UPDATE outbox SET fallback_chat_id = NULL, fallback_payload = NULL "
-                       "WHERE fallback_chat_id = ?", (user_id,))
+    await conn.execute(
+        "UPDATE outbox SET fallback_chat_id = NULL, fallback_payload = NULL WHERE fallback_chat_id = ?",
+        (user_id,),
+    )
 
 
 async def _scrub_events(conn: aiosqlite.Connection, user_id: int, ids: list[int], s: ErasureSummary) -> None:
     """Texts inside their tickets' event details become the marker; they no longer appear as actor."""
     marks = ", ".join("?" * len(ids)) or "NULL"
-    events = await _all(conn, f"SELECT id, detail FROM ticket_events WHERE ticket_id IN ({marks})", tuple(ids))
+    events = await _all(
+        conn, f"SELECT id, detail FROM ticket_events WHERE ticket_id IN ({marks})", tuple(ids)
+    )
     for e in events:
-        await conn.execute("UPDATE ticket_events SET detail = ? WHERE id = ?", (_scrub_detail(e["detail"]), e["id"]))
-    await conn.execute("UPDATE ticket_events SET actor_user_id = ? WHERE actor_user_id = ?",
-                       (ERASED_RESIDENT, user_id))
+        await conn.execute(
+            "UPDATE ticket_events SET detail = ? WHERE id = ?", (_scrub_detail(e["detail"]), e["id"])
+        )
+    await conn.execute(
+        "UPDATE ticket_events SET actor_user_id = ? WHERE actor_user_id = ?", (ERASED_RESIDENT, user_id)
+    )
     s.events = len(events)
 
 
@@ -189,7 +245,9 @@ async def _scrub_records(conn: aiosqlite.Connection, user_id: int, s: ErasureSum
     cur = await conn.execute(
         "UPDATE tickets SET text = ?, photo_file_id = NULL, latitude = NULL, longitude = NULL, "
         "close_note = CASE WHEN close_note IS NULL THEN NULL ELSE ? END, close_photo = NULL, "
-        "resident_id = ? WHERE resident_id = ?", (ERASED, ERASED, ERASED_RESIDENT, user_id))
+        "resident_id = ? WHERE resident_id = ?",
+        (ERASED, ERASED, ERASED_RESIDENT, user_id),
+    )
     s.tickets = cur.rowcount
     s.user_row = (await conn.execute("DELETE FROM users WHERE tg_user_id = ?", (user_id,))).rowcount
     s.drafts = (await conn.execute("DELETE FROM drafts WHERE user_id = ?", (user_id,))).rowcount
@@ -199,15 +257,16 @@ async def _scrub_records(conn: aiosqlite.Connection, user_id: int, s: ErasureSum
 
 
 async def erase(conn: aiosqlite.Connection, user_id: int) -> tuple[ErasureSummary, list[int]]:
-    """Inside a transaction: anonymise everything about a resident; returns the counts and their tickets' ids."""
+    """In a transaction: anonymise all about a resident; returns the counts and their tickets' ids."""
     s = ErasureSummary()
     staff = await _all(conn, "SELECT code FROM people WHERE tg_user_id = ?", (user_id,))
     s.staff_code = staff[0][0] if staff else None
     tickets = await _all(conn, "SELECT id, text, close_note FROM tickets WHERE resident_id = ?", (user_id,))
     ids = [t["id"] for t in tickets]
     # Texts as the templates escaped them, to cut out of messages not yet sent to others.
-    secrets = sorted({str(escape(v)) for t in tickets for v in (t["text"], t["close_note"]) if v},
-                     key=len, reverse=True)
+    secrets = sorted(
+        {str(escape(v)) for t in tickets for v in (t["text"], t["close_note"]) if v}, key=len, reverse=True
+    )
     await _scrub_outbox(conn, user_id, ids, secrets, s)
     await _scrub_events(conn, user_id, ids, s)
     await _scrub_records(conn, user_id, s)

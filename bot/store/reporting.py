@@ -46,15 +46,21 @@ class Reports:
         """When each (grid, person) earned their last red flag in [start, end) (the stars' tie-break)."""
         return await reports.last_flags(self._conn, start, end)
 
-    async def rates(self, start: datetime, end: datetime, now: datetime, accept_seconds: dict[tuple[str, str], float]) -> dict[Key, Rates]:
+    async def rates(
+        self, start: datetime, end: datetime, now: datetime, accept_seconds: dict[tuple[str, str], float]
+    ) -> dict[Key, Rates]:
         """The three rates' numerators and denominators per (grid, person) for [start, end)."""
         return await reports.rates(self._conn, start, end, now, accept_seconds)
 
-    async def backlog(self, grid_codes: list[str], start: datetime, end: datetime, now: datetime) -> dict[Key, Backlog]:
+    async def backlog(
+        self, grid_codes: list[str], start: datetime, end: datetime, now: datetime
+    ) -> dict[Key, Backlog]:
         """Per (grid, assignee): new since `start` (submitted in [start, end)), open now (waiting or in"""
         return await reports.backlog(self._conn, grid_codes, start, end, now)
 
-    async def overdue_ids(self, grid_codes: list[str], now: datetime, limit: int = 30) -> dict[str, list[int]]:
+    async def overdue_ids(
+        self, grid_codes: list[str], now: datetime, limit: int = 30
+    ) -> dict[str, list[int]]:
         """Numbers of overdue unfinished tickets per grid, most overdue first (numbers only: no texts)."""
         return await reports.overdue_ids(self._conn, grid_codes, now, limit)
 
@@ -66,7 +72,15 @@ class Reports:
         """Chats that already got this period's post."""
         return await reports.posted(self._conn, kind, period)
 
-    def records(self, start: datetime, end: datetime, grids: list[str] | None, with_text: bool = False, with_names: bool = False, chunk: int = CHUNK) -> AsyncIterator[list[Record]]:
+    def records(
+        self,
+        start: datetime,
+        end: datetime,
+        grids: list[str] | None,
+        with_text: bool = False,
+        with_names: bool = False,
+        chunk: int = CHUNK,
+    ) -> AsyncIterator[list[Record]]:
         """Tickets submitted in [start, end) (in these grids, if given), `chunk` at a time, by number."""
         return ledger.records(self._conn, start, end, grids, with_text, with_names, chunk)
 

@@ -56,7 +56,9 @@ async def staff(conn: aiosqlite.Connection, roles: Iterable[str]) -> list[Staff]
     roles = list(roles)
     rows = await conn.execute_fetchall(
         f"SELECT p.id, p.name, p.tg_user_id, r.grid, r.role FROM roles r JOIN people p ON p.id = r.person_id "
-        f"WHERE p.active = 1 AND r.role IN ({', '.join('?' * len(roles))}) ORDER BY p.id", roles)
+        f"WHERE p.active = 1 AND r.role IN ({', '.join('?' * len(roles))}) ORDER BY p.id",
+        roles,
+    )
     return [Staff(*r) for r in rows]
 
 
@@ -66,14 +68,18 @@ async def names(conn: aiosqlite.Connection, person_ids: Iterable[int]) -> dict[i
     if not ids:
         return {}
     rows = await conn.execute_fetchall(
-        f"SELECT id, name FROM people WHERE id IN ({', '.join('?' * len(ids))})", ids)
+        f"SELECT id, name FROM people WHERE id IN ({', '.join('?' * len(ids))})", ids
+    )
     return {r[0]: r[1] for r in rows}
 
 
 async def bound_groups(conn: aiosqlite.Connection) -> list[aiosqlite.Row]:
     """Groups bound to a grid where the bot still is."""
-    return list(await conn.execute_fetchall(
-        "SELECT * FROM groups WHERE grid IS NOT NULL AND member = 1 ORDER BY chat_id"))
+    return list(
+        await conn.execute_fetchall(
+            "SELECT * FROM groups WHERE grid IS NOT NULL AND member = 1 ORDER BY chat_id"
+        )
+    )
 
 
 # --- tallies -----------------------------------------------------------------------------------
@@ -91,7 +97,9 @@ async def counts(conn: aiosqlite.Connection, start: datetime, end: datetime) -> 
     rows = await conn.execute_fetchall(
         f"SELECT t.grid, e.actor_person_id, COUNT(DISTINCT e.ticket_id) FROM ticket_events e "
         f"JOIN tickets t ON t.id = e.ticket_id WHERE e.action IN ({_ACCEPT}) AND e.at >= ? AND e.at < ? "
-        f"AND e.actor_person_id IS NOT NULL GROUP BY t.grid, e.actor_person_id", (lo, hi))
+        f"AND e.actor_person_id IS NOT NULL GROUP BY t.grid, e.actor_person_id",
+        (lo, hi),
+    )
     for grid, person, n in rows:
         result[(grid, person)] = Counts(accepted=n)
     for grid, person, done, flags, _last in await _done(conn, lo, hi):
@@ -104,14 +112,18 @@ _FLAGGED = "(t.self_submitted = 0 AND COALESCE(t.outcome, 'resolved') = 'resolve
 
 async def _done(conn: aiosqlite.Connection, lo: float, hi: float) -> list[aiosqlite.Row]:
     """(grid, credited person, completed, flags, last flag time) for tickets first done in [lo, hi)."""
-    return list(await conn.execute_fetchall(
-        f"SELECT t.grid, COALESCE(json_extract(e.detail, '$.credited'), t.closed_by) AS who, COUNT(*), "
-        f"SUM({_FLAGGED}), MAX(CASE WHEN {_FLAGGED} THEN e.at END) "
-        f"FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id "
-        f"WHERE e.action IN ({_FLAG}) AND e.at >= ? AND e.at < ? "
-        f"AND e.id = (SELECT MIN(f.id) FROM ticket_events f WHERE f.ticket_id = e.ticket_id "
-        f"            AND f.action IN ({_FLAG})) "
-        f"GROUP BY t.grid, who HAVING who IS NOT NULL", (lo, hi)))
+    return list(
+        await conn.execute_fetchall(
+            f"SELECT t.grid, COALESCE(json_extract(e.detail, '$.credited'), t.closed_by) AS who, COUNT(*), "
+            f"SUM({_FLAGGED}), MAX(CASE WHEN {_FLAGGED} THEN e.at END) "
+            f"FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id "
+            f"WHERE e.action IN ({_FLAG}) AND e.at >= ? AND e.at < ? "
+            f"AND e.id = (SELECT MIN(f.id) FROM ticket_events f WHERE f.ticket_id = e.ticket_id "
+            f"            AND f.action IN ({_FLAG})) "
+            f"GROUP BY t.grid, who HAVING who IS NOT NULL",
+            (lo, hi),
+        )
+    )
 
 
 async def last_flags(conn: aiosqlite.Connection, start: datetime, end: datetime) -> dict[Key, datetime]:
@@ -128,8 +140,13 @@ def _tier_rows(accept_seconds: dict[tuple[str, str], float]) -> tuple[str, list]
     return values, params
 
 
-async def rates(conn: aiosqlite.Connection, start: datetime, end: datetime, now: datetime,
-                accept_seconds: dict[tuple[str, str], float]) -> dict[Key, Rates]:
+async def rates(
+    conn: aiosqlite.Connection,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    accept_seconds: dict[tuple[str, str], float],
+) -> dict[Key, Rates]:
     """The three rates' numerators and denominators per (grid, person) for [start, end).
 
     response: tickets whose accept deadline (submission + the tier's accept time, from
@@ -138,7 +155,8 @@ async def rates(conn: aiosqlite.Connection, start: datetime, end: datetime, now:
     Credited to whoever accepted it, else to whoever holds it.
     resolution: the resident's verdicts in the period (confirm of a resolved ticket = resolved; confirm of
     an explained or not-ours one and reopen = not; referred ones are the agency's, left out), credited to
-    the closer (docs/metrics.md). satisfaction: ratings given in the period, 4 or 5 stars satisfied, credited to the closer.
+    the closer (docs/metrics.md). satisfaction: ratings given in the period, 4 or 5 stars satisfied,
+    credited to the closer.
     """
     lo, hi, now_s = ts(start), ts(end), ts(now)
     longest = max(accept_seconds.values(), default=0.0)
@@ -163,7 +181,8 @@ async def rates(conn: aiosqlite.Connection, start: datetime, end: datetime, now:
         f"SELECT grid, COALESCE(acceptor, assignee_id) AS who, "
         f"       SUM(accepted_at IS NOT NULL AND accepted_at <= deadline), COUNT(*) "
         f"FROM firsts WHERE accepted_at IS NOT NULL OR deadline <= ? GROUP BY grid, who",
-        (*params, lo - longest, hi, lo, hi, now_s))
+        (*params, lo - longest, hi, lo, hi, now_s),
+    )
     for grid, who, on_time, due in rows:
         add((grid, who), Rates(on_time=on_time, due=due))
     rows = await conn.execute_fetchall(
@@ -172,13 +191,17 @@ async def rates(conn: aiosqlite.Connection, start: datetime, end: datetime, now:
         "'resolved') = 'resolved'), COUNT(*) FROM ticket_events e "
         "JOIN tickets t ON t.id = e.ticket_id WHERE e.action IN ('confirm', 'reopen') "
         "AND COALESCE(json_extract(e.detail, '$.outcome'), '') != 'referred' "
-        "AND e.at >= ? AND e.at < ? GROUP BY t.grid, who", (lo, hi))
+        "AND e.at >= ? AND e.at < ? GROUP BY t.grid, who",
+        (lo, hi),
+    )
     for grid, who, resolved, evaluated in rows:
         add((grid, who), Rates(resolved=resolved, evaluated=evaluated))
     rows = await conn.execute_fetchall(
         "SELECT t.grid, t.closed_by, SUM(json_extract(e.detail, '$.stars') >= 4), COUNT(*) "
         "FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id WHERE e.action = 'rate' "
-        "AND e.at >= ? AND e.at < ? GROUP BY t.grid, t.closed_by", (lo, hi))
+        "AND e.at >= ? AND e.at < ? GROUP BY t.grid, t.closed_by",
+        (lo, hi),
+    )
     for grid, who, satisfied, rated in rows:
         add((grid, who), Rates(satisfied=satisfied, rated=rated))
     return result
@@ -198,12 +221,18 @@ class Backlog:
     reopened: int = 0
 
     def __add__(self, o: "Backlog") -> "Backlog":
-        return Backlog(self.new + o.new, self.open + o.open, self.due_soon + o.due_soon,
-                       self.overdue + o.overdue, self.reopened + o.reopened)
+        return Backlog(
+            self.new + o.new,
+            self.open + o.open,
+            self.due_soon + o.due_soon,
+            self.overdue + o.overdue,
+            self.reopened + o.reopened,
+        )
 
 
-async def backlog(conn: aiosqlite.Connection, grid_codes: list[str], start: datetime, end: datetime,
-                  now: datetime) -> dict[Key, Backlog]:
+async def backlog(
+    conn: aiosqlite.Connection, grid_codes: list[str], start: datetime, end: datetime, now: datetime
+) -> dict[Key, Backlog]:
     """Per (grid, assignee): new since `start` (submitted in [start, end)), open now (waiting or in
     hand), due within 24 h, overdue, and reopened in [start, end)."""
     if not grid_codes:
@@ -218,28 +247,33 @@ async def backlog(conn: aiosqlite.Connection, grid_codes: list[str], start: date
     rows = await conn.execute_fetchall(
         f"SELECT grid, assignee_id, COUNT(*), SUM({DEADLINE} >= ? AND {DEADLINE} < ?), SUM({DEADLINE} < ?) "
         f"FROM tickets WHERE grid IN ({marks}) AND status IN ('open', 'accepted') GROUP BY grid, assignee_id",
-        (now_s, soon, now_s, *grid_codes))
+        (now_s, soon, now_s, *grid_codes),
+    )
     for grid, who, n, due_soon, overdue in rows:
         add((grid, who), Backlog(open=n, due_soon=due_soon or 0, overdue=overdue or 0))
     rows = await conn.execute_fetchall(
         f"SELECT t.grid, json_extract(e.detail, '$.assignee') AS who, SUM(e.action = 'submit'), "
         f"SUM(e.action = 'reopen') FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id "
         f"WHERE e.action IN ('submit', 'reopen') AND e.at >= ? AND e.at < ? AND t.grid IN ({marks}) "
-        f"GROUP BY t.grid, who", (ts(start), ts(end), *grid_codes))
+        f"GROUP BY t.grid, who",
+        (ts(start), ts(end), *grid_codes),
+    )
     for grid, who, new, reopened in rows:
         add((grid, who), Backlog(new=new, reopened=reopened))
     return result
 
 
-async def overdue_ids(conn: aiosqlite.Connection, grid_codes: list[str], now: datetime,
-                      limit: int = 30) -> dict[str, list[int]]:
+async def overdue_ids(
+    conn: aiosqlite.Connection, grid_codes: list[str], now: datetime, limit: int = 30
+) -> dict[str, list[int]]:
     """Numbers of overdue unfinished tickets per grid, most overdue first (numbers only: no texts)."""
     if not grid_codes:
         return {}
     rows = await conn.execute_fetchall(
         f"SELECT grid, id FROM tickets WHERE grid IN ({', '.join('?' * len(grid_codes))}) "
         f"AND status IN ('open', 'accepted') AND {DEADLINE} < ? ORDER BY {DEADLINE} LIMIT ?",
-        (*grid_codes, ts(now), limit))
+        (*grid_codes, ts(now), limit),
+    )
     found: dict[str, list[int]] = {}
     for grid, tid in rows:
         found.setdefault(grid, []).append(tid)
@@ -251,12 +285,16 @@ async def overdue_ids(conn: aiosqlite.Connection, grid_codes: list[str], now: da
 
 async def claim_post(conn: aiosqlite.Connection, kind: str, period: str, chat_id: int, now: datetime) -> bool:
     """Record that this chat got this period's post; False if it already had (post nothing then)."""
-    cur = await conn.execute("INSERT OR IGNORE INTO posts (kind, period, chat_id, at) VALUES (?, ?, ?, ?)",
-                             (kind, period, chat_id, ts(now)))
+    cur = await conn.execute(
+        "INSERT OR IGNORE INTO posts (kind, period, chat_id, at) VALUES (?, ?, ?, ?)",
+        (kind, period, chat_id, ts(now)),
+    )
     return cur.rowcount == 1
 
 
 async def posted(conn: aiosqlite.Connection, kind: str, period: str) -> set[int]:
     """Chats that already got this period's post."""
-    rows = await conn.execute_fetchall("SELECT chat_id FROM posts WHERE kind = ? AND period = ?", (kind, period))
+    rows = await conn.execute_fetchall(
+        "SELECT chat_id FROM posts WHERE kind = ? AND period = ?", (kind, period)
+    )
     return {r[0] for r in rows}

@@ -24,11 +24,26 @@ class Seen:
 
 def person_of(row: Any) -> Person:
     """A roster person from a `people` row."""
-    return Person(row["id"], row["code"], row["name"], row["tg_user_id"], row["locale"],
-                  row["invite_code"], bool(row["active"]))
+    return Person(
+        row["id"],
+        row["code"],
+        row["name"],
+        row["tg_user_id"],
+        row["locale"],
+        row["invite_code"],
+        bool(row["active"]),
+    )
 
 
 def user_of(row: Any) -> User:
     """A Telegram user from a `users` row."""
-    return User(row["tg_user_id"], row["first_name"] or "", row["locale"], bool(row["started"]),
-                bool(row["blocked"]), row["home_grid"], row["tg_language"], row["roster_locale"])
+    return User(
+        row["tg_user_id"],
+        row["first_name"] or "",
+        row["locale"],
+        bool(row["started"]),
+        bool(row["blocked"]),
+        row["home_grid"],
+        row["tg_language"],
+        row["roster_locale"],
+    )

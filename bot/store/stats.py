@@ -13,18 +13,28 @@ from bot.store.reports import DEADLINE, Backlog
 
 async def roles(conn: aiosqlite.Connection, person_id: int) -> list[tuple[str, str]]:
     """(grid, role) of every role the person holds."""
-    rows = await conn.execute_fetchall("SELECT grid, role FROM roles WHERE person_id = ? ORDER BY grid, role",
-                                       (person_id,))
+    rows = await conn.execute_fetchall(
+        "SELECT grid, role FROM roles WHERE person_id = ? ORDER BY grid, role", (person_id,)
+    )
     return [(r[0], r[1]) for r in rows]
 
 
-async def held(conn: aiosqlite.Connection, person_id: int, start: datetime, end: datetime,
-               now: datetime) -> Backlog:
+async def held(
+    conn: aiosqlite.Connection, person_id: int, start: datetime, end: datetime, now: datetime
+) -> Backlog:
     """One person's tickets: assigned to them in [start, end), in hand now, and overdue now."""
-    row = (await conn.execute_fetchall(
-        f"SELECT COUNT(*), SUM({DEADLINE} < ?) FROM tickets WHERE assignee_id = ? "
-        f"AND status IN ('open', 'accepted')", (ts(now), person_id)))[0]
-    new = (await conn.execute_fetchall(
-        "SELECT COUNT(*) FROM ticket_events WHERE action = 'submit' AND at >= ? AND at < ? "
-        "AND json_extract(detail, '$.assignee') = ?", (ts(start), ts(end), person_id)))[0][0]
+    row = (
+        await conn.execute_fetchall(
+            f"SELECT COUNT(*), SUM({DEADLINE} < ?) FROM tickets WHERE assignee_id = ? "
+            f"AND status IN ('open', 'accepted')",
+            (ts(now), person_id),
+        )
+    )[0]
+    new = (
+        await conn.execute_fetchall(
+            "SELECT COUNT(*) FROM ticket_events WHERE action = 'submit' AND at >= ? AND at < ? "
+            "AND json_extract(detail, '$.assignee') = ?",
+            (ts(start), ts(end), person_id),
+        )
+    )[0][0]
     return Backlog(new=new, open=row[0], overdue=row[1] or 0)

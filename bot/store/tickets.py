@@ -14,8 +14,17 @@ from bot.domain.tickets import Actor, Event, Kind, Status, Ticket
 from bot.store.db import dt, ts
 from bot.store.seen import Seen
 
-_TIME_FIELDS = {"created_at", "accepted_at", "closed_at", "done_at", "accept_due", "resolve_due", "confirm_due",
-                "extension_due", "report_due"}
+_TIME_FIELDS = {
+    "created_at",
+    "accepted_at",
+    "closed_at",
+    "done_at",
+    "accept_due",
+    "resolve_due",
+    "confirm_due",
+    "extension_due",
+    "report_due",
+}
 _COLUMNS = [f.name for f in fields(Ticket) if f.name != "id"]
 
 
@@ -64,38 +73,63 @@ async def get(conn: aiosqlite.Connection, ticket_id: int) -> Ticket | None:
 async def card_of(conn: aiosqlite.Connection, ticket_id: int) -> tuple[int | None, int | None]:
     """The (chat id, message id) of the ticket's group card, if it was posted."""
     rows = await conn.execute_fetchall(
-        "SELECT card_chat_id, card_message_id FROM tickets WHERE id = ?", (ticket_id,))
+        "SELECT card_chat_id, card_message_id FROM tickets WHERE id = ?", (ticket_id,)
+    )
     return (rows[0][0], rows[0][1]) if rows else (None, None)
 
 
 async def set_card(conn: aiosqlite.Connection, ticket_id: int, chat_id: int, message_id: int) -> None:
     """Remember where the ticket's group card lives."""
-    await conn.execute("UPDATE tickets SET card_chat_id = ?, card_message_id = ? WHERE id = ?",
-                       (chat_id, message_id, ticket_id))
+    await conn.execute(
+        "UPDATE tickets SET card_chat_id = ?, card_message_id = ? WHERE id = ?",
+        (chat_id, message_id, ticket_id),
+    )
 
 
-async def add_events(conn: aiosqlite.Connection, ticket_id: int, events: list[Event], actor: Actor,
-                     now: datetime, update_id: int | None = None) -> None:
+async def add_events(
+    conn: aiosqlite.Connection,
+    ticket_id: int,
+    events: list[Event],
+    actor: Actor,
+    now: datetime,
+    update_id: int | None = None,
+) -> None:
     """Append events to the ticket's timeline: who, what, when, from which update."""
     await conn.executemany(
         "INSERT INTO ticket_events (ticket_id, at, actor_user_id, actor_person_id, action, "
         "from_status, to_status, detail, update_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(ticket_id, ts(now), actor.user_id, actor.person_id, e.action, e.from_status, e.to_status,
-          json.dumps(e.detail, ensure_ascii=False), update_id) for e in events])
+        [
+            (
+                ticket_id,
+                ts(now),
+                actor.user_id,
+                actor.person_id,
+                e.action,
+                e.from_status,
+                e.to_status,
+                json.dumps(e.detail, ensure_ascii=False),
+                update_id,
+            )
+            for e in events
+        ],
+    )
 
 
 async def timeline(conn: aiosqlite.Connection, ticket_id: int) -> list[dict[str, Any]]:
     """The ticket's events in order, with the actor's roster name where known."""
     rows = await conn.execute_fetchall(
         "SELECT e.*, p.name AS actor_name FROM ticket_events e "
-        "LEFT JOIN people p ON p.id = e.actor_person_id WHERE ticket_id = ? ORDER BY e.id", (ticket_id,))
+        "LEFT JOIN people p ON p.id = e.actor_person_id WHERE ticket_id = ? ORDER BY e.id",
+        (ticket_id,),
+    )
     return [{**dict(r), "at": dt(r["at"]), "detail": json.loads(r["detail"])} for r in rows]
 
 
 async def last_event_at(conn: aiosqlite.Connection, ticket_id: int, action: str) -> datetime | None:
     """When the ticket's latest event of this kind happened, if ever."""
-    rows = await conn.execute_fetchall("SELECT MAX(at) FROM ticket_events WHERE ticket_id = ? AND action = ?",
-                                       (ticket_id, action))
+    rows = await conn.execute_fetchall(
+        "SELECT MAX(at) FROM ticket_events WHERE ticket_id = ? AND action = ?", (ticket_id, action)
+    )
     return dt(rows[0][0])
 
 
@@ -106,7 +140,9 @@ async def open_counts(conn: aiosqlite.Connection, person_ids: list[int]) -> dict
     marks = ", ".join("?" * len(person_ids))
     rows = await conn.execute_fetchall(
         f"SELECT assignee_id, COUNT(*) FROM tickets WHERE assignee_id IN ({marks}) "
-        "AND status IN ('open', 'accepted') GROUP BY assignee_id", person_ids)
+        "AND status IN ('open', 'accepted') GROUP BY assignee_id",
+        person_ids,
+    )
     counts = {p: 0 for p in person_ids}
     counts.update({r[0]: r[1] for r in rows})
     return counts
@@ -115,7 +151,8 @@ async def open_counts(conn: aiosqlite.Connection, person_ids: list[int]) -> dict
 async def of_resident(conn: aiosqlite.Connection, user_id: int, limit: int = 20) -> list[Ticket]:
     """A resident's tickets, newest first."""
     rows = await conn.execute_fetchall(
-        "SELECT * FROM tickets WHERE resident_id = ? ORDER BY id DESC LIMIT ?", (user_id, limit))
+        "SELECT * FROM tickets WHERE resident_id = ? ORDER BY id DESC LIMIT ?", (user_id, limit)
+    )
     return [from_row(r) for r in rows]
 
 
@@ -123,16 +160,21 @@ async def queue_of(conn: aiosqlite.Connection, person_id: int, limit: int = 30) 
     """A worker's unfinished tickets, oldest first."""
     rows = await conn.execute_fetchall(
         "SELECT * FROM tickets WHERE assignee_id = ? AND status IN ('open', 'accepted') "
-        "ORDER BY created_at, id LIMIT ?", (person_id, limit))
+        "ORDER BY created_at, id LIMIT ?",
+        (person_id, limit),
+    )
     return [from_row(r) for r in rows]
 
 
-async def recent_count(conn: aiosqlite.Connection, user_id: int, since: datetime) -> tuple[int, int, float | None]:
+async def recent_count(
+    conn: aiosqlite.Connection, user_id: int, since: datetime
+) -> tuple[int, int, float | None]:
     """(open tickets, submissions since `since`, oldest submission time since then) of a resident."""
     rows = await conn.execute_fetchall(
         "SELECT SUM(status IN ('open', 'accepted', 'closed')), SUM(created_at >= ?), "
         "MIN(CASE WHEN created_at >= ? THEN created_at END) FROM tickets WHERE resident_id = ?",
-        (ts(since), ts(since), user_id))
+        (ts(since), ts(since), user_id),
+    )
     return int(rows[0][0] or 0), int(rows[0][1] or 0), rows[0][2]
 
 
@@ -141,10 +183,12 @@ _WITH_RESIDENT_AND_GROUP = (
     "u.started AS u_started, u.blocked AS u_blocked, u.home_grid AS u_home_grid, g.chat_id AS g_chat_id, "
     "g.link_code AS g_link_code, g.grid AS g_grid, g.title AS g_title, g.locale AS g_locale, "
     "g.member AS g_member, g.can_delete AS g_can_delete, g.bound_by AS g_bound_by, "
-    "(SELECT json_group_array(user_id) FROM (SELECT user_id FROM ticket_supporters s WHERE s.ticket_id = t.id "
+    "(SELECT json_group_array(user_id) FROM (SELECT user_id FROM ticket_supporters s WHERE s.ticket_id = "
+    "t.id "
     "ORDER BY at, user_id)) AS supporters "
     "FROM tickets t LEFT JOIN users u ON u.tg_user_id = t.resident_id "
-    "LEFT JOIN groups g ON g.chat_id = t.origin_chat_id WHERE t.id = ?")
+    "LEFT JOIN groups g ON g.chat_id = t.origin_chat_id WHERE t.id = ?"
+)
 
 
 class Tickets:
@@ -169,13 +213,32 @@ class Tickets:
         self._seen.supporters[row["id"]] = json.loads(row["supporters"])
         prefixed = {k[2:]: row[k] for k in row.keys() if k[:2] in ("u_", "g_")}
         self._seen.users[row["resident_id"]] = (
-            User(row["resident_id"], prefixed["first_name"] or "", prefixed["locale"], bool(prefixed["started"]),
-                 bool(prefixed["blocked"]), prefixed["home_grid"]) if row["u_tg_user_id"] is not None else None)
+            User(
+                row["resident_id"],
+                prefixed["first_name"] or "",
+                prefixed["locale"],
+                bool(prefixed["started"]),
+                bool(prefixed["blocked"]),
+                prefixed["home_grid"],
+            )
+            if row["u_tg_user_id"] is not None
+            else None
+        )
         if row["origin_chat_id"] is not None:
             self._seen.groups[row["origin_chat_id"]] = (
-                Group(row["g_chat_id"], row["g_link_code"], row["g_grid"], row["g_title"], row["g_locale"],
-                      bool(row["g_member"]), bool(row["g_can_delete"]), row["g_bound_by"])
-                if row["g_chat_id"] is not None else None)
+                Group(
+                    row["g_chat_id"],
+                    row["g_link_code"],
+                    row["g_grid"],
+                    row["g_title"],
+                    row["g_locale"],
+                    bool(row["g_member"]),
+                    bool(row["g_can_delete"]),
+                    row["g_bound_by"],
+                )
+                if row["g_chat_id"] is not None
+                else None
+            )
 
     async def card_of(self, ticket_id: int) -> tuple[int | None, int | None]:
         """The (chat id, message id) of the ticket's group card, if it was posted."""
@@ -192,8 +255,9 @@ class Tickets:
         await save(self._conn, t)
         self._tickets[t.id] = t
 
-    async def add_events(self, ticket_id: int, events: list[Event], actor: Actor, now: datetime,
-                         update_id: int | None = None) -> None:
+    async def add_events(
+        self, ticket_id: int, events: list[Event], actor: Actor, now: datetime, update_id: int | None = None
+    ) -> None:
         """Append events to the ticket's timeline."""
         await add_events(self._conn, ticket_id, events, actor, now, update_id)
 
@@ -226,7 +290,8 @@ class Tickets:
     async def due(self, now: datetime, limit: int) -> list[int]:
         """Ids of tickets something is due for at `now`, most overdue first."""
         rows = await self._conn.execute_fetchall(
-            "SELECT id FROM tickets WHERE next_due <= ? ORDER BY next_due LIMIT ?", (ts(now), limit))
+            "SELECT id FROM tickets WHERE next_due <= ? ORDER BY next_due LIMIT ?", (ts(now), limit)
+        )
         return [r[0] for r in rows]
 
     async def orphans(self) -> list[Ticket]:

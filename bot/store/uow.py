@@ -46,7 +46,9 @@ def as_uow(source: "UnitOfWork | aiosqlite.Connection") -> UnitOfWork:
 
 
 @asynccontextmanager
-async def unit_of_work(db: "Database", update_id: int | None = None, lazy: bool = False) -> AsyncIterator[UnitOfWork]:
+async def unit_of_work(
+    db: "Database", update_id: int | None = None, lazy: bool = False
+) -> AsyncIterator[UnitOfWork]:
     """One serialised write transaction; with an update id, a second delivery raises AlreadyProcessed
     (`lazy`: it begins with the first write, for bookkeeping that reads nothing first)."""
     async with db.write(update_id, lazy) as conn:

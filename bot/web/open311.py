@@ -42,8 +42,11 @@ def _dumps(data: object) -> str:
 async def _guard(request: web.Request, handler: Handler) -> web.StreamResponse:
     """The API key (if configured) and the spec's error bodies for anything that goes wrong."""
     key = request.app[CTX].config.open311.api_key
-    if key and not request.path.endswith("/discovery.json") and \
-            not hmac.compare_digest(request.query.get("api_key", "").encode(), key.encode()):
+    if (
+        key
+        and not request.path.endswith("/discovery.json")
+        and not hmac.compare_digest(request.query.get("api_key", "").encode(), key.encode())
+    ):
         return _json(dom.error_json(403, "a valid api_key is required"), 403)
     try:
         return await handler(request)
@@ -76,8 +79,11 @@ async def requests(request: web.Request) -> web.Response:
 async def one(request: web.Request) -> web.Response:
     """One request by number."""
     raw = request.match_info["id"]
-    found = await service.request(request.app[CTX], int(raw)) if raw.isascii() and raw.isdigit() \
-        and len(raw) <= 12 else None
+    found = (
+        await service.request(request.app[CTX], int(raw))
+        if raw.isascii() and raw.isdigit() and len(raw) <= 12
+        else None
+    )
     if found is None:
         return _json(dom.error_json(404, f"no service request {raw}"), 404)
     return _json(found)

@@ -29,8 +29,13 @@ WAIT = 30.0
 STOP_GRACE = 1.5  # SIGTERM should stop the bot well within this; then it is killed
 
 # The demo roster's people (bot/demo/roster.csv) with the Telegram ids it gives them.
-STAFF = {"admin": (9001, "张伟"), "big_leader": (9002, "李娜"), "leader": (9003, "王芳"),
-         "worker": (9004, "赵强"), "volunteer": (9005, "刘洋")}
+STAFF = {
+    "admin": (9001, "张伟"),
+    "big_leader": (9002, "李娜"),
+    "leader": (9003, "王芳"),
+    "worker": (9004, "赵强"),
+    "volunteer": (9005, "刘洋"),
+}
 
 
 class BotDied(AssertionError):
@@ -66,11 +71,25 @@ class BotProcess:
         self.runs += 1
         self.expected_exit = False
         self._stderr = open(self.stderr_path, "wb")
-        env = {**os.environ, "PYTHONUNBUFFERED": "1",
-               "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+        env = {
+            **os.environ,
+            "PYTHONUNBUFFERED": "1",
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+        }
         self.proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", "--config", str(self.config), *self.args,
-            cwd=ROOT, env=env, stdin=asyncio.subprocess.DEVNULL, stdout=self._stderr, stderr=self._stderr)
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            "--config",
+            str(self.config),
+            *self.args,
+            cwd=ROOT,
+            env=env,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=self._stderr,
+            stderr=self._stderr,
+        )
 
     def kill(self) -> None:
         """SIGKILL, synchronously: nothing in the bot gets a chance to run afterwards."""
@@ -119,9 +138,9 @@ class World:
         self.leader = emu.user(id=9003, first_name="王芳")
         self.worker = emu.user(id=9004, first_name="赵强")
         self.volunteer = emu.user(id=9005, first_name="刘洋")
-        self.resident = emu.user(id=5001, first_name="陈阿姨")       # never starts the bot privately
-        self.neighbour = emu.user(id=5002, first_name="周先生")      # starts the bot privately
-        self.passer = emu.user(id=5003, first_name="孙婷")           # a resident who is no helper
+        self.resident = emu.user(id=5001, first_name="陈阿姨")  # never starts the bot privately
+        self.neighbour = emu.user(id=5002, first_name="周先生")  # starts the bot privately
+        self.passer = emu.user(id=5003, first_name="孙婷")  # a resident who is no helper
         self.staff = [self.admin, self.big_leader, self.leader, self.worker, self.volunteer]
         self.group: Any = None
         self.bound: dict[str, Any] | None = None
@@ -133,8 +152,9 @@ class World:
         proc = self.bot.proc
         died = asyncio.ensure_future(proc.wait()) if proc is not None else None
         try:
-            done, _ = await asyncio.wait({task} | ({died} if died else set()),
-                                         return_when=asyncio.FIRST_COMPLETED)
+            done, _ = await asyncio.wait(
+                {task} | ({died} if died else set()), return_when=asyncio.FIRST_COMPLETED
+            )
         finally:
             if died is not None and not died.done():
                 died.cancel()
@@ -146,11 +166,19 @@ class World:
             raise AssertionError("waited for the bot after it was stopped")
         raise BotDied(f"the bot process exited with {proc.returncode}; its stderr:\n{self.bot.stderr()}")
 
-    async def wait(self, match: Any = None, *, contains: str | None = None, timeout: float = WAIT,
-                   since: int | None = None, from_bot: bool = True) -> dict[str, Any]:
+    async def wait(
+        self,
+        match: Any = None,
+        *,
+        contains: str | None = None,
+        timeout: float = WAIT,
+        since: int | None = None,
+        from_bot: bool = True,
+    ) -> dict[str, Any]:
         """`emu.wait_for`, failing with the bot's stderr if the process died meanwhile."""
-        return await self._race(self.emu.wait_for(match, contains=contains, timeout=timeout,
-                                                  since=since, from_bot=from_bot))
+        return await self._race(
+            self.emu.wait_for(match, contains=contains, timeout=timeout, since=since, from_bot=from_bot)
+        )
 
     async def until(self, condition: Callable[[], Any], timeout: float = WAIT) -> Any:
         """`emu.wait_until`, failing with the bot's stderr if the process died meanwhile."""
@@ -163,8 +191,11 @@ class World:
     async def edited(self, message: dict[str, Any], contains: str) -> dict[str, Any]:
         """Wait until this very message (same chat, same id) has been edited to contain `contains`."""
         chat, mid = message["chat"]["id"], message["message_id"]
-        return await self.wait(lambda m: m["chat"]["id"] == chat and m["message_id"] == mid
-                               and contains in (m.get("plain_text") or ""))
+        return await self.wait(
+            lambda m: (
+                m["chat"]["id"] == chat and m["message_id"] == mid and contains in (m.get("plain_text") or "")
+            )
+        )
 
     async def _poll(self, condition: Callable[[], Any], what: str, timeout: float = WAIT) -> Any:
         # for conditions on the bot's database or API calls, which do not wake emulator waiters
@@ -192,9 +223,12 @@ class World:
 
     async def settled(self) -> None:
         """Wait until the bot has delivered (and recorded) everything in its outbox."""
-        await self._race(self._poll(
-            lambda: not self.db("SELECT 1 FROM outbox WHERE status = 'pending' LIMIT 1"),
-            "the bot's outbox did not drain"))
+        await self._race(
+            self._poll(
+                lambda: not self.db("SELECT 1 FROM outbox WHERE status = 'pending' LIMIT 1"),
+                "the bot's outbox did not drain",
+            )
+        )
 
     async def reply(self, user: Any, prompt: dict[str, Any], text: str) -> dict[str, Any]:
         """`user` answers the bot's ForceReply prompt, at a person's pace: after reading it.
@@ -204,9 +238,12 @@ class World:
         test_reply_while_prompt_send_in_flight for what happens when that race is lost).
         """
         chat, mid = prompt["chat"]["id"], prompt["message_id"]
-        await self._race(self._poll(
-            lambda: self.db("SELECT 1 FROM prompts WHERE chat_id = ? AND message_id = ?", (chat, mid)),
-            "the bot did not record its prompt"))
+        await self._race(
+            self._poll(
+                lambda: self.db("SELECT 1 FROM prompts WHERE chat_id = ? AND message_id = ?", (chat, mid)),
+                "the bot did not record its prompt",
+            )
+        )
         return self.emu.send(user, chat, text, reply_to=prompt)
 
     # ---- the bot process --------------------------------------------------------------------
@@ -215,8 +252,13 @@ class World:
         calls = self.emu.calls
         polls, hooks = calls["getUpdates"], calls["setWebhook"]
         await self.bot.start()
-        await self._race(self._poll(lambda: calls["getUpdates"] > polls or calls["setWebhook"] > hooks,
-                                    "the bot did not poll the emulator", START_TIMEOUT))
+        await self._race(
+            self._poll(
+                lambda: calls["getUpdates"] > polls or calls["setWebhook"] > hooks,
+                "the bot did not poll the emulator",
+                START_TIMEOUT,
+            )
+        )
 
     async def restart_bot(self) -> None:
         """Start the bot again after `bot.kill()` or `bot.stop()`."""
@@ -259,9 +301,18 @@ class World:
         for person in self.staff:
             self.emu.send(person, person, "/start")
             await self.wait(person, contains="您的账号已绑定")
-        self.group = self.emu.group(GROUP_TITLE, members=[self.admin, self.leader, self.worker,
-                                                         self.volunteer, self.resident,
-                                                         self.neighbour, self.passer])
+        self.group = self.emu.group(
+            GROUP_TITLE,
+            members=[
+                self.admin,
+                self.leader,
+                self.worker,
+                self.volunteer,
+                self.resident,
+                self.neighbour,
+                self.passer,
+            ],
+        )
         self.emu.add_bot(self.group, by=self.admin)
         self.hello = await self.wait(self.group, contains="/bind")
         self.emu.promote_user(self.group, self.leader)  # only a group administrator may bind it
@@ -292,6 +343,7 @@ def _config(tmp: Path, url: str, token: str, extra: dict[str, Any] | None = None
 
 def _toml(tables: dict[str, Any], prefix: str = "") -> str:
     """A small TOML writer for the config: strings, booleans, numbers, lists and nested tables."""
+
     def value(v: Any) -> str:
         if isinstance(v, bool):
             return "true" if v else "false"
@@ -314,21 +366,43 @@ def _toml(tables: dict[str, Any], prefix: str = "") -> str:
 
 async def _import_roster(config: Path) -> None:
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "--lang", "en", "roster", "import", str(ROSTER), "--config", str(config),
-        cwd=ROOT, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-        env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))})
+        sys.executable,
+        "-m",
+        "bot",
+        "--lang",
+        "en",
+        "roster",
+        "import",
+        str(ROSTER),
+        "--config",
+        str(config),
+        cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env={
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+        },
+    )
     out, err = await asyncio.wait_for(proc.communicate(), 30)
     assert proc.returncode == 0, f"roster import failed ({proc.returncode}):\n{out.decode()}\n{err.decode()}"
     assert "people: 6 added" in out.decode(), out.decode()
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "bot_config(keys): extra keys for the bot's config file, e.g. "
-                                       '{"sla.normal.accept": "6s", "telegram.rate_limiter": False}')
-    config.addinivalue_line("markers", "emu_setup(fn): fn(emulator) runs before the bot process starts, "
-                                       'e.g. lambda emu: emu.fault("setMyCommands", "500", count=None)')
-    config.addinivalue_line("markers", "bot_args(list): extra arguments for `python -m bot run`, "
-                                       'e.g. ["--webhook"]')
+    config.addinivalue_line(
+        "markers",
+        "bot_config(keys): extra keys for the bot's config file, e.g. "
+        '{"sla.normal.accept": "6s", "telegram.rate_limiter": False}',
+    )
+    config.addinivalue_line(
+        "markers",
+        "emu_setup(fn): fn(emulator) runs before the bot process starts, "
+        'e.g. lambda emu: emu.fault("setMyCommands", "500", count=None)',
+    )
+    config.addinivalue_line(
+        "markers", 'bot_args(list): extra arguments for `python -m bot run`, e.g. ["--webhook"]'
+    )
 
 
 def free_port() -> int:
@@ -364,8 +438,10 @@ async def world(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator
             died = bot.died
             await bot.stop()
         if died:
-            pytest.fail(f"the bot process died (exit code {bot.proc.returncode}); its stderr:\n"
-                        f"{bot.stderr()}", pytrace=False)
+            pytest.fail(
+                f"the bot process died (exit code {bot.proc.returncode}); its stderr:\n{bot.stderr()}",
+                pytrace=False,
+            )
 
 
 @pytest.fixture

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 NO_LIMITS = {
-    "reports.enabled": False,           # no scheduled post wanders into the group mid-test
-    "telegram.rate_limiter": False,     # throughput is not the subject here (the emulator's is off too)
+    "reports.enabled": False,  # no scheduled post wanders into the group mid-test
+    "telegram.rate_limiter": False,  # throughput is not the subject here (the emulator's is off too)
     "limits.max_open_per_resident": 100_000,
     "limits.max_submissions_per_hour": 100_000,
 }
@@ -52,7 +52,12 @@ class Ledger:
             message = original(chat, sender, fields, **meta)
             if sender.id == bot_id:
                 self.created[(message.chat_id, message.message_id)] = Created(
-                    message.chat_id, message.message_id, meta.get("raw_text"), time.time(), self.world.bot.runs)
+                    message.chat_id,
+                    message.message_id,
+                    meta.get("raw_text"),
+                    time.time(),
+                    self.world.bot.runs,
+                )
             return message
 
         emu.store = store  # instance attribute: the emulator calls self.store(...)
@@ -61,8 +66,10 @@ class Ledger:
 
 def outbox(w: Any) -> list[dict[str, Any]]:
     """The bot's outbox rows, oldest first, payload decoded."""
-    rows = w.db("SELECT id, chat_id, op, payload, ticket_id, status, message_id, attempts, error "
-                "FROM outbox ORDER BY id")
+    rows = w.db(
+        "SELECT id, chat_id, op, payload, ticket_id, status, message_id, attempts, error "
+        "FROM outbox ORDER BY id"
+    )
     keys = ("id", "chat_id", "op", "payload", "ticket_id", "status", "message_id", "attempts", "error")
     out = []
     for row in rows:
@@ -90,8 +97,9 @@ class DeliveryAudit:
     killed_orphans: list[Created] = field(default_factory=list)
 
 
-def audit(w: Any, ledger: Ledger, kills: dict[int, float],
-          blocked: frozenset[int] = frozenset()) -> DeliveryAudit:
+def audit(
+    w: Any, ledger: Ledger, kills: dict[int, float], blocked: frozenset[int] = frozenset()
+) -> DeliveryAudit:
     """Check that what the outbox calls sent exists exactly once, and explain every extra copy.
 
     `kills` maps a bot run number to the moment it was SIGKILLed; rows to the users in `blocked`
@@ -131,7 +139,9 @@ def audit(w: Any, ledger: Ledger, kills: dict[int, float],
             referenced[key] += 0  # a card's rows share its one message
             made = ledger.created.get(key)
             if made is not None and f"#{row['ticket_id']}" not in (made.text or ""):
-                result.problems.append(f"card row {row['id']} points at {key}, not ticket {row['ticket_id']}'s card")
+                result.problems.append(
+                    f"card row {row['id']} points at {key}, not ticket {row['ticket_id']}'s card"
+                )
         else:
             referenced[key] += 0
     for key, n in referenced.items():
@@ -148,13 +158,18 @@ def audit(w: Any, ledger: Ledger, kills: dict[int, float],
         killed = kills.get(made.run)
         if made.text not in texts_by_chat[made.chat_id]:
             result.problems.append(f"message {key} is no notice of the outbox: {made.text!r:.80}")
-        elif (killed is not None and made.at <= killed + LATE
-              and last_of_run[(made.run, made.chat_id)] == made.message_id):
+        elif (
+            killed is not None
+            and made.at <= killed + LATE
+            and last_of_run[(made.run, made.chat_id)] == made.message_id
+        ):
             result.killed_orphans.append(made)
         else:
             after = "never killed" if killed is None else "a later message of its run followed"
-            result.problems.append(f"message {key} (run {made.run}, {after}) is an extra copy of a notice "
-                                   f"the bot had time to record as sent: {made.text!r:.80}")
+            result.problems.append(
+                f"message {key} (run {made.run}, {after}) is an extra copy of a notice "
+                f"the bot had time to record as sent: {made.text!r:.80}"
+            )
     return result
 
 
@@ -176,22 +191,36 @@ def calls_in_order(w: Any) -> list[str]:
             continue
         chat = int(entry["params"].get("chat_id"))
         text = entry["params"].get("text")
-        match = next((r for r in by_chat.get(chat, []) if r["id"] not in used and r["text"] == text
-                      and r["id"] > last.get(chat, 0)), None)
+        match = next(
+            (
+                r
+                for r in by_chat.get(chat, [])
+                if r["id"] not in used and r["text"] == text and r["id"] > last.get(chat, 0)
+            ),
+            None,
+        )
         if match is None:
             earlier = [r["id"] for r in by_chat.get(chat, []) if r["text"] == text]
-            problems.append(f"{entry['method']} to {chat} matches no outbox row in order "
-                            f"(rows with this text: {earlier}, last delivered: {last.get(chat)}): {text!r:.60}")
+            problems.append(
+                f"{entry['method']} to {chat} matches no outbox row in order "
+                f"(rows with this text: {earlier}, last delivered: {last.get(chat)}): {text!r:.60}"
+            )
             continue
         used.add(match["id"])
         last[chat] = match["id"]
     # superseded cards and edits Telegram answered "message is not modified" need no call
-    unchanged = {(int(e["params"].get("chat_id")), e["params"].get("text")) for e in w.emu.log
-                 if e["method"] == "editMessageText" and e["status"] == 400
-                 and "not modified" in (e.get("description") or "")}
+    unchanged = {
+        (int(e["params"].get("chat_id")), e["params"].get("text"))
+        for e in w.emu.log
+        if e["method"] == "editMessageText"
+        and e["status"] == 400
+        and "not modified" in (e.get("description") or "")
+    }
     for row in rows:
         if row["id"] in used or row["message_id"] is None or (row["chat_id"], row["text"]) in unchanged:
             continue
         if row["op"] in ("send", "card", "edit"):
-            problems.append(f"outbox {row['id']} ({row['op']} to {row['chat_id']}) is sent but no call did it")
+            problems.append(
+                f"outbox {row['id']} ({row['op']} to {row['chat_id']}) is sent but no call did it"
+            )
     return problems

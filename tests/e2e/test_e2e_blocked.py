@@ -10,7 +10,9 @@ World = object  # the `grid` fixture's type, see conftest.py
 
 
 def _assignee(w: World, ticket: int) -> str:
-    rows = w.db("SELECT p.code FROM tickets t JOIN people p ON p.id = t.assignee_id WHERE t.id = ?", (ticket,))
+    rows = w.db(
+        "SELECT p.code FROM tickets t JOIN people p ON p.id = t.assignee_id WHERE t.id = ?", (ticket,)
+    )
     return rows[0][0] if rows else ""
 
 

@@ -22,16 +22,26 @@ pytestmark = pytest.mark.e2e
 World = object
 NO_REPORTS = {"reports.enabled": False}
 SH = ZoneInfo("Asia/Shanghai")
-EXTRA_PEOPLE = ("person,p007,孙丽,,,worker@GN-1-1,9007,,zh\n"
-                "person,p008,钱进,,,liaison@GN,9008,,zh\n")
+EXTRA_PEOPLE = "person,p007,孙丽,,,worker@GN-1-1,9007,,zh\nperson,p008,钱进,,,liaison@GN,9008,,zh\n"
 
 
 async def _cli(w: World, *args: str) -> str:
     """`python -m bot ARGS --config <the bot's config>` as the operator runs it on the server."""
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", *args, "--config", str(w.bot.config), cwd=ROOT,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-        env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))})
+        sys.executable,
+        "-m",
+        "bot",
+        *args,
+        "--config",
+        str(w.bot.config),
+        cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env={
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+        },
+    )
     out, err = await asyncio.wait_for(proc.communicate(), 60)
     assert proc.returncode == 0, f"{args} failed:\n{out.decode()}\n{err.decode()}"
     return out.decode()
@@ -74,8 +84,11 @@ async def test_a_return_reaches_the_leader_with_its_reason_and_is_rerouted(grid:
     press = _press(w, w.leader, returned, "孙丽 · 幸福小区网格")
     assert (await w.answer(press))["text"] == "已改派 #1"
     assert "新任务 #1" in (await w.wait(second, contains="新任务 #1"))["plain_text"]
-    assert [a for (a,) in w.db("SELECT action FROM ticket_events WHERE ticket_id = 1 ORDER BY id")] == \
-        ["submit", "return", "reroute"]
+    assert [a for (a,) in w.db("SELECT action FROM ticket_events WHERE ticket_id = 1 ORDER BY id")] == [
+        "submit",
+        "return",
+        "reroute",
+    ]
 
 
 async def test_me_too_and_the_duplicate_question(grid: World):
@@ -83,7 +96,9 @@ async def test_me_too_and_the_duplicate_question(grid: World):
     emu.send(w.neighbour, w.neighbour, "/start")
     await w.wait(w.neighbour)
     emu.send(w.resident, w.group, "/complain 设施维修 3号楼前路灯坏了")
-    card = await w.wait(_in(w.group, lambda m: "#1" in (m.get("plain_text") or "") and "🙋 我也遇到" in str(m)))
+    card = await w.wait(
+        _in(w.group, lambda m: "#1" in (m.get("plain_text") or "") and "🙋 我也遇到" in str(m))
+    )
     _press(w, w.neighbour, card, "🙋 我也遇到")
     card = await w.edited(card, "🙋 1")
     assert w.buttons(card) == ["🙋 我也遇到 (1)"]
@@ -119,19 +134,22 @@ async def test_an_extension_approved_then_a_second_refused_by_the_big_grid_leade
     _press(w, w.leader, ask, "✅ 批准")
     told = await w.wait(w.neighbour, contains="需要更多时间")
     assert f"{new.month}月{new.day}日 17:00" in told["plain_text"]
-    assert datetime.fromtimestamp(w.db("SELECT resolve_due FROM tickets WHERE id = 1")[0][0], SH) == \
-        datetime.combine(new, time(17, 0), SH)
+    assert datetime.fromtimestamp(
+        w.db("SELECT resolve_due FROM tickets WHERE id = 1")[0][0], SH
+    ) == datetime.combine(new, time(17, 0), SH)
 
     _press(w, w.worker, mine, "⏳ 申请延期")
     first = prompt["message_id"]
-    prompt = await w.wait(_in(w.worker, lambda m: "申请延期 #1" in (m.get("plain_text") or "")
-                              and m["message_id"] > first))
+    prompt = await w.wait(
+        _in(w.worker, lambda m: "申请延期 #1" in (m.get("plain_text") or "") and m["message_id"] > first)
+    )
     await w.reply(w.worker, prompt, f"{new + timedelta(days=3):%Y-%m-%d} 还要等")
     second = await w.wait(w.big_leader, contains="第二次延期")
     _press(w, w.big_leader, second, "❌ 驳回")
     await w.wait(w.worker, contains="延期未获批准")
-    assert datetime.fromtimestamp(w.db("SELECT resolve_due FROM tickets WHERE id = 1")[0][0], SH) == \
-        datetime.combine(new, time(17, 0), SH)
+    assert datetime.fromtimestamp(
+        w.db("SELECT resolve_due FROM tickets WHERE id = 1")[0][0], SH
+    ) == datetime.combine(new, time(17, 0), SH)
 
 
 @pytest.mark.bot_config(NO_REPORTS)
@@ -180,6 +198,7 @@ def _holiday_block(today: date) -> list[date]:
 
 def _first_working_day_after(block: list[date]) -> date:
     import chinese_calendar
+
     d = block[-1] + timedelta(days=1)
     while True:
         try:
@@ -211,4 +230,6 @@ def _office_calendar(tmp_path: Path) -> None:
     """The office's calendar file beside the bot's config: the block above as holidays."""
     years = sorted({TODAY.year, TODAY.year + 1})
     holidays = ", ".join(f'"{d.isoformat()}"' for d in BLOCK)
-    (tmp_path / "office_calendar.toml").write_text(f"years = {years}\nholidays = [{holidays}]\n", encoding="utf-8")
+    (tmp_path / "office_calendar.toml").write_text(
+        f"years = {years}\nholidays = [{holidays}]\n", encoding="utf-8"
+    )

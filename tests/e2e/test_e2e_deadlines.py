@@ -17,9 +17,9 @@ pytestmark = pytest.mark.e2e
 World = object  # the `grid` fixture's type, see conftest.py
 
 COMPLAINT = "小区东门路灯不亮"
-SOON = "将于"             # deadline_soon.j2: "⏰ #1（…）将于 HH:MM 到期，请尽快接单。"
+SOON = "将于"  # deadline_soon.j2: "⏰ #1（…）将于 HH:MM 到期，请尽快接单。"
 PASSED = "已超过接单时限"  # deadline_passed.j2
-ESCALATED = "超时未接单"   # escalated.j2
+ESCALATED = "超时未接单"  # escalated.j2
 NO_REPORTS = {"reports.enabled": False}  # no scheduled post may wander into the group mid-test
 
 
@@ -34,8 +34,11 @@ def _events(w: World, ticket: int = 1) -> list[tuple[str, str]]:
 def _sent_at(w: World, message: dict) -> float:
     """When the emulator performed the bot's sendMessage that created `message`."""
     chat, mid = str(message["chat"]["id"]), message["message_id"]
-    return next(c["time"] for c in w.emu.calls_to("sendMessage") if c["status"] == 200
-                and str(c["params"].get("chat_id")) == chat and c.get("message_id") == mid)
+    return next(
+        c["time"]
+        for c in w.emu.calls_to("sendMessage")
+        if c["status"] == 200 and str(c["params"].get("chat_id")) == chat and c.get("message_id") == mid
+    )
 
 
 async def _sleep_until(moment: float) -> None:
@@ -46,10 +49,18 @@ async def _sleep_until(moment: float) -> None:
 # Deadlines are far enough apart that a loaded machine cannot reorder them: the reminder is due 5 s
 # after the complaint and the deadline 15 s after that. Each absence check waits for a later message
 # the bot must send (a second ticket's ladder) rather than for a fixed time.
-@pytest.mark.bot_config({**NO_REPORTS, "sla.normal.accept": "20s", "sla.normal.resolve": "1h",
-                         "sla.urgent.accept": "2s", "sla.urgent.resolve": "1h",
-                         "reminders.before": "15s", "escalation.window": "3s",
-                         "schedule.sweep_interval": "1s"})
+@pytest.mark.bot_config(
+    {
+        **NO_REPORTS,
+        "sla.normal.accept": "20s",
+        "sla.normal.resolve": "1h",
+        "sla.urgent.accept": "2s",
+        "sla.urgent.resolve": "1h",
+        "reminders.before": "15s",
+        "escalation.window": "3s",
+        "schedule.sweep_interval": "1s",
+    }
+)
 async def test_reminder_overdue_escalation_and_leader_takes(grid: World):
     w, emu = grid, grid.emu
     emu.send(w.resident, w.group, f"/complain 设施维修 {COMPLAINT}")
@@ -103,35 +114,47 @@ async def test_reminder_overdue_escalation_and_leader_takes(grid: World):
 # The reminder is due 8 s after the complaint, the deadline 22 s after that: the bot is stopped as
 # soon as the ticket is stored, the reminder's moment passes while it is down, and a restart has
 # 22 s to send it. The second restart is proven to have swept by the overdue notice it must send.
-@pytest.mark.bot_config({**NO_REPORTS, "sla.normal.accept": "30s", "sla.normal.resolve": "1h",
-                         "reminders.before": "22s", "escalation.window": "1h",
-                         "schedule.sweep_interval": "1s"})
+@pytest.mark.bot_config(
+    {
+        **NO_REPORTS,
+        "sla.normal.accept": "30s",
+        "sla.normal.resolve": "1h",
+        "reminders.before": "22s",
+        "escalation.window": "1h",
+        "schedule.sweep_interval": "1s",
+    }
+)
 async def test_restart_across_the_reminder_moment_sends_it_once(grid: World):
     w, emu = grid, grid.emu
     emu.send(w.resident, w.group, f"/complain 设施维修 {COMPLAINT}")
     await w._race(w._poll(lambda: w.db("SELECT 1 FROM tickets WHERE id = 1"), "no ticket #1"))
-    w.bot.kill()                                      # down before the reminder moment ...
+    w.bot.kill()  # down before the reminder moment ...
     await w.bot.stop()
     accept_due = w.db("SELECT accept_due FROM tickets WHERE id = 1")[0][0]
     remind_at = accept_due - 22
     assert not [a for a, _ in _events(w) if a == "remind"], "the bot reminded before it was stopped"
-    await _sleep_until(remind_at + 1.0)               # ... which passes while it is down
+    await _sleep_until(remind_at + 1.0)  # ... which passes while it is down
     assert _count(w, w.worker, SOON) == 0
     await w.start_bot()
     soon = await w.wait(w.worker, contains=SOON, timeout=max(accept_due - time.time(), 0) + 30)
     assert _sent_at(w, soon) < accept_due, "the reminder must come before the deadline it announces"
     assert soon["plain_text"].startswith("⏰ #1")
-    await w.settled()                                 # recorded as sent; now restart once more
+    await w.settled()  # recorded as sent; now restart once more
     w.bot.kill()
     await w.restart_bot()
     passed = await w.wait(w.worker, contains=PASSED, timeout=max(accept_due - time.time(), 0) + 60)
-    await w.caught_up()                               # the new process swept past the reminder
+    await w.caught_up()  # the new process swept past the reminder
     assert passed["plain_text"].startswith("⚠️ #1")
     assert _count(w, w.worker, SOON) == 1, w.seen(w.worker)
     reminders = [d for a, d in _events(w) if a == "remind"]
     assert len(reminders) == 2 and '"before"' in reminders[0] and '"overdue"' in reminders[1], reminders
-    sends = [c for c in emu.calls_to("sendMessage") if str(c["params"].get("chat_id")) == str(w.worker.id)
-             and SOON in (c["params"].get("text") or "") and c["status"] == 200]
+    sends = [
+        c
+        for c in emu.calls_to("sendMessage")
+        if str(c["params"].get("chat_id")) == str(w.worker.id)
+        and SOON in (c["params"].get("text") or "")
+        and c["status"] == 200
+    ]
     assert len(sends) == 1
 
 
@@ -153,10 +176,18 @@ async def test_unanswered_closed_ticket_is_auto_confirmed(grid: World):
     assert confirm_due - closed_at == pytest.approx(4, abs=0.01)
 
     # the resident never answers: 4 s later the ticket is done and they are told, in the group
-    told = await w.wait(lambda m: m["chat"]["id"] == card["chat"]["id"] and m["message_id"] == card["message_id"]
-                        and "已办结" in (m.get("plain_text") or ""), timeout=60)
+    told = await w.wait(
+        lambda m: (
+            m["chat"]["id"] == card["chat"]["id"]
+            and m["message_id"] == card["message_id"]
+            and "已办结" in (m.get("plain_text") or "")
+        ),
+        timeout=60,
+    )
     assert time.time() >= confirm_due
-    assert "陈阿姨" not in told["plain_text"] and COMPLAINT not in told["plain_text"], "nobody named in the group"
+    assert "陈阿姨" not in told["plain_text"] and COMPLAINT not in told["plain_text"], (
+        "nobody named in the group"
+    )
     await w.wait(w.worker, contains="#1 已自动确认办结")
     await w.settled()
     assert w.db("SELECT status FROM tickets WHERE id = 1") == [("done",)]

@@ -14,9 +14,21 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 async def _demo(*args: str) -> tuple[int, str, str]:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "demo", *args, cwd=ROOT, env=env,
-                                                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "demo",
+        *args,
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     try:
         out, err = await asyncio.wait_for(proc.communicate(), 60)
     except (asyncio.TimeoutError, TimeoutError):
@@ -29,16 +41,18 @@ async def _demo(*args: str) -> tuple[int, str, str]:
 async def test_demo_tells_the_story_in_chinese():
     code, out, err = await _demo()
     assert code == 0, f"exit {code}\n{out}\n{err}"
-    for line in ("▶ 王芳 在群里发送 /bind GN-1-1",
-                 "  [群 幸福小区网格群]",
-                 "    [📝 私下提交]",
-                 "  [私聊 赵强]",
-                 "    [✅ 接单] [↩️ 退单]",
-                 "    [🙋 我也遇到 (1)]",
-                 "    原因：属职能部门职责",
-                 "  [群 幸福小区网格群] (已编辑)",
-                 "    [👍 已解决] [👎 未解决]",
-                 "    [🙋 我来认领]"):
+    for line in (
+        "▶ 王芳 在群里发送 /bind GN-1-1",
+        "  [群 幸福小区网格群]",
+        "    [📝 私下提交]",
+        "  [私聊 赵强]",
+        "    [✅ 接单] [↩️ 退单]",
+        "    [🙋 我也遇到 (1)]",
+        "    原因：属职能部门职责",
+        "  [群 幸福小区网格群] (已编辑)",
+        "    [👍 已解决] [👎 未解决]",
+        "    [🙋 我来认领]",
+    ):
         assert line in out.splitlines(), line
     assert "楼道垃圾三天没人清运" in out and "演示完成" in out
     group_lines = out.split("▶ 陈阿姨 在群里发送")[1].split("▶ 赵强 点击")[0]

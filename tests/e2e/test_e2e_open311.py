@@ -22,7 +22,9 @@ async def test_city_platform_reads_requests_without_personal_data(grid):
     await w.wait(w.group, contains="#1")
     emu.send(w.neighbour, w.group, f"/complain 设施维修 {PUBLIC}")
     await w.wait(w.group, contains="#2")
-    found = await w.until(lambda: re.search(r"Open311 interface on (http://[\d.]+:\d+/open311/v2)/", w.bot.stderr()))
+    found = await w.until(
+        lambda: re.search(r"Open311 interface on (http://[\d.]+:\d+/open311/v2)/", w.bot.stderr())
+    )
     base = found[1]
     async with aiohttp.ClientSession() as http:
         async with http.get(f"{base}/requests.json") as resp:

@@ -43,8 +43,9 @@ async def test_a_500_on_start_up_calls_is_retried_or_logged_never_fatal(world: W
 
 
 async def test_an_unparseable_update_is_skipped_recorded_and_polling_goes_on(world: World):
-    poison = world.emu.emit("poll_answer", {"poll_id": "77", "user": {"id": 5001, "is_bot": False,
-                                                                     "first_name": "陈阿姨"}})
+    poison = world.emu.emit(
+        "poll_answer", {"poll_id": "77", "user": {"id": 5001, "is_bot": False, "first_name": "陈阿姨"}}
+    )
     await _answers_help(world, world.worker)
     assert world.db("SELECT 1 FROM processed_updates WHERE update_id = ?", (poison["update_id"],))
     await world.confirmed()

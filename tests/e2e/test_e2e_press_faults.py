@@ -11,7 +11,9 @@ World = object  # the `grid` fixture's type, see conftest.py
 
 async def test_press_answered_from_the_commit_and_faults_logged_without_tracebacks(grid: World):
     w, emu = grid, grid.emu
-    for n, (kind, text) in enumerate((("502", "楼道灯坏了"), ("500", "垃圾桶满了"), ("timeout", "水管漏水")), 1):
+    for n, (kind, text) in enumerate(
+        (("502", "楼道灯坏了"), ("500", "垃圾桶满了"), ("timeout", "水管漏水")), 1
+    ):
         emu.send(w.resident, w.group, f"/complain {text}")
         request = await w.wait(w.worker, contains=f"新任务 #{n}")
         emu.fault("answerCallbackQuery", kind, hold=0.3)  # the first answer to this press fails

@@ -56,8 +56,12 @@ async def _poll(w: World, condition, what: str, timeout: float):
 async def _edited(w: World, message: dict, contains: str, timeout: float = SLOW) -> dict:
     """`w.edited` with room for a backlog of retries."""
     chat, mid = message["chat"]["id"], message["message_id"]
-    return await w.wait(lambda m: m["chat"]["id"] == chat and m["message_id"] == mid
-                        and contains in (m.get("plain_text") or ""), timeout=timeout)
+    return await w.wait(
+        lambda m: (
+            m["chat"]["id"] == chat and m["message_id"] == mid and contains in (m.get("plain_text") or "")
+        ),
+        timeout=timeout,
+    )
 
 
 def _residents(w: World) -> list:
@@ -74,8 +78,8 @@ async def test_kill_9_at_random_moments_loses_and_duplicates_nothing(grid: World
     n, k = CRASH_TICKETS, min(CRASH_KILLS, CRASH_TICKETS - 1)
     texts = {i: f"CRASH-{i:04d} 楼道堆物" for i in range(1, n + 1)}
     kill_after = dict(zip(sorted(rng.sample(range(1, n), k)), (rng.uniform(0.0, 0.6) for _ in range(k))))
-    pressed: dict[int, str] = {}   # ticket number -> callback query id of the worker's accept press
-    kills: dict[int, float] = {}   # bot run -> when it was SIGKILLed
+    pressed: dict[int, str] = {}  # ticket number -> callback query id of the worker's accept press
+    kills: dict[int, float] = {}  # bot run -> when it was SIGKILLed
     started = time.monotonic()
 
     async def worker_presses() -> None:
@@ -99,11 +103,14 @@ async def test_kill_9_at_random_moments_loses_and_duplicates_nothing(grid: World
                 await w.restart_bot()
 
         def finished() -> bool:
-            return (len(pressed) >= n
-                    and w.db("SELECT COUNT(*) FROM ticket_events WHERE action = 'accept'")[0][0] >= n
-                    and not w.db("SELECT 1 FROM outbox WHERE status = 'pending' LIMIT 1")
-                    and all(emu.callback_answer(q) is not None for q in pressed.values())
-                    and not emu.updates)
+            return (
+                len(pressed) >= n
+                and w.db("SELECT COUNT(*) FROM ticket_events WHERE action = 'accept'")[0][0] >= n
+                and not w.db("SELECT 1 FROM outbox WHERE status = 'pending' LIMIT 1")
+                and all(emu.callback_answer(q) is not None for q in pressed.values())
+                and not emu.updates
+            )
+
         await _poll(w, finished, f"{n} tickets submitted, accepted and delivered", 2 * SLOW + 3 * n)
     finally:
         presser.cancel()
@@ -137,7 +144,9 @@ async def test_kill_9_at_random_moments_loses_and_duplicates_nothing(grid: World
         card = emu.stored(w.group, cards[tid]).view()["plain_text"]
         assert card.startswith(f"📋 #{tid}\n状态：办理中"), card
         assert any(t.startswith(f"✅ 您已接单 #{tid}（") and text in t for t in worker_texts), tid
-        assert f"📬 #{tid} 有新进展" in card, card  # the resident, who never started the bot, is pointed to it
+        assert f"📬 #{tid} 有新进展" in card, (
+            card
+        )  # the resident, who never started the bot, is pointed to it
 
     # nothing Telegram confirmed was sent twice: every sent row's message exists once; every extra
     # copy is a send whose run was SIGKILLed right after the emulator performed it
@@ -146,11 +155,13 @@ async def test_kill_9_at_random_moments_loses_and_duplicates_nothing(grid: World
     assert len(result.orphans) == len(result.killed_orphans)
     assert w.bot.runs == k + 1 and not w.bot.died
     rows = outbox(w)
-    print(f"\n[crash] {n} tickets, {k} kills (seed {CRASH_SEED}): {elapsed:.1f} s; {len(rows)} outbox rows, "
-          f"{sum(r['attempts'] > 1 for r in rows)} retried; duplicates from kills between Telegram's "
-          f"answer and the commit: {len(result.killed_orphans)} "
-          f"(created {[round(kills[o.run] - o.at, 3) for o in result.killed_orphans]} s before the kill) "
-          f"{[(o.chat_id, (o.text or '')[:24]) for o in result.killed_orphans]}")
+    print(
+        f"\n[crash] {n} tickets, {k} kills (seed {CRASH_SEED}): {elapsed:.1f} s; {len(rows)} outbox rows, "
+        f"{sum(r['attempts'] > 1 for r in rows)} retried; duplicates from kills between Telegram's "
+        f"answer and the commit: {len(result.killed_orphans)} "
+        f"(created {[round(kills[o.run] - o.at, 3) for o in result.killed_orphans]} s before the kill) "
+        f"{[(o.chat_id, (o.text or '')[:24]) for o in result.killed_orphans]}"
+    )
 
 
 # ---- 2. API faults ---------------------------------------------------------------------------------
@@ -185,8 +196,12 @@ async def test_api_faults_every_notice_delivered_in_order_bot_stays_up(grid: Wor
         return tid
 
     numbers = await asyncio.wait_for(asyncio.gather(*(ticket(i) for i in range(1, n + 1))), 5 * SLOW)
-    await _poll(w, lambda: not w.db("SELECT 1 FROM outbox WHERE status = 'pending' LIMIT 1"),
-                "the outbox did not drain", 3 * SLOW)
+    await _poll(
+        w,
+        lambda: not w.db("SELECT 1 FROM outbox WHERE status = 'pending' LIMIT 1"),
+        "the outbox did not drain",
+        3 * SLOW,
+    )
     elapsed = time.monotonic() - started
     faults = emu.counters["faults"]
     emu.clear_faults()
@@ -211,49 +226,97 @@ async def test_api_faults_every_notice_delivered_in_order_bot_stays_up(grid: Wor
         card_id = w.db("SELECT card_message_id FROM tickets WHERE id = ?", (tid,))[0][0]
         card = emu.stored(w.group, card_id).view()["plain_text"]
         assert card.startswith(f"📋 #{tid}\n状态：待确认"), card
-        assert not [m for m in w.from_bot(w.group) if m["message_id"] != card_id
-                    and re.search(rf"#{tid}(?!\d)", m.get("plain_text") or "")], "one group message per ticket"
-        steps = [("closed" if "待确认" in e["params"]["text"]
-                  else "accepted" if "办理中" in e["params"]["text"] else "")
-                 for e in log if e["method"] == "editMessageText" and e["status"] == 200
-                 and str(e["params"].get("message_id")) == str(card_id)
-                 and str(e["params"].get("chat_id")) == str(w.group.id)]
-        assert steps and steps[-1] == "closed" and "accepted" not in steps[steps.index("closed"):], (tid, steps)
-        sent_card = [j for j, e in enumerate(log) if e["method"] == "sendMessage" and e["status"] == 200
-                     and "📋" in (e["params"].get("text") or "")
-                     and re.search(rf"#{tid}(?!\d)", re.sub("<[^>]+>", "", e["params"]["text"]))]
-        edits = [j for j, e in enumerate(log) if e["method"] == "editMessageText"
-                 and str(e["params"].get("message_id")) == str(card_id)
-                 and str(e["params"].get("chat_id")) == str(w.group.id)]
+        assert not [
+            m
+            for m in w.from_bot(w.group)
+            if m["message_id"] != card_id and re.search(rf"#{tid}(?!\d)", m.get("plain_text") or "")
+        ], "one group message per ticket"
+        steps = [
+            (
+                "closed"
+                if "待确认" in e["params"]["text"]
+                else "accepted"
+                if "办理中" in e["params"]["text"]
+                else ""
+            )
+            for e in log
+            if e["method"] == "editMessageText"
+            and e["status"] == 200
+            and str(e["params"].get("message_id")) == str(card_id)
+            and str(e["params"].get("chat_id")) == str(w.group.id)
+        ]
+        assert steps and steps[-1] == "closed" and "accepted" not in steps[steps.index("closed") :], (
+            tid,
+            steps,
+        )
+        sent_card = [
+            j
+            for j, e in enumerate(log)
+            if e["method"] == "sendMessage"
+            and e["status"] == 200
+            and "📋" in (e["params"].get("text") or "")
+            and re.search(rf"#{tid}(?!\d)", re.sub("<[^>]+>", "", e["params"]["text"]))
+        ]
+        edits = [
+            j
+            for j, e in enumerate(log)
+            if e["method"] == "editMessageText"
+            and str(e["params"].get("message_id")) == str(card_id)
+            and str(e["params"].get("chat_id")) == str(w.group.id)
+        ]
         assert len(sent_card) == 1 and all(sent_card[0] < j for j in edits), tid
         mine = re.compile(rf"#{tid}(?!\d)")
         worker = [m for m in w.from_bot(w.worker) if mine.search(m.get("plain_text") or "")]
-        kinds = [next(k for k, s in (("request", "您已接单"), ("prompt", "请回复此消息"),
-                                     ("closed", "已办结"), ("other", "")) if s in m["plain_text"])
-                 for m in sorted(worker, key=lambda m: m["message_id"])]
+        kinds = [
+            next(
+                k
+                for k, s in (
+                    ("request", "您已接单"),
+                    ("prompt", "请回复此消息"),
+                    ("closed", "已办结"),
+                    ("other", ""),
+                )
+                if s in m["plain_text"]
+            )
+            for m in sorted(worker, key=lambda m: m["message_id"])
+        ]
         assert kinds == ["request", "prompt", "closed"], (tid, kinds)
-        made = [j for j, e in enumerate(log) if e["method"] == "sendMessage" and e["status"] == 200
-                and str(e["params"].get("chat_id")) == str(w.worker.id)
-                and f"新任务 #{tid}<" in (e["params"].get("text") or "")]
-        took = [j for j, e in enumerate(log) if e["method"] == "editMessageText" and e["status"] == 200
-                and str(e["params"].get("chat_id")) == str(w.worker.id)
-                and f"您已接单 <b>#{tid}</b>" in (e["params"].get("text") or "")]
+        made = [
+            j
+            for j, e in enumerate(log)
+            if e["method"] == "sendMessage"
+            and e["status"] == 200
+            and str(e["params"].get("chat_id")) == str(w.worker.id)
+            and f"新任务 #{tid}<" in (e["params"].get("text") or "")
+        ]
+        took = [
+            j
+            for j, e in enumerate(log)
+            if e["method"] == "editMessageText"
+            and e["status"] == 200
+            and str(e["params"].get("chat_id")) == str(w.worker.id)
+            and f"您已接单 <b>#{tid}</b>" in (e["params"].get("text") or "")
+        ]
         assert len(made) == 1 and len(took) == 1 and made[0] < took[0], tid
     print(f"\n[faults] {n} tickets, {faults} injected faults (seed {FAULT_SEED}): {elapsed:.1f} s")
 
 
 def _to(w: World, user) -> list[dict]:
-    return [e for e in w.emu.log if e["method"] == "sendMessage" and str(e["params"].get("chat_id")) == str(user.id)]
+    return [
+        e
+        for e in w.emu.log
+        if e["method"] == "sendMessage" and str(e["params"].get("chat_id")) == str(user.id)
+    ]
 
 
 @pytest.mark.bot_config(NO_LIMITS)
 async def test_resident_who_blocked_the_bot_is_marked_and_told_in_the_group(grid: World):
     w, emu = grid, grid.emu
     emu.rate_limits.enabled = False
-    emu.send(w.neighbour, w.neighbour, "/start")      # started the bot privately ...
+    emu.send(w.neighbour, w.neighbour, "/start")  # started the bot privately ...
     await w.wait(w.neighbour, contains="请选择要提交的类型")
     await w.settled()
-    emu.block(w.neighbour)                            # ... then blocked it; the bot does not know yet
+    emu.block(w.neighbour)  # ... then blocked it; the bot does not know yet
     emu.fault_rate(0.10, seed=FAULT_SEED, **FAULTS)
     emu.send(w.neighbour, w.group, "/complain 环境卫生 BLOCKED-1 垃圾未清运")
     card = await w.wait(w.group, contains="#1", timeout=SLOW)
@@ -279,8 +342,9 @@ async def test_resident_who_blocked_the_bot_is_marked_and_told_in_the_group(grid
     # flight meets a 403 — never a retry storm
     assert len(forbidden) <= 2, [(e["status"], e.get("description")) for e in _to(w, w.neighbour)]
     assert len(_to(w, w.neighbour)) <= 3
-    assert not w.db("SELECT id FROM outbox WHERE chat_id = ? AND status = 'pending'", (w.neighbour.id,)), \
+    assert not w.db("SELECT id FROM outbox WHERE chat_id = ? AND status = 'pending'", (w.neighbour.id,)), (
         "nothing waits to be sent to them privately once the bot knows"
+    )
     assert w.bot.proc.returncode is None
 
 
@@ -322,8 +386,12 @@ async def test_card_held_back_by_a_429_still_comes_before_the_tickets_later_noti
     # until the test lets it go, however long the steps below take on a loaded machine
     emu.fault("sendMessage", "429", count=None, retry_after=1, chat=w.group)
     emu.send(w.resident, w.group, "/help")
-    await _poll(w, lambda: [c for c in emu.calls_to("sendMessage") if c["status"] == 429],
-                "the group's message was not refused", 30)
+    await _poll(
+        w,
+        lambda: [c for c in emu.calls_to("sendMessage") if c["status"] == 429],
+        "the group's message was not refused",
+        30,
+    )
     # meanwhile a complaint is submitted, accepted and closed (the worker's chat is not held)
     emu.send(w.resident, w.group, "/complain 环境卫生 HELD-001 垃圾未清运")
     request = await w.wait(w.worker, contains="新任务 #1")

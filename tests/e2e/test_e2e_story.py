@@ -79,7 +79,8 @@ async def test_group_complaint_accept_close_confirm_rate(grid: World):
     told = await w.edited(card, "有新进展")  # on the card itself: a neutral word and a private link
     assert "陈阿姨" not in told["plain_text"] and not any(
         e.get("url", "").startswith("tg://user?id=5001") or e["type"] == "text_mention"
-        for e in told.get("entities", [])), "the resident is not named in the group"
+        for e in told.get("entities", [])
+    ), "the resident is not named in the group"
     request = await w.edited(request, "您已接单 #1")
     assert w.buttons(request) == ["🏁 办结", "💬 无法解决（说明）", "📣 转交部门", "⏳ 申请延期", "↩️ 退单"]
     assert w.emu.inbox(w.resident) == [], "this resident never started the bot: nothing private"
@@ -149,9 +150,16 @@ async def test_not_resolved_reopens_to_same_worker_told_privately(grid: World):
     assert (await w.answer(no))["text"] == "已重新打开 #1"
     await w.edited(ask, "已重新打开 #1")
     back = await w.wait(w.worker, contains="尚未解决")
-    assert "#1" in back["plain_text"] and "装修" in back["plain_text"] and w.buttons(back) == ["🏁 办结", "💬 无法解决（说明）", "📣 转交部门", "⏳ 申请延期", "↩️ 退单"]
+    assert (
+        "#1" in back["plain_text"]
+        and "装修" in back["plain_text"]
+        and w.buttons(back) == ["🏁 办结", "💬 无法解决（说明）", "📣 转交部门", "⏳ 申请延期", "↩️ 退单"]
+    )
     await w.edited(card, "办理中")
-    assert w.db("SELECT status, reopen_count, assignee_id FROM tickets WHERE id = 1")[0][:2] == ("accepted", 1)
+    assert w.db("SELECT status, reopen_count, assignee_id FROM tickets WHERE id = 1")[0][:2] == (
+        "accepted",
+        1,
+    )
 
 
 # ---- story 4 ---------------------------------------------------------------------------------
@@ -173,7 +181,13 @@ async def test_wish_claimed_from_group_card_by_volunteer(grid: World):
     assert "办理中" in card["plain_text"] and w.buttons(card) == []
     await w.wait(w.group, contains="已由 志愿者 刘洋 接单")
     mine = await w.wait(w.volunteer, contains="您已接单 #1")
-    assert "帮楼上独居老人买菜" in mine["plain_text"] and w.buttons(mine) == ["🏁 办结", "💬 无法解决（说明）", "📣 转交部门", "⏳ 申请延期", "↩️ 退单"]
+    assert "帮楼上独居老人买菜" in mine["plain_text"] and w.buttons(mine) == [
+        "🏁 办结",
+        "💬 无法解决（说明）",
+        "📣 转交部门",
+        "⏳ 申请延期",
+        "↩️ 退单",
+    ]
     if any("新任务 #1" in t for t in w.seen(w.worker)):  # the worker had the request: told it's taken
         await w.wait(w.worker, contains="已由 志愿者 刘洋 接手")
 
@@ -201,17 +215,17 @@ async def test_restart_after_press_loses_and_duplicates_nothing(grid: World):
 
     # (a) processed but not confirmed: the getUpdates that would confirm the press's offset is
     # refused (429, retry in 30 s); the bot handles the press, then dies by SIGKILL.
-    await w.confirmed()                              # the bot's long poll is in flight
+    await w.confirmed()  # the bot's long poll is in flight
     emu.fault("getUpdates", "429", retry_after=30)
     accept = emu.press(w.worker, request, "✅ 接单")
     await w.edited(card, "办理中")
     request = await w.edited(request, "您已接单")
     assert (await w.answer(accept))["text"] == "已接单 #1"
-    await w.settled()                                # its messages are recorded as sent
+    await w.settled()  # its messages are recorded as sent
     assert any("callback_query" in u for u in emu.updates), "the press is still unconfirmed"
     w.bot.kill()
     answers = len(emu.calls_to("answerCallbackQuery"))
-    await w.restart_bot()                            # the press is delivered again ...
+    await w.restart_bot()  # the press is delivered again ...
     await w.confirmed()
     await w._poll(lambda: len(emu.calls_to("answerCallbackQuery")) > answers, "redelivered press not handled")
     again = emu.calls_to("answerCallbackQuery")[answers]  # ... and only acknowledged: already done
@@ -228,16 +242,21 @@ async def test_restart_after_press_loses_and_duplicates_nothing(grid: World):
     await w.settled()
 
     card_id = card["message_id"]
-    edits = [c for c in emu.calls_to("editMessageText")
-             if str(c["params"].get("chat_id")) == str(w.group.id)
-             and str(c["params"].get("message_id")) == str(card_id) and c["status"] == 200]
+    edits = [
+        c
+        for c in emu.calls_to("editMessageText")
+        if str(c["params"].get("chat_id")) == str(w.group.id)
+        and str(c["params"].get("message_id")) == str(card_id)
+        and c["status"] == 200
+    ]
     assert len(edits) == 2, [e["params"].get("text") for e in edits]  # accepted, then closed
     assert "办理中" in edits[0]["params"]["text"] and "待确认" in edits[1]["params"]["text"]
     texts = _bot_texts(w, w.group)
     assert sum("📬 #1" in t for t in texts) == 1  # the resident's news on the card, once, naming nobody
     assert sum("请回复此消息" in t for t in w.seen(w.worker)) == 1
-    assert w.db("SELECT action, COUNT(*) FROM ticket_events WHERE ticket_id = 1 GROUP BY action ORDER BY action") \
-        == [("accept", 1), ("close", 1), ("submit", 1)]
+    assert w.db(
+        "SELECT action, COUNT(*) FROM ticket_events WHERE ticket_id = 1 GROUP BY action ORDER BY action"
+    ) == [("accept", 1), ("close", 1), ("submit", 1)]
 
 
 # ---- story 7 ---------------------------------------------------------------------------------
@@ -274,8 +293,11 @@ async def test_reply_while_prompt_send_in_flight(grid: World):
     emu.press(w.worker, request, "🏁 办结")
     prompt = await w.wait(w.worker, contains="请回复此消息")
     emu.send(w.worker, w.worker, "已联系保洁清运完毕", reply_to=prompt)
-    outcome = await w.wait(lambda m: any(s in (m.get("plain_text") or "")
-                                         for s in ("问题解决了吗", "已办结 #1", "这一步不需要", "/new")))
+    outcome = await w.wait(
+        lambda m: any(
+            s in (m.get("plain_text") or "") for s in ("问题解决了吗", "已办结 #1", "这一步不需要", "/new")
+        )
+    )
     assert "这一步不需要" not in outcome["plain_text"] and "/new" not in outcome["plain_text"]
 
 
@@ -288,4 +310,3 @@ async def test_sigterm_stops_the_bot_promptly(world: World):
     # a bot that waited for the poll to end would need about 10 s; 6 s leaves a loaded machine room
     assert await w.bot.stop(timeout=6.0), "still running 6 s after SIGTERM: it waited for its long poll"
     assert w.bot.proc.returncode == 0
-

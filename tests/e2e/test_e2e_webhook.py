@@ -12,8 +12,13 @@ from tests.e2e.conftest import GROUP_TITLE, World, free_port
 pytestmark = pytest.mark.e2e
 PORT = free_port()
 SECRET = "e2e_Secret-token"
-HOOK = {"webhook.url": f"http://127.0.0.1:{PORT}/tg/hook", "webhook.listen": "127.0.0.1",
-        "webhook.port": PORT, "webhook.secret_token": SECRET, "reports.enabled": False}
+HOOK = {
+    "webhook.url": f"http://127.0.0.1:{PORT}/tg/hook",
+    "webhook.listen": "127.0.0.1",
+    "webhook.port": PORT,
+    "webhook.secret_token": SECRET,
+    "reports.enabled": False,
+}
 
 
 @pytest.mark.bot_config(HOOK)
@@ -33,8 +38,9 @@ async def test_the_story_runs_by_webhook_with_the_secret_header(grid: World):
 async def test_a_post_without_the_secret_is_refused(world: World):
     async with aiohttp.ClientSession() as http:
         for headers in ({}, {"X-Telegram-Bot-Api-Secret-Token": "wrong"}):
-            async with http.post(HOOK["webhook.url"], json={"update_id": 1, "message": {}},
-                                 headers=headers) as answer:
+            async with http.post(
+                HOOK["webhook.url"], json={"update_id": 1, "message": {}}, headers=headers
+            ) as answer:
                 assert answer.status == 403
     assert not world.db("SELECT 1 FROM processed_updates WHERE update_id = 1")
 
@@ -53,8 +59,9 @@ async def test_an_update_interrupted_by_kill_9_is_delivered_again_and_handled_on
     asked = w.emu.calls["getChatMember"]
     w.emu.send(w.leader, w.group, "/bind GN-1-1")
     await w._race(w._poll(lambda: w.emu.calls["getChatMember"] > asked, "the bot did not start handling"))
-    pending = next(u["update_id"] for u in w.emu.updates
-                   if (u.get("message") or {}).get("text") == "/bind GN-1-1")
+    pending = next(
+        u["update_id"] for u in w.emu.updates if (u.get("message") or {}).get("text") == "/bind GN-1-1"
+    )
     w.bot.kill()
     w.emu.clear_faults()
     await w.restart_bot()
@@ -70,8 +77,9 @@ async def test_an_update_interrupted_by_kill_9_is_delivered_again_and_handled_on
 @pytest.mark.bot_config(HOOK)
 @pytest.mark.bot_args(["--webhook"])
 async def test_an_unparseable_update_by_webhook_is_acknowledged_and_recorded(world: World):
-    poison = world.emu.emit("poll_answer", {"poll_id": "9", "user": {"id": 5001, "is_bot": False,
-                                                                    "first_name": "陈阿姨"}})
+    poison = world.emu.emit(
+        "poll_answer", {"poll_id": "9", "user": {"id": 5001, "is_bot": False, "first_name": "陈阿姨"}}
+    )
     world.emu.send(world.worker, world.worker, "/start")
     await world.wait(world.worker, contains="您的账号已绑定")
     assert world.db("SELECT 1 FROM processed_updates WHERE update_id = ?", (poison["update_id"],))

@@ -9,8 +9,14 @@ from bot.emulator import Emulator
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Yes", callback_data="answer:yes"),
-                                      InlineKeyboardButton("No", callback_data="answer:no")]])
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton("Yes", callback_data="answer:yes"),
+                InlineKeyboardButton("No", callback_data="answer:no"),
+            ]
+        ]
+    )
     await update.effective_message.reply_html("<b>Hello</b>, ready?", reply_markup=keyboard)
 
 
@@ -21,8 +27,9 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def test_application_start_and_callback(emu: Emulator, url: str) -> None:
-    app = (ApplicationBuilder().token(emu.token).base_url(f"{url}/bot")
-           .base_file_url(f"{url}/file/bot").build())
+    app = (
+        ApplicationBuilder().token(emu.token).base_url(f"{url}/bot").base_file_url(f"{url}/file/bot").build()
+    )
     app.add_handler(CommandHandler("start", start))
     app.add_handler(CallbackQueryHandler(answer))
     await app.initialize()
@@ -38,7 +45,11 @@ async def test_application_start_and_callback(emu: Emulator, url: str) -> None:
         edited = await emu.wait_for(li, contains="You said yes")
         assert edited["message_id"] == hello["message_id"] and "reply_markup" not in edited
         assert await emu.wait_until(lambda: emu.callback_answer(query)) == {
-            "text": "Noted", "show_alert": False, "url": None, "cache_time": 0}
+            "text": "Noted",
+            "show_alert": False,
+            "url": None,
+            "cache_time": 0,
+        }
     finally:
         await app.updater.stop()
         await app.stop()

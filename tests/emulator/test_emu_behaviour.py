@@ -17,6 +17,7 @@ KEYBOARD = InlineKeyboardMarkup([[InlineKeyboardButton("Go", callback_data="go")
 # PTB itself warns about RetryAfter.retry_after becoming a timedelta in v23.
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 
+
 def retry_afters(emu: Emulator) -> list[int]:
     return [e["parameters"]["retry_after"] for e in emu.log if e["status"] == 429]
 
@@ -38,7 +39,9 @@ async def test_forbidden_private_chats(emu: Emulator, tg) -> None:
         await tg.send_message(li.id, "hi")
     emu.send(li, li, "/start")  # restarting unblocks
     await tg.send_message(li.id, "welcome back")
-    statuses = [u["my_chat_member"]["new_chat_member"]["status"] for u in emu.updates if "my_chat_member" in u]
+    statuses = [
+        u["my_chat_member"]["new_chat_member"]["status"] for u in emu.updates if "my_chat_member" in u
+    ]
     assert statuses == ["kicked", "member"]
 
 
@@ -108,8 +111,9 @@ async def test_edit_not_modified_and_edit_rules(emu: Emulator, tg) -> None:
     li = started(emu)
     message = await tg.send_message(li.id, "<b>same</b>", parse_mode="HTML", reply_markup=KEYBOARD)
     with pytest.raises(BadRequest, match="Message is not modified: specified new message content"):
-        await tg.edit_message_text("<b>same</b>", li.id, message.message_id, parse_mode="HTML",
-                                   reply_markup=KEYBOARD)
+        await tg.edit_message_text(
+            "<b>same</b>", li.id, message.message_id, parse_mode="HTML", reply_markup=KEYBOARD
+        )
     with pytest.raises(BadRequest, match="(?i)message is not modified"):
         await tg.edit_message_reply_markup(li.id, message.message_id, reply_markup=KEYBOARD)
     await tg.edit_message_text("<b>same</b>", li.id, message.message_id, parse_mode="HTML")  # drops keyboard
@@ -124,7 +128,9 @@ async def test_double_callback_answer(emu: Emulator, tg) -> None:
     message = await tg.send_message(li.id, "pick", reply_markup=KEYBOARD)
     query = emu.press(li, emu.last(li), "Go")
     await tg.answer_callback_query(query)
-    with pytest.raises(BadRequest, match="(?i)query is too old and response timeout expired or query id is invalid"):
+    with pytest.raises(
+        BadRequest, match="(?i)query is too old and response timeout expired or query id is invalid"
+    ):
         await tg.answer_callback_query(query)
     with pytest.raises(BadRequest, match="(?i)query is too old"):
         await tg.answer_callback_query("12345")
@@ -151,8 +157,9 @@ async def test_text_limits_and_button_data(emu: Emulator, tg) -> None:
         await tg.send_photo(li.id, photo, caption="c" * 1025)
 
 
-@pytest.mark.parametrize("html", ["<b>open", "<b>x</i>", "a < b", "<div>x</div>", "</b>",
-                                  "<span>x</span>", "<i><b>x</i></b>"])
+@pytest.mark.parametrize(
+    "html", ["<b>open", "<b>x</i>", "a < b", "<div>x</div>", "</b>", "<span>x</span>", "<i><b>x</i></b>"]
+)
 async def test_bad_html_is_refused(emu: Emulator, tg, html: str) -> None:
     li = started(emu)
     with pytest.raises(BadRequest, match="(?i)can't parse entities"):
@@ -161,11 +168,13 @@ async def test_bad_html_is_refused(emu: Emulator, tg, html: str) -> None:
 
 async def test_good_html_tags_and_utf16_offsets(emu: Emulator, tg) -> None:
     li = started(emu)
-    html = ('😀 <b>b</b><strong>s</strong><i>i</i><em>e</em><u>u</u><ins>n</ins><s>s</s><strike>k</strike>'
-            '<del>d</del><a href="https://x.org/?a=1&amp;b=2">l</a><code>c</code>'
-            '<pre><code class="language-py">p</code></pre><tg-spoiler>t</tg-spoiler>'
-            '<span class="tg-spoiler">p</span><blockquote>q</blockquote>'
-            '<tg-emoji emoji-id="5368324170671202286">👍</tg-emoji> &quot;&amp;&#x41;')
+    html = (
+        "😀 <b>b</b><strong>s</strong><i>i</i><em>e</em><u>u</u><ins>n</ins><s>s</s><strike>k</strike>"
+        '<del>d</del><a href="https://x.org/?a=1&amp;b=2">l</a><code>c</code>'
+        '<pre><code class="language-py">p</code></pre><tg-spoiler>t</tg-spoiler>'
+        '<span class="tg-spoiler">p</span><blockquote>q</blockquote>'
+        '<tg-emoji emoji-id="5368324170671202286">👍</tg-emoji> &quot;&amp;&#x41;'
+    )
     message = await tg.send_message(li.id, html, parse_mode="HTML")
     assert message.text == '😀 bsieunskdlcptpq👍 "&A'
     types = [(e.type, e.offset) for e in message.entities]
@@ -211,8 +220,14 @@ async def test_privacy_mode_filters_group_messages(emu: Emulator, tg) -> None:
     emu.send(wu, group, "a reply to Li", reply_to=emu.messages(group)[2])
     emu.leave(group, wu)
     texts = [u["message"].get("text", "service") for u in emu.updates if "message" in u]
-    assert texts == ["service", "/wish a bench", "/wish@grid_bot addressed", "hey @grid_bot look",
-                     "a reply to the bot", "service"]
+    assert texts == [
+        "service",
+        "/wish a bench",
+        "/wish@grid_bot addressed",
+        "hey @grid_bot look",
+        "a reply to the bot",
+        "service",
+    ]
     mention = next(u for u in emu.updates if u.get("message", {}).get("text") == "hey @grid_bot look")
     assert mention["message"]["entities"] == [{"type": "mention", "offset": 4, "length": 9}]
     emu.updates.clear()
@@ -245,9 +260,15 @@ async def test_migrate_to_supergroup(emu: Emulator, tg) -> None:
     assert emu.log[-1]["description"] == "Bad Request: group chat was upgraded to a supergroup chat"
     await tg.send_message(new.id, "hi")
     updates = await tg.get_updates()
-    migrations = [u.message for u in updates if u.message and (u.message.migrate_to_chat_id or u.message.migrate_from_chat_id)]
+    migrations = [
+        u.message
+        for u in updates
+        if u.message and (u.message.migrate_to_chat_id or u.message.migrate_from_chat_id)
+    ]
     assert [(m.chat.id, m.migrate_to_chat_id, m.migrate_from_chat_id) for m in migrations] == [
-        (group.id, new.id, None), (new.id, None, group.id)]
+        (group.id, new.id, None),
+        (new.id, None, group.id),
+    ]
 
 
 async def test_get_updates_offset_limit_long_poll_allowed(emu: Emulator, tg) -> None:

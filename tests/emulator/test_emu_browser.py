@@ -11,8 +11,15 @@ import pytest
 from bot.emulator import Emulator, serve
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
-OPTIONS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-           "--disable-component-update", "--disable-sync", "--no-first-run")
+OPTIONS = (
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
 
 
 def _driver():
@@ -47,8 +54,11 @@ def _story(driver, url: str) -> None:
     driver.find_element(By.ID, "text").send_keys("/start")
     driver.find_element(By.ID, "send").click()
     wait.until(text_in((By.ID, "messages"), "欢迎，王芳"))
-    wait.until(lambda d: d.execute_script(  # the bot's photo is shown as an image, not "[photo]"
-        "const i = document.querySelector('img.photo'); return i && i.complete && i.naturalWidth > 0;"))
+    wait.until(
+        lambda d: d.execute_script(  # the bot's photo is shown as an image, not "[photo]"
+            "const i = document.querySelector('img.photo'); return i && i.complete && i.naturalWidth > 0;"
+        )
+    )
     # a press shows the bot's toast
     driver.find_element(By.CSS_SELECTOR, "button.inline-button").click()
     wait.until(ec.visibility_of_element_located((By.ID, "toast")))
@@ -101,12 +111,23 @@ async def _welcome_bot(emu: Emulator) -> None:
             elif "callback_query" in update:
                 query = update["callback_query"]
                 alert = query["data"] == "alert"
-                await emu.call("answerCallbackQuery", {"callback_query_id": query["id"], "show_alert": alert,
-                                                       "text": "这是提醒" if alert else "已收到"})
+                await emu.call(
+                    "answerCallbackQuery",
+                    {
+                        "callback_query_id": query["id"],
+                        "show_alert": alert,
+                        "text": "这是提醒" if alert else "已收到",
+                    },
+                )
                 if not alert:
-                    await emu.call("sendMessage", {"chat_id": query["message"]["chat"]["id"],
-                                                   "text": "请回复此消息说明原因",
-                                                   "reply_markup": {"force_reply": True}})
+                    await emu.call(
+                        "sendMessage",
+                        {
+                            "chat_id": query["message"]["chat"]["id"],
+                            "text": "请回复此消息说明原因",
+                            "reply_markup": {"force_reply": True},
+                        },
+                    )
 
 
 async def _on_message(emu: Emulator, message: dict) -> None:
@@ -114,8 +135,18 @@ async def _on_message(emu: Emulator, message: dict) -> None:
     if message.get("reply_to_message"):
         await emu.call("sendMessage", {"chat_id": chat, "text": f"收到回复：{message['text']}"})
         return
-    await emu.call("sendPhoto", {"chat_id": chat, "photo": "https://example.org/site.jpg", "caption": "现场照片"})
-    await emu.call("sendMessage", {
-        "chat_id": chat, "text": f"欢迎，{message['chat']['first_name']}",
-        "reply_markup": {"inline_keyboard": [[{"text": "好的", "callback_data": "ok"},
-                                              {"text": "提醒我", "callback_data": "alert"}]]}})
+    await emu.call(
+        "sendPhoto", {"chat_id": chat, "photo": "https://example.org/site.jpg", "caption": "现场照片"}
+    )
+    await emu.call(
+        "sendMessage",
+        {
+            "chat_id": chat,
+            "text": f"欢迎，{message['chat']['first_name']}",
+            "reply_markup": {
+                "inline_keyboard": [
+                    [{"text": "好的", "callback_data": "ok"}, {"text": "提醒我", "callback_data": "alert"}]
+                ]
+            },
+        },
+    )

@@ -20,12 +20,19 @@ async def bot_replies(emu: Emulator) -> None:
             offset = update["update_id"] + 1
             if "message" in update and update["message"]["chat"]["type"] == "private":
                 markup = '{"inline_keyboard": [[{"text": "OK", "callback_data": "ok"}]]}'
-                await emu.call("sendMessage", {"chat_id": update["message"]["chat"]["id"],
-                                               "text": "echo " + update["message"].get("text", ""),
-                                               "reply_markup": markup})
+                await emu.call(
+                    "sendMessage",
+                    {
+                        "chat_id": update["message"]["chat"]["id"],
+                        "text": "echo " + update["message"].get("text", ""),
+                        "reply_markup": markup,
+                    },
+                )
             if "callback_query" in update:
-                await emu.call("answerCallbackQuery", {"callback_query_id": update["callback_query"]["id"],
-                                                       "text": "done"})
+                await emu.call(
+                    "answerCallbackQuery",
+                    {"callback_query_id": update["callback_query"]["id"], "text": "done"},
+                )
 
 
 async def test_client_story(emu: Emulator, url: str) -> None:
@@ -50,7 +57,10 @@ async def test_client_story(emu: Emulator, url: str) -> None:
             edited = await client.edit(wu, (await client.messages(group))[1], "hello everyone")
             assert edited["text"] == "hello everyone" and edited["edit_date"]
             assert [m["plain_text"] for m in await client.messages(group, as_user=wu)][1:] == [
-                "hello everyone", "lamp", None]
+                "hello everyone",
+                "lamp",
+                None,
+            ]
             assert (await client.last(group))["location"] == {"latitude": 1.5, "longitude": 2.5}
             new = await client.migrate(group)
             assert new["type"] == "supergroup" and new["bot_status"] == "administrator"

@@ -11,6 +11,7 @@ from bot.emulator import Emulator
 # PTB itself warns about RetryAfter.retry_after becoming a timedelta in v23.
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 
+
 def started(emu: Emulator):
     user = emu.user()
     emu.send(user, user, "/start")
@@ -25,7 +26,10 @@ async def test_fault_429_with_retry_after(emu: Emulator, tg) -> None:
             await tg.send_message(li.id, "x")
     await tg.send_message(li.id, "third works")
     assert [e.get("parameters") for e in emu.calls_to("sendMessage")] == [
-        {"retry_after": 7}, {"retry_after": 7}, None]
+        {"retry_after": 7},
+        {"retry_after": 7},
+        None,
+    ]
     assert emu.counters["too_many_requests"] == 2 and emu.counters["faults"] == 2
     assert emu.calls["sendMessage"] == 3 and [m["text"] for m in emu.inbox(li)] == ["/start", "third works"]
 

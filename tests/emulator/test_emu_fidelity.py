@@ -22,24 +22,35 @@ def started(emu: Emulator):
 async def test_markdown_v2_entities_are_parsed(emu: Emulator, tg) -> None:
     li = started(emu)
     sent = await tg.send_message(
-        li.id, "*粗体* _斜体_ __下划线__ ~删除~ ||剧透|| `code` [链接](https://example.org) 1\\.0 \\(ok\\)",
-        parse_mode=ParseMode.MARKDOWN_V2)
+        li.id,
+        "*粗体* _斜体_ __下划线__ ~删除~ ||剧透|| `code` [链接](https://example.org) 1\\.0 \\(ok\\)",
+        parse_mode=ParseMode.MARKDOWN_V2,
+    )
     assert sent.text == "粗体 斜体 下划线 删除 剧透 code 链接 1.0 (ok)"
     assert [(e.type, e.offset, e.length) for e in sent.entities] == [
-        ("bold", 0, 2), ("italic", 3, 2), ("underline", 6, 3), ("strikethrough", 10, 2),
-        ("spoiler", 13, 2), ("code", 16, 4), ("text_link", 21, 2)]
+        ("bold", 0, 2),
+        ("italic", 3, 2),
+        ("underline", 6, 3),
+        ("strikethrough", 10, 2),
+        ("spoiler", 13, 2),
+        ("code", 16, 4),
+        ("text_link", 21, 2),
+    ]
     assert sent.entities[-1].url == "https://example.org"
 
 
-@pytest.mark.parametrize("text, error", [
-    ("Version 1.0", "character '.' is reserved and must be escaped with the preceding '\\'"),
-    ("see (this)", "character '(' is reserved and must be escaped with the preceding '\\'"),
-    ("a-b", "character '-' is reserved and must be escaped with the preceding '\\'"),
-    ("🏟 🏟_abacaba", "can't find end of italic entity at byte offset 9"),
-    ("*bold never closed", "can't find end of bold entity at byte offset 0"),
-    ("x `code", "can't find end of code entity at byte offset 2"),
-    ("[site](https://example.org", "can't find end of a url at byte offset 7"),
-])
+@pytest.mark.parametrize(
+    "text, error",
+    [
+        ("Version 1.0", "character '.' is reserved and must be escaped with the preceding '\\'"),
+        ("see (this)", "character '(' is reserved and must be escaped with the preceding '\\'"),
+        ("a-b", "character '-' is reserved and must be escaped with the preceding '\\'"),
+        ("🏟 🏟_abacaba", "can't find end of italic entity at byte offset 9"),
+        ("*bold never closed", "can't find end of bold entity at byte offset 0"),
+        ("x `code", "can't find end of code entity at byte offset 2"),
+        ("[site](https://example.org", "can't find end of a url at byte offset 7"),
+    ],
+)
 async def test_markdown_v2_rejects_what_telegram_rejects(emu: Emulator, tg, text: str, error: str) -> None:
     li = started(emu)
     with pytest.raises(BadRequest) as caught:
@@ -61,14 +72,24 @@ async def test_markdown_v2_in_captions_and_edits(emu: Emulator, tg) -> None:
 
 async def test_legacy_markdown(emu: Emulator, tg) -> None:
     li = started(emu)
-    sent = await tg.send_message(li.id, "*bold* _it_ `x` [l](https://example.org) 1.0 (ok)! snake\\_case",
-                                 parse_mode=ParseMode.MARKDOWN)
+    sent = await tg.send_message(
+        li.id,
+        "*bold* _it_ `x` [l](https://example.org) 1.0 (ok)! snake\\_case",
+        parse_mode=ParseMode.MARKDOWN,
+    )
     assert sent.text == "bold it x l 1.0 (ok)! snake_case"
     assert [(e.type, e.offset, e.length) for e in sent.entities] == [
-        ("bold", 0, 4), ("italic", 5, 2), ("code", 8, 1), ("text_link", 10, 1)]
+        ("bold", 0, 4),
+        ("italic", 5, 2),
+        ("code", 8, 1),
+        ("text_link", 10, 1),
+    ]
     with pytest.raises(BadRequest) as caught:
         await tg.send_message(li.id, "price 5 * 3", parse_mode=ParseMode.MARKDOWN)
-    assert caught.value.message.lower() == "can't parse entities: can't find end of the entity starting at byte offset 8"
+    assert (
+        caught.value.message.lower()
+        == "can't parse entities: can't find end of the entity starting at byte offset 8"
+    )
 
 
 async def test_delete_after_the_bot_was_removed_from_the_group(emu: Emulator, tg) -> None:
@@ -94,7 +115,8 @@ async def test_photo_sent_again_by_file_id_is_the_same_file(emu: Emulator, url: 
     user_photo = emu.send_photo(li, li, caption="lamp")["photo"]
     again = await tg.send_photo(li.id, user_photo[-1].get("file_id"))
     assert [(p.file_id, p.file_unique_id) for p in again.photo] == [
-        (p["file_id"], p["file_unique_id"]) for p in user_photo]
+        (p["file_id"], p["file_unique_id"]) for p in user_photo
+    ]
     third = await tg.send_photo(li.id, again.photo[-1].file_id)
     assert third.photo[-1].file_unique_id == user_photo[-1]["file_unique_id"]
     files_before = len(emu.files)
@@ -132,7 +154,9 @@ async def test_late_callback_answer_fails_as_too_old(emu: Emulator, url: str, tg
     late = emu.press(li, view, "OK")
     async with EmulatorClient(url) as client:
         await client.advance(15.5)  # the clock moves; the test does not sleep
-    with pytest.raises(BadRequest, match="(?i)query is too old and response timeout expired or query id is invalid"):
+    with pytest.raises(
+        BadRequest, match="(?i)query is too old and response timeout expired or query id is invalid"
+    ):
         await tg.answer_callback_query(late, text="太晚了")
     assert emu.callback_answer(late) is None and emu.callback_answer(in_time)["text"] == "收到"
     assert message.message_id == view["message_id"]

@@ -33,7 +33,8 @@ async def test_poison_update_in_process_cannot_be_parsed_by_ptb(emu: Emulator, t
     with pytest.raises(TypeError):  # PTB's own getUpdates fails on the batch holding it
         await tg.get_updates()
     assert [u["update_id"] for u in await raw_updates(emu, offset=poison["update_id"] + 1)] == [
-        raw[1]["update_id"]]
+        raw[1]["update_id"]
+    ]
 
 
 @pytest.mark.parametrize("kind", ["callback_query", "message"])
@@ -56,8 +57,9 @@ async def test_raw_update_injection_and_misuse(emu: Emulator, tg) -> None:
 async def test_inject_and_poison_through_control_api(emu: Emulator, url: str, tg) -> None:
     async with EmulatorClient(url) as client:
         poison = await client.poison_update("poll_answer")
-        raw = await client.inject_update({"message": {"message_id": 9, "date": 0,
-                                                      "chat": {"id": 5, "type": "private"}}})
+        raw = await client.inject_update(
+            {"message": {"message_id": 9, "date": 0, "chat": {"id": 5, "type": "private"}}}
+        )
     assert raw["update_id"] == poison["update_id"] + 1
     updates = await raw_updates(emu)
     assert [u["update_id"] for u in updates] == [poison["update_id"], raw["update_id"]]
@@ -93,8 +95,7 @@ async def test_fault_any_status_with_description_n_times(emu: Emulator, tg) -> N
     assert (await tg.get_me()).username == "grid_bot"
 
 
-async def test_faults_set_through_control_api_before_start_up(emu: Emulator, url: str,
-                                                              bot_factory) -> None:
+async def test_faults_set_through_control_api_before_start_up(emu: Emulator, url: str, bot_factory) -> None:
     async with EmulatorClient(url) as client:
         await client.fault("getMe", "500", count=None)
         bot = bot_factory(url)
@@ -114,8 +115,10 @@ async def test_second_get_updates_ends_the_first_at_once_with_conflict(emu: Emul
     await emu.wait_until(lambda: emu.calls["getUpdates"] == 1, timeout=10)
     second = await raw_updates(emu, timeout=0)
     assert second == []
-    with pytest.raises(Conflict, match="terminated by other getUpdates request; make sure that only "
-                                       "one bot instance is running"):
+    with pytest.raises(
+        Conflict,
+        match="terminated by other getUpdates request; make sure that only one bot instance is running",
+    ):
         await asyncio.wait_for(first, 10)  # at once, not after its 30 s long poll
 
 

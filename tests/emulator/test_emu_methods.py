@@ -6,17 +6,39 @@ import json
 
 import aiohttp
 import pytest
-from telegram import (BotCommand, BotCommandScopeChat, ChatFullInfo, ChatMemberAdministrator,
-                      ChatMemberLeft, ChatMemberMember, ChatMemberOwner, File, ForceReply,
-                      InlineKeyboardButton, InlineKeyboardMarkup, InputFile, LinkPreviewOptions,
-                      Message, MenuButtonCommands, ReplyParameters, Update, User)
+from telegram import (
+    BotCommand,
+    BotCommandScopeChat,
+    ChatFullInfo,
+    ChatMemberAdministrator,
+    ChatMemberLeft,
+    ChatMemberMember,
+    ChatMemberOwner,
+    File,
+    ForceReply,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    LinkPreviewOptions,
+    Message,
+    MenuButtonCommands,
+    ReplyParameters,
+    Update,
+    User,
+)
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest
 
 from bot.emulator import Emulator
 
-KEYBOARD = InlineKeyboardMarkup([[InlineKeyboardButton("Go", callback_data="go"),
-                                  InlineKeyboardButton("Site", url="https://example.org")]])
+KEYBOARD = InlineKeyboardMarkup(
+    [
+        [
+            InlineKeyboardButton("Go", callback_data="go"),
+            InlineKeyboardButton("Site", url="https://example.org"),
+        ]
+    ]
+)
 
 
 def started(emu: Emulator, **kwargs: object):
@@ -38,27 +60,43 @@ async def test_get_me_and_no_op_methods(emu: Emulator, tg) -> None:
 
 async def test_send_message_full_options(emu: Emulator, tg) -> None:
     li = started(emu, first_name="Li")
-    first = await tg.send_message(li.id, "<b>a &lt; b</b> &#128512; <i>x</i>", parse_mode=ParseMode.HTML,
-                                  reply_markup=KEYBOARD, disable_notification=True,
-                                  link_preview_options=LinkPreviewOptions(is_disabled=True))
+    first = await tg.send_message(
+        li.id,
+        "<b>a &lt; b</b> &#128512; <i>x</i>",
+        parse_mode=ParseMode.HTML,
+        reply_markup=KEYBOARD,
+        disable_notification=True,
+        link_preview_options=LinkPreviewOptions(is_disabled=True),
+    )
     assert isinstance(first, Message) and first.text == "a < b 😀 x"
     assert first.from_user.id == 123 and first.chat.id == li.id
     assert [(e.type, e.offset, e.length) for e in first.entities] == [("bold", 0, 5), ("italic", 9, 1)]
     assert first.reply_markup.inline_keyboard[0][0].callback_data == "go"
     assert first.link_preview_options.is_disabled
-    second = await tg.send_message(li.id, "why?", reply_markup=ForceReply(input_field_placeholder="because"),
-                                   reply_parameters=ReplyParameters(first.message_id))
-    assert second.message_id == first.message_id + 1 and second.reply_to_message.message_id == first.message_id
+    second = await tg.send_message(
+        li.id,
+        "why?",
+        reply_markup=ForceReply(input_field_placeholder="because"),
+        reply_parameters=ReplyParameters(first.message_id),
+    )
+    assert (
+        second.message_id == first.message_id + 1 and second.reply_to_message.message_id == first.message_id
+    )
     third = await tg.send_message(li.id, "old style", reply_to_message_id=second.message_id)
     assert third.reply_to_message.text == "why?"
     views = emu.inbox(li)
-    assert views[1]["raw_text"] == "<b>a &lt; b</b> &#128512; <i>x</i>" and views[1]["plain_text"] == "a < b 😀 x"
+    assert (
+        views[1]["raw_text"] == "<b>a &lt; b</b> &#128512; <i>x</i>"
+        and views[1]["plain_text"] == "a < b 😀 x"
+    )
     assert views[1]["disable_notification"] is True
     assert views[2]["force_reply"] == {"force_reply": True, "input_field_placeholder": "because"}
     assert "reply_markup" not in views[2]
     with pytest.raises(BadRequest, match="(?i)message to be replied not found"):
         await tg.send_message(li.id, "x", reply_parameters=ReplyParameters(999))
-    sent = await tg.send_message(li.id, "x", reply_parameters=ReplyParameters(999, allow_sending_without_reply=True))
+    sent = await tg.send_message(
+        li.id, "x", reply_parameters=ReplyParameters(999, allow_sending_without_reply=True)
+    )
     assert sent.reply_to_message is None
 
 
@@ -81,8 +119,9 @@ async def test_photo_upload_file_id_get_file_and_download(emu: Emulator, tg) -> 
     li = started(emu)
     user_photo = emu.send_photo(li, li, caption="broken lamp")
     photo_bytes = emu.files[user_photo["photo"][-1]["file_id"]].data
-    uploaded = await tg.send_photo(li.id, InputFile(photo_bytes, filename="p.jpg"),
-                                   caption="<b>got</b> it", parse_mode="HTML")
+    uploaded = await tg.send_photo(
+        li.id, InputFile(photo_bytes, filename="p.jpg"), caption="<b>got</b> it", parse_mode="HTML"
+    )
     assert isinstance(uploaded, Message) and uploaded.caption == "got it"
     assert uploaded.caption_entities[0].type == "bold" and uploaded.photo[-1].width == 320
     by_id = await tg.send_photo(li.id, user_photo["photo"][-1]["file_id"])
@@ -115,7 +154,11 @@ async def test_delete_message_and_commands(emu: Emulator, tg) -> None:
 
 
 async def test_get_chat_and_chat_member(emu: Emulator, tg) -> None:
-    li, wu, zoe = emu.user(first_name="Li", username="li"), emu.user(first_name="Wu"), emu.user(first_name="Zoe")
+    li, wu, zoe = (
+        emu.user(first_name="Li", username="li"),
+        emu.user(first_name="Wu"),
+        emu.user(first_name="Zoe"),
+    )
     group = emu.group("Block 7", members=[li, wu])
     emu.add_bot(group, by=li)
     private = await tg.get_chat(li.id)
@@ -146,8 +189,15 @@ async def test_get_updates_parse_as_ptb_updates(emu: Emulator, tg) -> None:
     updates = await tg.get_updates()
     assert all(isinstance(u, Update) for u in updates)
     kinds = [next(k for k in u.to_dict() if k != "update_id") for u in updates]
-    assert kinds == ["my_chat_member", "message", "message", "message", "message", "edited_message",
-                     "callback_query"]
+    assert kinds == [
+        "my_chat_member",
+        "message",
+        "message",
+        "message",
+        "message",
+        "edited_message",
+        "callback_query",
+    ]
     assert updates[0].my_chat_member.new_chat_member.status == "member"
     assert updates[1].message.new_chat_members[0].id == 123
     assert updates[2].message.text == "/start hello" and updates[2].message.entities[0].type == "bot_command"
@@ -161,12 +211,15 @@ async def test_raw_http_encodings_and_errors(emu: Emulator, url: str) -> None:
     markup = {"inline_keyboard": [[{"text": "A", "callback_data": "a"}]]}
     async with aiohttp.ClientSession() as session:
         base = f"{url}/bot{emu.token}"
-        async with session.post(f"{base}/sendMessage", json={"chat_id": li.id, "text": "json",
-                                                             "reply_markup": markup}) as r:
+        async with session.post(
+            f"{base}/sendMessage", json={"chat_id": li.id, "text": "json", "reply_markup": markup}
+        ) as r:
             body = await r.json()
             assert r.status == 200 and Message.de_json(body["result"], None).reply_markup
-        async with session.post(f"{base}/sendMessage", data={"chat_id": str(li.id), "text": "form",
-                                                             "reply_markup": json.dumps(markup)}) as r:
+        async with session.post(
+            f"{base}/sendMessage",
+            data={"chat_id": str(li.id), "text": "form", "reply_markup": json.dumps(markup)},
+        ) as r:
             assert Message.de_json((await r.json())["result"], None).text == "form"
         form = aiohttp.FormData()
         form.add_field("chat_id", str(li.id))
@@ -177,7 +230,10 @@ async def test_raw_http_encodings_and_errors(emu: Emulator, url: str) -> None:
             assert User.de_json((await r.json())["result"], None).username == "grid_bot"
         async with session.post(f"{base}/noSuchMethod") as r:
             assert r.status == 404 and await r.json() == {
-                "ok": False, "error_code": 404, "description": "Not Found: method not found"}
+                "ok": False,
+                "error_code": 404,
+                "description": "Not Found: method not found",
+            }
         async with session.post(f"{url}/bot999:WRONG/getMe") as r:
             assert r.status == 401 and (await r.json())["description"] == "Unauthorized"
     assert emu.calls["sendMessage"] == 3

@@ -18,7 +18,7 @@ class Receiver:
 
     def __init__(self) -> None:
         self.received: list[tuple[int, str | None]] = []
-        self.script: list[int | str] = []   # status codes, or "hang" to never answer in time
+        self.script: list[int | str] = []  # status codes, or "hang" to never answer in time
         self.url = ""
 
     async def handle(self, request: web.Request) -> web.Response:
@@ -79,7 +79,9 @@ async def test_webhook_timeout_and_refused_connection_are_not_delivered(emu: Emu
     assert info.pending_update_count == 1 and info.last_error_message == "Connection refused"
 
 
-async def test_get_updates_refused_while_webhook_set_and_restored_by_delete(emu: Emulator, tg, receiver) -> None:
+async def test_get_updates_refused_while_webhook_set_and_restored_by_delete(
+    emu: Emulator, tg, receiver
+) -> None:
     li = emu.user()
     receiver.script = [500] * 1000  # the bot's server keeps failing: nothing is confirmed
     emu.webhook_retry = 0.05
