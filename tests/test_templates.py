@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bot import i18n
 from bot.domain.tickets import Kind, Ticket
-from bot.services.common import ticket_view
+from bot.services.views import ticket_view
 from tests.harness import Harness
 
 ROOT = Path(i18n.templates_dir())

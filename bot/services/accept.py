@@ -6,7 +6,7 @@ from datetime import datetime
 
 from bot import i18n
 from bot.domain import tickets as domain
-from bot.services import common, outcomes, retire
+from bot.services import cards, locales, outcomes, recipients, retire, views
 from bot.services.act import Pressed, act, edit_pressed
 from bot.services.context import Ctx, Outcome, Who
 
@@ -16,25 +16,25 @@ def held_notify(ctx: Ctx, pressed: Pressed | None, template: str = "accepted_wor
     the new holder (their pressed message edited, else a message with Close), the previous assignee."""
 
     async def notify(uow, before, t, actor):
-        rloc = await common.user_locale(ctx, uow, t.resident_id)
-        out = await common.card(ctx, uow, t)
-        out += await common.to_resident(
-            ctx, uow, t, "accepted", assignee=await common.staff_label(uow, t.assignee_id, t.grid, rloc)
+        rloc = await locales.user_locale(ctx, uow, t.resident_id)
+        out = await cards.card(ctx, uow, t)
+        out += await recipients.to_resident(
+            ctx, uow, t, "accepted", assignee=await views.staff_label(uow, t.assignee_id, t.grid, rloc)
         )
         if pressed and pressed.chat_id == actor.user_id:
-            loc = await common.user_locale(ctx, uow, actor.user_id)
-            mine = i18n.render(loc, template, **common.ticket_view(ctx, t, loc))
-            out += edit_pressed(pressed, mine, common.close_buttons(t)(loc))
+            loc = await locales.user_locale(ctx, uow, actor.user_id)
+            mine = i18n.render(loc, template, **views.ticket_view(ctx, t, loc))
+            out += edit_pressed(pressed, mine, cards.close_buttons(t)(loc))
         else:
-            out += await common.to_person(
-                ctx, uow, t.assignee_id, template, t, common.close_buttons(t), quiet=False
+            out += await recipients.to_person(
+                ctx, uow, t.assignee_id, template, t, cards.close_buttons(t), quiet=False
             )
         if before.status is not t.status:
             out += await outcomes.to_supporters(ctx, uow, t, "supporter_accepted")
         if before.assignee_id and before.assignee_id != t.assignee_id:
-            oloc = await common.person_locale(ctx, uow, before.assignee_id)
-            by = await common.staff_label(uow, t.assignee_id, t.grid, oloc)
-            out += await common.to_person(ctx, uow, before.assignee_id, "taken_over", t, by=by)
+            oloc = await locales.person_locale(ctx, uow, before.assignee_id)
+            by = await views.staff_label(uow, t.assignee_id, t.grid, oloc)
+            out += await recipients.to_person(ctx, uow, before.assignee_id, "taken_over", t, by=by)
             out += await retire.request(ctx, uow, t, before.assignee_id)
         return out
 

@@ -8,7 +8,10 @@ from typing import Awaitable, Callable
 
 from bot import i18n
 from bot.domain.tickets import Actor, Refused, Result, Ticket
-from bot.services.common import card, planned, ticket_view, user_locale
+from bot.services.cards import card
+from bot.services.locales import user_locale
+from bot.services.reminders import planned
+from bot.services.views import ticket_view
 from bot.services.context import Ctx, Outcome, Who
 from bot.services.notices import Notice
 from bot.store.uow import UnitOfWork

@@ -11,7 +11,7 @@ from bot.domain.access import may_bind
 from bot.domain.inputs import visible
 from bot.domain.records import Grid, Group
 from bot.domain.tickets import Refused
-from bot.services import common
+from bot.services import locales, recipients, views
 from bot.services.context import Ctx, Outcome, Who
 from bot.services.notices import Notice
 from bot.store.uow import UnitOfWork
@@ -61,12 +61,12 @@ async def bind_group(
 
 async def _group_notices(ctx: Ctx, uow: UnitOfWork, group: Group, grid_name: str, who: Who) -> list[Notice]:
     """The bound message with the private-submission button, and the warning if complaints stay visible."""
-    loc = await common.group_locale(ctx, uow, group.chat_id)
+    loc = await locales.group_locale(ctx, uow, group.chat_id)
     button = [[(i18n.label(loc, "btn_submit_private"), "url:" + ctx.deep_link(f"g_{group.link_code}"))]]
     text = i18n.render(loc, "group_bound", grid=grid_name)
     if not group.can_delete:
         text += "\n\n" + i18n.render(
-            loc, "group_no_delete", private_button=True, **common.mention(who.id, who.first_name)
+            loc, "group_no_delete", private_button=True, **recipients.mention(who.id, who.first_name)
         )
     return [Notice(group.chat_id, text, button)]
 
@@ -84,8 +84,8 @@ async def _admin_notices(
     for person_id, admin in (await uow.people.people(admins)).items():
         if admin.tg_user_id is None or admin.tg_user_id == who.id:
             continue
-        loc = await common.person_locale(ctx, uow, person_id)
-        label = await common.staff_label(uow, binder.id if binder else None, grid.code, loc)
+        loc = await locales.person_locale(ctx, uow, person_id)
+        label = await views.staff_label(uow, binder.id if binder else None, grid.code, loc)
         out.append(
             Notice(
                 admin.tg_user_id,

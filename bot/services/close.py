@@ -8,7 +8,7 @@ from bot import i18n
 from bot.domain import tickets as domain
 from bot.domain.inputs import visible
 from bot.domain.tickets import Refused
-from bot.services import common, outcomes
+from bot.services import cards, locales, outcomes, recipients, views
 from bot.services.act import act, ask
 from bot.services.context import Ctx, Outcome, Who
 from bot.services.notices import Notice
@@ -36,15 +36,15 @@ async def close(
         return domain.close(t, actor, now, note, ctx.config.auto_confirm, photo)
 
     async def notify(uow, before, t, actor):
-        out = await common.card(ctx, uow, t)
-        loc = await common.user_locale(ctx, uow, t.resident_id)
-        worker = await common.staff_label(uow, t.closed_by, t.grid, loc)
-        out += await common.to_resident(
+        out = await cards.card(ctx, uow, t)
+        loc = await locales.user_locale(ctx, uow, t.resident_id)
+        worker = await views.staff_label(uow, t.closed_by, t.grid, loc)
+        out += await recipients.to_resident(
             ctx,
             uow,
             t,
             "ask_confirm",
-            common.confirm_buttons(t),
+            cards.confirm_buttons(t),
             worker=worker,
             window=ctx.config.auto_confirm,
         )
@@ -59,12 +59,12 @@ async def close(
                     op="photo",
                     photo=photo,
                     ticket_id=t.id,
-                    text=i18n.render(loc, "close_photo", **common.ticket_view(ctx, t, loc)),
+                    text=i18n.render(loc, "close_photo", **views.ticket_view(ctx, t, loc)),
                     quiet=True,
                 ),
             )
         out += await outcomes.to_supporters(ctx, uow, t, "supporter_closed")
-        out += await common.to_person(ctx, uow, t.closed_by, "closed_worker", t, quiet=False)
+        out += await recipients.to_person(ctx, uow, t.closed_by, "closed_worker", t, quiet=False)
         return out
 
     return await act(ctx, who, ticket_id, now, update_id, decide, notify, "ok_closed")

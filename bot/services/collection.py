@@ -7,7 +7,7 @@ from datetime import datetime
 
 from bot import i18n
 from bot.domain.periods import Period, month_of
-from bot.services import common
+from bot.services import locales
 from bot.services.context import Ctx
 from bot.services.notices import Notice
 from bot.services.publish import Post, Tree, publish
@@ -27,7 +27,7 @@ async def collection_day(
     for g in await uow.reports.bound_groups():
         if g.chat_id in done or g.grid not in staffed:
             continue
-        loc = await common.group_locale(ctx, uow, g.chat_id)
+        loc = await locales.group_locale(ctx, uow, g.chat_id)
         text = i18n.render(loc, "collection_day", grid=tree.name(g.grid), month=month)
         button = [[(i18n.label(loc, "rep_btn_wish"), "url:" + ctx.deep_link(f"g_{g.link_code}"))]]
         posts.append(Post("collection_day", month.key, g.chat_id, [Notice(g.chat_id, text, button)]))

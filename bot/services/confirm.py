@@ -6,7 +6,7 @@ from datetime import datetime
 
 from bot import i18n
 from bot.domain import casework, tickets as domain
-from bot.services import common
+from bot.services import cards, locales, recipients, views
 from bot.services.act import Pressed, act, on_pressed
 from bot.services.context import Ctx, Outcome, Who
 
@@ -14,16 +14,16 @@ from bot.services.context import Ctx, Outcome, Who
 async def _pressed_locale(ctx: Ctx, uow, t, pressed: Pressed | None) -> str:
     """The language of the message the resident pressed: the group's, or their own in private."""
     if pressed is not None and pressed.chat_id < 0:
-        return await common.group_locale(ctx, uow, pressed.chat_id)
-    return await common.user_locale(ctx, uow, t.resident_id)
+        return await locales.group_locale(ctx, uow, pressed.chat_id)
+    return await locales.user_locale(ctx, uow, t.resident_id)
 
 
 async def _ask_rating(ctx, uow, t, pressed: Pressed | None):
     if pressed is not None:
         loc = await _pressed_locale(ctx, uow, t, pressed)
-        text = i18n.render(loc, "ask_rating", **common.ticket_view(ctx, t, loc))
-        return await on_pressed(ctx, uow, t, pressed, text, common.rating_buttons(t)(loc))
-    return await common.to_resident(ctx, uow, t, "ask_rating", common.rating_buttons(t), quiet=False)
+        text = i18n.render(loc, "ask_rating", **views.ticket_view(ctx, t, loc))
+        return await on_pressed(ctx, uow, t, pressed, text, cards.rating_buttons(t)(loc))
+    return await recipients.to_resident(ctx, uow, t, "ask_rating", cards.rating_buttons(t), quiet=False)
 
 
 async def confirm(
@@ -35,10 +35,10 @@ async def confirm(
         return domain.confirm(t, actor, now)
 
     async def notify(uow, before, t, actor):
-        out = await common.card(ctx, uow, t)
+        out = await cards.card(ctx, uow, t)
         out += await _ask_rating(ctx, uow, t, pressed)
         flag = casework.flag_earner(t) is not None
-        out += await common.to_person(ctx, uow, t.closed_by, "confirmed_worker", t, flag=flag)
+        out += await recipients.to_person(ctx, uow, t.closed_by, "confirmed_worker", t, flag=flag)
         return out
 
     return await act(ctx, who, ticket_id, now, update_id, decide, notify, "ok_confirmed")
@@ -53,13 +53,13 @@ async def reopen(
         return domain.reopen(t, actor, now, ctx.config.tier_for(t.kind.value, t.category))
 
     async def notify(uow, before, t, actor):
-        out = await common.card(ctx, uow, t)
+        out = await cards.card(ctx, uow, t)
         loc = await _pressed_locale(ctx, uow, t, pressed)
         out += await on_pressed(
-            ctx, uow, t, pressed, i18n.render(loc, "reopened_resident", **common.ticket_view(ctx, t, loc))
+            ctx, uow, t, pressed, i18n.render(loc, "reopened_resident", **views.ticket_view(ctx, t, loc))
         )
-        out += await common.to_person(
-            ctx, uow, t.assignee_id, "reopened_worker", t, common.close_buttons(t), quiet=False
+        out += await recipients.to_person(
+            ctx, uow, t.assignee_id, "reopened_worker", t, cards.close_buttons(t), quiet=False
         )
         return out
 
@@ -87,10 +87,10 @@ async def rate(
             uow,
             t,
             pressed,
-            i18n.render(loc, "rated", stars=stars, **common.ticket_view(ctx, t, loc)),
+            i18n.render(loc, "rated", stars=stars, **views.ticket_view(ctx, t, loc)),
             card_written=False,
         )
-        out += await common.to_person(ctx, uow, t.closed_by, "rated_worker", t, stars=stars)
+        out += await recipients.to_person(ctx, uow, t.closed_by, "rated_worker", t, stars=stars)
         return out
 
     return await act(ctx, who, ticket_id, now, update_id, decide, notify, "ok_rated")

@@ -8,7 +8,7 @@ from bot.domain import tickets as domain
 from bot.domain.inputs import visible
 from bot.domain.routing import next_up
 from bot.domain.tickets import Refused
-from bot.services import common, retire
+from bot.services import cards, recipients, retire
 from bot.services.act import act, ask
 from bot.services.context import Ctx, Outcome, Who
 
@@ -39,10 +39,10 @@ async def decline(
         )
 
     async def notify(uow, before, t, actor):
-        out = await common.card(ctx, uow, t)
-        out += await common.assignment_request(ctx, uow, t, declined_by=before.assignee_id, reason=reason)
+        out = await cards.card(ctx, uow, t)
+        out += await recipients.assignment_request(ctx, uow, t, declined_by=before.assignee_id, reason=reason)
         out += await retire.request(ctx, uow, t, before.assignee_id, declined=True)
-        out += await common.to_person(ctx, uow, before.assignee_id, "declined_worker", t, quiet=False)
+        out += await recipients.to_person(ctx, uow, before.assignee_id, "declined_worker", t, quiet=False)
         return out
 
     return await act(ctx, who, ticket_id, now, update_id, decide, notify, "ok_declined")

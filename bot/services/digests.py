@@ -9,7 +9,7 @@ from datetime import datetime
 from bot import i18n
 from bot.domain import reports as rep
 from bot.domain.periods import Period, last_complete, month_of
-from bot.services import common
+from bot.services import locales, views
 from bot.services.context import Ctx
 from bot.store.uow import UnitOfWork
 from bot.services.publish import (
@@ -61,7 +61,7 @@ async def digests(ctx: Ctx, now: datetime, period: Period | None = None, dry_run
     data = await _read_digest(ctx, uow, tree, period, now)
     posts = []
     for chat, (pid, held) in _by_reader(readers).items():
-        loc = await common.person_locale(ctx, uow, pid)
+        loc = await locales.person_locale(ctx, uow, pid)
         text = await _digest_text(ctx, uow, data, loc, held, now)
         more = i18n.render(loc, "digest_continued", kind=period.kind, period=period)
         posts.append(Post(kind, period.key, chat, text_messages(chat, text, continued=more)))
@@ -123,7 +123,7 @@ async def _digest_text(
             "supervised": data.supervised.get(code, []),
             "closed": data.extended.get(code, (0, 0, 0)),
             "hot": [
-                {"id": h.ticket_id, "n": h.supporters, "category": common.category_name(ctx, h.category, loc)}
+                {"id": h.ticket_id, "n": h.supporters, "category": views.category_name(ctx, h.category, loc)}
                 for h in data.hot.get(code, [])[:5]
             ],
         }

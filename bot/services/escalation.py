@@ -10,7 +10,7 @@ from bot import i18n
 from bot.domain import tickets as domain
 from bot.domain.records import Person
 from bot.domain.tickets import Refused, Ticket
-from bot.services import common, retire
+from bot.services import cards, locales, recipients, retire, views
 from bot.services.accept import held_notify
 from bot.services.act import Pressed, act, edit_pressed
 from bot.services.context import Ctx, Outcome, Who
@@ -30,8 +30,8 @@ async def _workers(uow: UnitOfWork, t: Ticket) -> list[Person]:
 async def _actor_label(
     ctx: Ctx, uow: UnitOfWork, actor: domain.Actor, t: Ticket, for_person: int | None
 ) -> tuple[str, str]:
-    loc = await common.person_locale(ctx, uow, for_person) if for_person else ctx.config.locale
-    return loc, await common.staff_label(uow, actor.person_id, t.grid, loc)
+    loc = await locales.person_locale(ctx, uow, for_person) if for_person else ctx.config.locale
+    return loc, await views.staff_label(uow, actor.person_id, t.grid, loc)
 
 
 async def nudge(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int | None) -> Outcome:
@@ -43,7 +43,7 @@ async def nudge(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: in
     async def notify(uow, before, t, actor):
         _, by = await _actor_label(ctx, uow, actor, t, t.assignee_id)
         due = t.watched[1] if t.watched else None
-        return await common.to_person(
+        return await recipients.to_person(
             ctx, uow, t.assignee_id, "nudged", t, work_buttons(t), quiet=True, by=by, due=due
         )
 
@@ -59,8 +59,8 @@ async def choose(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: i
         actor = await uow.people.actor(who.id, t.grid)
         workers = await _workers(uow, t)
         domain.may_reassign(t, actor, workers=frozenset(w.id for w in workers))
-        loc = await common.user_locale(ctx, uow, who.id)
-        text = i18n.render(loc, "reassign_choose", **common.ticket_view(ctx, t, loc))
+        loc = await locales.user_locale(ctx, uow, who.id)
+        text = i18n.render(loc, "reassign_choose", **views.ticket_view(ctx, t, loc))
         buttons = [[(w.name, cb.escalation(t.id, "rsg", w.id))] for w in workers[:20]]
         await uow.outbox.add([Notice(who.id, text, buttons, ticket_id=t.id)], now)
     ctx.kick()
@@ -85,19 +85,19 @@ async def reassign(
         )
 
     async def notify(uow, before, t, actor):
-        out = await common.card(ctx, uow, t)
-        out += await common.assignment_request(ctx, uow, t)
+        out = await cards.card(ctx, uow, t)
+        out += await recipients.assignment_request(ctx, uow, t)
         if before.assignee_id and before.assignee_id != t.assignee_id:
             loc, by = await _actor_label(ctx, uow, actor, t, before.assignee_id)
-            to = await common.staff_label(uow, t.assignee_id, t.grid, loc)
-            out += await common.to_person(
+            to = await views.staff_label(uow, t.assignee_id, t.grid, loc)
+            out += await recipients.to_person(
                 ctx, uow, before.assignee_id, "reassigned_worker", t, quiet=True, by=by, to=to
             )
             out += await retire.request(ctx, uow, t, before.assignee_id)
-        loc = await common.user_locale(ctx, uow, actor.user_id)
-        to = await common.staff_label(uow, t.assignee_id, t.grid, loc)
+        loc = await locales.user_locale(ctx, uow, actor.user_id)
+        to = await views.staff_label(uow, t.assignee_id, t.grid, loc)
         out += edit_pressed(
-            pressed, i18n.render(loc, "reassigned_leader", to=to, **common.ticket_view(ctx, t, loc))
+            pressed, i18n.render(loc, "reassigned_leader", to=to, **views.ticket_view(ctx, t, loc))
         )
         return out
 

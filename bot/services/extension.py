@@ -10,7 +10,7 @@ from bot import i18n
 from bot.domain import casework as domain
 from bot.domain.inputs import visible
 from bot.domain.tickets import Refused, Ticket
-from bot.services import common
+from bot.services import locales, recipients, views
 from bot.services.act import Pressed, act, ask, edit_pressed
 from bot.services.context import Ctx, Outcome, Who
 from bot.store.uow import UnitOfWork
@@ -75,9 +75,9 @@ async def request(
     async def notify(uow, before, t, actor):
         out = []
         for pid in await _deciders(uow, t):
-            loc = await common.person_locale(ctx, uow, pid)
-            by = await common.staff_label(uow, t.assignee_id, t.grid, loc)
-            out += await common.to_person(
+            loc = await locales.person_locale(ctx, uow, pid)
+            by = await views.staff_label(uow, t.assignee_id, t.grid, loc)
+            out += await recipients.to_person(
                 ctx,
                 uow,
                 pid,
@@ -113,16 +113,16 @@ async def decide(
 
     async def notify(uow, before, t, actor):
         template = "extension_approved" if approve else "extension_refused"
-        out = await common.to_person(
+        out = await recipients.to_person(
             ctx, uow, t.assignee_id, f"{template}_worker", t, quiet=False, asked=before.extension_due
         )
         if approve:
-            out += await common.to_resident(ctx, uow, t, "extension_resident", in_group=False)
-        loc = await common.user_locale(ctx, uow, actor.user_id)
+            out += await recipients.to_resident(ctx, uow, t, "extension_resident", in_group=False)
+        loc = await locales.user_locale(ctx, uow, actor.user_id)
         out += edit_pressed(
             pressed,
             i18n.render(
-                loc, f"{template}_leader", asked=before.extension_due, **common.ticket_view(ctx, t, loc)
+                loc, f"{template}_leader", asked=before.extension_due, **views.ticket_view(ctx, t, loc)
             ),
         )
         return out

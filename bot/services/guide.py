@@ -8,7 +8,7 @@ from typing import Any
 from bot import i18n
 from bot.domain.inputs import visible
 from bot.domain.tickets import Kind, Refused
-from bot.services import common, intake, setup
+from bot.services import intake, locales, setup
 from bot.services.context import Ctx, Outcome, Who
 from bot.services.notices import Notice
 from bot.store.uow import UnitOfWork
@@ -30,7 +30,7 @@ async def _grid_buttons(uow: UnitOfWork, loc: str) -> list | None:
 
 async def _ask(ctx: Ctx, uow: UnitOfWork, who: Who, step: str, **params: object) -> Notice:
     """The question for a step, with its buttons."""
-    loc = await common.user_locale(ctx, uow, who.id)
+    loc = await locales.user_locale(ctx, uow, who.id)
     buttons: list = [_cancel(loc)]
     if step == "kind":
         buttons = [
@@ -60,7 +60,7 @@ async def begin(
         await uow.prompts.consume(who.id, chat_id=who.id)
         staff = await uow.people.person_by_user(who.id)
         if staff is not None and link is None and first_visit:
-            loc = await common.user_locale(ctx, uow, who.id)
+            loc = await locales.user_locale(ctx, uow, who.id)
             await uow.outbox.add([await setup.staff_welcome(uow, who.id, staff.id, staff.name, loc)], now)
             ctx.kick()
             return Outcome()
@@ -163,7 +163,7 @@ async def cancel(ctx: Ctx, who: Who, now: datetime, update_id: int | None) -> Ou
     """Drop the draft."""
     async with ctx.uow(update_id) as uow:
         await uow.drafts.drop(who.id)
-        loc = await common.user_locale(ctx, uow, who.id)
+        loc = await locales.user_locale(ctx, uow, who.id)
         await uow.outbox.add([Notice(who.id, i18n.render(loc, "guide_cancelled"))], now)
     ctx.kick()
     return Outcome()

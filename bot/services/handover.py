@@ -7,7 +7,7 @@ from datetime import datetime
 from bot.domain import tickets as domain
 from bot.domain.routing import next_up
 from bot.domain.tickets import SYSTEM, Refused
-from bot.services import common, retire
+from bot.services import cards, recipients, reminders, retire
 from bot.services.context import Ctx
 from bot.store.uow import UnitOfWork, as_uow
 
@@ -22,9 +22,9 @@ async def hand_over(ctx: Ctx, uow: UnitOfWork, now: datetime) -> list[tuple[int 
             after, events = domain.hand_over(t, now, leader, ctx.config.tier_for(t.kind.value, t.category))
         except Refused:
             continue  # nobody above: the sweep's escalation will keep reminding the community office
-        await uow.tickets.save(common.planned(ctx, after))
+        await uow.tickets.save(reminders.planned(ctx, after))
         await uow.tickets.add_events(t.id, events, SYSTEM, now)
-        notices = await common.card(ctx, uow, after) + await common.assignment_request(ctx, uow, after)
+        notices = await cards.card(ctx, uow, after) + await recipients.assignment_request(ctx, uow, after)
         notices += await retire.request(ctx, uow, after, t.assignee_id)
         await uow.outbox.add(notices, now, ctx.config.quiet_hours, ctx.config.timezone)
         moved.append((t.assignee_id, after.assignee_id))

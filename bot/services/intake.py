@@ -10,7 +10,7 @@ from bot.domain import routing
 from bot.domain.inputs import is_blank, visible
 from bot.domain import tickets as domain
 from bot.domain.tickets import Kind, Refused, Ticket
-from bot.services import common, support
+from bot.services import cards, locales, recipients, reminders, support, views
 from bot.services.context import Ctx, Outcome, Who
 from bot.services.notices import Notice
 from bot.store.uow import UnitOfWork
@@ -79,20 +79,20 @@ async def _notices(
         out.append(Notice(s.origin_chat_id, op="delete", message_id=s.origin_message_id, ticket_id=t.id))
         if s.also_delete:
             out.append(Notice(s.origin_chat_id, op="delete", message_id=s.also_delete, ticket_id=t.id))
-    out += await common.card(ctx, uow, t, removed=deleted)
-    rloc = await common.user_locale(ctx, uow, t.resident_id)
-    out += await common.to_resident(
+    out += await cards.card(ctx, uow, t, removed=deleted)
+    rloc = await locales.user_locale(ctx, uow, t.resident_id)
+    out += await recipients.to_resident(
         ctx,
         uow,
         t,
         "received",
         quiet=False,
         in_group=False,
-        assignee=await common.staff_label(uow, t.assignee_id, t.grid, rloc),
+        assignee=await views.staff_label(uow, t.assignee_id, t.grid, rloc),
     )
-    out += await common.assignment_request(ctx, uow, t)
+    out += await recipients.assignment_request(ctx, uow, t)
     for volunteer in copied:
-        out += await common.to_person(ctx, uow, volunteer, "copied", t)
+        out += await recipients.to_person(ctx, uow, volunteer, "copied", t)
     return out
 
 
@@ -133,14 +133,14 @@ async def open_ticket(
     opened, events = domain.submit(
         draft, ctx.config.tier_for(s.kind.value, s.category), route.assignee_id, now, route.copied
     )
-    t = await uow.tickets.insert(common.planned(ctx, opened))
+    t = await uow.tickets.insert(reminders.planned(ctx, opened))
     await uow.tickets.add_events(t.id, events, actor, now, update_id)
     group = await uow.groups.get(s.origin_chat_id) if s.origin_chat_id else None
     deleted = bool(s.kind is Kind.COMPLAINT and group and group.can_delete and s.origin_message_id)
     notices = await _notices(ctx, uow, t, s, route.copied, deleted)
     notices += await support.duplicate_question(ctx, uow, t, now)
     await uow.outbox.add(notices, now, ctx.config.quiet_hours, ctx.config.timezone)
-    loc = await common.user_locale(ctx, uow, who.id)
+    loc = await locales.user_locale(ctx, uow, who.id)
     return Outcome(i18n.label(loc, "ok_submitted", n=t.id), ticket_id=t.id)
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from bot import i18n
 from bot.domain.access import Reader, may_read, whole_in_group
 from bot.domain.tickets import Refused, Status, Ticket
-from bot.services import common
+from bot.services import cards, locales, views
 from bot.services.context import Ctx, Outcome, Who
 from bot.services.notices import Notice
 from bot.store.uow import UnitOfWork
@@ -26,10 +26,10 @@ async def _entry(ctx: Ctx, uow: UnitOfWork, t: Ticket, loc: str, private: bool, 
         {"at": e["at"], "action": i18n.label(loc, f"event_{e['action']}"), "who": e["actor_name"] or ""}
         for e in events
     ]
-    who = await common.staff_label(uow, t.assignee_id, t.grid, loc) if t.assignee_id else None
+    who = await views.staff_label(uow, t.assignee_id, t.grid, loc) if t.assignee_id else None
     hidden = not private and not whole_in_group(t)
     return {
-        **common.ticket_view(ctx, t, loc),
+        **views.ticket_view(ctx, t, loc),
         "steps": steps,
         "assignee": who,
         "private": private,
@@ -42,7 +42,7 @@ async def _reply(
 ) -> Outcome:
     async with ctx.uow(update_id) as uow:
         loc = await (
-            common.user_locale(ctx, uow, who.id) if chat_id > 0 else common.group_locale(ctx, uow, chat_id)
+            locales.user_locale(ctx, uow, who.id) if chat_id > 0 else locales.group_locale(ctx, uow, chat_id)
         )
         entries = []
         for t in (found := await pick(uow))[:MAX_LISTED]:
@@ -66,12 +66,12 @@ async def news(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int
         t = await uow.tickets.get(ticket_id)
         if t is None or t.resident_id != who.id:
             raise Refused("no_ticket")
-        loc = await common.user_locale(ctx, uow, who.id)
+        loc = await locales.user_locale(ctx, uow, who.id)
         entry = await _entry(ctx, uow, t, loc, True, await uow.tickets.timeline(t.id))
         buttons = (
-            common.confirm_buttons(t)
+            cards.confirm_buttons(t)
             if t.status is Status.CLOSED
-            else common.rating_buttons(t)
+            else cards.rating_buttons(t)
             if t.status is Status.DONE and t.rating is None
             else (lambda _loc: None)
         )

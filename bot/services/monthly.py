@@ -10,7 +10,7 @@ from bot import i18n
 from bot.domain import reports as rep
 from bot.domain.assessment import grid_colour
 from bot.domain.periods import Period, last_complete
-from bot.services import chart, common
+from bot.services import chart, locales, views
 from bot.domain.records import Group
 from bot.services.context import Ctx
 from bot.store.uow import UnitOfWork
@@ -216,10 +216,10 @@ async def _group_posts(
     posts, charts = [], {}
     for g in groups:
         if g.grid in area:
-            loc = await common.group_locale(ctx, uow, g.chat_id)
+            loc = await locales.group_locale(ctx, uow, g.chat_id)
             if loc not in charts:
                 charts[loc] = _ranking_chart(ctx, loc, params)
-            hot = [{**h, "category": common.category_name(ctx, h["cat"], loc)} for h in params.get("hot", [])]
+            hot = [{**h, "category": views.category_name(ctx, h["cat"], loc)} for h in params.get("hot", [])]
             text = i18n.render(loc, "monthly_group", **{**params, "hot": hot})
             caption = i18n.label(
                 loc, "rep_ranking_title", community=params["community"], month=i18n.period_name(loc, month)
@@ -275,7 +275,7 @@ async def _bottom_posts(
     rank_of = {r.grid.code: r.rank for r in s.ranking}
     posts = []
     for chat, (pid, grids) in named.items():
-        loc = await common.person_locale(ctx, uow, pid)
+        loc = await locales.person_locale(ctx, uow, pid)
         view = [
             {"name": g.name, "rank": rank_of[g.code], "repeat": g in s.repeat, **rate_view(g.rates)}
             for g in dict.fromkeys(grids)
@@ -307,7 +307,7 @@ async def _admin_posts(
     """The community's month for its admins, repeat bottoms included."""
     posts = []
     for chat, pid in admins.items():
-        loc = await common.person_locale(ctx, uow, pid)
+        loc = await locales.person_locale(ctx, uow, pid)
         text = i18n.render(loc, "monthly_admin", **params)
         posts.append(Post("monthly_admin", month.key, chat, text_messages(chat, text)))
     return posts

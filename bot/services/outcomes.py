@@ -9,7 +9,7 @@ from bot import i18n
 from bot.domain import casework as domain
 from bot.domain.inputs import visible
 from bot.domain.tickets import Refused, Ticket
-from bot.services import common
+from bot.services import cards, locales, recipients, views
 from bot.services.act import act, ask
 from bot.services.context import Ctx, Outcome, Who
 from bot.services.notices import Notice
@@ -28,11 +28,11 @@ async def to_supporters(
         user = await uow.people.user(uid)
         if user is None or not user.started or user.blocked:
             continue
-        loc = await common.user_locale(ctx, uow, uid)
+        loc = await locales.user_locale(ctx, uow, uid)
         out.append(
             Notice(
                 uid,
-                i18n.render(loc, template, **common.ticket_view(ctx, t, loc), **params),
+                i18n.render(loc, template, **views.ticket_view(ctx, t, loc), **params),
                 quiet=True,
                 ticket_id=t.id,
             )
@@ -42,22 +42,22 @@ async def to_supporters(
 
 async def closed_notices(ctx: Ctx, uow: UnitOfWork, t: Ticket) -> list[Notice]:
     """After any closure: the card, the resident asked "Resolved?", supporters, the closer."""
-    out = await common.card(ctx, uow, t)
-    loc = await common.user_locale(ctx, uow, t.resident_id)
-    worker = await common.staff_label(uow, t.closed_by, t.grid, loc)
-    liaison = await common.staff_label(uow, t.referred_to, t.grid, loc) if t.referred_to else ""
-    out += await common.to_resident(
+    out = await cards.card(ctx, uow, t)
+    loc = await locales.user_locale(ctx, uow, t.resident_id)
+    worker = await views.staff_label(uow, t.closed_by, t.grid, loc)
+    liaison = await views.staff_label(uow, t.referred_to, t.grid, loc) if t.referred_to else ""
+    out += await recipients.to_resident(
         ctx,
         uow,
         t,
         "closed_outcome",
-        common.confirm_buttons(t),
+        cards.confirm_buttons(t),
         worker=worker,
         liaison=liaison,
         window=ctx.config.auto_confirm,
     )
     out += await to_supporters(ctx, uow, t, "supporter_closed")
-    out += await common.to_person(ctx, uow, t.closed_by, "closed_worker", t, quiet=False)
+    out += await recipients.to_person(ctx, uow, t.closed_by, "closed_worker", t, quiet=False)
     return out
 
 
@@ -87,9 +87,9 @@ async def choose_liaison(ctx: Ctx, who: Who, ticket_id: int, now: datetime, upda
         liaisons = await uow.casework.liaisons()
         if not liaisons:
             raise Refused("no_liaison")
-        loc = await common.user_locale(ctx, uow, who.id)
+        loc = await locales.user_locale(ctx, uow, who.id)
         rows = [[(name, cb.casework(t.id, "rf", pid))] for pid, name in liaisons]
-        text = i18n.render(loc, "refer_choose", **common.ticket_view(ctx, t, loc))
+        text = i18n.render(loc, "refer_choose", **views.ticket_view(ctx, t, loc))
         await uow.outbox.add([Notice(who.id, text, rows, ticket_id=t.id)], now)
     ctx.kick()
     return Outcome(i18n.label(loc, "ok_choose_liaison"), ticket_id=ticket_id)
@@ -146,9 +146,9 @@ async def close_as(
     async def notify(uow, before, t, actor):
         out = await closed_notices(ctx, uow, t)
         if t.referred_to:
-            lloc = await common.person_locale(ctx, uow, t.referred_to)
-            by = await common.staff_label(uow, t.closed_by, t.grid, lloc)
-            out += await common.to_person(
+            lloc = await locales.person_locale(ctx, uow, t.referred_to)
+            by = await views.staff_label(uow, t.closed_by, t.grid, lloc)
+            out += await recipients.to_person(
                 ctx,
                 uow,
                 t.referred_to,
@@ -176,8 +176,8 @@ async def report(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: i
         return domain.report_back(t, actor, now)
 
     async def notify(uow, before, t, actor):
-        loc = await common.person_locale(ctx, uow, t.closed_by)
-        who_label = await common.staff_label(uow, t.referred_to, t.grid, loc)
-        return await common.to_person(ctx, uow, t.closed_by, "reported_worker", t, liaison=who_label)
+        loc = await locales.person_locale(ctx, uow, t.closed_by)
+        who_label = await views.staff_label(uow, t.referred_to, t.grid, loc)
+        return await recipients.to_person(ctx, uow, t.closed_by, "reported_worker", t, liaison=who_label)
 
     return await act(ctx, who, ticket_id, now, update_id, decide, notify, "ok_reported")

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.domain.tickets import Kind
-from bot.services import common
+from bot.services import cards
 from bot.services.context import Ctx
 from bot.store.privacy import ERASED, ERASED_RESIDENT, ErasureSummary, export, preview
 
@@ -25,12 +25,12 @@ async def erase(ctx: Ctx, user_id: int, now: datetime) -> ErasureSummary:
     """Anonymise everything about a resident in ONE transaction; a wish's group card is edited to match."""
     async with ctx.uow() as uow:
         s, ids = await uow.personal.erase(user_id)
-        cards = []
+        edits = []
         for tid in ids:  # a wish's group card shows its text: the running bot delivers the edit
             t = await uow.tickets.get(tid)
             if t is not None and t.kind is Kind.WISH:
-                cards += await common.card(ctx, uow, t)
-        await uow.outbox.add(cards, now)
-        s.cards_updated = len(cards)
+                edits += await cards.card(ctx, uow, t)
+        await uow.outbox.add(edits, now)
+        s.cards_updated = len(edits)
     ctx.kick()
     return s

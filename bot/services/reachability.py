@@ -7,7 +7,7 @@ from bot import i18n
 from bot.domain.records import Person
 from bot.domain.routing import next_up
 from bot.domain.tickets import Ticket
-from bot.services import common
+from bot.services import locales, views
 from bot.services.context import Ctx
 from bot.services.notices import Notice
 from bot.store.uow import UnitOfWork
@@ -42,13 +42,13 @@ async def _tell(
     leader = await uow.people.person(leader_id)
     if leader is None or leader.tg_user_id is None:
         return []
-    loc = await common.person_locale(ctx, uow, leader_id)
+    loc = await locales.person_locale(ctx, uow, leader_id)
     ids = " ".join(f"#{t.id}" for t in tickets)
     text = i18n.render(loc, "staff_blocked", name=person.name, n=len(tickets), ids=ids, cause=cause)
     out = [Notice(leader.tg_user_id, text)]
     act = [(i18n.label(loc, "btn_reassign"), "rsg"), (i18n.label(loc, "btn_take"), "tak")]
     for t in tickets[:MAX_SHOWN]:
-        line = i18n.render(loc, "staff_blocked_ticket", **common.ticket_view(ctx, t, loc))
+        line = i18n.render(loc, "staff_blocked_ticket", **views.ticket_view(ctx, t, loc))
         buttons = [[(label, cb.escalation(t.id, code)) for label, code in act]]
         out.append(Notice(leader.tg_user_id, line, buttons, ticket_id=t.id, quiet=True))
     return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from bot import i18n
-from bot.services import common
+from bot.services import locales, recipients
 from bot.services.context import Ctx
 from bot.domain.records import Prompt
 from bot.services.notices import Notice
@@ -18,8 +18,8 @@ async def locale_for(ctx: Ctx, user_id: int | None, chat_id: int | None, languag
     """The language to answer in: the user's in private chats (`language`: their Telegram
     language_code, used until they choose), the group's in groups."""
     if chat_id is not None and chat_id < 0:
-        return await common.group_locale(ctx, ctx.read(), chat_id)
-    return await common.user_locale(ctx, ctx.read(), user_id, language)
+        return await locales.group_locale(ctx, ctx.read(), chat_id)
+    return await locales.user_locale(ctx, ctx.read(), user_id, language)
 
 
 async def refusal_text(
@@ -96,7 +96,7 @@ async def ask_in_group(
     """Ask a group member for their text with ForceReply, so their answer reaches the bot (a photo
     they sent with the bare command is kept with the question, and its message removed later)."""
     loc = await locale_for(ctx, user_id, chat_id)
-    text = i18n.render(loc, f"ask_{purpose}", **common.mention(user_id, first_name))
+    text = i18n.render(loc, f"ask_{purpose}", **recipients.mention(user_id, first_name))
     async with ctx.uow(update_id) as uow:
         await uow.outbox.add(
             [

@@ -9,7 +9,7 @@ from bot import i18n
 from bot.domain import casework as domain
 from bot.domain.inputs import visible
 from bot.domain.tickets import Refused, Ticket
-from bot.services import common, retire
+from bot.services import cards, locales, recipients, retire, views
 from bot.services.act import Pressed, act, ask, edit_pressed
 from bot.services.context import Ctx, Outcome, Who
 from bot.services.notices import Notice
@@ -35,13 +35,13 @@ async def choose_reason(ctx: Ctx, who: Who, ticket_id: int, now: datetime, updat
             raise Refused("no_ticket")
         actor = await uow.people.actor(who.id, t.grid)
         domain.return_ticket(t, actor, now, "check", await _dispatcher(uow, t, actor))
-        loc = await common.user_locale(ctx, uow, who.id)
+        loc = await locales.user_locale(ctx, uow, who.id)
         rows = [
             [(i18n.label(loc, f"return_{r}"), cb.casework(t.id, "rr", i))]
             for i, r in enumerate(domain.RETURN_REASONS)
         ]
         rows.append([(i18n.label(loc, "btn_other_reason"), cb.casework(t.id, "rr", "x"))])
-        text = i18n.render(loc, "return_choose", **common.ticket_view(ctx, t, loc))
+        text = i18n.render(loc, "return_choose", **views.ticket_view(ctx, t, loc))
         await uow.outbox.add([Notice(who.id, text, rows, ticket_id=t.id)], now)
     ctx.kick()
     return Outcome(i18n.label(loc, "ok_choose_reason"), ticket_id=ticket_id)
@@ -101,12 +101,12 @@ async def give_back(
         return domain.return_ticket(t, actor, now, reason, await _dispatcher(uow, t, actor))
 
     async def notify(uow, before, t, actor):
-        out = await common.card(ctx, uow, t)
+        out = await cards.card(ctx, uow, t)
         out += await retire.request(ctx, uow, t, before.assignee_id, declined=True)
-        dloc = await common.person_locale(ctx, uow, t.assignee_id)
-        by = await common.staff_label(uow, before.assignee_id, t.grid, dloc)
+        dloc = await locales.person_locale(ctx, uow, t.assignee_id)
+        by = await views.staff_label(uow, before.assignee_id, t.grid, dloc)
         options = await _candidates(ctx, uow, t)
-        out += await common.to_person(
+        out += await recipients.to_person(
             ctx,
             uow,
             t.assignee_id,
@@ -118,10 +118,10 @@ async def give_back(
             reason=reason_text(dloc, reason),
             count=t.return_count,
         )
-        wloc = await common.person_locale(ctx, uow, before.assignee_id)
-        to = await common.staff_label(uow, t.assignee_id, t.grid, wloc)
-        text = i18n.render(wloc, "returned_worker", to=to, **common.ticket_view(ctx, t, wloc))
-        out += edit_pressed(pressed, text) or await common.to_person(
+        wloc = await locales.person_locale(ctx, uow, before.assignee_id)
+        to = await views.staff_label(uow, t.assignee_id, t.grid, wloc)
+        text = i18n.render(wloc, "returned_worker", to=to, **views.ticket_view(ctx, t, wloc))
+        out += edit_pressed(pressed, text) or await recipients.to_person(
             ctx, uow, before.assignee_id, "returned_worker", t, to=to
         )
         return out
@@ -155,12 +155,12 @@ async def reroute(
         )
 
     async def notify(uow, before, t, actor):
-        out = await common.card(ctx, uow, t)
-        out += await common.assignment_request(ctx, uow, t)
-        loc = await common.user_locale(ctx, uow, actor.user_id)
-        to = await common.staff_label(uow, t.assignee_id, t.grid, loc)
+        out = await cards.card(ctx, uow, t)
+        out += await recipients.assignment_request(ctx, uow, t)
+        loc = await locales.user_locale(ctx, uow, actor.user_id)
+        to = await views.staff_label(uow, t.assignee_id, t.grid, loc)
         out += edit_pressed(
-            pressed, i18n.render(loc, "reassigned_leader", to=to, **common.ticket_view(ctx, t, loc))
+            pressed, i18n.render(loc, "reassigned_leader", to=to, **views.ticket_view(ctx, t, loc))
         )
         return out
 

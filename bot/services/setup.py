@@ -6,7 +6,7 @@ from datetime import datetime
 
 from bot import i18n
 from bot.domain.tickets import Refused
-from bot.services import common, reachability
+from bot.services import locales, reachability
 from bot.services.context import Ctx, Outcome, Who
 from bot.services.notices import Notice
 from bot.store.uow import UnitOfWork
@@ -29,7 +29,7 @@ async def bind_person(ctx: Ctx, who: Who, invite: str, now: datetime, update_id:
         if person is None or person.tg_user_id not in (None, who.id):
             raise Refused("bad_invite")
         await uow.people.bind_account(person.id, who.id)
-        loc = await common.person_locale(ctx, uow, person.id)
+        loc = await locales.person_locale(ctx, uow, person.id)
         await uow.outbox.add([await staff_welcome(uow, who.id, person.id, person.name, loc)], now)
     ctx.kick()
     return Outcome(ticket_id=None)
@@ -51,7 +51,7 @@ async def bot_membership(
         await uow.groups.ensure(chat_id, title)
         await uow.groups.set_membership(chat_id, member, can_delete and member)
         if member and (before is None or not before.member) and not (before and before.grid):
-            loc = await common.group_locale(ctx, uow, chat_id)
+            loc = await locales.group_locale(ctx, uow, chat_id)
             text = i18n.render(loc, "group_hello")
             if not can_delete:
                 text += "\n\n" + i18n.render(

@@ -11,7 +11,7 @@ from bot.domain import reports as rep
 from bot.domain import stats as dom
 from bot.domain.periods import Period, is_whole_month
 from bot.domain.tickets import Refused
-from bot.services import chart, common
+from bot.services import chart, locales
 from bot.services.context import Ctx, Outcome, Who
 from bot.services.publish import Tree, accept_seconds, rate_view, sum_over, with_chart
 from bot.store import reports as reports_store
@@ -31,7 +31,7 @@ async def stats(ctx: Ctx, who: Who, chat_id: int, arg: str, now: datetime, updat
     if person is None:
         raise Refused("stats_staff_only")
     roles = await store.roles(conn, person.id)
-    loc = await common.user_locale(ctx, ctx.read(), who.id)
+    loc = await locales.user_locale(ctx, ctx.read(), who.id)
     if led := dom.led_grids(roles):
         text, png = await _leader(ctx, loc, period, led, now)
     else:

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from bot.domain import casework as domain
 from bot.domain.tickets import SYSTEM, Refused
-from bot.services import common
+from bot.services import cards, locales, recipients, views
 from bot.services.act import act
 from bot.services.context import Ctx, Outcome, Who
 
@@ -23,11 +23,11 @@ async def mark(
         return domain.lift(t, actor, now) if kind is None else domain.supervise(t, actor, now, kind)
 
     async def notify(uow, before, t, actor):
-        out = await common.card(ctx, uow, t)
-        loc = await common.person_locale(ctx, uow, t.assignee_id)
-        by = await common.staff_label(uow, actor.person_id, t.grid, loc)
+        out = await cards.card(ctx, uow, t)
+        loc = await locales.person_locale(ctx, uow, t.assignee_id)
+        by = await views.staff_label(uow, actor.person_id, t.grid, loc)
         template = "supervision_lifted" if kind is None else "supervised_worker"
-        out += await common.to_person(ctx, uow, t.assignee_id, template, t, quiet=False, by=by, mark=kind)
+        out += await recipients.to_person(ctx, uow, t.assignee_id, template, t, quiet=False, by=by, mark=kind)
         return out
 
     return await act(
@@ -41,7 +41,7 @@ async def remind_daily(ctx: Ctx, now: datetime) -> int:
     for t in await ctx.read().casework.supervised():
         try:
             async with ctx.uow() as uow:
-                notices = await common.to_person(
+                notices = await recipients.to_person(
                     ctx, uow, t.assignee_id, "supervision_reminder", t, quiet=True, mark=t.supervision
                 )
                 await uow.tickets.add_events(

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from bot.domain import casework as domain
 from bot.domain.tickets import Refused, Ticket
-from bot.services import common
+from bot.services import cards, locales, recipients, views
 from bot import i18n
 from bot.services.act import Pressed, act, edit_pressed
 from bot.services.context import Ctx, Outcome, Who
@@ -19,23 +19,23 @@ async def me_too(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: i
     """The presser becomes a supporter (once); the card shows the new count."""
 
     async def decide(uow, t, actor):
-        if not common.is_public(ctx, t):
+        if not cards.is_public(ctx, t):
             raise Refused("not_public")
         result = domain.support(t, actor, now, await uow.casework.is_supporter(t.id, who.id))
         await uow.casework.add_supporter(t.id, who.id, now)
         return result
 
     async def notify(uow, before, t, actor):
-        return await common.card(ctx, uow, t)
+        return await cards.card(ctx, uow, t)
 
     return await act(ctx, who, ticket_id, now, update_id, decide, notify, "ok_supported")
 
 
 async def _merged_notices(ctx: Ctx, uow: UnitOfWork, dup: Ticket, target: Ticket) -> list[Notice]:
-    out = await common.card(ctx, uow, dup)
-    out += await common.card(ctx, uow, target)
-    out += await common.to_resident(ctx, uow, dup, "merged_resident", into=target.id)
-    out += await common.to_person(ctx, uow, dup.assignee_id, "merged_worker", dup, into=target.id)
+    out = await cards.card(ctx, uow, dup)
+    out += await cards.card(ctx, uow, target)
+    out += await recipients.to_resident(ctx, uow, dup, "merged_resident", into=target.id)
+    out += await recipients.to_person(ctx, uow, dup.assignee_id, "merged_worker", dup, into=target.id)
     return out
 
 
@@ -80,7 +80,7 @@ async def duplicate_question(ctx: Ctx, uow: UnitOfWork, t: Ticket, now: datetime
 
     Only for public matters (the 公家事 track: repairs, safety): for a private or neighbourhood matter
     the question itself would tell a resident that a neighbour complained about something like it."""
-    if not common.is_public(ctx, t):
+    if not cards.is_public(ctx, t):
         return []
     resident = await uow.people.user(t.resident_id)
     if resident is None or not resident.reachable:
@@ -99,7 +99,7 @@ async def duplicate_question(ctx: Ctx, uow: UnitOfWork, t: Ticket, now: datetime
             ]
         ]
 
-    return await common.to_resident(
+    return await recipients.to_resident(
         ctx, uow, t, "duplicate_question", buttons, quiet=False, in_group=False, same=same.id
     )
 
@@ -112,8 +112,8 @@ async def keep_new(
         t = await uow.tickets.get(ticket_id)
         if t is None or t.resident_id != who.id:
             raise Refused("not_resident" if t else "no_ticket")
-        loc = await common.user_locale(ctx, uow, who.id)
-        text = i18n.render(loc, "duplicate_kept", **common.ticket_view(ctx, t, loc))
+        loc = await locales.user_locale(ctx, uow, who.id)
+        text = i18n.render(loc, "duplicate_kept", **views.ticket_view(ctx, t, loc))
         await uow.outbox.add(edit_pressed(pressed, text), now)
     ctx.kick()
     return Outcome(i18n.label(loc, "ok_kept_new", n=ticket_id), ticket_id=ticket_id)

@@ -16,7 +16,7 @@ from bot.domain import deadlines
 from bot.domain.routing import LADDER
 from bot.domain.casework import flag_earner
 from bot.domain.tickets import SYSTEM, Status, Ticket
-from bot.services import common, retire
+from bot.services import cards, locales, recipients, reminders, retire, views
 from bot.services.context import Ctx
 from bot.services.notices import Notice
 from bot.store.uow import UnitOfWork
@@ -47,7 +47,7 @@ async def levels_of(uow: UnitOfWork, t: Ticket) -> list[list[int]]:
 
 def work_buttons(t: Ticket) -> object:
     """What the assignee can do now: accept or decline an open ticket, close an accepted one."""
-    return common.accept_buttons(t) if t.status is Status.OPEN else common.close_buttons(t)
+    return cards.accept_buttons(t) if t.status is Status.OPEN else cards.close_buttons(t)
 
 
 def escalation_buttons(t: Ticket) -> object:
@@ -62,7 +62,7 @@ def escalation_buttons(t: Ticket) -> object:
 
 
 async def _names(uow: UnitOfWork, ids: list[int], t: Ticket, loc: str) -> str:
-    return "、".join([await common.staff_label(uow, p, t.grid, loc) for p in ids])
+    return "、".join([await views.staff_label(uow, p, t.grid, loc) for p in ids])
 
 
 async def _notices(
@@ -71,7 +71,7 @@ async def _notices(
     out: list[Notice] = []
     for a in alerts:
         if a.kind == "remind":
-            out += await common.to_person(
+            out += await recipients.to_person(
                 ctx,
                 uow,
                 t.assignee_id,
@@ -83,9 +83,9 @@ async def _notices(
                 what=a.deadline,
             )
         elif a.kind == "overdue":
-            loc = await common.person_locale(ctx, uow, t.assignee_id) if t.assignee_id else ctx.config.locale
+            loc = await locales.person_locale(ctx, uow, t.assignee_id) if t.assignee_id else ctx.config.locale
             told = await _names(uow, rungs[0], t, loc) if rungs else ""
-            out += await common.to_person(
+            out += await recipients.to_person(
                 ctx,
                 uow,
                 t.assignee_id,
@@ -101,9 +101,9 @@ async def _notices(
             out += await _report_overdue(ctx, uow, t, a, rungs)
         elif a.kind == "escalate" and 0 < a.level <= len(rungs):
             for pid in rungs[a.level - 1]:
-                loc = await common.person_locale(ctx, uow, pid)
-                assignee = await common.staff_label(uow, t.assignee_id, t.grid, loc)
-                out += await common.to_person(
+                loc = await locales.person_locale(ctx, uow, pid)
+                assignee = await views.staff_label(uow, t.assignee_id, t.grid, loc)
+                out += await recipients.to_person(
                     ctx,
                     uow,
                     pid,
@@ -117,12 +117,12 @@ async def _notices(
                     assignee=assignee,
                 )
         elif a.kind == "auto_confirm":
-            out += await common.card(ctx, uow, t)
+            out += await cards.card(ctx, uow, t)
             out += await retire.confirm_question(ctx, uow, t)
-            out += await common.to_resident(
+            out += await recipients.to_resident(
                 ctx, uow, t, "auto_confirmed", quiet=True, window=ctx.config.auto_confirm
             )
-            out += await common.to_person(
+            out += await recipients.to_person(
                 ctx, uow, t.closed_by, "auto_confirmed_worker", t, quiet=True, flag=flag_earner(t) is not None
             )
     return out
@@ -137,9 +137,11 @@ async def _report_overdue(
     for pid in dict.fromkeys([t.closed_by, *(rungs[0] if rungs else [])]):
         if pid is None:
             continue
-        loc = await common.person_locale(ctx, uow, pid)
-        who = await common.staff_label(uow, liaison, t.grid, loc)
-        out += await common.to_person(ctx, uow, pid, "report_overdue", t, quiet=False, due=a.due, liaison=who)
+        loc = await locales.person_locale(ctx, uow, pid)
+        who = await views.staff_label(uow, liaison, t.grid, loc)
+        out += await recipients.to_person(
+            ctx, uow, pid, "report_overdue", t, quiet=False, due=a.due, liaison=who
+        )
     return out
 
 
@@ -151,7 +153,7 @@ async def sweep_ticket(ctx: Ctx, ticket_id: int, now: datetime) -> bool:
             return False
         rungs = await levels_of(uow, t)
         step = deadlines.step(
-            t, now, common.policy(ctx), ctx.config.tier_for(t.kind.value, t.category), len(rungs)
+            t, now, reminders.policy(ctx), ctx.config.tier_for(t.kind.value, t.category), len(rungs)
         )
         await uow.tickets.save(step.ticket)
         await uow.tickets.add_events(t.id, step.events, SYSTEM, now)

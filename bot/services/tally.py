@@ -11,7 +11,7 @@ from bot import telegram_text as tt
 from bot import i18n
 from bot.domain import reports as rep
 from bot.domain.periods import Period, bound_during, is_whole_month, last_complete, month_columns
-from bot.services import common
+from bot.services import locales
 from bot.services.chart import Bar, Panel, cjk_font, tally_png
 from bot.domain.records import Group
 from bot.services.context import Ctx
@@ -72,7 +72,7 @@ async def _group_tally(ctx: Ctx, uow: UnitOfWork, data: _Week, group: Group) -> 
     rows = await _worker_rows(uow, data, set(data.tree.subtree(group.grid)))
     if not rows:
         return None
-    loc = await common.group_locale(ctx, uow, group.chat_id)
+    loc = await locales.group_locale(ctx, uow, group.chat_id)
     png, names_drawn = _chart(loc, data, group.grid, rows)
     months = [
         {"month": m.start.month, "whole": is_whole_month(m), "total": rep.total(r["months"][i] for r in rows)}
