@@ -12,7 +12,8 @@ from datetime import datetime, timedelta
 
 from bot.domain.inputs import is_blank
 from bot.domain.routing import LADDER
-from bot.domain.tickets import Actor, Event, Result, Status, Ticket, _move, _require, _require_status
+from bot.domain.model import Actor, Event, Result, Status, Ticket, require, require_status
+from bot.domain.tickets import _move
 from bot.domain.sla import Tier
 
 RETURN_REASONS = ("wrong_grid", "agency_matter", "private_dispute", "not_a_grid_task")
@@ -42,11 +43,11 @@ def dispatcher(ladder: dict[str, list[int]], after: int | None, returns: int) ->
 
 def return_ticket(t: Ticket, actor: Actor, now: datetime, reason: str, to_person: int | None) -> Result:
     """The assignee returns a ticket that is not theirs (退单); it waits for `to_person` to reroute it."""
-    _require_status(t, *UNFINISHED)
-    _require(_is_assignee(t, actor), "not_assignee")
-    _require(t.returned_by is None, "already_returned")
-    _require(not is_blank(reason), "empty_reason")
-    _require(to_person is not None and to_person != actor.person_id, "nobody_to_hand_to")
+    require_status(t, *UNFINISHED)
+    require(_is_assignee(t, actor), "not_assignee")
+    require(t.returned_by is None, "already_returned")
+    require(not is_blank(reason), "empty_reason")
+    require(to_person is not None and to_person != actor.person_id, "nobody_to_hand_to")
     detail = {"reason": reason, "from": actor.person_id, "to": to_person, "count": t.return_count + 1}
     return _move(
         t,
@@ -62,9 +63,9 @@ def return_ticket(t: Ticket, actor: Actor, now: datetime, reason: str, to_person
 
 
 def _require_dispatcher(t: Ticket, actor: Actor) -> None:
-    _require_status(t, Status.OPEN)
-    _require(t.returned_by is not None, "not_returned")
-    _require(actor.is_leader and actor.person_id is not None, "not_leader")
+    require_status(t, Status.OPEN)
+    require(t.returned_by is not None, "not_returned")
+    require(actor.is_leader and actor.person_id is not None, "not_leader")
 
 
 def reroute(
@@ -79,7 +80,7 @@ def reroute(
     """The dispatcher sends a returned ticket to another worker (of `grid`, if it moves) or a category's
     liaison, who must accept it."""
     _require_dispatcher(t, actor)
-    _require(to_person != t.returned_by, "same_assignee")
+    require(to_person != t.returned_by, "same_assignee")
     detail = {"from": t.returned_by, "to": to_person, "liaison": liaison}
     if grid and grid != t.grid:
         detail["grid"] = grid
@@ -99,7 +100,7 @@ def reroute(
 def close_not_ours(t: Ticket, actor: Actor, now: datetime, note: str, confirm_within: timedelta) -> Result:
     """The dispatcher closes a returned ticket as "not ours" with an explanation the resident reads."""
     _require_dispatcher(t, actor)
-    _require(not is_blank(note), "empty_note")
+    require(not is_blank(note), "empty_note")
     return _move(
         t,
         "close",
@@ -127,12 +128,12 @@ def close_as(
     report_within: timedelta | None = None,
 ) -> Result:
     """The assignee closes as explained (cannot be solved) or referred to an agency liaison (报到 due)."""
-    _require_status(t, Status.ACCEPTED)
-    _require(_is_assignee(t, actor), "not_assignee")
-    _require(outcome in ("explained", "referred"), "bad_outcome")
-    _require(not is_blank(note), "empty_note")
+    require_status(t, Status.ACCEPTED)
+    require(_is_assignee(t, actor), "not_assignee")
+    require(outcome in ("explained", "referred"), "bad_outcome")
+    require(not is_blank(note), "empty_note")
     referred = outcome == "referred"
-    _require(not referred or (liaison is not None and report_within is not None), "no_liaison")
+    require(not referred or (liaison is not None and report_within is not None), "no_liaison")
     detail = {"note": note, "outcome": outcome, "liaison": liaison if referred else None}
     return _move(
         t,
@@ -152,15 +153,15 @@ def close_as(
 
 def report_back(t: Ticket, actor: Actor, now: datetime) -> Result:
     """The agency liaison a ticket was referred to reports that they have it (报到)."""
-    _require_status(t, Status.CLOSED, Status.DONE)
-    _require(t.outcome == "referred" and t.report_due is not None, "not_waiting_report")
-    _require(actor.person_id is not None and actor.person_id == t.referred_to, "not_liaison")
+    require_status(t, Status.CLOSED, Status.DONE)
+    require(t.outcome == "referred" and t.report_due is not None, "not_waiting_report")
+    require(actor.person_id is not None and actor.person_id == t.referred_to, "not_liaison")
     return _move(t, "report", t.status, {"late": now > t.report_due}, report_due=None)
 
 
 def report_overdue(t: Ticket, now: datetime) -> Result:
     """The liaison did not report in time: the referral escalates to the leaders (once)."""
-    _require(t.report_due is not None and now >= t.report_due, "not_due")
+    require(t.report_due is not None and now >= t.report_due, "not_due")
     return _move(
         t, "escalate", t.status, {"deadline": "report", "liaison": t.referred_to, "level": 1}, report_due=None
     )
@@ -168,12 +169,12 @@ def report_overdue(t: Ticket, now: datetime) -> Result:
 
 def request_extension(t: Ticket, actor: Actor, now: datetime, reason: str, new_due: datetime) -> Result:
     """The assignee asks for more time (延期申请) before the resolve deadline, with a reason and a date."""
-    _require_status(t, *UNFINISHED)
-    _require(_is_assignee(t, actor), "not_assignee")
-    _require(t.resolve_due is not None and now < t.resolve_due, "deadline_passed")
-    _require(t.extension_due is None, "extension_pending")
-    _require(not is_blank(reason), "empty_reason")
-    _require(new_due > t.resolve_due, "date_not_later")
+    require_status(t, *UNFINISHED)
+    require(_is_assignee(t, actor), "not_assignee")
+    require(t.resolve_due is not None and now < t.resolve_due, "deadline_passed")
+    require(t.extension_due is None, "extension_pending")
+    require(not is_blank(reason), "empty_reason")
+    require(new_due > t.resolve_due, "date_not_later")
     detail = {"reason": reason, "due": new_due.isoformat(), "old_due": t.resolve_due.isoformat()}
     return _move(t, "extension_request", t.status, detail, extension_due=new_due)
 
@@ -184,10 +185,10 @@ def may_decide_extension(t: Ticket, actor: Actor) -> bool:
 
 
 def _require_pending(t: Ticket, actor: Actor) -> None:
-    _require_status(t, *UNFINISHED)
-    _require(t.extension_due is not None, "no_extension_pending")
-    _require(actor.is_leader and actor.person_id != t.assignee_id, "not_leader")
-    _require(may_decide_extension(t, actor), "needs_big_leader")
+    require_status(t, *UNFINISHED)
+    require(t.extension_due is not None, "no_extension_pending")
+    require(actor.is_leader and actor.person_id != t.assignee_id, "not_leader")
+    require(may_decide_extension(t, actor), "needs_big_leader")
 
 
 def approve_extension(t: Ticket, actor: Actor, now: datetime) -> Result:
@@ -217,15 +218,15 @@ def refuse_extension(t: Ticket, actor: Actor, now: datetime) -> Result:
 
 def support(t: Ticket, actor: Actor, now: datetime, already: bool) -> Result:
     """A neighbour says "me too" (+1) on an unfinished ticket, once each."""
-    _require_status(t, Status.OPEN, Status.ACCEPTED, Status.CLOSED)
-    _require(actor.user_id is not None and actor.user_id != t.resident_id, "own_ticket")
-    _require(not already, "already_supported")
+    require_status(t, Status.OPEN, Status.ACCEPTED, Status.CLOSED)
+    require(actor.user_id is not None and actor.user_id != t.resident_id, "own_ticket")
+    require(not already, "already_supported")
     return _move(t, "support", t.status, {"count": t.support_count + 1}, support_count=t.support_count + 1)
 
 
 def _fold(t: Ticket, target: Ticket, already: bool) -> tuple[Result, Result]:
-    _require_status(t, *UNFINISHED)
-    _require(target.id != t.id and target.status in (*UNFINISHED, Status.CLOSED), "bad_merge_target")
+    require_status(t, *UNFINISHED)
+    require(target.id != t.id and target.status in (*UNFINISHED, Status.CLOSED), "bad_merge_target")
     folded = _move(
         t,
         "merge",
@@ -256,8 +257,8 @@ def merge(
 ) -> tuple[Result, Result]:
     """A leader folds a duplicate into `target`; its resident becomes one of target's supporters
     (`already`: they are one, or it is their own ticket: the count stays)."""
-    _require_status(t, *UNFINISHED)
-    _require(actor.is_leader, "not_leader")
+    require_status(t, *UNFINISHED)
+    require(actor.is_leader, "not_leader")
     return _fold(t, target, already)
 
 
@@ -265,24 +266,24 @@ def merge_own(
     t: Ticket, target: Ticket, actor: Actor, now: datetime, already: bool = False
 ) -> tuple[Result, Result]:
     """The resident answers "yes, the same as #N" to the duplicate question about their new ticket."""
-    _require(actor.user_id is not None and actor.user_id == t.resident_id, "not_resident")
-    _require(target.grid == t.grid and target.category == t.category, "bad_merge_target")
+    require(actor.user_id is not None and actor.user_id == t.resident_id, "not_resident")
+    require(target.grid == t.grid and target.category == t.category, "bad_merge_target")
     return _fold(t, target, already)
 
 
 def supervise(t: Ticket, actor: Actor, now: datetime, mark: str) -> Result:
     """A leader marks an unfinished ticket for supervision (督办) or red-card supervision (挂牌督办)."""
-    _require_status(t, *UNFINISHED)
-    _require(actor.is_leader, "not_leader")
-    _require(mark in MARKS, "bad_mark")
-    _require(t.supervision != mark, "already_marked")
+    require_status(t, *UNFINISHED)
+    require(actor.is_leader, "not_leader")
+    require(mark in MARKS, "bad_mark")
+    require(t.supervision != mark, "already_marked")
     return _move(t, "supervise", t.status, {"mark": mark, "previous": t.supervision}, supervision=mark)
 
 
 def lift(t: Ticket, actor: Actor, now: datetime) -> Result:
     """A leader lifts the supervision mark."""
-    _require(actor.is_leader, "not_leader")
-    _require(t.supervision is not None, "not_marked")
+    require(actor.is_leader, "not_leader")
+    require(t.supervision is not None, "not_marked")
     return _move(t, "lift", t.status, {"mark": t.supervision}, supervision=None)
 
 

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from bot.domain import tickets as domain
 from bot.domain.routing import next_up
-from bot.domain.tickets import SYSTEM, Refused
+from bot.domain.model import SYSTEM, Refused
 from bot.services import cards, recipients, reminders, retire
 from bot.services.context import Ctx
 from bot.store.uow import UnitOfWork, as_uow

@@ -6,7 +6,7 @@ import logging
 from datetime import datetime
 
 from bot.domain import casework as domain
-from bot.domain.tickets import SYSTEM, Refused
+from bot.domain.model import SYSTEM, Refused
 from bot.services import cards, locales, recipients, views
 from bot.services.act import act
 from bot.services.context import Ctx, Outcome, Who

@@ -15,7 +15,7 @@ from bot import i18n
 from bot.domain import deadlines
 from bot.domain.routing import LADDER
 from bot.domain.casework import flag_earner
-from bot.domain.tickets import SYSTEM, Status, Ticket
+from bot.domain.model import SYSTEM, Status, Ticket
 from bot.services import cards, locales, recipients, reminders, retire, views
 from bot.services.context import Ctx
 from bot.services.notices import Notice
