@@ -23,7 +23,7 @@ from bot.store.people import People
 from bot.store.db import Database
 
 RESIDENT = ("new", "status", "my", "lang", "help")
-STAFF = ("new", "queue", "stats", "status", "my", "lang", "help")
+STAFF = ("new", "queue", "log", "stats", "status", "my", "lang", "help")
 GROUP = ("wish", "complain", "help")
 GROUP_ADMIN = ("wish", "complain", "bind", "lang", "help")
 REFRESH_SECONDS = 3600  # a newly bound staff member gets the staff menu within the hour (or at /start)
@@ -54,20 +54,26 @@ async def _set(app: Application, label: str, scope: BotCommandScope, names: tupl
         await startup.optional(app, f"setMyCommands[{label},{loc}]", call)
 
 
-def _menu_key() -> str:
+def staff_menu(work_log: bool) -> tuple[str, ...]:
+    """The staff commands; /log only while the work log is switched on."""
+    return STAFF if work_log else tuple(c for c in STAFF if c != "log")
+
+
+def _menu_key(names: tuple[str, ...]) -> str:
     """Changes when the staff menu or its texts change, so every staff chat is set again."""
-    return "|".join(f"{c.command}={c.description}" for loc in i18n.LOCALES for c in menu(loc, STAFF))
+    return "|".join(f"{c.command}={c.description}" for loc in i18n.LOCALES for c in menu(loc, names))
 
 
 async def set_staff_menus(app: Application, db: Database) -> None:
     """Give each newly bound staff member's private chat the staff menu; take it from those who left.
 
     Chats already given this very menu are skipped, so a restart costs no calls for them."""
+    names = staff_menu(app.bot_data["config"].assessment.work_log.enabled)
     staff = await People(db.reader).bound_staff_users()
     before = json.loads(await bot_facts.recall(db, "staff_menus") or "{}")
-    done = set(before.get("chats", [])) if before.get("menu") == _menu_key() else set()
+    done = set(before.get("chats", [])) if before.get("menu") == _menu_key(names) else set()
     for chat in sorted(staff - done):
-        await _set(app, f"staff:{chat}", BotCommandScopeChat(chat), STAFF)
+        await _set(app, f"staff:{chat}", BotCommandScopeChat(chat), names)
     for chat in sorted(set(before.get("chats", [])) - staff):
         await startup.optional(
             app,
@@ -77,7 +83,7 @@ async def set_staff_menus(app: Application, db: Database) -> None:
     await bot_facts.remember(
         db,
         "staff_menus",
-        json.dumps({"menu": _menu_key(), "chats": sorted(staff)}),
+        json.dumps({"menu": _menu_key(names), "chats": sorted(staff)}),
         datetime.now(timezone.utc),
     )
 

@@ -26,6 +26,15 @@ class TimeBankRule:
 
 
 @dataclass(frozen=True)
+class WorkLogRule:
+    """The daily work log (工作日志): /log on or off, and the days without an entry that name a worker
+    in their leader's daily digest."""
+
+    enabled: bool = True
+    idle_days: int = 3
+
+
+@dataclass(frozen=True)
 class Assessment:
     """The field's assessment rules, each with its own `enabled` switch."""
 
@@ -33,6 +42,7 @@ class Assessment:
     colours: ColourRule = field(default_factory=ColourRule)
     callbacks: CallbackRule = field(default_factory=CallbackRule)
     time_bank: TimeBankRule = field(default_factory=TimeBankRule)
+    work_log: WorkLogRule = field(default_factory=WorkLogRule)
 
 
 def _fraction(r: Reader, key: str, default: float) -> float:
@@ -86,6 +96,11 @@ def _colours(r: Reader) -> ColourRule:
     return rule
 
 
+def _work_log(r: Reader) -> WorkLogRule:
+    p = "assessment.work_log."
+    return WorkLogRule(r.get(p + "enabled", bool, True), _count(r, p + "idle_days", WorkLogRule.idle_days, 1))
+
+
 def parse_assessment(r: Reader) -> Assessment:
     """All [assessment.*] keys, validated; defaults as documented in config.example.toml."""
     cb, tb = "assessment.callbacks.", "assessment.time_bank."
@@ -101,4 +116,5 @@ def parse_assessment(r: Reader) -> Assessment:
             _count(r, cb + "minimum", CallbackRule.minimum, 1),
         ),
         TimeBankRule(r.get(tb + "enabled", bool, True), float(hours)),
+        _work_log(r),
     )

@@ -11,7 +11,8 @@ from bot.domain.inputs import is_blank, parse_number
 from bot.domain.records import Prompt
 from bot.domain.tickets import Kind, Refused
 from bot.handlers.base import ctx_of, guarded, now, who_of
-from bot.services import close, decline, extension, guide, intake, outcomes, reply, returns
+from bot.handlers import worklog as worklog_handlers
+from bot.services import close, decline, extension, guide, intake, outcomes, reply, returns, worklog
 
 GROUP = filters.ChatType.GROUPS & filters.UpdateType.MESSAGE
 CAPTION_COMMAND = re.compile(
@@ -110,6 +111,8 @@ async def _by_prompt(update: Update, context: ContextTypes.DEFAULT_TYPE, prompt,
         return await _casework_prompt(ctx, who, purpose, ticket, text, update.update_id)
     if purpose == "close":
         return await close.close(ctx, who, ticket, text, photo, now(), update.update_id)
+    if purpose == worklog.PURPOSE:
+        return await worklog_handlers.by_prompt(update, context, prompt, msg)
 
 
 CASEWORK_PROMPTS = {"return", "not_ours", "explain", "extension"}
@@ -142,7 +145,8 @@ async def _draft_step(update: Update, context: ContextTypes.DEFAULT_TYPE, msg: M
     except Refused as exc:
         if exc.reason != "no_draft":
             raise
-        await reply.tell(ctx, msg.chat_id, "help", now(), who.id, group=False)
+        work_log = ctx.config.assessment.work_log.enabled
+        await reply.tell(ctx, msg.chat_id, "help", now(), who.id, group=False, work_log=work_log)
 
 
 def register(app: Application) -> None:

@@ -34,8 +34,9 @@ async def new(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 @guarded
 async def help_(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Explain the commands."""
-    chat = update.effective_chat.id
-    await reply.tell(ctx_of(context), chat, "help", now(), update.effective_user.id, group=chat < 0)
+    chat, ctx = update.effective_chat.id, ctx_of(context)
+    work_log = ctx.config.assessment.work_log.enabled
+    await reply.tell(ctx, chat, "help", now(), update.effective_user.id, group=chat < 0, work_log=work_log)
 
 
 @guarded

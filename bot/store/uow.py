@@ -18,6 +18,7 @@ from bot.store.prompts import Prompts
 from bot.store.reporting import Reports
 from bot.store.seen import Seen
 from bot.store.tickets import Tickets
+from bot.store.worklog import WorkLogs
 
 if TYPE_CHECKING:
     from bot.store.db import Database
@@ -38,6 +39,7 @@ class UnitOfWork:
         self.casework = Casework(conn, seen)
         self.personal = PersonalData(conn)
         self.reports = Reports(conn)
+        self.work_logs = WorkLogs(conn)
 
 
 def as_uow(source: "UnitOfWork | aiosqlite.Connection") -> UnitOfWork:

@@ -1,0 +1,96 @@
+"""The daily work log (工作日志): a worker's line and photo of the day's work, stored in one
+transaction, or asked for when `/log` came without its line; confirmed in the worker's language."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot import i18n
+from bot.domain import worklog as domain
+from bot.domain.records import Person, Prompt
+from bot.domain.tickets import Refused
+from bot.services import common
+from bot.services.context import Ctx, Who
+from bot.services.notices import Notice
+from bot.store.uow import UnitOfWork
+
+
+async def log(
+    ctx: Ctx, who: Who, raw: str | None, photo: str | None, now: datetime, update_id: int | None
+) -> None:
+    """`/log …` in a private chat: store the entry, or ask for its line when there is none yet."""
+    wanted = _parse(ctx, raw)
+    if wanted.text:
+        return await _record(ctx, who, wanted, photo, now, update_id)
+    await _ask(ctx, who, wanted.ticket_id, photo, now, update_id)
+
+
+async def answer(
+    ctx: Ctx, who: Who, prompt: Prompt, raw: str, photo: str | None, now: datetime, update_id: int | None
+) -> None:
+    """The answer to the bot's "what did you do?" question: a line (with the photo sent before, if
+    any) is stored; a photo alone is kept and the line asked for again."""
+    wanted = _parse(ctx, raw)
+    wanted = domain.LogInput(wanted.text, prompt.ticket_id or wanted.ticket_id)
+    photo = photo or prompt.photo_file_id
+    if wanted.text:
+        return await _record(ctx, who, wanted, photo, now, update_id)
+    if photo is None:
+        raise Refused("log_empty")
+    await _ask(ctx, who, wanted.ticket_id, photo, now, update_id)
+
+
+def _parse(ctx: Ctx, raw: str | None) -> domain.LogInput:
+    if not ctx.config.assessment.work_log.enabled:
+        raise Refused("log_off")
+    try:
+        return domain.parse_log(raw)
+    except ValueError:
+        raise Refused("log_bad_ticket") from None
+
+
+PURPOSE = "log"  # the prompts' purpose of a work-log question (its ticket, if any, in ticket_id)
+
+
+async def _author(
+    uow: UnitOfWork, who: Who, wanted: domain.LogInput | None, ticket: int | None
+) -> tuple[Person, str]:
+    """The worker writing, and the grid the entry belongs to (the ticket's, else their own first);
+    Refused for anyone else, an empty or overlong line, or a ticket they did not close."""
+    person = await uow.people.person_by_user(who.id)
+    grids = await uow.work_logs.logger_grids(person.id, domain.LOGGERS) if person else []
+    reason = domain.refusal(grids, wanted.text if wanted else None)
+    if reason or person is None:
+        raise Refused(reason or "not_logger")
+    if ticket is None:
+        return person, grids[0]
+    t = await uow.tickets.get(ticket)
+    reason = domain.ticket_refusal(t, person.id)
+    if reason or t is None:
+        raise Refused(reason or "log_not_your_ticket", n=ticket)
+    return person, t.grid
+
+
+async def _record(
+    ctx: Ctx, who: Who, wanted: domain.LogInput, photo: str | None, now: datetime, update_id: int | None
+) -> None:
+    async with ctx.uow(update_id) as uow:
+        person, grid = await _author(uow, who, wanted, wanted.ticket_id)
+        await uow.work_logs.add(person.id, grid, now, wanted.text, photo, wanted.ticket_id)
+        await uow.prompts.consume(who.id, PURPOSE)
+        loc = await common.user_locale(ctx, uow, who.id, who.language)
+        text = i18n.render(loc, "log_saved", text=wanted.text, ticket=wanted.ticket_id, photo=bool(photo))
+        await uow.outbox.add([Notice(who.id, text)], now)
+    ctx.kick()
+
+
+async def _ask(
+    ctx: Ctx, who: Who, ticket: int | None, photo: str | None, now: datetime, update_id: int | None
+) -> None:
+    async with ctx.uow(update_id) as uow:
+        await _author(uow, who, None, ticket)
+        loc = await common.user_locale(ctx, uow, who.id, who.language)
+        text = i18n.render(loc, "log_ask", ticket=ticket, photo=bool(photo))
+        ask = {"user_id": who.id, "purpose": PURPOSE, "ticket_id": ticket, "photo_file_id": photo}
+        await uow.outbox.add([Notice(who.id, text, force_reply=True, prompt=ask)], now)
+    ctx.kick()

@@ -1,0 +1,13 @@
+-- The daily work log (工作日志, issue 13 point 1): a gridworker's line and photo of the day's work,
+-- optionally about a ticket they closed; read by the small-group leader's daily digest.
+CREATE TABLE work_logs (
+    id INTEGER PRIMARY KEY,
+    person_id INTEGER NOT NULL REFERENCES people(id),
+    grid TEXT NOT NULL,
+    at REAL NOT NULL,
+    text TEXT NOT NULL,
+    photo_file_id TEXT,  -- Telegram's file_id of the largest size sent
+    ticket_id INTEGER REFERENCES tickets(id)
+);
+CREATE INDEX work_logs_by_grid ON work_logs(grid, at);
+CREATE INDEX work_logs_by_person ON work_logs(person_id, at);

@@ -1,0 +1,137 @@
+"""The daily work log (issue 13 point 1): /log in the private chat, with a photo captioned /log, as a
+line alone, or asked for; refused politely to non-workers, in groups and for bad input."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.config_assessment import WorkLogRule
+from tests.harness import Harness
+from tests.test_story import GROUP, LEADER, RESIDENT, VOLUNTEER, WORKER, _bound
+
+PHOTO = [
+    {"file_id": "SMALL1", "file_unique_id": "s1", "width": 90, "height": 90},
+    {"file_id": "LARGE1", "file_unique_id": "l1", "width": 1280, "height": 960},
+]
+
+
+async def _photo(bot, uid: int, chat: int, caption: str | None) -> None:
+    msg = {"message_id": 500, "date": 0, "chat": bot.chat(chat), "from": bot.user(uid), "photo": PHOTO}
+    if caption is not None:
+        msg["caption"] = caption
+    await bot.feed({"message": msg})
+
+
+async def _logs(bot) -> list[tuple]:
+    rows = await bot.ctx.db.fetchall(
+        "SELECT p.code, w.grid, w.text, w.photo_file_id, w.ticket_id FROM work_logs w "
+        "JOIN people p ON p.id = w.person_id ORDER BY w.id"
+    )
+    return [tuple(r) for r in rows]
+
+
+async def test_a_photo_captioned_log_is_stored_with_its_largest_size_and_confirmed(bot):
+    await _photo(bot, WORKER, WORKER, "/log 走访3-2-401独居老人")
+    assert await _logs(bot) == [("p004", "GN-1-1", "走访3-2-401独居老人", "LARGE1", None)]
+    told = bot.last(WORKER)["text"]
+    assert "已记入今天的工作日志，附照片 1 张" in told and "走访3-2-401独居老人" in told
+
+
+async def test_a_line_alone_is_stored_and_confirmed_in_the_workers_language(bot):
+    await bot.say(WORKER, WORKER, "/lang en")
+    await bot.say(WORKER, WORKER, "/log checked the fire doors of building 3")
+    assert await _logs(bot) == [("p004", "GN-1-1", "checked the fire doors of building 3", None, None)]
+    assert bot.last(WORKER)["text"].startswith("✅ Added to today's work log:")
+
+
+async def test_log_alone_asks_for_the_line_and_a_photo_then_stores_the_answers(bot):
+    await bot.say(WORKER, WORKER, "/log")
+    ask = bot.last(WORKER)
+    assert ask["reply_markup"]["force_reply"] is True and "请发一句话" in ask["text"]
+    await _photo(bot, WORKER, WORKER, None)  # the photo first: kept, and the line asked for again
+    assert await _logs(bot) == [] and "照片已收到" in bot.last(WORKER)["text"]
+    await bot.say(WORKER, WORKER, "清理楼道小广告")
+    assert await _logs(bot) == [("p004", "GN-1-1", "清理楼道小广告", "LARGE1", None)]
+    await bot.say(WORKER, WORKER, "你好")  # the question was answered: plain text is no entry any more
+    assert len(await _logs(bot)) == 1
+
+
+async def test_non_workers_are_refused_politely_and_nothing_is_stored(bot):
+    for uid in (RESIDENT, VOLUNTEER, LEADER):
+        await bot.say(uid, uid, "/log 走访")
+        assert "工作日志由网格员记录" in bot.last(uid)["text"]
+    await bot.say(RESIDENT, RESIDENT, "/log")
+    assert "工作日志由网格员记录" in bot.last(RESIDENT)["text"], "no question for someone who may not log"
+    assert await _logs(bot) == []
+
+
+async def test_log_in_a_group_points_to_the_private_chat_and_stores_nothing(bot):
+    await _bound(bot)
+    await bot.say(WORKER, GROUP, "/log 走访3-2-401独居老人")
+    await _photo(bot, WORKER, GROUP, "/log 走访3-2-401独居老人")
+    told = [m["text"] for m in bot.sent(GROUP)[-2:]]
+    assert told == ["工作日志不在群里记录：请在与我的私聊中发送 /log。"] * 2
+    assert await _logs(bot) == []
+
+
+async def test_bad_input_gets_a_clear_answer(bot):
+    await bot.say(WORKER, WORKER, "/log #abc 修好了")
+    assert "事项编号不对" in bot.last(WORKER)["text"]
+    await bot.say(WORKER, WORKER, "/log " + "长" * 1001)
+    assert "最多 1000 字" in bot.last(WORKER)["text"]
+    await bot.say(WORKER, WORKER, "/log #1 补照片")
+    assert "#1 不是您办结的事项" in bot.last(WORKER)["text"]
+    assert await _logs(bot) == []
+
+
+async def test_a_plain_leading_number_is_part_of_the_line_not_a_ticket(bot):
+    await bot.say(WORKER, WORKER, "/log 3 户老人已走访")
+    assert await _logs(bot) == [("p004", "GN-1-1", "3 户老人已走访", None, None)]
+
+
+async def _closed_by_worker(bot) -> None:
+    await _bound(bot)
+    await bot.say(RESIDENT, GROUP, "/complain 环境卫生 楼道垃圾三天没人清运")
+    await bot.press(WORKER, WORKER, 1, bot.button(bot.last(WORKER), "t:1:acc"))
+    await bot.press(WORKER, WORKER, 1, "t:1:cls")
+    await bot.say(WORKER, WORKER, "已联系保洁清运完毕")
+
+
+async def test_a_photo_is_added_to_a_ticket_the_worker_closed(bot):
+    await _closed_by_worker(bot)
+    await _photo(bot, WORKER, WORKER, "/log #1 清运后的楼道")
+    assert await _logs(bot) == [("p004", "GN-1-1", "清运后的楼道", "LARGE1", 1)]
+    assert "（事项 #1）" in bot.last(WORKER)["text"]
+    await bot.say(WORKER, WORKER, "/log #1")  # the ticket alone: asked for the line, then stored with it
+    assert "事项 #1" in bot.last(WORKER)["text"]
+    await bot.say(WORKER, WORKER, "复查干净")
+    assert (await _logs(bot))[-1] == ("p004", "GN-1-1", "复查干净", None, 1)
+
+
+async def test_an_open_ticket_takes_no_entry_yet(bot):
+    await _bound(bot)
+    await bot.say(RESIDENT, GROUP, "/complain 环境卫生 楼道垃圾")
+    await bot.press(WORKER, WORKER, 1, bot.button(bot.last(WORKER), "t:1:acc"))
+    await bot.say(WORKER, WORKER, "/log #1 在处理")
+    assert "#1 不是您办结的事项" in bot.last(WORKER)["text"]
+
+
+async def test_switched_off_the_log_is_refused_and_absent_from_help(tmp_path):
+    cfg = Harness(tmp_path).config
+    off = replace(cfg.assessment, work_log=WorkLogRule(enabled=False))
+    bot = await Harness(tmp_path, assessment=off).start()
+    try:
+        await bot.say(WORKER, WORKER, "/log 走访")
+        assert "未启用工作日志" in bot.last(WORKER)["text"] and await _logs(bot) == []
+        await bot.say(WORKER, WORKER, "/help")
+        assert "/log" not in bot.last(WORKER)["text"]
+    finally:
+        await bot.stop()
+
+
+async def test_help_lists_log_in_both_languages(bot):
+    await bot.say(WORKER, WORKER, "/help")
+    assert "/log 内容" in bot.last(WORKER)["text"]
+    await bot.say(WORKER, WORKER, "/lang en")
+    await bot.say(WORKER, WORKER, "/help")
+    assert "/log text — a worker's daily work log" in bot.last(WORKER)["text"]
