@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import base64
 import logging
 from collections import OrderedDict
 from datetime import datetime, timedelta, timezone
 from contextlib import asynccontextmanager
 from typing import Any, AsyncContextManager, AsyncIterator, Awaitable, Callable
 
-from telegram import Bot, InputFile
+from telegram import Bot
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 
 from bot.apilog import describe
+from bot.delivery_media import MEDIA_OPS, send_media
 from bot.domain.notices import Notice
 from bot.store.db import Database, ts
 from bot.store.outbox import Done, Queued
@@ -153,18 +153,8 @@ class Deliverer:
         if op == "delete":
             await self._call("deleteMessage", chat_id=chat, message_id=p["message_id"])
             return None
-        if op == "photo":
-            upload = p.get("photo_b64") or (p.get("extra") or {}).get("photo_b64")
-            photo = InputFile(base64.b64decode(upload), filename="chart.png") if upload else p["photo"]
-            msg = await self._call(
-                "sendPhoto",
-                chat_id=chat,
-                photo=photo,
-                caption=p.get("text") or None,
-                parse_mode="HTML",
-                reply_markup=reply_markup,
-            )
-            return msg["message_id"]
+        if op in MEDIA_OPS:
+            return await send_media(self._call, chat, op, p, reply_markup)
         target = p.get("message_id") if op == "edit" else None
         if op == "retire":
             target = await self._tagged(row, (p.get("extra") or {}).get("retire", ""))
@@ -294,7 +284,7 @@ def _method(row: Queued) -> str:
         return "sendMessage/editMessageText"
     return {
         "delete": "deleteMessage",
-        "photo": "sendPhoto",
+        **MEDIA_OPS,
         "edit": "editMessageText",
         "retire": "editMessageText",
     }.get(row.op, "sendMessage")

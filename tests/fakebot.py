@@ -87,6 +87,10 @@ class FakeTransport(BaseRequest):
                 "from": {"id": BOT_ID, "is_bot": True, "first_name": "Grid"},
                 "text": p.get("text", ""),
             }
+        if name == "sendMediaGroup":  # an album: one message per item, as Telegram answers
+            chat = int(p["chat_id"])
+            group = {"chat": {"id": chat, "type": "private" if chat > 0 else "group"}, "date": 0}
+            return [{"message_id": self._next(chat), **group} for _ in p["media"]]
         if name == "getChatMember":
             return self._member(int(p["chat_id"]), int(p["user_id"]))
         return True
@@ -125,7 +129,7 @@ class FakeTransport(BaseRequest):
         return [
             p | {"method": n}
             for n, p in self.calls
-            if n in {"sendMessage", "editMessageText", "sendPhoto"}
+            if n in {"sendMessage", "editMessageText", "sendPhoto", "sendMediaGroup"}
             and (chat_id is None or int(p["chat_id"]) == chat_id)
         ]
 

@@ -66,6 +66,10 @@ def test_idle_workers_are_those_with_no_entry_in_the_window():
     last = {1: end - timedelta(days=1), 2: end - timedelta(days=3, seconds=1), 3: since}
     workers = {1: "赵强", 2: "陈静", 3: "孙丽", 4: "钱进"}
     assert wl.idle_workers(workers, last, since) == sorted(["陈静", "钱进"])
+    assert wl.idle_workers(workers, last, since, started=since) == sorted(["陈静", "钱进"])
+    assert wl.idle_workers(workers, last, since, started=since + timedelta(seconds=1)) == [], (
+        "nobody is idle before the work log has run for the whole window"
+    )
 
 
 @pytest.mark.parametrize(

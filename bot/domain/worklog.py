@@ -81,10 +81,19 @@ def idle_since(day_end: datetime, idle_days: int) -> datetime:
     return day_end - timedelta(days=idle_days)
 
 
-def idle_workers(workers: dict[int, str], last_logged: dict[int, datetime], since: datetime) -> list[str]:
-    """Names of the workers with no entry since `since`, by name (a worker never logged counts too)."""
-    idle = [name for pid, name in workers.items() if not (last_logged.get(pid) and last_logged[pid] >= since)]
-    return sorted(idle)
+def idle_workers(
+    workers: dict[int, str],
+    last_logged: dict[int, datetime],
+    since: datetime,
+    started: datetime | None = None,
+) -> list[str]:
+    """Names of the workers with no entry since `since`, by name (a worker who never logged counts
+    too); nobody while the work log has not yet run for the whole window (it began after `since`)."""
+    if started is not None and started > since:
+        return []
+    return sorted(
+        name for pid, name in workers.items() if not (pid in last_logged and last_logged[pid] >= since)
+    )
 
 
 def albums(count: int, size: int = ALBUM_MAX) -> list[tuple[int, int]]:

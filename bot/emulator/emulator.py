@@ -10,7 +10,7 @@ from typing import Any, Callable
 
 from bot.emulator.actors import Actors
 from bot.emulator.api_info import InfoMethods
-from bot.emulator.api_messages import MessageMethods
+from bot.emulator.api_albums import AlbumMethods
 from bot.emulator.errors import ApiError, EmulatorError, EmulatorTimeout
 from bot.emulator.faults import Faults, Reply
 from bot.emulator.limits import FaultPlan, RateLimiter, RateLimits
@@ -20,7 +20,7 @@ from bot.emulator.registry import lookup
 from bot.emulator.world import ChatRef, UserRef
 
 
-class Emulator(Actors, Faults, MessageMethods, InfoMethods):
+class Emulator(Actors, Faults, AlbumMethods, InfoMethods):
     """In-process Telegram: serve it with `bot.emulator.serve` and act as users with its verbs."""
 
     def __init__(

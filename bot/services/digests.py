@@ -9,7 +9,7 @@ from datetime import datetime
 from bot import i18n
 from bot.domain import reports as rep
 from bot.domain.periods import Period, last_complete, month_of
-from bot.services import locales, views
+from bot.services import digest_worklog, locales, views
 from bot.services.context import Ctx
 from bot.store.uow import UnitOfWork
 from bot.services.publish import (
@@ -59,12 +59,15 @@ async def digests(ctx: Ctx, now: datetime, period: Period | None = None, dry_run
     if not readers:
         return []
     data = await _read_digest(ctx, uow, tree, period, now)
+    logs = await digest_worklog.read(ctx, uow, tree, period)
     posts = []
     for chat, (pid, held) in _by_reader(readers).items():
         loc = await locales.person_locale(ctx, uow, pid)
         text = await _digest_text(ctx, uow, data, loc, held, now)
+        log_text, albums = digest_worklog.part(ctx, logs, tree, held, loc, chat)
+        text = f"{text}\n\n{log_text}" if log_text else text
         more = i18n.render(loc, "digest_continued", kind=period.kind, period=period)
-        posts.append(Post(kind, period.key, chat, text_messages(chat, text, continued=more)))
+        posts.append(Post(kind, period.key, chat, text_messages(chat, text, continued=more) + albums))
     return await publish(ctx, posts, now, dry_run)
 
 

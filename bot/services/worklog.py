@@ -9,7 +9,7 @@ from bot import i18n
 from bot.domain import worklog as domain
 from bot.domain.records import Person, Prompt
 from bot.domain.tickets import Refused
-from bot.services import common
+from bot.services import locales
 from bot.services.context import Ctx, Who
 from bot.services.notices import Notice
 from bot.store.uow import UnitOfWork
@@ -78,7 +78,7 @@ async def _record(
         person, grid = await _author(uow, who, wanted, wanted.ticket_id)
         await uow.work_logs.add(person.id, grid, now, wanted.text, photo, wanted.ticket_id)
         await uow.prompts.consume(who.id, PURPOSE)
-        loc = await common.user_locale(ctx, uow, who.id, who.language)
+        loc = await locales.user_locale(ctx, uow, who.id, who.language)
         text = i18n.render(loc, "log_saved", text=wanted.text, ticket=wanted.ticket_id, photo=bool(photo))
         await uow.outbox.add([Notice(who.id, text)], now)
     ctx.kick()
@@ -89,7 +89,7 @@ async def _ask(
 ) -> None:
     async with ctx.uow(update_id) as uow:
         await _author(uow, who, None, ticket)
-        loc = await common.user_locale(ctx, uow, who.id, who.language)
+        loc = await locales.user_locale(ctx, uow, who.id, who.language)
         text = i18n.render(loc, "log_ask", ticket=ticket, photo=bool(photo))
         ask = {"user_id": who.id, "purpose": PURPOSE, "ticket_id": ticket, "photo_file_id": photo}
         await uow.outbox.add([Notice(who.id, text, force_reply=True, prompt=ask)], now)

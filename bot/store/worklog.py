@@ -79,3 +79,8 @@ class WorkLogs:
             (person_id, *sorted(roles)),
         )
         return [r[0] for r in rows]
+
+    async def started(self) -> datetime | None:
+        """When the work log began (this database's migration 021)."""
+        rows = await self._conn.execute_fetchall("SELECT at FROM bot_facts WHERE key = 'work_log_since'")
+        return dt(rows[0][0]) if rows else None

@@ -11,3 +11,6 @@ CREATE TABLE work_logs (
 );
 CREATE INDEX work_logs_by_grid ON work_logs(grid, at);
 CREATE INDEX work_logs_by_person ON work_logs(person_id, at);
+-- When the work log began: nobody is named idle before it has run for `idle_days` days.
+INSERT OR IGNORE INTO bot_facts (key, value, at)
+VALUES ('work_log_since', 'migration 021', CAST(strftime('%s', 'now') AS REAL));
