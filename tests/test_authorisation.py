@@ -44,6 +44,7 @@ ALLOWED = {
     "extend": {"assignee_worker"},
     "explain": {"assignee_worker"},
     "supervise": LEADERS,
+    "redcard": {"big_leader", "admin"},  # 挂牌督办: the big-grid leader or the admin
     "me_too": set(ROLES) - {"resident_submitter"},
 }
 NEW_GROUP = -300
@@ -131,6 +132,7 @@ SETUP = {
     "extend": "accepted",
     "explain": "accepted",
     "supervise": "open",
+    "redcard": "open",
     "me_too": "public",
 }
 EVENT = {
@@ -144,6 +146,7 @@ EVENT = {
     "extend": "extension_request",
     "explain": "close",
     "supervise": "supervise",
+    "redcard": "supervise",
     "me_too": "support",
 }
 
@@ -166,8 +169,8 @@ async def _act(bot, action: str, uid: int) -> str:
     if action == "bind":
         await bot.say(uid, NEW_GROUP, "/bind GN-1-1")
         return bot.last(NEW_GROUP)["text"]
-    if action == "supervise":
-        await bot.say(uid, uid, "/supervise 1")
+    if action in {"supervise", "redcard"}:
+        await bot.say(uid, uid, f"/{action} 1")
         return bot.last(uid)["text"]
     data = {
         "claim": "t:1:clm",

@@ -158,7 +158,9 @@ async def test_supervision_is_marked_on_the_card_and_reminded_daily(bot):
     await bot.say(RESIDENT, GROUP, "/complain 环境卫生 楼道垃圾")
     await bot.say(WORKER, WORKER, "/redcard 1")
     assert (await _status(bot))[5] is None
-    await bot.say(LEADER, LEADER, "/redcard 1")
+    await bot.say(LEADER, LEADER, "/redcard 1")  # 挂牌督办 is the big-grid leader's (or admin's)
+    assert (await _status(bot))[5] is None and "大网格长" in bot.last(LEADER)["text"]
+    await bot.say(BIG_LEADER, BIG_LEADER, "/redcard 1")
     assert (await _status(bot))[5] == "red"
     assert "挂牌督办" in bot.last(GROUP)["text"] and "挂牌督办" in bot.last(WORKER)["text"]
     n = len(bot.sent(WORKER))
@@ -166,6 +168,8 @@ async def test_supervision_is_marked_on_the_card_and_reminded_daily(bot):
     await bot.deliverer.deliver_due()
     assert "挂牌督办提醒" in bot.last(WORKER)["text"]
     await bot.say(LEADER, LEADER, "/lift 1")
+    assert (await _status(bot))[5] == "red"
+    await bot.say(BIG_LEADER, BIG_LEADER, "/lift 1")
     assert (await _status(bot))[5] is None
     assert len(bot.sent(WORKER)) > n
 

@@ -94,8 +94,15 @@ ACTIONS = {
     ),
     "support": (in_status, lambda t, a: C.support(t, a, NOW, already=False), None),
     "merge": (in_status, lambda t, a: C.merge(t, in_status(Status.OPEN, id=2), a, NOW)[0], "merged"),
-    "supervise": (in_status, lambda t, a: C.supervise(t, a, NOW, "red"), None),
+    "supervise": (in_status, lambda t, a: C.supervise(t, a, NOW, "supervise"), None),
+    "redcard": (in_status, lambda t, a: C.supervise(t, a, NOW, "red"), None),
     "lift": (lambda s: in_status(s, supervision="supervise"), lambda t, a: C.lift(t, a, NOW), None),
+    "lift_red": (lambda s: in_status(s, supervision="red"), lambda t, a: C.lift(t, a, NOW), None),
+    "merge_own": (
+        in_status,
+        lambda t, a: C.merge_own(t, in_status(Status.OPEN, id=2), a, NOW)[0],
+        "merged",
+    ),
 }
 ACTOR = {
     "return": WORKER,
@@ -111,7 +118,10 @@ ACTOR = {
     "support": ROLES["other_resident"],
     "merge": LEADER,
     "supervise": LEADER,
+    "redcard": ROLES["big_leader"],
     "lift": LEADER,
+    "lift_red": ROLES["big_leader"],
+    "merge_own": RESIDENT,
 }
 
 UNF, NOA, NOO, NCD = "not_open_or_accepted", "not_accepted", "not_open", "not_closed_or_done"
@@ -131,7 +141,10 @@ STATUS_TABLE = {
     "support": (OK, OK, OK, SUP, SUP),
     "merge": (OK, OK, UNF, UNF, UNF),
     "supervise": (OK, OK, UNF, UNF, UNF),
+    "redcard": (OK, OK, UNF, UNF, UNF),
     "lift": (OK, OK, OK, OK, OK),
+    "lift_red": (OK, OK, OK, OK, OK),
+    "merge_own": (OK, OK, UNF, UNF, UNF),
 }
 STATUSES = ("open", "accepted", "closed", "done", "merged")
 
@@ -158,6 +171,7 @@ def test_status_by_action_table(action, status, expected):
 
 
 NA, NL, BL, OWN, NLI = "not_assignee", "not_leader", "needs_big_leader", "own_ticket", "not_liaison"
+RED, NR = "needs_senior_for_red", "not_resident"
 START = {
     "return": "open",
     "reroute": "open",
@@ -172,7 +186,10 @@ START = {
     "support": "open",
     "merge": "open",
     "supervise": "open",
+    "redcard": "open",
     "lift": "open",
+    "lift_red": "open",
+    "merge_own": "open",
 }
 #                  resident other_res assignee same_grid volunteer other_grid small_ldr big_ldr admin
 ROLE_TABLE = {
@@ -189,7 +206,10 @@ ROLE_TABLE = {
     "support": (OWN, OK, OK, OK, OK, OK, OK, OK, OK),
     "merge": (NL, NL, NL, NL, NL, NL, OK, OK, OK),
     "supervise": (NL, NL, NL, NL, NL, NL, OK, OK, OK),
+    "redcard": (NL, NL, NL, NL, NL, NL, RED, OK, OK),
     "lift": (NL, NL, NL, NL, NL, NL, OK, OK, OK),
+    "lift_red": (NL, NL, NL, NL, NL, NL, RED, OK, OK),
+    "merge_own": (OK, NR, NR, NR, NR, NR, NR, NR, NR),
 }
 
 
@@ -303,6 +323,15 @@ def test_approval_moves_the_resolve_deadline_and_the_reminder_plan_follows():
     assert D.plan(t, policy, NORMAL).alert_due == NEW_DUE - timedelta(minutes=30)
 
 
+def test_an_extension_not_decided_before_the_deadline_lapses_approval_is_refused_refusal_clears_it():
+    t = in_status(Status.ACCEPTED, extension_due=NEW_DUE)
+    assert C.approve_extension(t, LEADER, t.resolve_due - timedelta(seconds=1))[0].resolve_due == NEW_DUE
+    assert refused(C.approve_extension, t, LEADER, t.resolve_due) == "extension_lapsed"
+    after, events = C.refuse_extension(t, LEADER, t.resolve_due + timedelta(hours=1))
+    assert after.extension_due is None and after.resolve_due == t.resolve_due
+    assert events[0].action == "extension_refuse"
+
+
 def test_refusal_keeps_the_deadline():
     t = in_status(Status.ACCEPTED, extension_due=NEW_DUE)
     after, _ = C.refuse_extension(t, LEADER, NOW)
@@ -351,14 +380,29 @@ def test_merge_folds_the_duplicate_and_counts_its_resident_on_the_target():
 
 
 def test_supervision_is_marked_upgraded_and_lifted_with_events():
+    big = ROLES["big_leader"]
     t, ev1 = C.supervise(in_status(Status.OPEN), LEADER, NOW, "supervise")
-    red, ev2 = C.supervise(t, ROLES["big_leader"], NOW, "red")
+    red, ev2 = C.supervise(t, big, NOW, "red")
     assert red.supervision == "red" and ev2[0].detail == {"mark": "red", "previous": "supervise"}
-    assert refused(C.supervise, red, LEADER, NOW, "red") == "already_marked"
-    assert refused(C.supervise, red, LEADER, NOW, "yellow") == "bad_mark"
-    lifted, ev3 = C.lift(red, LEADER, NOW)
+    assert refused(C.supervise, red, big, NOW, "red") == "already_marked"
+    assert refused(C.supervise, red, big, NOW, "yellow") == "bad_mark"
+    lifted, ev3 = C.lift(red, big, NOW)
     assert lifted.supervision is None and ev3[0].action == "lift"
     assert refused(C.lift, lifted, LEADER, NOW) == "not_marked"
+
+
+def test_a_small_group_leader_marks_supervision_but_not_a_red_card_and_cannot_undo_one():
+    t, _ = C.supervise(in_status(Status.OPEN), LEADER, NOW, "supervise")
+    assert refused(C.supervise, t, LEADER, NOW, "red") == "needs_senior_for_red"
+    red, _ = C.supervise(t, ROLES["admin"], NOW, "red")
+    assert refused(C.supervise, red, LEADER, NOW, "supervise") == "needs_senior_for_red"  # no downgrade
+    assert refused(C.lift, red, LEADER, NOW) == "needs_senior_for_red"
+    assert C.lift(t, LEADER, NOW)[0].supervision is None
+
+
+def test_a_leader_of_another_small_grid_cannot_mark_this_one():
+    outsider = Actor(user_id=77, person_id=77, roles_here=frozenset(), roles_above=frozenset())
+    assert refused(C.supervise, in_status(Status.OPEN), outsider, NOW, "supervise") == "not_leader"
 
 
 # --- honest closure -------------------------------------------------------------------------------

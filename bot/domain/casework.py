@@ -2,7 +2,8 @@
 
 Each function checks who may act (raising `Refused` with a template key) and returns the new ticket
 plus its timeline events, like bot.domain.tickets. The services look up the people involved
-(dispatchers, liaisons, supporters) and pass them in.
+(dispatchers, liaisons, supporters) and pass them in. Extension and supervision live in
+bot.domain.extension and bot.domain.supervision (with who may decide them) and are re-exported here.
 """
 
 from __future__ import annotations
@@ -15,20 +16,20 @@ from bot.domain.routing import LADDER
 from bot.domain.model import Actor, Event, Result, Status, Ticket, require, require_status
 from bot.domain.tickets import _move
 from bot.domain.sla import Tier
+from bot.domain.extension import (
+    approve_extension as approve_extension,
+    may_decide_extension as may_decide_extension,
+    refuse_extension as refuse_extension,
+    request_extension as request_extension,
+)
+from bot.domain.supervision import MARKS as MARKS, UNFINISHED, lift as lift, supervise as supervise
 
 RETURN_REASONS = ("wrong_grid", "agency_matter", "private_dispute", "not_a_grid_task")
 OUTCOMES = ("resolved", "explained", "referred", "not_ours")
-MARKS = ("supervise", "red")
-UNFINISHED = (Status.OPEN, Status.ACCEPTED)
-SENIOR_ROLES = frozenset({"big_leader", "admin"})
 
 
 def _is_assignee(t: Ticket, actor: Actor) -> bool:
     return actor.person_id is not None and actor.person_id == t.assignee_id
-
-
-def _senior(actor: Actor) -> bool:
-    return bool(SENIOR_ROLES & (actor.roles_here | actor.roles_above))
 
 
 def dispatcher(ladder: dict[str, list[int]], after: int | None, returns: int) -> int | None:
@@ -167,55 +168,6 @@ def report_overdue(t: Ticket, now: datetime) -> Result:
     )
 
 
-def request_extension(t: Ticket, actor: Actor, now: datetime, reason: str, new_due: datetime) -> Result:
-    """The assignee asks for more time (延期申请) before the resolve deadline, with a reason and a date."""
-    require_status(t, *UNFINISHED)
-    require(_is_assignee(t, actor), "not_assignee")
-    require(t.resolve_due is not None and now < t.resolve_due, "deadline_passed")
-    require(t.extension_due is None, "extension_pending")
-    require(not is_blank(reason), "empty_reason")
-    require(new_due > t.resolve_due, "date_not_later")
-    detail = {"reason": reason, "due": new_due.isoformat(), "old_due": t.resolve_due.isoformat()}
-    return _move(t, "extension_request", t.status, detail, extension_due=new_due)
-
-
-def may_decide_extension(t: Ticket, actor: Actor) -> bool:
-    """The first extension is for a leader; a second (and later) needs the big-grid leader or admin."""
-    return actor.is_leader and actor.person_id != t.assignee_id and (t.extension_count == 0 or _senior(actor))
-
-
-def _require_pending(t: Ticket, actor: Actor) -> None:
-    require_status(t, *UNFINISHED)
-    require(t.extension_due is not None, "no_extension_pending")
-    require(actor.is_leader and actor.person_id != t.assignee_id, "not_leader")
-    require(may_decide_extension(t, actor), "needs_big_leader")
-
-
-def approve_extension(t: Ticket, actor: Actor, now: datetime) -> Result:
-    """The leader approves: the resolve deadline moves to the requested date."""
-    _require_pending(t, actor)
-    detail = {
-        "due": t.extension_due.isoformat(),
-        "old_due": t.resolve_due.isoformat() if t.resolve_due else None,
-    }
-    return _move(
-        t,
-        "extension_approve",
-        t.status,
-        detail,
-        resolve_due=t.extension_due,
-        extension_due=None,
-        extension_count=t.extension_count + 1,
-        escalation_level=0,
-    )
-
-
-def refuse_extension(t: Ticket, actor: Actor, now: datetime) -> Result:
-    """The leader refuses: the deadline stays."""
-    _require_pending(t, actor)
-    return _move(t, "extension_refuse", t.status, {"due": t.extension_due.isoformat()}, extension_due=None)
-
-
 def support(t: Ticket, actor: Actor, now: datetime, already: bool) -> Result:
     """A neighbour says "me too" (+1) on an unfinished ticket, once each."""
     require_status(t, Status.OPEN, Status.ACCEPTED, Status.CLOSED)
@@ -269,22 +221,6 @@ def merge_own(
     require(actor.user_id is not None and actor.user_id == t.resident_id, "not_resident")
     require(target.grid == t.grid and target.category == t.category, "bad_merge_target")
     return _fold(t, target, already)
-
-
-def supervise(t: Ticket, actor: Actor, now: datetime, mark: str) -> Result:
-    """A leader marks an unfinished ticket for supervision (督办) or red-card supervision (挂牌督办)."""
-    require_status(t, *UNFINISHED)
-    require(actor.is_leader, "not_leader")
-    require(mark in MARKS, "bad_mark")
-    require(t.supervision != mark, "already_marked")
-    return _move(t, "supervise", t.status, {"mark": mark, "previous": t.supervision}, supervision=mark)
-
-
-def lift(t: Ticket, actor: Actor, now: datetime) -> Result:
-    """A leader lifts the supervision mark."""
-    require(actor.is_leader, "not_leader")
-    require(t.supervision is not None, "not_marked")
-    return _move(t, "lift", t.status, {"mark": t.supervision}, supervision=None)
 
 
 def on_time(t: Ticket) -> bool | None:

@@ -157,7 +157,7 @@ async def test_a_supervision_mark_shows_in_the_leaders_digest(grid: World):
     w, emu = grid, grid.emu
     emu.send(w.resident, w.group, "/complain 环境卫生 楼道堆物")
     await w.wait(w.worker, contains="新任务 #1")
-    emu.send(w.leader, w.leader, "/redcard 1")
+    emu.send(w.big_leader, w.big_leader, "/redcard 1")  # 挂牌督办: the big-grid leader
     await w.wait(w.worker, contains="挂牌督办")
     await w.wait(w.group, contains="🟥 挂牌督办")
     await _cli(w, "post", "digests")
