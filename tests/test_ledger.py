@@ -193,7 +193,7 @@ async def test_casework_columns_supporters_extensions_supervision(bot, tmp_path)
     await bot.press(WORKER, WORKER, 1, "c:1:ext")
     await bot.say(WORKER, WORKER, f"{later:%Y-%m-%d} 17:00 等待配件")
     await bot.press(SMALL_LEADER, SMALL_LEADER, 3, bot.button(bot.last(SMALL_LEADER), "c:1:ea"))
-    await bot.say(SMALL_LEADER, SMALL_LEADER, "/redcard 1")
+    await bot.say(BIG_LEADER, BIG_LEADER, "/redcard 1")  # 挂牌督办: the big-grid leader
     today = datetime.now(timezone.utc).astimezone(bot.config.timezone).date().isoformat()
     lang.use("zh")
     out = tmp_path / "c.xlsx"
