@@ -16,7 +16,18 @@ from bot import commands, i18n, jobs, poison, startup
 from bot.apilog import describe, quiet_recovered_faults
 from bot.config import Config
 from bot.delivery import Deliverer
-from bot.handlers import buttons, casework, escalation, group, intake, lookup, start, stats, worklog
+from bot.handlers import (
+    buttons,
+    callbacks,
+    casework,
+    escalation,
+    group,
+    intake,
+    lookup,
+    start,
+    stats,
+    worklog,
+)
 from bot.handlers.base import answer_press
 from bot.services import reachability
 from bot.services.context import Ctx
@@ -28,7 +39,7 @@ from bot.web import open311
 log = logging.getLogger(__name__)
 DELIVERY_LANES = 8  # chats delivered to at once
 CONNECTIONS = DELIVERY_LANES + 8  # the deliverer's lanes, handlers' answers and set-up calls
-HANDLER_MODULES = (start, group, worklog, intake, lookup, stats, buttons, escalation, casework)
+HANDLER_MODULES = (start, group, worklog, intake, lookup, stats, buttons, escalation, casework, callbacks)
 
 
 async def _errors(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -4,6 +4,7 @@
     e:<ticket>:<action>[:<person>]       a leader's answer to an escalation (nudge, reassign, take)
     c:<ticket>:<action>[:<arg>]          casework (return, reroute, me too, extension, merge…)
     d:<step>[:<value>]                   a step of a private draft
+    v:<ticket>:<answer>                  the big-grid leader's call-back answer (ok, no, na)
 
 Services build data with the functions below; handlers match it with the patterns below.
 """
@@ -17,6 +18,8 @@ ESCALATION = re.compile(r"e:([0-9]{1,12}):(nud|tak|rsg)(?::([0-9]{1,12}))?")
 CASEWORK = re.compile(
     r"c:([0-9]{1,12}):(ret|rr|rt|no|me|ext|ea|er|exp|ref|rf|rep|dup|new)(?::([0-9]{1,12}|x))?"
 )
+CALLBACK = re.compile(r"v:([0-9]{1,12}):(ok|no|na)")
+CALLBACK_ANSWERS = {"ok": "satisfied", "no": "unsatisfied", "na": "unreachable"}
 DRAFT = re.compile(r"d:(kind|cat|skip|grid|cancel)(?::([\w\-]{1,40}))?", re.ASCII)
 
 
@@ -42,3 +45,9 @@ def casework(ticket_id: int | None, action: str, arg: object = None) -> str:
 def draft(step: str, value: object = None) -> str:
     """A button of a private draft's step."""
     return _join("d", step, value)
+
+
+def callback_review(ticket_id: int | None, result: str) -> str:
+    """A call-back answer button: `result` is satisfied, unsatisfied or unreachable."""
+    code = {v: k for k, v in CALLBACK_ANSWERS.items()}[result]
+    return _join("v", ticket_id, code)

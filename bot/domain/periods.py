@@ -193,6 +193,7 @@ class ReportSettings:
     weekly_digest: At = At(time(8, 0), weekday=0)
     monthly_digest: At = At(time(8, 0), monthday=1)
     collection_day: At = At(time(9, 0), monthday=23)
+    callback_review: At = At(time(9, 0), weekday=0)
     chart_font: str = ""
     enabled: bool = True
     catch_up: timedelta = timedelta(0)  # at start, make a post whose moment passed less than this ago
@@ -205,6 +206,7 @@ _SHAPES = {
     "weekly_digest": "weekly",
     "monthly_digest": "monthly",
     "collection_day": "monthly",
+    "callback_review": "weekly",
 }
 
 

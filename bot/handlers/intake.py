@@ -12,7 +12,18 @@ from bot.domain.records import Prompt
 from bot.domain.tickets import Kind, Refused
 from bot.handlers.base import ctx_of, guarded, now, who_of
 from bot.handlers import worklog as worklog_handlers
-from bot.services import close, decline, extension, guide, intake, outcomes, reply, returns, worklog
+from bot.services import (
+    callback_review,
+    close,
+    decline,
+    extension,
+    guide,
+    intake,
+    outcomes,
+    reply,
+    returns,
+    worklog,
+)
 
 GROUP = filters.ChatType.GROUPS & filters.UpdateType.MESSAGE
 CAPTION_COMMAND = re.compile(
@@ -113,6 +124,8 @@ async def _by_prompt(update: Update, context: ContextTypes.DEFAULT_TYPE, prompt,
         return await close.close(ctx, who, ticket, text, photo, now(), update.update_id)
     if purpose == worklog.PURPOSE:
         return await worklog_handlers.by_prompt(update, context, prompt, msg)
+    if purpose == "callback":
+        return await callback_review.reopen(ctx, who, ticket, text, now(), update.update_id)
 
 
 CASEWORK_PROMPTS = {"return", "not_ours", "explain", "extension"}

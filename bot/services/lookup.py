@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot import i18n
+from bot.domain.callbacks import ACTIONS as CALLBACK_ACTIONS
 from bot.domain.access import Reader, may_read, whole_in_group
 from bot.domain.tickets import Refused, Status, Ticket
 from bot.services import cards, locales, views
@@ -21,10 +22,14 @@ async def _readable(uow: UnitOfWork, who: Who, t: Ticket, events: list[dict]) ->
     return may_read(Reader(await uow.people.actor(who.id, t.grid), copied), t)
 
 
+def _actor(e: dict) -> str:
+    """Who acted, as a timeline names them; never the leader who called the resident back."""
+    return "" if e["action"] in CALLBACK_ACTIONS else e["actor_name"] or ""
+
+
 async def _entry(ctx: Ctx, uow: UnitOfWork, t: Ticket, loc: str, private: bool, events: list[dict]) -> dict:
     steps = [
-        {"at": e["at"], "action": i18n.label(loc, f"event_{e['action']}"), "who": e["actor_name"] or ""}
-        for e in events
+        {"at": e["at"], "action": i18n.label(loc, f"event_{e['action']}"), "who": _actor(e)} for e in events
     ]
     who = await views.staff_label(uow, t.assignee_id, t.grid, loc) if t.assignee_id else None
     hidden = not private and not whole_in_group(t)

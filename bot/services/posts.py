@@ -15,6 +15,7 @@ from datetime import datetime, tzinfo
 from typing import Any, Awaitable, Callable
 
 from bot.domain.periods import At, Period, ReportSettings, last_complete, period_of
+from bot.services.callback_week import weekly_callbacks
 from bot.services.collection import collection_day
 from bot.services.context import Ctx
 from bot.services.digests import DIGEST_ROLE, digests
@@ -65,6 +66,7 @@ def jobs_of(settings: ReportSettings) -> list[tuple[str, At, Builder]]:
         ("weekly_digest", settings.weekly_digest, _weekly_digest),
         ("monthly_digest", settings.monthly_digest, _monthly_digest),
         ("collection_day", settings.collection_day, collection_day),
+        ("callback_review", settings.callback_review, weekly_callbacks),
     ]
 
 
@@ -75,12 +77,14 @@ RUNNERS: dict[str, Builder] = {
     "monthly": monthly,
     "digests": digests,
     "collection-day": collection_day,
+    "callbacks": weekly_callbacks,
 }
-PERIOD_KINDS = {"weekly-tally": "week", "monthly": "month", "collection-day": "month"}
+PERIOD_KINDS = {"weekly-tally": "week", "monthly": "month", "collection-day": "month", "callbacks": "week"}
 
 
 def default_period(command: str, now: datetime, zone: tzinfo) -> Period:
     """The period a command covers by default."""
     if command == "collection-day":
         return period_of("month", now, zone)
-    return last_complete({"weekly-tally": "week", "monthly": "month"}.get(command, "day"), now, zone)
+    kinds = {"weekly-tally": "week", "monthly": "month", "callbacks": "week"}
+    return last_complete(kinds.get(command, "day"), now, zone)

@@ -7,10 +7,11 @@ from typing import AsyncIterator, Iterable
 
 import aiosqlite
 
+from bot.domain.callbacks import Results
 from bot.domain.ledger import Record
 from bot.domain.records import Group
 from bot.domain.reports import Counts, Rates
-from bot.store import ledger, reports
+from bot.store import callbacks, ledger, reports
 from bot.store.groups import group_of
 from bot.store.ledger import CHUNK
 from bot.store.reports import Backlog, Grid, Key, Staff
@@ -51,6 +52,11 @@ class Reports:
     ) -> dict[Key, Rates]:
         """The three rates' numerators and denominators per (grid, person) for [start, end)."""
         return await reports.rates(self._conn, start, end, now, accept_seconds)
+
+    async def callback_results(self, start: datetime, end: datetime) -> dict[Key, Results]:
+        """Call-back review answers given in [start, end) per (grid, worker judged): `.satisfied`,
+        `.unsatisfied`, `.unreachable`; `.reached` (satisfied + not) and `.rate` = satisfied / reached."""
+        return await callbacks.results(self._conn, start, end)
 
     async def backlog(
         self, grid_codes: list[str], start: datetime, end: datetime, now: datetime

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, AsyncIterator
 
 import aiosqlite
 
+from bot.store.callbacks import Callbacks
 from bot.store.casework import Casework
 from bot.store.drafts import Drafts
 from bot.store.groups import Groups
@@ -40,6 +41,7 @@ class UnitOfWork:
         self.personal = PersonalData(conn)
         self.reports = Reports(conn)
         self.work_logs = WorkLogs(conn)
+        self.callbacks = Callbacks(conn)
 
 
 def as_uow(source: "UnitOfWork | aiosqlite.Connection") -> UnitOfWork:
