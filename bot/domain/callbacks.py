@@ -15,7 +15,8 @@ from typing import Callable, Iterable
 from bot.domain.assessment import Confirmed, callback_sample
 from bot.domain.inputs import is_blank
 from bot.domain.sla import Tier
-from bot.domain.tickets import Actor, Event, Result, Status, Ticket, _move, _require
+from bot.domain.model import Actor, Event, Result, Status, Ticket, require
+from bot.domain.tickets import _move
 
 RESULTS = ("satisfied", "unsatisfied", "unreachable")
 REVIEWERS = frozenset({"big_leader", "admin"})
@@ -67,11 +68,11 @@ class Results:
 
 def may_answer(review: Review | None, actor: Actor) -> Review:
     """Refused unless the review exists, is still unanswered and the actor is the leader it was sent to."""
-    _require(review is not None, "no_callback")
+    require(review is not None, "no_callback")
     assert review is not None
-    _require(actor.person_id is not None and actor.person_id == review.leader_id, "not_your_callback")
-    _require(bool(REVIEWERS & (actor.roles_here | actor.roles_above)), "not_leader")
-    _require(review.result is None, "callback_answered")
+    require(actor.person_id is not None and actor.person_id == review.leader_id, "not_your_callback")
+    require(bool(REVIEWERS & (actor.roles_here | actor.roles_above)), "not_leader")
+    require(review.result is None, "callback_answered")
     return review
 
 
@@ -84,7 +85,7 @@ def record(
 ) -> tuple[Review, Result]:
     """Satisfied or could not reach: the review is answered and one event goes on the ticket's timeline."""
     review = may_answer(review, actor)
-    _require(result in ("satisfied", "unreachable"), "bad_button")
+    require(result in ("satisfied", "unreachable"), "bad_button")
     detail = {"worker": review.worker_id}
     return _answered(review, result, now), (
         t,
@@ -98,8 +99,8 @@ def reopen(
     """Not satisfied: the done ticket goes back to whoever handled it, accepted, with a fresh resolve
     deadline and the leader's note (the resident's first verdict and red flag stand)."""
     review = may_answer(review, actor)
-    _require(t.status is Status.DONE, "not_done")
-    _require(not is_blank(note), "empty_callback_note")
+    require(t.status is Status.DONE, "not_done")
+    require(not is_blank(note), "empty_callback_note")
     handler = t.closed_by or t.assignee_id
     detail = {"note": note, "assignee": handler, "worker": review.worker_id}
     moved = _move(

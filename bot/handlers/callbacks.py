@@ -7,7 +7,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
 from bot.callback_data import CALLBACK, CALLBACK_ANSWERS
-from bot.domain.tickets import Refused
+from bot.domain.model import Refused
 from bot.handlers.base import answer_press, ctx_of, guarded, now, who_of
 from bot.services import callback_review
 from bot.services.act import Pressed

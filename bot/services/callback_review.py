@@ -9,8 +9,8 @@ from datetime import datetime
 from bot import i18n
 from bot.domain import callbacks as domain
 from bot.domain.inputs import visible
-from bot.domain.tickets import Refused, Ticket
-from bot.services import common
+from bot.domain.model import Refused, Ticket
+from bot.services import cards, locales, recipients, views
 from bot.services.act import Pressed, act, ask, edit_pressed
 from bot.services.callback_week import TAG, review_text
 from bot.services.context import Ctx, Outcome, Who
@@ -35,7 +35,7 @@ async def answer(
         return moved
 
     async def notify(uow, before, t, actor):
-        loc = await common.user_locale(ctx, uow, who.id)
+        loc = await locales.user_locale(ctx, uow, who.id)
         return edit_pressed(pressed, await review_text(ctx, uow, t, loc, result))
 
     return await act(ctx, who, ticket_id, now, update_id, decide, notify, f"ok_callback_{result}")
@@ -56,23 +56,23 @@ async def ask_note(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id:
 async def _told(ctx: Ctx, uow: UnitOfWork, t: Ticket, note: str, chat: int) -> list[Notice]:
     """The handler gets the ticket back with the note; the leader's message shows the answer; the
     resident hears it is being handled again, without a word of who called."""
-    out = await common.card(ctx, uow, t)
-    out += await common.to_person(
+    out = await cards.card(ctx, uow, t)
+    out += await recipients.to_person(
         ctx,
         uow,
         t.assignee_id,
         "callback_reopened_worker",
         t,
-        common.close_buttons(t),
+        cards.close_buttons(t),
         quiet=False,
         note=note,
     )
-    out += await common.to_resident(ctx, uow, t, "callback_reopened_resident", in_group=False)
-    loc = await common.user_locale(ctx, uow, chat)
+    out += await recipients.to_resident(ctx, uow, t, "callback_reopened_resident", in_group=False)
+    loc = await locales.user_locale(ctx, uow, chat)
     text = await review_text(ctx, uow, t, loc, "unsatisfied")
     out.append(Notice(chat, text, op="retire", ticket_id=t.id, extra={"retire": TAG}))
-    worker = await common.staff_label(uow, t.assignee_id, t.grid, loc)
-    told = i18n.render(loc, "callback_reopened_leader", worker=worker, **common.ticket_view(ctx, t, loc))
+    worker = await views.staff_label(uow, t.assignee_id, t.grid, loc)
+    told = i18n.render(loc, "callback_reopened_leader", worker=worker, **views.ticket_view(ctx, t, loc))
     return out + [Notice(chat, told, ticket_id=t.id)]
 
 

@@ -13,8 +13,8 @@ from bot import i18n
 from bot.domain.assessment import Confirmed
 from bot.domain.callbacks import RESULTS, Review, plan_week
 from bot.domain.periods import Period, last_complete
-from bot.domain.tickets import Ticket
-from bot.services import common
+from bot.domain.model import Ticket
+from bot.services import locales, recipients, views
 from bot.services.context import Ctx
 from bot.services.notices import Buttons, Notice
 from bot.services.publish import Post, Tree
@@ -35,7 +35,7 @@ def answer_buttons(t: Ticket) -> Callable[[str], Buttons]:
 async def review_text(ctx: Ctx, uow: UnitOfWork, t: Ticket, loc: str, result: str | None = None) -> str:
     """The leader's message about one ticket: who to call and what about (and the answer, once given)."""
     name, phone = await uow.callbacks.contact(t.resident_id)
-    handler = await common.staff_label(uow, t.closed_by or t.assignee_id, t.grid, loc)
+    handler = await views.staff_label(uow, t.closed_by or t.assignee_id, t.grid, loc)
     grid = (await uow.people.grid_names([t.grid])).get(t.grid, t.grid)
     return i18n.render(
         loc,
@@ -45,15 +45,15 @@ async def review_text(ctx: Ctx, uow: UnitOfWork, t: Ticket, loc: str, result: st
         handler=handler,
         grid=grid,
         result=result,
-        **common.mention(t.resident_id, name),
-        **common.ticket_view(ctx, t, loc),
+        **recipients.mention(t.resident_id, name),
+        **views.ticket_view(ctx, t, loc),
     )
 
 
 async def _post(
     ctx: Ctx, uow: UnitOfWork, week: Period, leader: Staff, reviews: list[Review], pool: int
 ) -> Post:
-    loc = await common.person_locale(ctx, uow, leader.person_id)
+    loc = await locales.person_locale(ctx, uow, leader.person_id)
     chat = leader.tg_user_id or 0
     rule = ctx.config.assessment.callbacks
     intro = i18n.render(loc, "callback_intro", period=week, n=len(reviews), pool=pool, rule=rule)
