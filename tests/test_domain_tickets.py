@@ -10,6 +10,7 @@ import pytest
 
 from bot.domain.deadlines import Policy, plan
 
+from bot.domain import authorisation as A
 from bot.domain import tickets as T
 from bot.domain.casework import flag_earner
 from bot.domain.sla import DEFAULT_TIERS
@@ -678,9 +679,9 @@ def test_a_nudge_waits_for_the_gap_after_the_last_one():
     t = in_status(Status.OPEN)
     leader = T.Actor(9003, 3, frozenset({"small_leader"}))
     with pytest.raises(T.Refused) as refused:
-        T.nudge(t, leader, NOW, last_nudge=NOW - T.NUDGE_GAP / 2)
+        T.nudge(t, leader, NOW, last_nudge=NOW - A.NUDGE_GAP / 2)
     assert refused.value.reason == "nudged_recently"
-    same, events = T.nudge(t, leader, NOW, last_nudge=NOW - T.NUDGE_GAP)
+    same, events = T.nudge(t, leader, NOW, last_nudge=NOW - A.NUDGE_GAP)
     assert same == t and [e.action for e in events] == ["nudge"]
 
 
@@ -688,10 +689,10 @@ def test_may_reassign_decides_who_may_hand_a_ticket_on_and_to_whom():
     """The escalation's choice of worker is authorised by the domain, with no stand-in worker id."""
     t = in_status(Status.OPEN)
     others = frozenset({31, 32})
-    T.may_reassign(t, LEADER, workers=others)  # may choose among them
-    T.may_reassign(t, LEADER, 31, others)  # and hand it to one of them
-    assert refused(T.may_reassign, t, WORKER, workers=others) == "not_leader"
-    assert refused(T.may_reassign, t, LEADER, workers=frozenset()) == "no_other_worker"
-    assert refused(T.may_reassign, t, LEADER, 99, others) == "not_grid_worker"
-    assert refused(T.may_reassign, t, LEADER, ASSIGNEE, others | {ASSIGNEE}) == "same_assignee"
-    assert refused(T.may_reassign, in_status(Status.DONE), LEADER, workers=others).startswith("not_")
+    A.may_reassign(t, LEADER, workers=others)  # may choose among them
+    A.may_reassign(t, LEADER, 31, others)  # and hand it to one of them
+    assert refused(A.may_reassign, t, WORKER, workers=others) == "not_leader"
+    assert refused(A.may_reassign, t, LEADER, workers=frozenset()) == "no_other_worker"
+    assert refused(A.may_reassign, t, LEADER, 99, others) == "not_grid_worker"
+    assert refused(A.may_reassign, t, LEADER, ASSIGNEE, others | {ASSIGNEE}) == "same_assignee"
+    assert refused(A.may_reassign, in_status(Status.DONE), LEADER, workers=others).startswith("not_")

@@ -1,9 +1,10 @@
 """Casework off the straight path (12345 退单, 延期, 督办, honest 办结): pure transitions with events.
 
-Each function checks who may act (raising `Refused` with a template key) and returns the new ticket
-plus its timeline events, like bot.domain.tickets. The services look up the people involved
-(dispatchers, liaisons, supporters) and pass them in. Extension and supervision live in
-bot.domain.extension and bot.domain.supervision (with who may decide them) and are re-exported here.
+Each function checks who may act (a `may_*` rule of bot.domain.authorisation, raising `Refused` with
+a template key), then what was typed, and returns the new ticket plus its timeline events, like
+bot.domain.tickets. The services look up the people involved (dispatchers, liaisons, supporters)
+and pass them in. Extension and supervision live in bot.domain.extension and bot.domain.supervision
+(with who may decide them) and are re-exported here.
 """
 
 from __future__ import annotations
@@ -11,6 +12,14 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from bot.domain.authorisation import (
+    may_close,
+    may_dispatch,
+    may_merge,
+    may_report_back,
+    may_return,
+    may_support,
+)
 from bot.domain.inputs import is_blank
 from bot.domain.routing import LADDER
 from bot.domain.model import Actor, Event, Result, Status, Ticket, require, require_status
@@ -28,10 +37,6 @@ RETURN_REASONS = ("wrong_grid", "agency_matter", "private_dispute", "not_a_grid_
 OUTCOMES = ("resolved", "explained", "referred", "not_ours")
 
 
-def _is_assignee(t: Ticket, actor: Actor) -> bool:
-    return actor.person_id is not None and actor.person_id == t.assignee_id
-
-
 def dispatcher(ladder: dict[str, list[int]], after: int | None, returns: int) -> int | None:
     """Who gets a returned ticket: the nearest leader up; from the second return on, one level higher."""
     levels: list[int] = []
@@ -44,11 +49,8 @@ def dispatcher(ladder: dict[str, list[int]], after: int | None, returns: int) ->
 
 def return_ticket(t: Ticket, actor: Actor, now: datetime, reason: str, to_person: int | None) -> Result:
     """The assignee returns a ticket that is not theirs (退单); it waits for `to_person` to reroute it."""
-    require_status(t, *UNFINISHED)
-    require(_is_assignee(t, actor), "not_assignee")
-    require(t.returned_by is None, "already_returned")
+    may_return(t, actor, to_person)
     require(not is_blank(reason), "empty_reason")
-    require(to_person is not None and to_person != actor.person_id, "nobody_to_hand_to")
     detail = {"reason": reason, "from": actor.person_id, "to": to_person, "count": t.return_count + 1}
     return _move(
         t,
@@ -63,12 +65,6 @@ def return_ticket(t: Ticket, actor: Actor, now: datetime, reason: str, to_person
     )
 
 
-def _require_dispatcher(t: Ticket, actor: Actor) -> None:
-    require_status(t, Status.OPEN)
-    require(t.returned_by is not None, "not_returned")
-    require(actor.is_leader and actor.person_id is not None, "not_leader")
-
-
 def reroute(
     t: Ticket,
     actor: Actor,
@@ -80,7 +76,7 @@ def reroute(
 ) -> Result:
     """The dispatcher sends a returned ticket to another worker (of `grid`, if it moves) or a category's
     liaison, who must accept it."""
-    _require_dispatcher(t, actor)
+    may_dispatch(t, actor)
     require(to_person != t.returned_by, "same_assignee")
     detail = {"from": t.returned_by, "to": to_person, "liaison": liaison}
     if grid and grid != t.grid:
@@ -100,7 +96,7 @@ def reroute(
 
 def close_not_ours(t: Ticket, actor: Actor, now: datetime, note: str, confirm_within: timedelta) -> Result:
     """The dispatcher closes a returned ticket as "not ours" with an explanation the resident reads."""
-    _require_dispatcher(t, actor)
+    may_dispatch(t, actor)
     require(not is_blank(note), "empty_note")
     return _move(
         t,
@@ -129,8 +125,7 @@ def close_as(
     report_within: timedelta | None = None,
 ) -> Result:
     """The assignee closes as explained (cannot be solved) or referred to an agency liaison (报到 due)."""
-    require_status(t, Status.ACCEPTED)
-    require(_is_assignee(t, actor), "not_assignee")
+    may_close(t, actor)
     require(outcome in ("explained", "referred"), "bad_outcome")
     require(not is_blank(note), "empty_note")
     referred = outcome == "referred"
@@ -154,9 +149,7 @@ def close_as(
 
 def report_back(t: Ticket, actor: Actor, now: datetime) -> Result:
     """The agency liaison a ticket was referred to reports that they have it (报到)."""
-    require_status(t, Status.CLOSED, Status.DONE)
-    require(t.outcome == "referred" and t.report_due is not None, "not_waiting_report")
-    require(actor.person_id is not None and actor.person_id == t.referred_to, "not_liaison")
+    may_report_back(t, actor)
     return _move(t, "report", t.status, {"late": now > t.report_due}, report_due=None)
 
 
@@ -170,9 +163,7 @@ def report_overdue(t: Ticket, now: datetime) -> Result:
 
 def support(t: Ticket, actor: Actor, now: datetime, already: bool) -> Result:
     """A neighbour says "me too" (+1) on an unfinished ticket, once each."""
-    require_status(t, Status.OPEN, Status.ACCEPTED, Status.CLOSED)
-    require(actor.user_id is not None and actor.user_id != t.resident_id, "own_ticket")
-    require(not already, "already_supported")
+    may_support(t, actor, already)
     return _move(t, "support", t.status, {"count": t.support_count + 1}, support_count=t.support_count + 1)
 
 
@@ -209,8 +200,7 @@ def merge(
 ) -> tuple[Result, Result]:
     """A leader folds a duplicate into `target`; its resident becomes one of target's supporters
     (`already`: they are one, or it is their own ticket: the count stays)."""
-    require_status(t, *UNFINISHED)
-    require(actor.is_leader, "not_leader")
+    may_merge(t, actor)
     return _fold(t, target, already)
 
 

@@ -16,14 +16,19 @@ from bot.domain.model import Actor, Result, Ticket, require, require_status
 from bot.domain.tickets import _move
 
 
-def request_extension(t: Ticket, actor: Actor, now: datetime, reason: str, new_due: datetime) -> Result:
-    """The assignee asks for more time (延期申请) before the resolve deadline, with a reason and a date."""
+def may_request_extension(t: Ticket, actor: Actor, now: datetime) -> None:
+    """The assignee may ask for more time before the resolve deadline, one request at a time."""
     require_status(t, *UNFINISHED)
     require(actor.person_id is not None and actor.person_id == t.assignee_id, "not_assignee")
-    due = t.resolve_due
-    require(due is not None and now < due, "deadline_passed")
-    assert due is not None
+    require(t.resolve_due is not None and now < t.resolve_due, "deadline_passed")
     require(t.extension_due is None, "extension_pending")
+
+
+def request_extension(t: Ticket, actor: Actor, now: datetime, reason: str, new_due: datetime) -> Result:
+    """The assignee asks for more time (延期申请) before the resolve deadline, with a reason and a date."""
+    may_request_extension(t, actor, now)
+    due = t.resolve_due
+    assert due is not None
     require(not is_blank(reason), "empty_reason")
     require(new_due > due, "date_not_later")
     detail = {"reason": reason, "due": new_due.isoformat(), "old_due": due.isoformat()}

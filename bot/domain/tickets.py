@@ -6,8 +6,19 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.domain.model import (
-    HELPER_ROLES,
+from bot.domain.authorisation import (
+    may_accept,
+    may_answer,
+    may_claim,
+    may_close,
+    may_decline,
+    may_nudge,
+    may_rate,
+    may_reassign,
+    may_take,
+)
+from bot.domain.model import (  # noqa: F401 (the records stay importable from here, as before the split)
+    SYSTEM,
     Actor,
     Event,
     Kind,
@@ -44,30 +55,20 @@ def submit(
 
 def accept(t: Ticket, actor: Actor, now: datetime) -> Result:
     """The assignee accepts an open ticket; the first valid press wins."""
-    if t.status is Status.ACCEPTED and t.assignee_id == actor.person_id:
-        raise Refused("already_accepted")
-    require_status(t, Status.OPEN)
-    require(actor.person_id is not None and actor.person_id == t.assignee_id, "not_assignee")
+    may_accept(t, actor)
     return _move(t, "accept", Status.ACCEPTED, accepted_at=now, accept_due=None, escalation_level=0)
 
 
 def decline(t: Ticket, actor: Actor, now: datetime, reason: str, to_person: int | None) -> Result:
     """The assignee declines with a reason; the ticket goes to the next responsible person."""
-    require_status(t, Status.OPEN)
-    require(actor.person_id is not None and actor.person_id == t.assignee_id, "not_assignee")
-    require(to_person is not None and to_person != actor.person_id, "nobody_to_hand_to")
+    may_decline(t, actor, to_person)
     detail = {"reason": reason, "from": actor.person_id, "to": to_person}
     return _move(t, "decline", Status.OPEN, detail, assignee_id=to_person)
 
 
 def claim(t: Ticket, actor: Actor, now: datetime) -> Result:
     """A worker or volunteer of the grid claims an open wish from the group card."""
-    require(t.kind is Kind.WISH, "only_wishes_claimable")
-    require_status(t, Status.OPEN)
-    require(
-        actor.person_id is not None and bool(HELPER_ROLES & actor.roles_here or actor.is_leader),
-        "not_grid_helper",
-    )
+    may_claim(t, actor)
     detail = {"previous": t.assignee_id}
     return _move(
         t,
@@ -85,8 +86,7 @@ def close(
     t: Ticket, actor: Actor, now: datetime, note: str, confirm_within: timedelta, photo: str | None = None
 ) -> Result:
     """The assignee reports the work done; the resident is asked to confirm."""
-    require_status(t, Status.ACCEPTED)
-    require(actor.person_id is not None and actor.person_id == t.assignee_id, "not_assignee")
+    may_close(t, actor)
     return _move(
         t,
         "close",
@@ -102,25 +102,19 @@ def close(
     )
 
 
-def _require_resident(t: Ticket, actor: Actor) -> None:
-    require(actor.user_id is not None and actor.user_id == t.resident_id, "not_resident")
-
-
 def _credit(t: Ticket) -> dict:
     return {"credited": t.closed_by, "outcome": t.outcome or "resolved"}
 
 
 def confirm(t: Ticket, actor: Actor, now: datetime) -> Result:
     """The resident confirms the result."""
-    _require_resident(t, actor)
-    require_status(t, Status.CLOSED)
+    may_answer(t, actor)
     return _move(t, "confirm", Status.DONE, _credit(t), done_at=now, confirm_due=None)
 
 
 def reopen(t: Ticket, actor: Actor, now: datetime, tier: Tier) -> Result:
     """The resident says it is not resolved: back to the same assignee with a fresh deadline."""
-    _require_resident(t, actor)
-    require_status(t, Status.CLOSED)
+    may_answer(t, actor)
     return _move(
         t,
         "reopen",
@@ -139,9 +133,7 @@ def reopen(t: Ticket, actor: Actor, now: datetime, tier: Tier) -> Result:
 
 def rate(t: Ticket, actor: Actor, now: datetime, stars: int) -> Result:
     """The resident rates a finished ticket from 1 to 5, once."""
-    _require_resident(t, actor)
-    require_status(t, Status.DONE)
-    require(t.rating is None, "already_rated")
+    may_rate(t, actor)
     require(1 <= stars <= 5, "bad_rating")
     new = replace(t, rating=stars)
     return new, [Event("rate", t.status.value, t.status.value, {"stars": stars})]
@@ -152,20 +144,6 @@ def auto_confirm(t: Ticket, now: datetime) -> Result:
     require_status(t, Status.CLOSED)
     require(t.confirm_due is not None and now >= t.confirm_due, "not_due")
     return _move(t, "auto_confirm", Status.DONE, _credit(t), done_at=now, confirm_due=None)
-
-
-def may_reassign(
-    t: Ticket, actor: Actor, to_person: int | None = None, workers: frozenset[int] | None = None
-) -> None:
-    """Refused unless the actor may hand the ticket on: to `to_person`, or (None) to one of `workers`
-    still to be chosen; `workers`, when given, are the gridworkers the ticket may go to."""
-    require_status(t, Status.OPEN, Status.ACCEPTED)
-    require(actor.is_leader, "not_leader")
-    if to_person is None:
-        require(bool(workers), "no_other_worker")
-        return
-    require(to_person != t.assignee_id or t.status is Status.ACCEPTED, "same_assignee")
-    require(workers is None or to_person in workers, "not_grid_worker")
 
 
 def reassign(
@@ -188,9 +166,7 @@ def reassign(
 
 def take(t: Ticket, actor: Actor, now: datetime) -> Result:
     """A leader takes an unfinished ticket over personally."""
-    require_status(t, Status.OPEN, Status.ACCEPTED)
-    require(actor.is_leader and actor.person_id is not None, "not_leader")
-    require(actor.person_id != t.assignee_id or t.status is Status.OPEN, "already_yours")
+    may_take(t, actor)
     detail = {"from": t.assignee_id, "to": actor.person_id}
     return _move(
         t,
@@ -221,13 +197,7 @@ def hand_over(t: Ticket, now: datetime, to_person: int | None, tier: Tier) -> Re
     )
 
 
-NUDGE_GAP = timedelta(minutes=10)
-
-
 def nudge(t: Ticket, actor: Actor, now: datetime, last_nudge: datetime | None = None) -> Result:
-    """A leader reminds the assignee of an unfinished ticket (at most once in NUDGE_GAP)."""
-    require_status(t, Status.OPEN, Status.ACCEPTED)
-    require(actor.is_leader and actor.person_id is not None, "not_leader")
-    require(t.assignee_id is not None and t.assignee_id != actor.person_id, "already_yours")
-    require(last_nudge is None or now - last_nudge >= NUDGE_GAP, "nudged_recently")
+    """A leader reminds the assignee of an unfinished ticket (at most once in authorisation.NUDGE_GAP)."""
+    may_nudge(t, actor, now, last_nudge)
     return t, [Event("nudge", t.status.value, t.status.value, {"to": t.assignee_id})]

@@ -1,4 +1,7 @@
-"""The shape every ticket action shares: load, authorise and decide, save, log, enqueue notices."""
+"""The shape every ticket action shares: load, authorise and decide, save, log, enqueue notices.
+
+`act` runs the three steps for a `decide` that needs at most the unit of work; a service whose
+decision needs more loaded first (escalation) calls `load`, the domain, then `save` itself."""
 
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from bot.store.uow import UnitOfWork
 
 Decide = Callable[[UnitOfWork, Ticket, Actor], Awaitable[Result]]
 Notify = Callable[[UnitOfWork, Ticket, Ticket, Actor], Awaitable[list[Notice]]]
+Check = Callable[[UnitOfWork, Ticket, Actor], Awaitable[None]]
 
 
 @dataclass
@@ -28,7 +32,7 @@ class Pressed:
     message_id: int
 
 
-async def _load(uow: UnitOfWork, who: Who, ticket_id: int) -> tuple[Ticket, Actor]:
+async def load(uow: UnitOfWork, who: Who, ticket_id: int) -> tuple[Ticket, Actor]:
     """The ticket and the acting user with their roles near it (the user recorded as seen)."""
     t = await uow.tickets.get(ticket_id)
     if t is None:
@@ -50,17 +54,45 @@ async def act(
 ) -> Outcome:
     """Run one ticket transition as a single transaction with its event log and notices."""
     async with ctx.uow(update_id) as uow:
-        before, actor = await _load(uow, who, ticket_id)
-        after, events = await decide(uow, before, actor)
-        after = planned(ctx, after)
-        await uow.tickets.save(after)
-        await uow.tickets.add_events(after.id, events, actor, now, update_id)
-        await uow.outbox.add(
-            await notify(uow, before, after, actor), now, ctx.config.quiet_hours, ctx.config.timezone
-        )
-        loc = await user_locale(ctx, uow, who.id)
+        before, actor = await load(uow, who, ticket_id)
+        await save(ctx, uow, before, actor, await decide(uow, before, actor), notify, now, update_id)
+        outcome = await answer(ctx, uow, who, ticket_id, answer_key)
     ctx.kick()
+    return outcome
+
+
+async def save(
+    ctx: Ctx,
+    uow: UnitOfWork,
+    before: Ticket,
+    actor: Actor,
+    result: Result,
+    notify: Notify,
+    now: datetime,
+    update_id: int | None,
+) -> None:
+    """Store a transition's new ticket (its reminders planned), its events and its notices."""
+    after, events = result
+    after = planned(ctx, after)
+    await uow.tickets.save(after)
+    await uow.tickets.add_events(after.id, events, actor, now, update_id)
+    notices = await notify(uow, before, after, actor)
+    await uow.outbox.add(notices, now, ctx.config.quiet_hours, ctx.config.timezone)
+
+
+async def answer(ctx: Ctx, uow: UnitOfWork, who: Who, ticket_id: int, answer_key: str) -> Outcome:
+    """The presser's short answer (a toast), in their language; no key: none."""
+    loc = await user_locale(ctx, uow, who.id)
     return Outcome(i18n.label(loc, answer_key, n=ticket_id) if answer_key else "", ticket_id=ticket_id)
+
+
+def pure(rule: Callable[[Ticket, Actor], None]) -> Check:
+    """A `may_*` rule that needs nothing loaded, as a check for `ask`."""
+
+    async def check(uow: UnitOfWork, t: Ticket, actor: Actor) -> None:
+        rule(t, actor)
+
+    return check
 
 
 def edit_pressed(pressed: Pressed | None, text: str, buttons: list | None = None) -> list[Notice]:
@@ -97,12 +129,13 @@ async def ask(
     ticket_id: int,
     now: datetime,
     update_id: int | None,
-    check: Decide,
+    check: Check,
     template: str,
     purpose: str,
     answer_key: str,
 ) -> Outcome:
-    """Check the presser may act (the decision is discarded), then ask for their text with ForceReply."""
+    """Ask for the presser's text with ForceReply, if `check` (a domain `may_*` rule, with what it needs
+    loaded) lets them act; else `Refused`, and nobody is prompted for an answer that would be refused."""
     async with ctx.uow(update_id) as uow:
         t = await uow.tickets.get(ticket_id)
         if t is None:

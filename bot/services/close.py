@@ -6,10 +6,11 @@ from datetime import datetime
 
 from bot import i18n
 from bot.domain import tickets as domain
+from bot.domain.authorisation import may_close
 from bot.domain.inputs import visible
 from bot.domain.tickets import Refused
 from bot.services import cards, locales, outcomes, recipients, views
-from bot.services.act import act, ask
+from bot.services.act import act, ask, pure
 from bot.services.context import Ctx, Outcome, Who
 from bot.services.notices import Notice
 
@@ -17,9 +18,7 @@ from bot.services.notices import Notice
 async def ask_note(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int | None) -> Outcome:
     """Check the presser may close, then ask for a note (and optional photo) with a reply prompt."""
 
-    async def check(uow, t, actor):
-        return domain.close(t, actor, now, "", ctx.config.auto_confirm)
-
+    check = pure(may_close)
     return await ask(ctx, who, ticket_id, now, update_id, check, "ask_close_note", "close", "ok_note_asked")
 
 

@@ -5,19 +5,21 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.domain import tickets as domain
+from bot.domain.authorisation import may_decline
 from bot.domain.inputs import visible
 from bot.domain.routing import next_up
-from bot.domain.tickets import Refused
+from bot.domain.tickets import Actor, Refused, Ticket
 from bot.services import cards, recipients, retire
 from bot.services.act import act, ask
 from bot.services.context import Ctx, Outcome, Who
+from bot.store.uow import UnitOfWork
 
 
 async def ask_reason(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int | None) -> Outcome:
     """Check the presser may decline (someone is above to take it), then ask for the reason."""
 
-    async def check(uow, t, actor):
-        return domain.decline(t, actor, now, "", next_up(await uow.people.ladder(t.grid), actor.person_id))
+    async def check(uow: UnitOfWork, t: Ticket, actor: Actor) -> None:
+        may_decline(t, actor, next_up(await uow.people.ladder(t.grid), actor.person_id))
 
     return await ask(
         ctx, who, ticket_id, now, update_id, check, "ask_decline_reason", "decline", "ok_reason_asked"

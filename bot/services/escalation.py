@@ -1,6 +1,8 @@
 """A leader's answer to an escalated ticket: nudge the assignee, reassign to another gridworker of the
-grid (after choosing one), or take the ticket personally. Who may do it is the domain's decision:
-a resident, a worker, or a leader of another grid is refused, and nothing changes."""
+grid (after choosing one), or take the ticket personally. Each loads what the decision needs (the last
+nudge, the grid's reachable workers), then the domain decides, authorisation included
+(bot.domain.authorisation): a resident, a worker, or a leader of another grid is refused, and nothing
+changes."""
 
 from __future__ import annotations
 
@@ -9,10 +11,11 @@ from datetime import datetime
 from bot import i18n
 from bot.domain import tickets as domain
 from bot.domain.records import Person
-from bot.domain.tickets import Refused, Ticket
+from bot.domain.authorisation import may_reassign
+from bot.domain.tickets import Actor, Refused, Ticket
 from bot.services import cards, locales, recipients, retire, views
 from bot.services.accept import held_notify
-from bot.services.act import Pressed, act, edit_pressed
+from bot.services.act import Pressed, act, answer, edit_pressed, load, save
 from bot.services.context import Ctx, Outcome, Who
 from bot.services.notices import Notice
 from bot.services.sweep import work_buttons
@@ -37,17 +40,20 @@ async def _actor_label(
 async def nudge(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int | None) -> Outcome:
     """Remind the assignee on a leader's behalf; the ticket itself does not change."""
 
-    async def decide(uow, t, actor):
-        return domain.nudge(t, actor, now, await uow.tickets.last_event_at(t.id, "nudge"))
-
-    async def notify(uow, before, t, actor):
+    async def notify(uow: UnitOfWork, before: Ticket, t: Ticket, actor: Actor) -> list[Notice]:
         _, by = await _actor_label(ctx, uow, actor, t, t.assignee_id)
         due = t.watched[1] if t.watched else None
         return await recipients.to_person(
             ctx, uow, t.assignee_id, "nudged", t, work_buttons(t), quiet=True, by=by, due=due
         )
 
-    return await act(ctx, who, ticket_id, now, update_id, decide, notify, "ok_nudged")
+    async with ctx.uow(update_id) as uow:
+        t, actor = await load(uow, who, ticket_id)
+        last = await uow.tickets.last_event_at(ticket_id, "nudge")
+        await save(ctx, uow, t, actor, domain.nudge(t, actor, now, last), notify, now, update_id)
+        outcome = await answer(ctx, uow, who, ticket_id, "ok_nudged")
+    ctx.kick()
+    return outcome
 
 
 async def choose(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int | None) -> Outcome:
@@ -58,7 +64,7 @@ async def choose(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: i
             raise Refused("no_ticket")
         actor = await uow.people.actor(who.id, t.grid)
         workers = await _workers(uow, t)
-        domain.may_reassign(t, actor, workers=frozenset(w.id for w in workers))
+        may_reassign(t, actor, workers=frozenset(w.id for w in workers))
         loc = await locales.user_locale(ctx, uow, who.id)
         text = i18n.render(loc, "reassign_choose", **views.ticket_view(ctx, t, loc))
         buttons = [[(w.name, cb.escalation(t.id, "rsg", w.id))] for w in workers[:20]]
@@ -78,13 +84,7 @@ async def reassign(
 ) -> Outcome:
     """Hand the ticket to another gridworker of its grid, who gets the request to accept it."""
 
-    async def decide(uow, t, actor):
-        workers = frozenset(w.id for w in await _workers(uow, t))
-        return domain.reassign(
-            t, actor, now, to_person, ctx.config.tier_for(t.kind.value, t.category), workers
-        )
-
-    async def notify(uow, before, t, actor):
+    async def notify(uow: UnitOfWork, before: Ticket, t: Ticket, actor: Actor) -> list[Notice]:
         out = await cards.card(ctx, uow, t)
         out += await recipients.assignment_request(ctx, uow, t)
         if before.assignee_id and before.assignee_id != t.assignee_id:
@@ -101,7 +101,15 @@ async def reassign(
         )
         return out
 
-    return await act(ctx, who, ticket_id, now, update_id, decide, notify, "ok_reassigned")
+    async with ctx.uow(update_id) as uow:
+        t, actor = await load(uow, who, ticket_id)
+        workers = frozenset(w.id for w in await _workers(uow, t))
+        tier = ctx.config.tier_for(t.kind.value, t.category)
+        result = domain.reassign(t, actor, now, to_person, tier, workers)
+        await save(ctx, uow, t, actor, result, notify, now, update_id)
+        outcome = await answer(ctx, uow, who, ticket_id, "ok_reassigned")
+    ctx.kick()
+    return outcome
 
 
 async def take(

@@ -8,10 +8,11 @@ from datetime import datetime, time
 
 from bot import i18n
 from bot.domain import casework as domain
+from bot.domain.extension import may_request_extension
 from bot.domain.inputs import visible
 from bot.domain.tickets import Refused, Ticket
 from bot.services import locales, recipients, views
-from bot.services.act import Pressed, act, ask, edit_pressed
+from bot.services.act import Pressed, act, ask, edit_pressed, pure
 from bot.services.context import Ctx, Outcome, Who
 from bot.store.uow import UnitOfWork
 from bot import callback_data as cb
@@ -35,10 +36,7 @@ def parse_request(ctx: Ctx, text: str) -> tuple[datetime, str]:
 async def ask_request(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int | None) -> Outcome:
     """Check the presser may ask for more time, then ask for the new date and the reason."""
 
-    async def check(uow, t, actor):
-        later = (t.resolve_due or now).replace(year=(t.resolve_due or now).year + 1)
-        return domain.request_extension(t, actor, now, "check", later)
-
+    check = pure(lambda t, actor: may_request_extension(t, actor, now))
     return await ask(
         ctx, who, ticket_id, now, update_id, check, "ask_extension", "extension", "ok_reason_asked"
     )

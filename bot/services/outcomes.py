@@ -7,10 +7,11 @@ from datetime import datetime
 
 from bot import i18n
 from bot.domain import casework as domain
+from bot.domain.authorisation import may_close
 from bot.domain.inputs import visible
-from bot.domain.tickets import Refused, Ticket
+from bot.domain.tickets import Actor, Refused, Ticket
 from bot.services import cards, locales, recipients, views
-from bot.services.act import act, ask
+from bot.services.act import act, ask, pure
 from bot.services.context import Ctx, Outcome, Who
 from bot.services.notices import Notice
 from bot.store.uow import UnitOfWork
@@ -66,9 +67,7 @@ async def ask_explanation(
 ) -> Outcome:
     """Check the presser may close, then ask for the explanation the resident will read."""
 
-    async def check(uow, t, actor):
-        return domain.close_as(t, actor, now, "explained", "check", ctx.config.auto_confirm)
-
+    check = pure(may_close)
     return await ask(
         ctx, who, ticket_id, now, update_id, check, "ask_explanation", "explain", "ok_note_asked"
     )
@@ -81,9 +80,7 @@ async def choose_liaison(ctx: Ctx, who: Who, ticket_id: int, now: datetime, upda
         if t is None:
             raise Refused("no_ticket")
         actor = await uow.people.actor(who.id, t.grid)
-        domain.close_as(
-            t, actor, now, "referred", "check", ctx.config.auto_confirm, -1, ctx.config.casework.report_within
-        )
+        may_close(t, actor)
         liaisons = await uow.casework.liaisons()
         if not liaisons:
             raise Refused("no_liaison")
@@ -100,19 +97,10 @@ async def ask_referral(
 ) -> Outcome:
     """The liaison is chosen: ask what the resident should be told."""
 
-    async def check(uow, t, actor):
+    async def check(uow: UnitOfWork, t: Ticket, actor: Actor) -> None:
         if liaison not in {pid for pid, _ in await uow.casework.liaisons()}:
             raise Refused("no_liaison")
-        return domain.close_as(
-            t,
-            actor,
-            now,
-            "referred",
-            "check",
-            ctx.config.auto_confirm,
-            liaison,
-            ctx.config.casework.report_within,
-        )
+        may_close(t, actor)
 
     return await ask(
         ctx, who, ticket_id, now, update_id, check, "ask_referral", f"refer:{liaison}", "ok_note_asked"

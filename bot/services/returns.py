@@ -7,10 +7,11 @@ from datetime import datetime
 
 from bot import i18n
 from bot.domain import casework as domain
+from bot.domain.authorisation import may_dispatch, may_return
 from bot.domain.inputs import visible
-from bot.domain.tickets import Refused, Ticket
+from bot.domain.tickets import Actor, Refused, Ticket
 from bot.services import cards, locales, recipients, retire, views
-from bot.services.act import Pressed, act, ask, edit_pressed
+from bot.services.act import Pressed, act, ask, edit_pressed, pure
 from bot.services.context import Ctx, Outcome, Who
 from bot.services.notices import Notice
 from bot.services.outcomes import closed_notices
@@ -34,7 +35,7 @@ async def choose_reason(ctx: Ctx, who: Who, ticket_id: int, now: datetime, updat
         if t is None:
             raise Refused("no_ticket")
         actor = await uow.people.actor(who.id, t.grid)
-        domain.return_ticket(t, actor, now, "check", await _dispatcher(uow, t, actor))
+        may_return(t, actor, await _dispatcher(uow, t, actor))
         loc = await locales.user_locale(ctx, uow, who.id)
         rows = [
             [(i18n.label(loc, f"return_{r}"), cb.casework(t.id, "rr", i))]
@@ -50,8 +51,8 @@ async def choose_reason(ctx: Ctx, who: Who, ticket_id: int, now: datetime, updat
 async def ask_reason(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int | None) -> Outcome:
     """ "Other reason": ask for the reason in the worker's words."""
 
-    async def check(uow, t, actor):
-        return domain.return_ticket(t, actor, now, "check", await _dispatcher(uow, t, actor))
+    async def check(uow: UnitOfWork, t: Ticket, actor: Actor) -> None:
+        may_return(t, actor, await _dispatcher(uow, t, actor))
 
     return await ask(
         ctx, who, ticket_id, now, update_id, check, "ask_return_reason", "return", "ok_reason_asked"
@@ -170,9 +171,7 @@ async def reroute(
 async def ask_not_ours(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int | None) -> Outcome:
     """Ask the dispatcher for the explanation the resident will read."""
 
-    async def check(uow, t, actor):
-        return domain.close_not_ours(t, actor, now, "check", ctx.config.auto_confirm)
-
+    check = pure(may_dispatch)
     return await ask(ctx, who, ticket_id, now, update_id, check, "ask_not_ours", "not_ours", "ok_note_asked")
 
 
