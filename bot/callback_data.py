@@ -5,6 +5,7 @@
     c:<ticket>:<action>[:<arg>]          casework (return, reroute, me too, extension, merge…)
     d:<step>[:<value>]                   a step of a private draft
     v:<ticket>:<answer>                  the big-grid leader's call-back answer (ok, no, na)
+    w:<ticket>:log                       a worker adds a work-log photo to a ticket they closed
 
 Services build data with the functions below; handlers match it with the patterns below.
 """
@@ -21,6 +22,7 @@ CASEWORK = re.compile(
 CALLBACK = re.compile(r"v:([0-9]{1,12}):(ok|no|na)")
 CALLBACK_ANSWERS = {"ok": "satisfied", "no": "unsatisfied", "na": "unreachable"}
 DRAFT = re.compile(r"d:(kind|cat|skip|grid|cancel)(?::([\w\-]{1,40}))?", re.ASCII)
+WORKLOG = re.compile(r"w:([0-9]{1,12}):log")
 
 
 def _join(*parts: object) -> str:
@@ -51,3 +53,8 @@ def callback_review(ticket_id: int | None, result: str) -> str:
     """A call-back answer button: `result` is satisfied, unsatisfied or unreachable."""
     code = {v: k for k, v in CALLBACK_ANSWERS.items()}[result]
     return _join("v", ticket_id, code)
+
+
+def worklog(ticket_id: int | None) -> str:
+    """The "add a photo" button on a ticket the worker closed."""
+    return _join("w", ticket_id, "log")

@@ -108,6 +108,19 @@ async def test_a_photo_is_added_to_a_ticket_the_worker_closed(bot):
     assert (await _logs(bot))[-1] == ("p004", "GN-1-1", "复查干净", None, 1)
 
 
+async def test_the_closed_message_offers_a_button_to_add_a_photo_to_the_ticket(bot):
+    await _closed_by_worker(bot)
+    closed = next(m for m in reversed(bot.sent(WORKER)) if "已办结" in m["text"])
+    await bot.press(WORKER, WORKER, 1, bot.button(closed, "w:1:log"))
+    assert bot.answers()[-1] == "请发送照片，并在照片说明里写一句话"
+    ask = bot.last(WORKER)
+    assert "事项 #1" in ask["text"] and "办结后的照片" in ask["text"] and ask["reply_markup"]["force_reply"]
+    await _photo(bot, WORKER, WORKER, "清运后楼道已干净")
+    assert await _logs(bot) == [("p004", "GN-1-1", "清运后楼道已干净", "LARGE1", 1)]
+    await bot.press(RESIDENT, RESIDENT, 1, "w:1:log")  # a forged press by someone else stores nothing
+    assert "工作日志由网格员记录" in bot.answers()[-1] and len(await _logs(bot)) == 1
+
+
 async def test_an_open_ticket_takes_no_entry_yet(bot):
     await _bound(bot)
     await bot.say(RESIDENT, GROUP, "/complain 环境卫生 楼道垃圾")
@@ -125,6 +138,9 @@ async def test_switched_off_the_log_is_refused_and_absent_from_help(tmp_path):
         assert "未启用工作日志" in bot.last(WORKER)["text"] and await _logs(bot) == []
         await bot.say(WORKER, WORKER, "/help")
         assert "/log" not in bot.last(WORKER)["text"]
+        await _closed_by_worker(bot)
+        closed = next(m for m in reversed(bot.sent(WORKER)) if "已办结" in m["text"])
+        assert not closed.get("reply_markup"), "no photo button while the log is off"
     finally:
         await bot.stop()
 

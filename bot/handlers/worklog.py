@@ -6,11 +6,19 @@ from __future__ import annotations
 import re
 
 from telegram import Message, Update
-from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
 
 from bot.domain.records import Prompt
 from bot.domain.tickets import Refused
-from bot.handlers.base import ctx_of, guarded, now, who_of
+from bot.callback_data import WORKLOG
+from bot.handlers.base import answer_press, ctx_of, guarded, now, who_of
 from bot.services import worklog
 
 COMMAND = re.compile(r"^/log(?:@(?P<bot>\w+))?(?:\s+(?P<rest>.*))?$", re.DOTALL | re.IGNORECASE)
@@ -51,9 +59,20 @@ async def by_prompt(update: Update, context: ContextTypes.DEFAULT_TYPE, prompt: 
     await worklog.answer(ctx_of(context), who_of(update), prompt, text, _photo(msg), now(), update.update_id)
 
 
+@guarded
+async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The "add a photo" button on a ticket the worker closed: the bot asks for the photo and line."""
+    m = WORKLOG.fullmatch(update.callback_query.data or "")
+    if m is None:
+        raise Refused("bad_button")
+    toast = await worklog.ask_for_ticket(ctx_of(context), who_of(update), int(m[1]), now(), update.update_id)
+    await answer_press(update, toast)
+
+
 def register(app: Application) -> None:
     """Add this module's handlers (before intake's, which takes other captioned photos)."""
     app.add_handler(CommandHandler("log", command, MESSAGES))
+    app.add_handler(CallbackQueryHandler(pressed, pattern=r"^w:"))
     app.add_handler(
         MessageHandler(MESSAGES & filters.PHOTO & filters.CaptionRegex(r"(?i)^/log(@\w+)?(\s|$)"), captioned)
     )

@@ -4,14 +4,16 @@ transaction, or asked for when `/log` came without its line; confirmed in the wo
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Callable
 
+from bot import callback_data as cb
 from bot import i18n
 from bot.domain import worklog as domain
 from bot.domain.records import Person, Prompt
-from bot.domain.tickets import Refused
+from bot.domain.tickets import Refused, Ticket
 from bot.services import locales
 from bot.services.context import Ctx, Who
-from bot.services.notices import Notice
+from bot.services.notices import Buttons, Notice
 from bot.store.uow import UnitOfWork
 
 
@@ -38,6 +40,21 @@ async def answer(
     if photo is None:
         raise Refused("log_empty")
     await _ask(ctx, who, wanted.ticket_id, photo, now, update_id)
+
+
+async def ask_for_ticket(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int | None) -> str:
+    """The "add a photo" button on a ticket the worker closed: ask for the photo and its line; the
+    toast to answer the press with."""
+    _parse(ctx, None)
+    await _ask(ctx, who, ticket_id, None, now, update_id)
+    async with ctx.uow() as uow:
+        return i18n.label(await locales.user_locale(ctx, uow, who.id, who.language), "ok_log_asked")
+
+
+def photo_button(ctx: Ctx, t: Ticket) -> Callable[[str], Buttons | None]:
+    """Buttons for a worker's "closed" message: add a work-log photo to it (while the log is on)."""
+    on = ctx.config.assessment.work_log.enabled
+    return lambda loc: [[(i18n.label(loc, "btn_log_photo"), cb.worklog(t.id))]] if on else None
 
 
 def _parse(ctx: Ctx, raw: str | None) -> domain.LogInput:

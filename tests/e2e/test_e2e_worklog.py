@@ -39,14 +39,18 @@ async def test_a_work_log_with_photos_reaches_the_leaders_daily_digest_as_an_alb
     leader = w.leader.id
     await w.wait(
         lambda m: (
-            m["chat"]["id"] == leader and m.get("media_group_id") and "清理楼道小广告" in (m.get("caption") or "")
+            m["chat"]["id"] == leader
+            and m.get("media_group_id")
+            and "清理楼道小广告" in (m.get("caption") or "")
         )
     )
     album = [m for m in w.emu.inbox(w.leader) if m.get("media_group_id")]
     assert len(album) == 2 and len({m["media_group_id"] for m in album}) == 1
     assert album[0]["caption"].startswith("赵强 · ") and album[0]["caption"].endswith("走访3-2-401独居老人")
     sent_ids = {m["photo"][-1]["file_id"] for m in album}
-    assert sent_ids == {r[0] for r in w.db("SELECT photo_file_id FROM work_logs WHERE photo_file_id IS NOT NULL")}
+    assert sent_ids == {
+        r[0] for r in w.db("SELECT photo_file_id FROM work_logs WHERE photo_file_id IS NOT NULL")
+    }
     assert not [m for m in w.from_bot(w.group) if "工作日志" in (m.get("plain_text") or "")]
 
 
