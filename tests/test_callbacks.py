@@ -12,6 +12,7 @@ import pytest
 
 from bot.domain.callbacks import Results
 from bot.domain.periods import parse_period
+from bot.services import posts
 from bot.services.callback_week import weekly_callbacks
 from tests.harness import ROSTER, Harness
 from tests.test_posts import _bind, _close, _shift
@@ -186,7 +187,7 @@ async def test_the_resident_timeline_shows_the_call_back_but_not_who_called(bot)
     assert "回访：未接通" in text and "李娜" not in text
 
 
-async def test_results_per_worker_and_grid_for_a_period(bot):
+async def test_results_per_worker_and_grid_feed_the_weekly_digest(bot):
     await _done_tickets(bot, 3)
     await weekly_callbacks(bot.ctx, MONDAY)
     await bot.deliverer.deliver_due()
@@ -204,3 +205,27 @@ async def test_results_per_worker_and_grid_for_a_period(bot):
     found = await bot.ctx.read().reports.callback_results(this.start, this.end)
     assert found == {("GN-1-1", 4): Results(satisfied=1, unsatisfied=1, unreachable=1)}
     assert found[("GN-1-1", 4)].rate == 0.5
+    written = await posts.digests(bot.ctx, now, this)
+    await bot.deliverer.deliver_due()
+    assert [p.chat_id for p in written] == [BIG]
+    digest = bot.last(BIG)["text"]
+    section = digest.split("<b>幸福小区网格</b>")[1].split("<b>")[0]
+    assert "📞 回访满意率 50%（1/2）· 未接通 1" in section
+    assert "｜回访 50%" in section.split("• 赵强：")[1].split("\n")[0]
+    assert PHONE not in digest and "陈桂兰" not in digest
+    assert "重开 1" in section  # the call-back's reopen counts as a reopen
+
+
+async def test_stats_show_call_back_satisfaction_per_area_grid_and_worker(bot):
+    await _done_tickets(bot, 3)
+    await weekly_callbacks(bot.ctx, MONDAY)
+    await bot.deliverer.deliver_due()
+    for msg, code in zip(_reviews(bot), ["ok", "ok", "na"]):
+        tid = int(msg["text"].split("回访 #")[1].split("<")[0])
+        await bot.press(BIG, BIG, 1, bot.button(msg, f"v:{tid}:{code}"))
+    await bot.say(BIG, BIG, "/stats")
+    text = "\n".join(m.get("caption") or m.get("text") or "" for m in bot.sent(BIG)[-2:])  # a chart, its text
+    assert "📞 回访满意率 100%（2/2）· 未接通 1" in text and "赵强：🟦" in text and "📞100%" in text
+    await bot.say(WORKER, WORKER, "/stats")
+    mine = bot.last(WORKER)["text"]
+    assert "📞 回访满意率 100%（2/2）· 未接通 1" in mine and PHONE not in mine

@@ -12,6 +12,7 @@ from typing import Iterable
 
 FLAG_ACTIONS = ("confirm", "auto_confirm")  # a ticket done by the resident's word or by the clock
 ACCEPT_ACTIONS = ("accept", "claim", "take")  # someone took the ticket on
+REOPEN_ACTIONS = ("reopen", "callback_unsatisfied")  # the resident's "not resolved", or a call-back's (重办)
 
 
 @dataclass(frozen=True)

@@ -58,7 +58,7 @@ async def _post(
     rule = ctx.config.assessment.callbacks
     intro = i18n.render(loc, "callback_intro", period=week, n=len(reviews), pool=pool, rule=rule)
     notices = [Notice(chat, intro)]
-    for r in reviews:
+    for r in sorted(reviews, key=lambda r: r.ticket_id):
         t = await uow.tickets.get(r.ticket_id)
         if t is not None:
             text = await review_text(ctx, uow, t, loc)

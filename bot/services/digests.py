@@ -8,6 +8,7 @@ from datetime import datetime
 
 from bot import i18n
 from bot.domain import reports as rep
+from bot.domain.callbacks import Results
 from bot.domain.periods import Period, last_complete, month_of
 from bot.services import digest_worklog, locales, views
 from bot.services.context import Ctx
@@ -17,6 +18,7 @@ from bot.services.publish import (
     Post,
     Tree,
     accept_seconds,
+    callback_view,
     people_in,
     publish,
     rate_view,
@@ -45,6 +47,7 @@ class _Digest:
     supervised: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # 督办 marks by grid
     hot: dict[str, list[Hot]] = field(default_factory=dict)  # 热点诉求 by grid
     extended: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # closed, extended, on time
+    callbacks: dict = field(default_factory=dict)  # call-back answers per (grid, worker): Results
 
 
 async def digests(ctx: Ctx, now: datetime, period: Period | None = None, dry_run: bool = False) -> list[Post]:
@@ -98,8 +101,20 @@ async def _read_digest(ctx: Ctx, uow: UnitOfWork, tree: Tree, period: Period, no
     for h in await cases.hot(codes, rates_period.start, limit=50):
         hot.setdefault(h.grid, []).append(h)
     extended = await cases.extended(rates_period.start, rates_period.end)
+    callbacks = await uow.reports.callback_results(rates_period.start, rates_period.end)
     return _Digest(
-        period, rates_period, tree, backlog, rates, overdue, helpers, away, supervised, hot, extended
+        period,
+        rates_period,
+        tree,
+        backlog,
+        rates,
+        overdue,
+        helpers,
+        away,
+        supervised,
+        hot,
+        extended,
+        callbacks,
     )
 
 
@@ -118,7 +133,7 @@ async def _digest_text(
     leaves = list(dict.fromkeys(c for g in held for c in data.tree.leaves(g)))
     names = await uow.reports.names(
         {s.person_id for s in data.helpers if s.grid in leaves}
-        | {p for (g, p) in list(data.backlog) + list(data.rates) if g in leaves}
+        | {p for (g, p) in list(data.backlog) + list(data.rates) + list(data.callbacks) if g in leaves}
     )
     sections = [
         {
@@ -145,6 +160,7 @@ async def _digest_text(
         sections=sections,
         relative=relative,
         b=sum_over(data.backlog, everywhere, None, store.Backlog()),
+        cb=callback_view(sum_over(data.callbacks, everywhere, None, Results())),
         **rate_view(sum_over(data.rates, everywhere, None, rep.Rates())),
     )
 
@@ -161,6 +177,7 @@ def _section(data: _Digest, code: str, names: dict[int, str]) -> dict:
         "more_overdue": max(0, len(overdue) - OVERDUE_SHOWN),
         "rows": rows,
         "idle": idle,
+        "cb": callback_view(sum_over(data.callbacks, area, None, Results())),
         **rate_view(sum_over(data.rates, area, None, rep.Rates())),
     }
 
@@ -173,17 +190,18 @@ def _worker_rows(data: _Digest, code: str, names: dict[int, str]) -> tuple[list[
         {s.person_id for s in data.helpers if s.grid == code}
         | people_in(data.backlog, area)
         | people_in(data.rates, area)
+        | people_in(data.callbacks, area)
     )
     rows, idle = [], 0
     for p in sorted(people, key=lambda x: (x is None, names.get(x, ""), x or 0)):
         b, r = _person_totals(data, code, p)
         blocked = p in data.unreachable
-        if b == store.Backlog() and r.empty and not blocked:
+        cb = sum_over(data.callbacks, area, p, Results()) if p is not None else Results()
+        if b == store.Backlog() and r.empty and cb.empty and not blocked:
             idle += p is not None
             continue
-        rows.append(
-            {"name": names.get(p, "?") if p is not None else None, "b": b, "blocked": blocked, **rate_view(r)}
-        )
+        name = names.get(p, "?") if p is not None else None
+        rows.append({"name": name, "b": b, "blocked": blocked, "cb": callback_view(cb), **rate_view(r)})
     return rows, idle
 
 

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from bot import telegram_text as tt
 from bot.domain import reports as rep
+from bot.domain.callbacks import Results
 from bot.services.context import Ctx
 from bot.services.notices import Buttons, Notice
 from bot.store import reports as store
@@ -135,6 +136,11 @@ def sum_over(data: dict, grids: set[str], person: int | None = None, default: ob
 def people_in(data: dict, grids: set[str]) -> set[int | None]:
     """Everyone with a value in these grids (None: nobody's, e.g. unassigned)."""
     return {p for (g, p) in data if g in grids}
+
+
+def callback_view(r: Results) -> dict:
+    """Call-back satisfaction as a percentage for a template, with the Results themselves as `r`."""
+    return {"rate": rep.percent(r.rate), "r": r}
 
 
 def rate_view(r: rep.Rates) -> dict:

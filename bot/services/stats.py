@@ -9,11 +9,13 @@ from datetime import datetime
 from bot import i18n
 from bot.domain import reports as rep
 from bot.domain import stats as dom
+from bot.domain.callbacks import Results
 from bot.domain.periods import Period, is_whole_month
 from bot.domain.tickets import Refused
 from bot.services import chart, locales
 from bot.services.context import Ctx, Outcome, Who
-from bot.services.publish import Tree, accept_seconds, rate_view, sum_over, with_chart
+from bot.services.publish import Tree, accept_seconds, callback_view, rate_view, sum_over, with_chart
+from bot.store import callbacks as callbacks_store
 from bot.store import reports as reports_store
 from bot.store import stats as store
 
@@ -59,8 +61,15 @@ async def _leader(
     backlog = await reports_store.backlog(conn, codes, period.start, period.end, now)
     rates = await reports_store.rates(conn, period.start, period.end, now, accept_seconds(ctx))
     rows = dom.worker_rows(await reports_store.counts(conn, period.start, period.end), area)
+    cbs = await callbacks_store.results(conn, period.start, period.end)
+    called = sorted({p for (g, p) in cbs if g in area and p is not None} - {r.person_id for r in rows})
+    rows += [dom.WorkerRow(p, rep.Counts()) for p in called]  # called back, nothing else this month
     names = await reports_store.names(conn, [r.person_id for r in rows])
-    workers = [{"name": names.get(r.person_id, "?"), "c": r.counts} for r in rows]
+    workers = [
+        {"name": names.get(r.person_id, "?"), "c": r.counts, **_callbacks(cbs, area, r.person_id)}
+        for r in rows
+    ]
+    grids = [{"name": tree.name(g), **_callbacks(cbs, {g})} for g in codes]
     place = "、".join(tree.name(g) for g in led) if loc == "zh" else ", ".join(tree.name(g) for g in led)
     png, drawn = _chart(ctx, loc, place, period, workers)
     text = i18n.render(
@@ -75,9 +84,16 @@ async def _leader(
         names_drawn=drawn,
         total=rep.total(w["c"] for w in workers),
         whole=is_whole_month(period),
+        grids=[g for g in grids if not g["cb"]["r"].empty] if len(grids) > 1 else [],
+        **_callbacks(cbs, area),
         **rate_view(sum_over(rates, area, None, rep.Rates())),
     )
     return text, png
+
+
+def _callbacks(results: dict, area: set[str], person: int | None = None) -> dict:
+    """Call-back satisfaction in the area (of one person, if given), as `cb` for a template."""
+    return {"cb": callback_view(sum_over(results, area, person, Results()))}
 
 
 def _chart(ctx: Ctx, loc: str, place: str, period: Period, workers: list[dict]) -> tuple[bytes | None, bool]:
@@ -106,6 +122,7 @@ async def _worker(ctx: Ctx, loc: str, period: Period, person_id: int, now: datet
     rates = await reports_store.rates(conn, period.start, period.end, now, accept_seconds(ctx))
     mine = rep.total(c for (_, p), c in counts.items() if p == person_id) or rep.Counts()
     held = await store.held(conn, person_id, period.start, period.end, now)
+    cbs = await callbacks_store.results(conn, period.start, period.end)
     return i18n.render(
         loc,
         "stats_worker",
@@ -115,5 +132,6 @@ async def _worker(ctx: Ctx, loc: str, period: Period, person_id: int, now: datet
         whole=is_whole_month(period),
         c=mine,
         b=held,
+        cb=callback_view(rep.total(r for (_, p), r in cbs.items() if p == person_id) or Results()),
         **rate_view(rep.total(r for (_, p), r in rates.items() if p == person_id) or rep.Rates()),
     )

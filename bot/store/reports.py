@@ -12,13 +12,12 @@ from typing import Iterable
 
 import aiosqlite
 
-from bot.domain.reports import ACCEPT_ACTIONS, FLAG_ACTIONS, Counts, Rates
+from bot.domain.reports import ACCEPT_ACTIONS, FLAG_ACTIONS, REOPEN_ACTIONS, Counts, Rates
 from bot.store.db import dt, ts
 
 Key = tuple[str, int | None]  # (grid code, person id)
 
-_ACCEPT = ", ".join(f"'{a}'" for a in ACCEPT_ACTIONS)
-_FLAG = ", ".join(f"'{a}'" for a in FLAG_ACTIONS)
+_ACCEPT, _FLAG, _REOPEN = (", ".join(map(repr, x)) for x in (ACCEPT_ACTIONS, FLAG_ACTIONS, REOPEN_ACTIONS))
 # An unfinished ticket's deadline as bot.domain.deadlines.urgency reads it (Ticket.watched): to
 # accept while open, else to resolve. Never next_due, the next reminder or escalation step.
 DEADLINE = "(CASE WHEN status = 'open' AND accept_due IS NOT NULL THEN accept_due ELSE resolve_due END)"
@@ -234,7 +233,7 @@ async def backlog(
     conn: aiosqlite.Connection, grid_codes: list[str], start: datetime, end: datetime, now: datetime
 ) -> dict[Key, Backlog]:
     """Per (grid, assignee): new since `start` (submitted in [start, end)), open now (waiting or in
-    hand), due within 24 h, overdue, and reopened in [start, end)."""
+    hand), due within 24 h, overdue, and reopened in [start, end) (by the resident or by a call-back)."""
     if not grid_codes:
         return {}
     marks = ", ".join("?" * len(grid_codes))
@@ -253,8 +252,8 @@ async def backlog(
         add((grid, who), Backlog(open=n, due_soon=due_soon or 0, overdue=overdue or 0))
     rows = await conn.execute_fetchall(
         f"SELECT t.grid, json_extract(e.detail, '$.assignee') AS who, SUM(e.action = 'submit'), "
-        f"SUM(e.action = 'reopen') FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id "
-        f"WHERE e.action IN ('submit', 'reopen') AND e.at >= ? AND e.at < ? AND t.grid IN ({marks}) "
+        f"SUM(e.action IN ({_REOPEN})) FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id "
+        f"WHERE e.action IN ('submit', {_REOPEN}) AND e.at >= ? AND e.at < ? AND t.grid IN ({marks}) "
         f"GROUP BY t.grid, who",
         (ts(start), ts(end), *grid_codes),
     )
