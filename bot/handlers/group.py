@@ -22,7 +22,9 @@ GROUP = filters.ChatType.GROUPS & filters.UpdateType.MESSAGE
 async def bind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/bind GRID-CODE`: a leader who administers this group binds it to their grid."""
     if not context.args:
-        await reply.tell(ctx_of(context), update.effective_chat.id, "bind_usage", now())
+        await reply.tell(
+            ctx_of(context), update.effective_chat.id, "bind_usage", now(), None, update.update_id
+        )
         return
     chat = update.effective_chat
     standing = await _standing(context, chat.id, update.effective_user.id)

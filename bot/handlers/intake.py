@@ -9,7 +9,7 @@ from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandl
 
 from bot.domain.inputs import is_blank, parse_number
 from bot.domain.records import Prompt
-from bot.domain.tickets import Kind, Refused
+from bot.domain.tickets import Kind
 from bot.handlers.base import ctx_of, guarded, now, who_of
 from bot.handlers import worklog as worklog_handlers
 from bot.services import (
@@ -102,8 +102,6 @@ async def answered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     ctx, msg, who = ctx_of(context), update.effective_message, who_of(update)
     reply_to = msg.reply_to_message.message_id if msg.reply_to_message else None
     prompt = await reply.prompt_for(ctx, msg.chat_id, who.id, reply_to)
-    if prompt is not None and prompt.user_id != who.id:
-        raise Refused("not_your_prompt")
     if prompt is not None:
         return await _by_prompt(update, context, prompt, msg)
     if msg.chat.type == "private":
@@ -153,13 +151,7 @@ async def _draft_step(update: Update, context: ContextTypes.DEFAULT_TYPE, msg: M
         field, value = "photo", msg.photo[-1].file_id
     else:
         field, value = "text", msg.text or ""
-    try:
-        await guide.answer(ctx, who, field, value, now(), update.update_id)
-    except Refused as exc:
-        if exc.reason != "no_draft":
-            raise
-        work_log = ctx.config.assessment.work_log.enabled
-        await reply.tell(ctx, msg.chat_id, "help", now(), who.id, group=False, work_log=work_log)
+    await guide.answer(ctx, who, field, value, now(), update.update_id, help_if_none=True)
 
 
 def register(app: Application) -> None:

@@ -36,7 +36,16 @@ async def help_(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Explain the commands."""
     chat, ctx = update.effective_chat.id, ctx_of(context)
     work_log = ctx.config.assessment.work_log.enabled
-    await reply.tell(ctx, chat, "help", now(), update.effective_user.id, group=chat < 0, work_log=work_log)
+    await reply.tell(
+        ctx,
+        chat,
+        "help",
+        now(),
+        update.effective_user.id,
+        update.update_id,
+        group=chat < 0,
+        work_log=work_log,
+    )
 
 
 @guarded

@@ -118,22 +118,53 @@ async def _store_answer(
 
 
 async def answer(
-    ctx: Ctx, who: Who, field: str, value: object, now: datetime, update_id: int | None
+    ctx: Ctx,
+    who: Who,
+    field: str,
+    value: object,
+    now: datetime,
+    update_id: int | None,
+    help_if_none: bool = False,
 ) -> Outcome:
-    """Record one answer for the current step (None skips photo or location) and go on or submit."""
+    """Record one answer for the current step (None skips photo or location) and go on or submit.
+    Without a draft: refused, or (`help_if_none`, a message typed in the private chat) the help."""
     async with ctx.uow(update_id) as uow:
         d = await uow.drafts.get(who.id)
-        if d is None:
+        if d is None and not help_if_none:
             raise Refused("no_draft")
-        nxt = await _store_answer(ctx, uow, d, field, value, now)
-        if nxt != "submit":
-            await uow.drafts.set(who.id, now, step=nxt)
-            await uow.outbox.add([await _ask(ctx, uow, who, nxt)], now)
-            outcome = Outcome()
+        if d is None:
+            outcome = await _help(ctx, uow, who, now)
         else:
-            outcome = await _submit(ctx, uow, who, now, update_id)
+            outcome = await _step(ctx, uow, who, d, field, value, now, update_id)
     ctx.kick()
     return outcome
+
+
+async def _step(
+    ctx: Ctx,
+    uow: UnitOfWork,
+    who: Who,
+    d: Any,
+    field: str,
+    value: object,
+    now: datetime,
+    update_id: int | None,
+) -> Outcome:
+    nxt = await _store_answer(ctx, uow, d, field, value, now)
+    if nxt == "submit":
+        return await _submit(ctx, uow, who, now, update_id)
+    await uow.drafts.set(who.id, now, step=nxt)
+    await uow.outbox.add([await _ask(ctx, uow, who, nxt)], now)
+    return Outcome()
+
+
+async def _help(ctx: Ctx, uow: UnitOfWork, who: Who, now: datetime) -> Outcome:
+    """The commands explained, for a private message that answers nothing."""
+    loc = await locales.user_locale(ctx, uow, who.id, who.language)
+    work_log = ctx.config.assessment.work_log.enabled
+    text = i18n.render(loc, "help", group=False, work_log=work_log)
+    await uow.outbox.add([Notice(who.id, text)], now)
+    return Outcome()
 
 
 async def _submit(ctx: Ctx, uow: UnitOfWork, who: Who, now: datetime, update_id: int | None) -> Outcome:

@@ -8,6 +8,7 @@ from bot import i18n
 from bot.services import locales, recipients
 from bot.services.context import Ctx
 from bot.domain.records import Prompt
+from bot.domain.tickets import Refused
 from bot.services.notices import Notice
 from bot.store.db import AlreadyProcessed
 
@@ -36,12 +37,18 @@ async def refusal_text(
 
 
 async def tell(
-    ctx: Ctx, chat_id: int, template: str, now: datetime, user_id: int | None = None, **params: object
+    ctx: Ctx,
+    chat_id: int,
+    template: str,
+    now: datetime,
+    user_id: int | None = None,
+    update_id: int | None = None,
+    **params: object,
 ) -> None:
-    """Send one templated message to a chat."""
+    """Send one templated message to a chat (with `update_id`: once, however often the update comes)."""
     loc = await locale_for(ctx, user_id, chat_id)
     text = i18n.render(loc, template, **params)
-    async with ctx.uow() as uow:
+    async with ctx.uow(update_id) as uow:
         await uow.outbox.add([Notice(chat_id, text)], now)
     ctx.kick()
 
@@ -67,11 +74,14 @@ async def tell_text(ctx: Ctx, chat_id: int, text: str, now: datetime) -> None:
 
 
 async def prompt_for(ctx: Ctx, chat_id: int, user_id: int, reply_to: int | None) -> Prompt | None:
-    """The prompt a message answers: the one it replies to; else, in a private chat, the user's latest
-    of the day; else, replying to the bot in a group, the user's prompt still being delivered."""
+    """The prompt a message answers: the one it replies to (refused if it asked someone else); else, in
+    a private chat, the user's latest of the day; else, replying to the bot in a group, the user's
+    prompt still being delivered. The refusal is answered with the update's processed mark."""
     prompts = ctx.read().prompts
     if reply_to is not None:
         found = await prompts.replied_to(chat_id, reply_to)
+        if found is not None and found.user_id != user_id:
+            raise Refused("not_your_prompt")
         if found is not None:
             return found
     since = datetime.now(timezone.utc).timestamp() - PROMPT_LIFETIME
@@ -94,10 +104,14 @@ async def ask_in_group(
     origin_message_id: int | None = None,
 ) -> None:
     """Ask a group member for their text with ForceReply, so their answer reaches the bot (a photo
-    they sent with the bare command is kept with the question, and its message removed later)."""
+    they sent with the bare command is kept with the question, and its message removed later);
+    a group not bound to a grid is refused at once, not after the answer."""
     loc = await locale_for(ctx, user_id, chat_id)
     text = i18n.render(loc, f"ask_{purpose}", **recipients.mention(user_id, first_name))
     async with ctx.uow(update_id) as uow:
+        group = await uow.groups.get(chat_id)
+        if group is None or not group.grid:
+            raise Refused("group_not_bound")
         await uow.outbox.add(
             [
                 Notice(
