@@ -8,8 +8,10 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import openpyxl
 import pytest
 
+from bot.cli import export, lang
 from bot.domain.callbacks import Results
 from bot.domain.periods import parse_period
 from bot.services import posts
@@ -229,3 +231,28 @@ async def test_stats_show_call_back_satisfaction_per_area_grid_and_worker(bot):
     await bot.say(WORKER, WORKER, "/stats")
     mine = bot.last(WORKER)["text"]
     assert "📞 回访满意率 100%（2/2）· 未接通 1" in mine and PHONE not in mine
+
+
+async def test_ledger_summary_has_call_back_satisfaction_per_grid_and_no_contact(bot, tmp_path):
+    await _done_tickets(bot, 3)
+    await weekly_callbacks(bot.ctx, MONDAY)
+    await bot.deliverer.deliver_due()
+    for msg, code in zip(_reviews(bot), ["ok", "no", "na"]):
+        tid = int(msg["text"].split("回访 #")[1].split("<")[0])
+        await bot.press(BIG, BIG, 1, bot.button(msg, f"v:{tid}:{code}"))
+        if code == "no":
+            await bot.say(BIG, BIG, "还没修好", reply_to=await _prompt_id(bot))
+    now = datetime.now(SH)
+    month = parse_period(now.strftime("%Y-%m"), SH)
+    out = tmp_path / "ledger.xlsx"
+    lang.use("zh")
+    span = ["--from", month.start.date().isoformat(), "--to", month.last_day.isoformat()]
+    assert await export.run(bot.config, export.parse(["ledger", *span, "--out", str(out)]), now=now) == 0
+    book = openpyxl.load_workbook(out)
+    rows = list(book.worksheets[1].iter_rows(values_only=True))
+    grids = {r[0]: dict(zip(rows[0], r)) for r in rows[1:]}
+    happy = grids["GN-1-1"]
+    assert (happy["回访满意率"], happy["回访接通"], happy["回访未接通"]) == (0.5, 2, 1)
+    assert grids["GN-1-2"]["回访满意率"] is None
+    cells = "\n".join(str(c) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row)
+    assert PHONE not in cells and "还没修好" not in cells

@@ -71,7 +71,7 @@ async def test_summary_sheet_has_each_grid_and_the_monthly_rates(bot, tmp_path):
     book = openpyxl.load_workbook(await _export(bot, tmp_path))
     rows = list(book.worksheets[1].iter_rows(values_only=True))
     head = rows[0]
-    assert head[:3] == ("网格编码", "网格", "所属网格路径") and head[-3:] == ("响应率", "解决率", "满意率")
+    assert head[:3] == ("网格编码", "网格", "所属网格路径") and head[-6:-3] == ("响应率", "解决率", "满意率")
     grids = {r[0]: dict(zip(head, r)) for r in rows[1:]}
     assert set(grids) == {"GN", "GN-1", "GN-1-1", "GN-1-2"}
     happy, peace = grids["GN-1-1"], grids["GN-1-2"]
@@ -89,7 +89,7 @@ async def test_summary_sheet_has_each_grid_and_the_monthly_rates(bot, tmp_path):
         0,
         None,
     )
-    cell = book.worksheets[1].cell(row=1 + list(grids).index("GN-1-1") + 1, column=len(head))
+    cell = book.worksheets[1].cell(row=1 + list(grids).index("GN-1-1") + 1, column=head.index("满意率") + 1)
     assert cell.number_format == "0%"
 
 

@@ -76,6 +76,13 @@ def may_answer(review: Review | None, actor: Actor) -> Review:
     return review
 
 
+def may_reopen(review: Review | None, t: Ticket, actor: Actor) -> Review:
+    """Refused unless the actor may answer "not satisfied" and the ticket is done (the note is asked)."""
+    review = may_answer(review, actor)
+    require(t.status is Status.DONE, "not_done")
+    return review
+
+
 def _answered(review: Review, result: str, now: datetime) -> Review:
     return replace(review, result=result, answered_at=now)
 
@@ -98,8 +105,7 @@ def reopen(
 ) -> tuple[Review, Result]:
     """Not satisfied: the done ticket goes back to whoever handled it, accepted, with a fresh resolve
     deadline and the leader's note (the resident's first verdict and red flag stand)."""
-    review = may_answer(review, actor)
-    require(t.status is Status.DONE, "not_done")
+    review = may_reopen(review, t, actor)
     require(not is_blank(note), "empty_callback_note")
     handler = t.closed_by or t.assignee_id
     detail = {"note": note, "assignee": handler, "worker": review.worker_id}

@@ -45,8 +45,7 @@ async def ask_note(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id:
     """Not satisfied: check the presser may answer, then ask what the resident said (a reply prompt)."""
 
     async def check(uow, t, actor):
-        tier = ctx.config.tier_for(t.kind.value, t.category)
-        return domain.reopen(await uow.callbacks.get(t.id), t, actor, now, tier, "check")[1]
+        domain.may_reopen(await uow.callbacks.get(t.id), t, actor)
 
     return await ask(
         ctx, who, ticket_id, now, update_id, check, "ask_callback_note", "callback", "ok_callback_note_asked"

@@ -1,5 +1,6 @@
 """Export the ledger (台账): every ticket submitted in a period as one row, streamed to a sink, then
-each grid's counts and the three rates (the monthly ranking's arithmetic) as a summary.
+each grid's counts, the three rates (the monthly ranking's arithmetic) and the call-back results as a
+summary.
 
 Residents' names and complaint texts are read only when the query asks for them.
 """
@@ -13,6 +14,7 @@ from typing import Protocol
 from bot import i18n
 from bot.domain import ledger as dom
 from bot.domain import reports as rep
+from bot.domain.callbacks import Results
 from bot.domain.cells import neutralise_row
 from bot.services.context import Ctx
 from bot.services.publish import Tree, accept_seconds
@@ -30,6 +32,9 @@ SUMMARY_COLUMNS = (
     dom.Column("response", 9, "rate"),
     dom.Column("resolution", 9, "rate"),
     dom.Column("satisfaction", 9, "rate"),
+    dom.Column("callback", 9, "rate"),
+    dom.Column("callback_reached", 8, "int"),
+    dom.Column("callback_unreachable", 8, "int"),
 )
 
 
@@ -171,10 +176,11 @@ async def _summary_rows(
     rates = await uow.reports.rates(query.start, query.end, now, look.accept)
     counts = await uow.reports.counts(query.start, query.end)
     flags, grid_rates = _by_grid(counts), _by_grid(rates)
+    calls = _by_grid(await uow.reports.callback_results(query.start, query.end))
     rows = []
     for code in codes:
         t = summary.grids.get(code, dom.GridTally())
-        r = grid_rates.get(code, rep.Rates())
+        r, c = grid_rates.get(code, rep.Rates()), calls.get(code, Results())
         rows.append(
             [
                 code,
@@ -189,6 +195,9 @@ async def _summary_rows(
                 r.response,
                 r.resolution,
                 r.satisfaction,
+                c.rate,
+                c.reached,
+                c.unreachable,
             ]
         )
     return [neutralise_row(row) for row in rows]
