@@ -26,6 +26,7 @@ from bot.handlers import (
     lookup,
     start,
     stats,
+    time_bank,
     worklog,
 )
 from bot.handlers.base import answer_press
@@ -39,7 +40,19 @@ from bot.web import open311
 log = logging.getLogger(__name__)
 DELIVERY_LANES = 8  # chats delivered to at once
 CONNECTIONS = DELIVERY_LANES + 8  # the deliverer's lanes, handlers' answers and set-up calls
-HANDLER_MODULES = (start, group, worklog, intake, lookup, stats, buttons, escalation, casework, callbacks)
+HANDLER_MODULES = (
+    start,
+    group,
+    worklog,
+    intake,
+    lookup,
+    stats,
+    buttons,
+    escalation,
+    casework,
+    callbacks,
+    time_bank,
+)
 
 
 async def _errors(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -6,6 +6,7 @@
     d:<step>[:<value>]                   a step of a private draft
     v:<ticket>:<answer>                  the big-grid leader's call-back answer (ok, no, na)
     w:<ticket>:log                       a worker adds a work-log photo to a ticket they closed
+    h:<ticket>:<minutes|x|pay|no>        the time bank: a helper's hours (x: typed), paying for a wish
 
 Services build data with the functions below; handlers match it with the patterns below.
 """
@@ -21,6 +22,7 @@ CASEWORK = re.compile(
 )
 CALLBACK = re.compile(r"v:([0-9]{1,12}):(ok|no|na)")
 CALLBACK_ANSWERS = {"ok": "satisfied", "no": "unsatisfied", "na": "unreachable"}
+HOURS = re.compile(r"h:([0-9]{1,12}):([0-9]{1,4}|x|pay|no)")
 DRAFT = re.compile(r"d:(kind|cat|skip|grid|cancel)(?::([\w\-]{1,40}))?", re.ASCII)
 WORKLOG = re.compile(r"w:([0-9]{1,12}):log")
 
@@ -58,3 +60,8 @@ def callback_review(ticket_id: int | None, result: str) -> str:
 def worklog(ticket_id: int | None) -> str:
     """The "add a photo" button on a ticket the worker closed."""
     return _join("w", ticket_id, "log")
+
+
+def hours(ticket_id: int | None, arg: object) -> str:
+    """A time-bank button: minutes spent, "x" (type them), "pay" or "no" (paying for a wish)."""
+    return _join("h", ticket_id, arg)

@@ -53,14 +53,23 @@ BASE_COLUMNS = (
     Column("supporters", 8, "int"),
     Column("merged_into", 8, "int"),
 )
+HOURS_COLUMNS = (
+    Column("volunteer_hours", 10, "number"),
+    Column("hours_state", 10),
+    Column("hours_paid", 10, "number"),
+)
 TEXT_COLUMN = Column("text", 40)
 NAME_COLUMNS = (Column("resident_name", 12), Column("resident_id", 14, "int"))
 
 
-def columns(with_text: bool, with_names: bool) -> list[Column]:
-    """The ledger's columns: complaint text and residents' names only when asked for."""
+def columns(with_text: bool, with_names: bool, with_hours: bool = True) -> list[Column]:
+    """The ledger's columns: the time bank's while it is on; complaint text and residents' names
+    only when asked for."""
     return (
-        list(BASE_COLUMNS) + ([TEXT_COLUMN] if with_text else []) + (list(NAME_COLUMNS) if with_names else [])
+        list(BASE_COLUMNS)
+        + (list(HOURS_COLUMNS) if with_hours else [])
+        + ([TEXT_COLUMN] if with_text else [])
+        + (list(NAME_COLUMNS) if with_names else [])
     )
 
 
@@ -92,6 +101,9 @@ class Record:
     close_note: str | None
     supporters: int
     merged_into: int | None
+    earned_minutes: int | None  # the time bank: the helper's hours recorded on a wish
+    counted_minutes: int | None  # of which counted (the resident confirmed)
+    paid_minutes: int | None  # paid for the wish from its resident's time bank
     text: str | None = None
     resident_name: str | None = None
     resident_id: int | None = None
@@ -126,6 +138,18 @@ def resolve_late(r: Record, now: float) -> bool:
     if r.status in UNFINISHED:
         return now > r.resolve_due
     return r.closed_at is not None and r.closed_at > r.resolve_due
+
+
+def hours_cell(minutes: int | None) -> float | None:
+    """Minutes as a number of hours for a spreadsheet cell (1.5), none when nothing was recorded."""
+    return None if not minutes else round(minutes / 60, 2)
+
+
+def hours_state(r: Record) -> str | None:
+    """`counted` or `pending` (the label key's suffix) for a wish whose helper recorded hours."""
+    if not r.earned_minutes:
+        return None
+    return "counted" if r.counted_minutes == r.earned_minutes else "pending"
 
 
 def handler_role(roles: list[tuple[str, str]], ancestry: list[str]) -> str | None:

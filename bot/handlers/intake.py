@@ -22,6 +22,7 @@ from bot.services import (
     outcomes,
     reply,
     returns,
+    time_bank,
     worklog,
 )
 
@@ -124,6 +125,8 @@ async def _by_prompt(update: Update, context: ContextTypes.DEFAULT_TYPE, prompt,
         return await worklog_handlers.by_prompt(update, context, prompt, msg)
     if purpose == "callback":
         return await callback_review.reopen(ctx, who, ticket, text, now(), update.update_id)
+    if purpose == "hours":
+        await time_bank.typed(ctx, who, ticket, text, now(), update.update_id)
 
 
 CASEWORK_PROMPTS = {"return", "not_ours", "explain", "extension"}

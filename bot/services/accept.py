@@ -6,7 +6,7 @@ from datetime import datetime
 
 from bot import i18n
 from bot.domain import tickets as domain
-from bot.services import cards, locales, outcomes, recipients, retire, views
+from bot.services import cards, locales, outcomes, recipients, retire, time_bank, views
 from bot.services.act import Pressed, act, edit_pressed
 from bot.services.context import Ctx, Outcome, Who
 
@@ -21,13 +21,14 @@ def held_notify(ctx: Ctx, pressed: Pressed | None, template: str = "accepted_wor
         out += await recipients.to_resident(
             ctx, uow, t, "accepted", assignee=await views.staff_label(uow, t.assignee_id, t.grid, rloc)
         )
+        bank = await time_bank.of_resident(ctx, uow, t)  # an account holder's wish: their balance
         if pressed and pressed.chat_id == actor.user_id:
             loc = await locales.user_locale(ctx, uow, actor.user_id)
-            mine = i18n.render(loc, template, **views.ticket_view(ctx, t, loc))
+            mine = i18n.render(loc, template, bank=bank, **views.ticket_view(ctx, t, loc))
             out += edit_pressed(pressed, mine, cards.close_buttons(t)(loc))
         else:
             out += await recipients.to_person(
-                ctx, uow, t.assignee_id, template, t, cards.close_buttons(t), quiet=False
+                ctx, uow, t.assignee_id, template, t, cards.close_buttons(t), quiet=False, bank=bank
             )
         if before.status is not t.status:
             out += await outcomes.to_supporters(ctx, uow, t, "supporter_accepted")

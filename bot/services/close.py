@@ -9,7 +9,7 @@ from bot.domain import tickets as domain
 from bot.domain.authorisation import may_close
 from bot.domain.inputs import visible
 from bot.domain.tickets import Refused
-from bot.services import cards, locales, outcomes, recipients, views, worklog
+from bot.services import cards, locales, outcomes, recipients, time_bank, views, worklog
 from bot.services.act import act, ask, pure
 from bot.services.context import Ctx, Outcome, Who
 from bot.services.notices import Notice
@@ -65,6 +65,6 @@ async def close(
         out += await outcomes.to_supporters(ctx, uow, t, "supporter_closed")
         log = worklog.photo_button(ctx, t)
         out += await recipients.to_person(ctx, uow, t.closed_by, "closed_worker", t, log, quiet=False)
-        return out
+        return out + await time_bank.question(ctx, uow, t)
 
     return await act(ctx, who, ticket_id, now, update_id, decide, notify, "ok_closed")

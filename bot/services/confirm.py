@@ -6,7 +6,7 @@ from datetime import datetime
 
 from bot import i18n
 from bot.domain import casework, tickets as domain
-from bot.services import cards, locales, recipients, views
+from bot.services import cards, locales, recipients, time_bank, views
 from bot.services.act import Pressed, act, on_pressed
 from bot.services.context import Ctx, Outcome, Who
 
@@ -38,8 +38,11 @@ async def confirm(
         out = await cards.card(ctx, uow, t)
         out += await _ask_rating(ctx, uow, t, pressed)
         flag = casework.flag_earner(t) is not None
-        out += await recipients.to_person(ctx, uow, t.closed_by, "confirmed_worker", t, flag=flag)
-        return out
+        hours, offer = await time_bank.counted(ctx, uow, t, now)
+        out += await recipients.to_person(
+            ctx, uow, t.closed_by, "confirmed_worker", t, flag=flag, hours=hours
+        )
+        return out + offer
 
     return await act(ctx, who, ticket_id, now, update_id, decide, notify, "ok_confirmed")
 

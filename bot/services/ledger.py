@@ -93,7 +93,7 @@ async def export(ctx: Ctx, query: Query, sink: Sink, now: datetime) -> int:
     area = tree.subtree(query.grid) if query.grid else None
     names, roles = await uow.reports.staff_roles()
     look = _Lookup(tree, names, roles, accept_seconds(ctx), i18n.pick(query.lang), now.timestamp())
-    cols = dom.columns(query.with_text, query.with_names)
+    cols = dom.columns(query.with_text, query.with_names, ctx.config.assessment.time_bank.enabled)
     sink.start(i18n.label(look.lang, "ledger_sheet"), headers(look.lang, cols), cols)
     summary = dom.Summary()
     async for chunk in uow.reports.records(query.start, query.end, area, query.with_text, query.with_names):
@@ -148,11 +148,22 @@ def _row(
         "close_note": r.close_note,
         "supporters": r.supporters,
         "merged_into": r.merged_into,
+        **_hours(lang, r),
         "text": r.text,
         "resident_name": r.resident_name,
         "resident_id": r.resident_id,
     }
     return [values[c.key] for c in cols]
+
+
+def _hours(lang: str, r: dom.Record) -> dict[str, object]:
+    """The time bank's cells: the helper's hours, whether they count yet, hours paid for the wish."""
+    state = dom.hours_state(r)
+    return {
+        "volunteer_hours": dom.hours_cell(r.earned_minutes),
+        "hours_state": i18n.label(lang, f"ledger_hours_{state}") if state else None,
+        "hours_paid": dom.hours_cell(r.paid_minutes),
+    }
 
 
 def _accept_secs(table: dict[tuple[str, str], float], r: dom.Record) -> float:

@@ -8,7 +8,7 @@ from bot import i18n
 from bot.domain.callbacks import ACTIONS as CALLBACK_ACTIONS
 from bot.domain.access import Reader, may_read, whole_in_group
 from bot.domain.tickets import Refused, Status, Ticket
-from bot.services import cards, locales, views
+from bot.services import cards, locales, time_bank, views
 from bot.services.context import Ctx, Outcome, Who
 from bot.services.notices import Notice
 from bot.store.uow import UnitOfWork
@@ -43,7 +43,7 @@ async def _entry(ctx: Ctx, uow: UnitOfWork, t: Ticket, loc: str, private: bool, 
 
 
 async def _reply(
-    ctx: Ctx, who: Who, chat_id: int, now: datetime, update_id: int | None, template: str, pick
+    ctx: Ctx, who: Who, chat_id: int, now: datetime, update_id: int | None, template: str, pick, extra=None
 ) -> Outcome:
     async with ctx.uow(update_id) as uow:
         loc = await (
@@ -57,7 +57,8 @@ async def _reply(
                     raise Refused("no_ticket")  # not told whether it exists
                 continue  # /my and /queue list only what the reader may read
             entries.append(await _entry(ctx, uow, t, loc, chat_id > 0, events))
-        text = i18n.render(loc, template, entries=entries, more=max(0, len(found) - MAX_LISTED))
+        more = {} if extra is None else await extra(uow)
+        text = i18n.render(loc, template, entries=entries, more=max(0, len(found) - MAX_LISTED), **more)
         await uow.outbox.add([Notice(chat_id, text)], now)
     ctx.kick()
     return Outcome()
@@ -107,7 +108,10 @@ async def mine(ctx: Ctx, who: Who, chat_id: int, now: datetime, update_id: int |
     async def pick(uow):
         return await uow.tickets.of_resident(who.id, MAX_LISTED + 1)
 
-    return await _reply(ctx, who, chat_id, now, update_id, "my", pick)
+    async def bank(uow):  # a volunteer's time-bank balance, in the private chat only
+        return {"bank": time_bank.view(await time_bank.account_of(ctx, uow, who.id)) if chat_id > 0 else None}
+
+    return await _reply(ctx, who, chat_id, now, update_id, "my", pick, bank)
 
 
 async def queue(ctx: Ctx, who: Who, chat_id: int, now: datetime, update_id: int | None) -> Outcome:

@@ -10,7 +10,7 @@ from bot import i18n
 from bot.domain import reports as rep
 from bot.domain.assessment import grid_colour
 from bot.domain.periods import Period, last_complete
-from bot.services import chart, locales, views
+from bot.services import chart, locales, time_bank, views
 from bot.domain.records import Group
 from bot.services.context import Ctx
 from bot.store.uow import UnitOfWork
@@ -165,8 +165,10 @@ async def monthly(ctx: Ctx, now: datetime, period: Period | None = None, dry_run
             {"id": h.ticket_id, "n": h.supporters, "grid": tree.name(h.grid), "cat": h.category}
             for h in await uow.casework.hot(list(tree.subtree(s.community)), month.start, limit=5)
         ]
+        area = list(tree.subtree(s.community))
+        volunteers = await time_bank.thanks(ctx, uow, area, month.start, month.end)
         posts += await _group_posts(
-            ctx, uow, groups, set(tree.subtree(s.community)), month, {**params, "hot": hot}
+            ctx, uow, groups, set(area), month, {**params, "hot": hot, "volunteers": volunteers}
         )
         posts += await _bottom_posts(ctx, uow, _bottom_readers(tree, s, leaders), s, month, params)
         posts += await _admin_posts(ctx, uow, _admins(tree, s, leaders), month, params)

@@ -16,7 +16,7 @@ from bot.domain import deadlines
 from bot.domain.routing import LADDER
 from bot.domain.casework import flag_earner
 from bot.domain.model import SYSTEM, Status, Ticket
-from bot.services import cards, locales, recipients, reminders, retire, views
+from bot.services import cards, locales, recipients, reminders, retire, time_bank, views
 from bot.services.context import Ctx
 from bot.services.notices import Notice
 from bot.store.uow import UnitOfWork
@@ -122,9 +122,12 @@ async def _notices(
             out += await recipients.to_resident(
                 ctx, uow, t, "auto_confirmed", quiet=True, window=ctx.config.auto_confirm
             )
+            hours, offer = await time_bank.counted(ctx, uow, t, t.done_at or a.due)
+            flag = flag_earner(t) is not None
             out += await recipients.to_person(
-                ctx, uow, t.closed_by, "auto_confirmed_worker", t, quiet=True, flag=flag_earner(t) is not None
+                ctx, uow, t.closed_by, "auto_confirmed_worker", t, quiet=True, flag=flag, hours=hours
             )
+            out += offer
     return out
 
 

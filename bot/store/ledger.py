@@ -25,6 +25,12 @@ def _count(*actions: str) -> str:
     return f"(SELECT COUNT(*) FROM ticket_events e WHERE e.ticket_id = t.id AND e.action IN ({names}))"
 
 
+def _hours(kind: str, counted: bool = False) -> str:
+    """A ticket's time-bank minutes of a kind (earn or pay), through the (ticket_id, …) unique index."""
+    only = " AND b.counted_at IS NOT NULL" if counted else ""
+    return f"(SELECT SUM(b.minutes) FROM time_bank b WHERE b.ticket_id = t.id AND b.kind = '{kind}'{only})"
+
+
 def _select(with_text: bool, with_names: bool, grid_count: int | None) -> str:
     extra = ", t.text" if with_text else ", NULL"
     extra += ", u.first_name, t.resident_id" if with_names else ", NULL, NULL"
@@ -38,7 +44,8 @@ def _select(with_text: bool, with_names: bool, grid_count: int | None) -> str:
         "t.closed_at, t.done_at, t.resolve_due, COALESCE(t.closed_by, t.assignee_id), "
         f"{_count('decline', 'return')}, {_count('reassign', 'reroute')}, t.extension_count, "
         f"{_count('escalate')}, {_count('nudge')}, {_count('supervise')}, t.supervision, t.reopen_count, "
-        f"t.outcome, t.rating, t.close_note, t.support_count, t.merged_into{extra} FROM tickets t "
+        f"t.outcome, t.rating, t.close_note, t.support_count, t.merged_into, "
+        f"{_hours('earn')}, {_hours('earn', True)}, {_hours('pay')}{extra} FROM tickets t "
         + ("LEFT JOIN users u ON u.tg_user_id = t.resident_id " if with_names else "")
         + f"WHERE {where} ORDER BY t.id"
     )

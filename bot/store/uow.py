@@ -20,6 +20,7 @@ from bot.store.reporting import Reports
 from bot.store.seen import Seen
 from bot.store.tickets import Tickets
 from bot.store.worklog import WorkLogs
+from bot.store.time_bank import TimeBank
 
 if TYPE_CHECKING:
     from bot.store.db import Database
@@ -42,6 +43,7 @@ class UnitOfWork:
         self.reports = Reports(conn)
         self.work_logs = WorkLogs(conn)
         self.callbacks = Callbacks(conn)
+        self.hours = TimeBank(conn)
 
 
 def as_uow(source: "UnitOfWork | aiosqlite.Connection") -> UnitOfWork:
