@@ -8,7 +8,6 @@ for a minute, HTTP/1.1, and the long poll on a connection of its own.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 from bot import config as config_mod
 from bot.app import CONNECTIONS, build
 from bot.cli import logs
+from bot.cli.run import run_async
 from bot.polling import serve
 from bot.transport import AiohttpRequest
 
@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     cfg = config_mod.load(args.config)
     logs.setup(cfg.log_level, cfg.log_json)  # as `python -m bot run`
     request, updates = transports(args.transport)
-    asyncio.run(serve(build(cfg, request, updates)))
+    run_async(serve(build(cfg, request, updates)))  # the event loop of `python -m bot run`
     return 0
 
 

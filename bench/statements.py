@@ -3,10 +3,11 @@
     python -m bench.statements [--tickets 3]
 
 A bound group, the demo roster; per ticket a resident sends `/complain …` in the group, the outbox is
-delivered, the assignee presses Accept, the outbox is delivered again. Every call into aiosqlite's
-worker thread is counted (each statement, BEGIN and COMMIT is one trip), and every COMMIT (one write
-transaction; a unit of work's first write opens it in the same trip). The Telegram side is the tests'
-fake transport, so only the store is measured.
+delivered, the assignee presses Accept, the outbox is delivered again. Every statement is counted
+(BEGIN and COMMIT too); which of them made a trip to aiosqlite's worker thread (the others ran on
+the event loop's thread, in or opening a write transaction: `bot/store/connection.py`); and every
+COMMIT (one write transaction; a unit of work's first write opens it in the same statement). The
+Telegram side is the tests' fake transport, so only the store is measured.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ if __package__ in (None, ""):
 import aiosqlite
 
 from bench.common import table, write_result
+from bot.store import connection
 from tests.harness import Harness
 
 GROUP, ADMIN, LEADER, RESIDENT = -100, 9001, 9003, 5001
@@ -34,42 +36,51 @@ TRACE = bool(os.environ.get("TRACE_SQL"))
 
 
 class Trips:
-    """Counts calls into aiosqlite's thread, per SQL verb, while active."""
+    """Counts statements (every call into the store's connections, per SQL verb) and which of them
+    went through aiosqlite's thread (trips), while active."""
 
     def __init__(self) -> None:
         self.verbs: Counter[str] = Counter()
+        self.thread: Counter[str] = Counter()
         self.on = True
 
     @property
     def statements(self) -> int:
-        """Every trip to the database thread."""
+        """Every statement, BEGIN and COMMIT (a cursor's fetch counts too)."""
         return sum(self.verbs.values())
+
+    @property
+    def trips(self) -> int:
+        """The statements that went through the database thread."""
+        return sum(self.thread.values())
 
     @property
     def writes(self) -> int:
         """Write transactions (each ends with one COMMIT)."""
         return self.verbs["COMMIT"]
 
-    @contextmanager
-    def counting(self) -> Iterator["Trips"]:
-        """Count every aiosqlite trip made inside the block."""
-        original = aiosqlite.Connection._execute
-        verbs = self.verbs
-
+    def _counter(self, original: Any, verbs: Counter[str]) -> Any:
         async def counted(conn: Any, fn: Any, *args: Any, **kwargs: Any) -> Any:
-            if not self.on:
-                return await original(conn, fn, *args, **kwargs)
-            sql = args[0] if args and isinstance(args[0], str) else getattr(fn, "__name__", "call")
-            verbs[sql.split()[0].upper() if sql.strip() else "?"] += 1
-            if TRACE:
-                print(" ".join(sql.split())[:150])
+            if self.on:
+                sql = args[0] if args and isinstance(args[0], str) else getattr(fn, "__name__", "call")
+                verbs[sql.split()[0].upper() if sql.strip() else "?"] += 1
+                if TRACE:
+                    print(("trip " if verbs is self.thread else "") + " ".join(sql.split())[:150])
             return await original(conn, fn, *args, **kwargs)
 
-        aiosqlite.Connection._execute = counted  # type: ignore[method-assign]
+        return counted
+
+    @contextmanager
+    def counting(self) -> Iterator["Trips"]:
+        """Count every statement and every trip to the thread made inside the block."""
+        statement, trip = connection.Connection._execute, aiosqlite.Connection._execute
+        connection.Connection._execute = self._counter(statement, self.verbs)  # type: ignore[method-assign]
+        aiosqlite.Connection._execute = self._counter(trip, self.thread)  # type: ignore[method-assign]
         try:
             yield self
         finally:
-            aiosqlite.Connection._execute = original  # type: ignore[method-assign]
+            connection.Connection._execute = statement  # type: ignore[method-assign]
+            aiosqlite.Connection._execute = trip  # type: ignore[method-assign]
 
 
 async def _bound(bot: Harness) -> None:
@@ -119,6 +130,8 @@ async def measure(tickets: int) -> dict[str, Any]:
     return {
         "tickets": tickets,
         "statements_per_ticket": trips.statements / tickets,
+        "trips_per_ticket": trips.trips / tickets,
+        "trips_by_verb_per_ticket": {k: v / tickets for k, v in trips.thread.most_common()},
         "write_transactions_per_ticket": trips.writes / tickets,
         "by_verb_per_ticket": {k: v / tickets for k, v in trips.verbs.most_common()},
     }
@@ -135,9 +148,11 @@ def main(argv: list[str] | None = None) -> int:
         table(
             [
                 ("per ticket", "count"),
-                ("SQL statements (trips)", f"{r['statements_per_ticket']:.1f}"),
-                ("write transactions", f"{r['write_transactions_per_ticket']:.1f}"),
+                ("SQL statements", f"{r['statements_per_ticket']:.1f}"),
                 *((f"  {verb}", f"{n:.1f}") for verb, n in r["by_verb_per_ticket"].items()),
+                ("trips to the database thread", f"{r['trips_per_ticket']:.1f}"),
+                *((f"  {verb}", f"{n:.1f}") for verb, n in r["trips_by_verb_per_ticket"].items()),
+                ("write transactions", f"{r['write_transactions_per_ticket']:.1f}"),
             ]
         )
     )

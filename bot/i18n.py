@@ -28,6 +28,7 @@ def _env(locale: str) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
+        auto_reload=False,  # templates ship with the code: no stat() of the file on every render
     )
     env.globals["label"] = lambda key, **kw: label(locale, key, **kw)
     env.filters["clock"] = lambda moment, zone="Asia/Shanghai": clock(locale, moment, zone)

@@ -73,10 +73,12 @@ def test_ledger_smoke():
 
 
 def test_statements_per_ticket_within_budget():
-    """Submit, accept and deliver one ticket: ≤25 trips to the database thread, 4 write transactions."""
+    """Submit, accept and deliver one ticket: ≤25 statements, of which ≤6 go through the database thread
+    (the 4 COMMITs and the deliverer's 2 reads of due rows), 4 write transactions."""
     from bench import statements
 
     assert statements.main(["--tickets", "2", "--out", "smoke-statements"]) == 0
     r = _result("smoke-statements")
     assert r["statements_per_ticket"] <= 25, r["by_verb_per_ticket"]
+    assert r["trips_per_ticket"] <= 6, r["trips_by_verb_per_ticket"]
     assert r["write_transactions_per_ticket"] <= 4, r["by_verb_per_ticket"]

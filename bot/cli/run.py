@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from typing import Any, Coroutine
 
 from bot import config as config_mod
 from bot.app import build
@@ -28,6 +29,17 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def run_async(main: Coroutine[Any, Any, None]) -> None:
+    """Run the bot on uvloop (libuv's event loop: less CPU per update than asyncio's own), if installed."""
+    try:
+        import uvloop
+    except ImportError:  # a platform uvloop does not support
+        asyncio.run(main)
+        return
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        runner.run(main)
+
+
 def main(argv: list[str]) -> int:
     """Load the configuration (a bad one stops here with file and key), take the database, run."""
     args = _parser().parse_args(argv)
@@ -49,9 +61,9 @@ def main(argv: list[str]) -> int:
         if args.webhook:
             from bot.webhook import serve_webhook
 
-            asyncio.run(serve_webhook(build(cfg), cfg.webhook))
+            run_async(serve_webhook(build(cfg), cfg.webhook))
         else:
-            asyncio.run(serve(build(cfg), timeout=args.poll_timeout))
+            run_async(serve(build(cfg), timeout=args.poll_timeout))
     finally:
         held.close()
     return 0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from bot.domain.sla import QuietHours
 
 Buttons = list[list[tuple[str, str]]]
+_PAYLOAD = ("text", "buttons", "force_reply", "prompt", "photo", "message_id", "extra")  # in field order
 
 
 @dataclass
@@ -36,11 +37,7 @@ class Notice:
 
     def payload(self) -> str:
         """The JSON the deliverer reads."""
-        data = {
-            k: v
-            for k, v in asdict(self).items()
-            if k in {"text", "buttons", "force_reply", "prompt", "photo", "message_id", "extra"} and v
-        }
+        data = {k: v for k in _PAYLOAD if (v := getattr(self, k))}
         return json.dumps(data, ensure_ascii=False)
 
     def fallback_payload(self) -> str | None:

@@ -12,6 +12,8 @@ from typing import Any, AsyncIterator, Iterable
 
 import aiosqlite
 
+from bot.store import connection
+
 
 class AlreadyProcessed(Exception):
     """The update was handled before (a redelivery after a crash): change nothing."""
@@ -37,16 +39,17 @@ def _migrations() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
-async def _connect(path: Path, synchronous: str = "FULL") -> aiosqlite.Connection:
+async def _connect(path: Path, synchronous: str = "FULL", inline: bool = False) -> aiosqlite.Connection:
     """A connection in WAL mode. synchronous=FULL on the writer: each COMMIT is fsynced before it
     returns, so a transaction whose update was then confirmed to Telegram survives a power cut
-    (NORMAL, in WAL mode, survives a crash but may lose the last commits on power loss)."""
-    conn = await aiosqlite.connect(path, isolation_level=None)
+    (NORMAL, in WAL mode, survives a crash but may lose the last commits on power loss).
+    `inline`: the statements of an open write transaction skip aiosqlite's thread (`connection`)."""
+    conn = await connection.connect(path, inline)
     conn.row_factory = aiosqlite.Row
     await conn.execute("PRAGMA journal_mode=WAL")
     await conn.execute(f"PRAGMA synchronous={synchronous}")
     await conn.execute("PRAGMA foreign_keys=ON")
-    await conn.execute("PRAGMA busy_timeout=5000")
+    await conn.execute(f"PRAGMA busy_timeout={connection.BUSY_MS}")
     return conn
 
 
@@ -63,7 +66,7 @@ class Database:
     async def open(self) -> "Database":
         """Open both connections and apply pending migrations."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._writer = await _connect(self.path, self.synchronous)
+        self._writer = await _connect(self.path, self.synchronous, inline=True)
         await self._migrate()
         # From now on the first INSERT/UPDATE/DELETE of a transaction opens it (BEGIN IMMEDIATE) in the same
         # trip to the database thread: an update's processed mark opens its unit of work.
