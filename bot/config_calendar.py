@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -86,7 +86,9 @@ def parse_calendar(r: Reader, zone: ZoneInfo, base_dir: Path | None) -> WorkCale
     if closes <= opens:
         raise r.fail("calendar.closes", "bad_office_hours", value=f"{opens:%H:%M}-{closes:%H:%M}")
     official = _official() if r.get("calendar.official", bool, True) else None
-    return WorkCalendar(zone, opens, closes, holidays, workdays, years, official)
+    return WorkCalendar(
+        zone, opens, closes, holidays, workdays, years, official, file=r.get("calendar.file", str, None)
+    )
 
 
 def _span(r: Reader, key: str, default: Any, calendar: WorkCalendar) -> tuple[Any, bool]:
@@ -107,3 +109,19 @@ def parse_tiers(r: Reader, calendar: WorkCalendar, this_year: int) -> dict[str, 
             raise r.fail(f"sla.{name}", "calendar_gap", year=this_year)
         tiers[name] = Tier(name, accept, resolve, working, calendar if working else None)
     return tiers
+
+
+LOOKAHEAD = timedelta(days=30)  # warn a month before working-time deadlines reach an unknown year
+
+
+def year_ahead_gap(tiers: dict[str, Tier], now: datetime, lookahead: timedelta = LOOKAHEAD) -> int | None:
+    """The first year no calendar covers that a working-time deadline set between `now` and
+    `now + lookahead` would run into (start-up warns the operator), else None."""
+    start = now + lookahead
+    for tier in tiers.values():
+        for which in sorted(tier.working):
+            due = tier.later(which, start, tier.accept if which == "accept" else tier.resolve)
+            year = tier.uncovered(which, now, due)
+            if year is not None:
+                return year
+    return None

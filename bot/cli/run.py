@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
 from typing import Any, Coroutine
+from datetime import datetime
 
 from bot import config as config_mod
 from bot.app import build
+from bot.config_calendar import year_ahead_gap
 from bot.cli import lang, logs
 from bot.lock import DatabaseLocked, hold
 from bot.polling import serve
@@ -40,6 +43,16 @@ def run_async(main: Coroutine[Any, Any, None]) -> None:
         runner.run(main)
 
 
+def warn_calendar(cfg: config_mod.Config, now: datetime) -> int | None:
+    """Warn the operator (one log line, their language) when working-time deadlines set within a month
+    would run into a year no calendar covers; that year, or None."""
+    year = year_ahead_gap(cfg.tiers, now)
+    if year is not None:
+        file = cfg.calendar.file or lang.say("calendar_file_unset")
+        logging.getLogger("bot.calendar").warning(lang.say("calendar_ahead", year=year, file=file))
+    return year
+
+
 def main(argv: list[str]) -> int:
     """Load the configuration (a bad one stops here with file and key), take the database, run."""
     args = _parser().parse_args(argv)
@@ -52,6 +65,7 @@ def main(argv: list[str]) -> int:
         print(lang.say("cfg_header", message=lang.say("cfg_webhook_missing")), file=sys.stderr)
         return 2
     logs.setup(args.log_level or cfg.log_level, cfg.log_json)
+    warn_calendar(cfg, datetime.now(cfg.timezone))
     try:
         held = hold(cfg.database)
     except DatabaseLocked as exc:

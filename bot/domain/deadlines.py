@@ -12,6 +12,10 @@ The plan for the watched deadline D (acceptance of an open ticket, resolution of
     step 1  at D                        tell the assignee it passed; escalate to level 1
     step k  at release(step k-1) + window   escalate to level k (k = 2, 3 …)
 
+`- remind_before` and `+ window` run on the deadline's own clock: working time when its SLA tier
+counts that deadline in working hours or days (`3wd`, `16wh`: nights, weekends and holidays do not
+count), else wall-clock time. Quiet hours hold notices on the wall clock either way.
+
 Levels are the reachable rungs of the ladder: small-group leader, big-grid leader, community
 admin. Each level's window starts when its notice can actually go out (after quiet hours).
 A transition that changes the watched deadline (accept, reassign, take, reopen…) makes the plan
@@ -40,13 +44,15 @@ class Policy:
 
 @dataclass(frozen=True)
 class Alert:
-    """Something to tell people: `remind` (before D), `overdue`, `escalate` (to `level`), `auto_confirm`."""
+    """Something to tell people: `remind` (before D), `overdue`, `escalate` (to `level`), `auto_confirm`,
+    `calendar_gap` (D was counted Monday to Friday: no calendar covers `year`)."""
 
     kind: str
     deadline: str  # accept, resolve or confirm
     due: datetime  # the deadline it is about
     level: int = 0
     release: datetime | None = None  # when quiet hours let it out
+    year: int | None = None  # calendar_gap: the year no working-day calendar covers
 
 
 @dataclass(frozen=True)
@@ -77,18 +83,17 @@ def plan(t: Ticket, policy: Policy, tier: Tier) -> Ticket:
     name, due = t.watched
     window = tier.accept if name == "accept" else tier.resolve
     if policy.remind_before < window:
-        return replace(
-            t, alert_for=key, alert_step=0, alert_at=_ts(due - policy.remind_before), escalation_level=0
-        )
+        remind = tier.earlier(name, due, policy.remind_before)
+        return replace(t, alert_for=key, alert_step=0, alert_at=_ts(remind), escalation_level=0)
     return replace(t, alert_for=key, alert_step=1, alert_at=_ts(due), escalation_level=0)
 
 
-def _advance(t: Ticket, now: datetime, policy: Policy, levels: int) -> Step:
+def _advance(t: Ticket, now: datetime, policy: Policy, tier: Tier, levels: int) -> Step:
     """Do the plan's next step (it is due)."""
     name, due = t.watched
     status = t.status.value
     out = release(now, policy)
-    after_window = _ts(out + policy.escalation_window)
+    after_window = _ts(tier.later(name, out, policy.escalation_window))
     if t.alert_step == 0:
         nxt = replace(t, alert_step=1, alert_at=_ts(due))
         if out >= due:  # it could only arrive with (or after) the overdue notice: leave it out
@@ -140,19 +145,39 @@ def step(t: Ticket, now: datetime, policy: Policy, tier: Tier, levels: int) -> S
             )
         return Step(t)
     current = plan(t, policy, tier)
-    events: list[Event] = []
-    alerts: list[Alert] = []
+    events, alerts = _gap(t, current, now, policy, tier)
     while (
         current.alert_for is not None
         and current.alert_for == current.alert_key
         and current.alert_due is not None
         and current.alert_due <= now
     ):
-        done = _advance(current, now, policy, levels)
+        done = _advance(current, now, policy, tier, levels)
         current = done.ticket
         events += done.events
         alerts += done.alerts
     return Step(current, events, alerts)
+
+
+def uncovered(t: Ticket, tier: Tier, since: datetime) -> int | None:
+    """The year no calendar covers that the ticket's watched working-time deadline runs into (it was
+    counted Monday to Friday), else None; an approved extension's date is the leader's, not counted."""
+    watched = t.watched
+    if watched is None or (watched[0] == "resolve" and t.extension_count):
+        return None
+    return tier.uncovered(watched[0], since, watched[1])
+
+
+def _gap(t: Ticket, planned: Ticket, now: datetime, policy: Policy, tier: Tier) -> tuple[list, list]:
+    """A fresh plan for a working-time deadline that runs into a year no calendar covers: the event
+    and the alert that tell the admin (once per deadline; the service tells each admin once a year)."""
+    year = None if planned is t else uncovered(planned, tier, now)
+    if year is None or planned.watched is None:
+        return [], []
+    name, due = planned.watched
+    status = t.status.value
+    event = Event("calendar_gap", status, status, {"deadline": name, "year": year})
+    return [event], [Alert("calendar_gap", name, due, 0, release(now, policy), year)]
 
 
 DUE_SOON = timedelta(hours=24)

@@ -47,23 +47,46 @@ class Tier:
     working: frozenset[str] = frozenset()
     calendar: WorkCalendar | None = None
 
-    def _by(self, which: str, span: timedelta, start: datetime) -> datetime:
-        if which in self.working and self.calendar is not None:
-            try:
-                return workdays.deadline(start, span, self.calendar)
-            except (
-                workdays.CalendarGap
-            ):  # start-up refuses an uncovered current year; later, count wall-clock
-                pass
-        return start + span
+    def _clock(self, which: str) -> WorkCalendar | None:
+        return self.calendar if which in self.working else None
+
+    def later(self, which: str, start: datetime, span: timedelta) -> datetime:
+        """`span` after `start` on the clock of deadline `which`: working time for a working tier (in a
+        year no calendar covers, Monday to Friday: see `uncovered`), else wall-clock time."""
+        calendar = self._clock(which)
+        if calendar is None:
+            return start + span
+        try:
+            return workdays.deadline(start, span, calendar)
+        except workdays.CalendarGap:
+            return workdays.deadline(start, span, calendar.provisional())
+
+    def earlier(self, which: str, end: datetime, span: timedelta) -> datetime:
+        """`span` before `end` on the clock of deadline `which` (a reminder before the deadline)."""
+        calendar = self._clock(which)
+        if calendar is None:
+            return end - span
+        try:
+            return workdays.before(end, span, calendar)
+        except workdays.CalendarGap:
+            return workdays.before(end, span, calendar.provisional())
+
+    def uncovered(self, which: str, since: datetime, due: datetime) -> int | None:
+        """The first year from `since` to `due` that no calendar covers, if deadline `which` counts
+        working time across it (so it was counted Monday to Friday, holidays unknown); else None."""
+        calendar = self._clock(which)
+        if calendar is None:
+            return None
+        first, last = (m.astimezone(calendar.zone).year for m in (since, due))
+        return next((y for y in range(first, last + 1) if not calendar.covers(y)), None)
 
     def accept_by(self, start: datetime) -> datetime:
         """The acceptance deadline of a ticket submitted (or handed on) at `start`."""
-        return self._by("accept", self.accept, start)
+        return self.later("accept", start, self.accept)
 
     def resolve_by(self, start: datetime) -> datetime:
         """The resolution deadline counted from `start`."""
-        return self._by("resolve", self.resolve, start)
+        return self.later("resolve", start, self.resolve)
 
 
 DEFAULT_TIERS = {

@@ -5,13 +5,15 @@ a Saturday or Sunday). Working time runs only inside office hours on working day
 is one office day of working time, so `3wd` from Friday 10:00 ends on Wednesday 10:00 (Saturday and
 Sunday skipped). The official schedule comes from a function (the `chinese-calendar` package's
 `is_workday`, which raises NotImplementedError for years it does not know) and the office's own
-file of extra holidays, make-up days and the years it covers.
+file of extra holidays, make-up days and the years it covers. A year that neither covers raises
+CalendarGap; `WorkCalendar.provisional()` counts such a year Monday to Friday instead (the SLA tiers
+fall back to it so no ticket is lost, and the sweep tells the admin: bot.domain.sla.Tier.uncovered).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, tzinfo, timezone
 from typing import Callable
 
@@ -38,6 +40,8 @@ class WorkCalendar:
     workdays: frozenset[date] = frozenset()  # the office's make-up working days
     years: frozenset[int] = frozenset()  # years the office file covers completely (weekends + its lists)
     official: Callable[[date], bool] | None = field(default=None, compare=False)
+    guess: bool = False  # a year nobody covers counts Monday to Friday (provisional) instead of CalendarGap
+    file: str | None = field(default=None, compare=False)  # the office file's name, for messages
 
     @property
     def day_length(self) -> timedelta:
@@ -55,9 +59,13 @@ class WorkCalendar:
                 return bool(self.official(day))
             except NotImplementedError:
                 pass
-        if day.year in self.years:
+        if day.year in self.years or self.guess:
             return day.weekday() < 5
         raise CalendarGap(day.year)
+
+    def provisional(self) -> WorkCalendar:
+        """The same calendar, counting Monday to Friday in years nobody covers (holidays unknown)."""
+        return replace(self, guess=True)
 
     def covers(self, year: int) -> bool:
         """True if working days of `year` are known."""
@@ -91,4 +99,21 @@ def deadline(start: datetime, amount: timedelta, calendar: WorkCalendar) -> date
                     return (begin + left).astimezone(start.tzinfo)
                 left -= closes - begin
         day += timedelta(days=1)
+    raise CalendarGap(day.year)
+
+
+def before(end: datetime, amount: timedelta, calendar: WorkCalendar) -> datetime:
+    """The moment `amount` of working time before `end` (aware, in end's zone): a reminder's time."""
+    local = end.astimezone(calendar.zone)
+    left = amount
+    day = local.date()
+    for _ in range(MAX_DAYS):
+        if calendar.is_workday(day):
+            opens = datetime.combine(day, calendar.opens, calendar.zone)
+            stop = min(local, datetime.combine(day, calendar.closes, calendar.zone))
+            if stop > opens:
+                if stop - left >= opens:
+                    return (stop - left).astimezone(end.tzinfo)
+                left -= stop - opens
+        day -= timedelta(days=1)
     raise CalendarGap(day.year)

@@ -14,5 +14,9 @@ def policy(ctx: Ctx) -> deadlines.Policy:
 
 
 def planned(ctx: Ctx, t: Ticket) -> Ticket:
-    """The ticket with its reminders planned for the deadline a transition just set (saves a sweep pass)."""
-    return deadlines.plan(t, policy(ctx), ctx.config.tier_for(t.kind.value, t.category))
+    """The ticket with its reminders planned for the deadline a transition just set (saves a sweep pass);
+    a deadline in a year no calendar covers is left to the sweep, which also tells the admin."""
+    tier = ctx.config.tier_for(t.kind.value, t.category)
+    if deadlines.uncovered(t, tier, t.created_at) is not None:
+        return t
+    return deadlines.plan(t, policy(ctx), tier)

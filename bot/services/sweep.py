@@ -16,7 +16,7 @@ from bot.domain import deadlines
 from bot.domain.routing import LADDER
 from bot.domain.casework import flag_earner
 from bot.domain.model import SYSTEM, Status, Ticket
-from bot.services import cards, locales, recipients, reminders, retire, time_bank, views
+from bot.services import calendar_gap, cards, locales, recipients, reminders, retire, time_bank, views
 from bot.services.context import Ctx
 from bot.services.notices import Notice
 from bot.store.uow import UnitOfWork
@@ -97,6 +97,8 @@ async def _notices(
                 what=a.deadline,
                 told=told,
             )
+        elif a.kind == "calendar_gap":
+            out += await calendar_gap.tell_admins(ctx, uow, t, a, a.release or t.created_at)
         elif a.kind == "escalate" and a.deadline == "report":  # the agency liaison did not report back
             out += await _report_overdue(ctx, uow, t, a, rungs)
         elif a.kind == "escalate" and 0 < a.level <= len(rungs):

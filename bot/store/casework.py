@@ -41,6 +41,13 @@ class Casework:
         self._conn = conn
         self._seen = seen or Seen()
 
+    async def first_time(self, key: str, now: datetime) -> bool:
+        """Record that something was told once (a bot fact); False if it already was."""
+        cur = await self._conn.execute(
+            "INSERT OR IGNORE INTO bot_facts (key, value, at) VALUES (?, '1', ?)", (key, ts(now))
+        )
+        return cur.rowcount == 1
+
     async def add_supporter(self, ticket_id: int, user_id: int, at: datetime) -> bool:
         """Record a "me too"; False if this user already supports the ticket."""
         self._seen.supporters.pop(ticket_id, None)
