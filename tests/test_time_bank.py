@@ -20,7 +20,7 @@ from tests.harness import Harness
 from tests.test_story import _bound
 
 GROUP = -100
-RESIDENT, WORKER, VOLUNTEER = 5001, 9004, 9005
+RESIDENT, WORKER, VOLUNTEER, LEADER = 5001, 9004, 9005, 9003
 
 
 async def _done_by_volunteer(bot, text: str = "帮老人买菜", n: int = 1) -> None:
@@ -175,7 +175,7 @@ async def test_an_account_holder_pays_for_their_wish_and_cannot_overdraw(bot):
     await bot.press(VOLUNTEER, GROUP, 93, "t:2:yes")
     offer = bot.last(VOLUNTEER)
     assert offer["text"] == (
-        "⏳ 网格员 赵强 为您的心愿 <b>#2</b> 服务了 1 小时。\n"
+        "⏱ 网格员 赵强 为您的心愿 <b>#2</b> 服务了 1 小时。\n"
         "您的时间银行余额 2 小时。要用时间银行支付这 1 小时吗？"
     )
     await bot.press(VOLUNTEER, VOLUNTEER, 94, bot.button(offer, "h:2:pay"))
@@ -326,3 +326,42 @@ async def test_a_volunteer_who_does_their_own_wish_is_not_asked_and_cannot_recor
     await bot.press(VOLUNTEER, VOLUNTEER, 52, "h:1:60")
     assert bot.answers()[-1] == "自己的心愿不计入时间银行。"
     assert await _balance(bot) == []
+
+
+async def test_the_leaders_digest_carries_the_hours_counted_in_its_period(bot):
+    await _bound(bot)
+    await _done_by_volunteer(bot)
+    await bot.press(VOLUNTEER, VOLUNTEER, 70, "h:1:90")
+    await bot.press(RESIDENT, GROUP, 80, "t:1:yes")
+    zone = bot.ctx.config.timezone
+    today = period_of("day", datetime.now(zone), zone)
+
+    async def digest(day) -> str:
+        written = await posts.digests(bot.ctx, day.end, period=day, dry_run=True)
+        return "\n".join(n.text or "" for p in written if p.chat_id == LEADER for n in p.notices)
+
+    text = await digest(today)
+    assert text.endswith("\n\n⏱ <b>时间银行</b>：本期计入 1.5 小时（志愿者 1 人）\n• 刘洋 1.5 小时")
+    assert "时间银行" not in await digest(today.previous()), "nothing counted that day: no part"
+    bot.ctx.config = replace(bot.ctx.config, assessment=Assessment(time_bank=TimeBankRule(False, 24.0)))
+    assert "时间银行" not in await digest(today)
+
+
+async def test_declining_to_pay_keeps_the_hours_and_a_redelivered_press_changes_nothing(bot):
+    await _volunteer_with_two_hours(bot)
+    await bot.say(VOLUNTEER, GROUP, "/wish 帮我搬一下柜子")
+    await bot.press(WORKER, GROUP, 90, "t:2:clm")
+    await bot.press(WORKER, WORKER, 91, "t:2:cls")
+    await bot.say(WORKER, WORKER, "搬好了")
+    await bot.press(WORKER, WORKER, 92, "h:2:60")
+    await bot.press(VOLUNTEER, GROUP, 93, "t:2:yes")
+    await bot.press(VOLUNTEER, VOLUNTEER, 94, "h:2:no")
+    assert bot.last(VOLUNTEER)["text"] == "好的，心愿 <b>#2</b> 不使用时间银行支付。"
+    assert await _balance(bot) == [("earn", 120, 1)]
+    press = await bot.press(VOLUNTEER, VOLUNTEER, 94, "h:2:pay")
+    sent = len(bot.sent(VOLUNTEER))
+    await bot.feed(press)  # the same update again, as after a crash
+    assert len(bot.sent(VOLUNTEER)) == sent
+    assert await _balance(bot) == [("earn", 120, 1), ("pay", 60, 1)]
+    spent = await bot.ctx.db.fetchall("SELECT action FROM ticket_events WHERE action = 'hours_paid'")
+    assert len(spent) == 1

@@ -10,7 +10,7 @@ from bot import i18n
 from bot.domain import reports as rep
 from bot.domain.callbacks import Results
 from bot.domain.periods import Period, last_complete, month_of
-from bot.services import digest_worklog, locales, views
+from bot.services import digest_worklog, locales, time_bank_posts, views
 from bot.services.context import Ctx
 from bot.store.uow import UnitOfWork
 from bot.services.publish import (
@@ -69,6 +69,8 @@ async def digests(ctx: Ctx, now: datetime, period: Period | None = None, dry_run
         text = await _digest_text(ctx, uow, data, loc, held, now)
         log_text, albums = digest_worklog.part(ctx, logs, tree, held, loc, chat)
         text = f"{text}\n\n{log_text}" if log_text else text
+        hours = await time_bank_posts.digest_part(ctx, uow, tree, held, period, loc)
+        text = f"{text}\n\n{hours}" if hours else text
         more = i18n.render(loc, "digest_continued", kind=period.kind, period=period)
         posts.append(Post(kind, period.key, chat, text_messages(chat, text, continued=more) + albums))
     return await publish(ctx, posts, now, dry_run)

@@ -10,7 +10,7 @@ from bot import i18n
 from bot.domain import reports as rep
 from bot.domain.assessment import grid_colour
 from bot.domain.periods import Period, last_complete
-from bot.services import chart, locales, time_bank, views
+from bot.services import chart, locales, time_bank_posts, views
 from bot.domain.records import Group
 from bot.services.context import Ctx
 from bot.store.uow import UnitOfWork
@@ -166,7 +166,7 @@ async def monthly(ctx: Ctx, now: datetime, period: Period | None = None, dry_run
             for h in await uow.casework.hot(list(tree.subtree(s.community)), month.start, limit=5)
         ]
         area = list(tree.subtree(s.community))
-        volunteers = await time_bank.thanks(ctx, uow, area, month.start, month.end)
+        volunteers = await time_bank_posts.thanks(ctx, uow, area, month.start, month.end)
         posts += await _group_posts(
             ctx, uow, groups, set(area), month, {**params, "hot": hot, "volunteers": volunteers}
         )

@@ -152,16 +152,6 @@ async def of_resident(ctx: Ctx, uow: UnitOfWork, t: Ticket) -> dict | None:
     return view(await account_of(ctx, uow, t.resident_id))
 
 
-async def thanks(ctx: Ctx, uow: UnitOfWork, grids: list[str], start: datetime, end: datetime) -> list[dict]:
-    """The monthly post's thanks: the top volunteers by hours counted in the month on these grids'
-    wishes, by name and hours (nobody who asked, nothing of what); empty when the bank is off."""
-    if not enabled(ctx) or not grids:
-        return []
-    top = rules.thanked(await uow.hours.counted_between(start, end, grids))
-    people = await uow.people.people([p for p, _ in top])
-    return [{"name": people[p].name, "h": rules.hours(m)} for p, m in top if p in people]
-
-
 # --- paying for one's own wish with hours --------------------------------------------------------
 
 
