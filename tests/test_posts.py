@@ -26,6 +26,7 @@ TIME_COLUMNS = (
     "accept_due",
     "resolve_due",
     "confirm_due",
+    "response_due",
     "next_due",
 )
 

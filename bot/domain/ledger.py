@@ -107,6 +107,7 @@ class Record:
     text: str | None = None
     resident_name: str | None = None
     resident_id: int | None = None
+    response_due: float | None = None  # the first accept deadline the ticket had (None: older tickets)
 
 
 def day_range(first: date, last: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
@@ -124,8 +125,9 @@ def local(epoch: float | None, zone: ZoneInfo) -> datetime | None:
 
 
 def accept_late(r: Record, accept_seconds: float, now: float) -> bool:
-    """First accepted after submission + the tier's accept time, or never accepted and that passed."""
-    deadline = r.created_at + accept_seconds
+    """First accepted after its first accept deadline (for older tickets: submission + the tier's accept
+    time), or never accepted and that passed."""
+    deadline = r.response_due if r.response_due is not None else r.created_at + accept_seconds
     if r.first_accept is not None:
         return r.first_accept > deadline
     return r.status in UNFINISHED and now > deadline

@@ -117,6 +117,7 @@ class Ticket:
     merged_into: int | None = None
     referred_to: int | None = None  # the agency liaison a referred ticket went to
     report_due: datetime | None = None  # when that liaison must have reported back (报到)
+    response_due: datetime | None = None  # the first accept deadline, kept after acceptance (response rate)
 
     @property
     def watched(self) -> tuple[str, datetime] | None:

@@ -40,14 +40,17 @@ def _move(t: Ticket, action: str, to: Status, detail: dict | None = None, **chan
 def submit(
     t: Ticket, tier: Tier, assignee_id: int | None, now: datetime, copied: tuple[int, ...] = ()
 ) -> Result:
-    """Open a new ticket with its deadlines and first assignee (and whom it is copied to)."""
+    """Open a new ticket with its deadlines and first assignee (and whom it is copied to); the accept
+    deadline is kept as `response_due` for the response rate."""
+    accept_due = tier.accept_by(now)
     opened = replace(
         t,
         status=Status.OPEN,
         created_at=now,
         assignee_id=assignee_id,
-        accept_due=tier.accept_by(now),
+        accept_due=accept_due,
         resolve_due=tier.resolve_by(now),
+        response_due=accept_due,
     )
     detail: dict[str, Any] = {"assignee": assignee_id, **({"copied": list(copied)} if copied else {})}
     return opened, [Event("submit", None, Status.OPEN.value, detail)]

@@ -148,10 +148,11 @@ async def rates(
 ) -> dict[Key, Rates]:
     """The three rates' numerators and denominators per (grid, person) for [start, end).
 
-    response: tickets whose accept deadline (submission + the tier's accept time, from
-    `accept_seconds[(kind, category)]`, `(kind, '*')` as the fallback) fell in the period and that
-    were accepted or whose deadline has passed by `now`; on time if first accepted by the deadline.
-    Credited to whoever accepted it, else to whoever holds it.
+    response: tickets whose first accept deadline fell in the period and that were accepted or whose
+    deadline has passed by `now`; on time if first accepted by it. The deadline is the one the ticket
+    had (`response_due`, a working-time tier's included); tickets from before it was stored count
+    submission + the tier's accept time (`accept_seconds[(kind, category)]`, `(kind, '*')` as the
+    fallback). Credited to whoever accepted it, else to whoever holds it.
     resolution: the resident's verdicts in the period (confirm of a resolved ticket = resolved; confirm of
     an explained or not-ours one and reopen = not; referred ones are the agency's, left out), credited to
     the closer (docs/metrics.md). satisfaction: ratings given in the period, 4 or 5 stars satisfied,
@@ -167,12 +168,14 @@ async def rates(
 
     rows = await conn.execute_fetchall(
         f"WITH tiers(kind, category, secs) AS (VALUES {values}), "
-        f"due AS (SELECT s.ticket_id, t.grid, t.assignee_id, "
-        f"          s.at + COALESCE(tc.secs, td.secs) AS deadline "
+        f"due AS (SELECT t.id AS ticket_id, t.grid, t.assignee_id, t.response_due AS deadline "
+        f"        FROM tickets t WHERE t.response_due >= ? AND t.response_due < ? "
+        f"      UNION ALL "
+        f"      SELECT s.ticket_id, t.grid, t.assignee_id, s.at + COALESCE(tc.secs, td.secs) AS deadline "
         f"        FROM ticket_events s JOIN tickets t ON t.id = s.ticket_id "
         f"        LEFT JOIN tiers tc ON tc.kind = t.kind AND tc.category = t.category "
         f"        LEFT JOIN tiers td ON td.kind = t.kind AND td.category = '*' "
-        f"        WHERE s.action = 'submit' AND s.at >= ? AND s.at < ?), "
+        f"        WHERE s.action = 'submit' AND s.at >= ? AND s.at < ? AND t.response_due IS NULL), "
         f"firsts AS (SELECT d.*, a.at AS accepted_at, a.actor_person_id AS acceptor FROM due d "
         f"        LEFT JOIN ticket_events a ON a.id = (SELECT MIN(x.id) FROM ticket_events x "
         f"            WHERE x.ticket_id = d.ticket_id AND x.action IN ({_ACCEPT})) "
@@ -180,7 +183,7 @@ async def rates(
         f"SELECT grid, COALESCE(acceptor, assignee_id) AS who, "
         f"       SUM(accepted_at IS NOT NULL AND accepted_at <= deadline), COUNT(*) "
         f"FROM firsts WHERE accepted_at IS NOT NULL OR deadline <= ? GROUP BY grid, who",
-        (*params, lo - longest, hi, lo, hi, now_s),
+        (*params, lo, hi, lo - longest, hi, lo, hi, now_s),
     )
     for grid, who, on_time, due in rows:
         add((grid, who), Rates(on_time=on_time, due=due))

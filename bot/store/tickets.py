@@ -24,6 +24,7 @@ _TIME_FIELDS = {
     "confirm_due",
     "extension_due",
     "report_due",
+    "response_due",
 }
 _COLUMNS = [f.name for f in fields(Ticket) if f.name != "id"]
 
