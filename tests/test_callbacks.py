@@ -4,6 +4,7 @@ sample reaches the big-grid leader privately with name, phone and buttons; press
 
 from __future__ import annotations
 
+import io
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -12,6 +13,7 @@ import openpyxl
 import pytest
 
 from bot.cli import export, lang
+from bot.cli import post as post_cli
 from bot.domain.callbacks import Results
 from bot.domain.periods import parse_period
 from bot.services import posts
@@ -256,3 +258,20 @@ async def test_ledger_summary_has_call_back_satisfaction_per_grid_and_no_contact
     assert grids["GN-1-2"]["回访满意率"] is None
     cells = "\n".join(str(c) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row)
     assert PHONE not in cells and "还没修好" not in cells
+
+
+async def test_operator_dry_run_prints_the_sample_without_names_or_phones_and_records_nothing(bot):
+    await _done_tickets(bot, 3)
+    out = io.StringIO()
+    code = await post_cli.run(bot.config, "callbacks", "2025-W10", True, False, now=MONDAY, out=out)
+    printed = out.getvalue()
+    assert code == 0 and "=== callback 2025-W10 -> chat 9002" in printed and "回访 #1" in printed
+    assert (
+        PHONE not in printed
+        and "Resident" not in printed
+        and str(RESIDENT) not in printed
+        and "•••</a> · ☎️ •••" in printed
+    )
+    assert (await bot.ctx.db.fetchone("SELECT COUNT(*) FROM callbacks"))[0] == 0
+    assert (await bot.ctx.db.fetchone("SELECT COUNT(*) FROM posts"))[0] == 0
+    assert await post_cli.run(bot.config, "callbacks", "2025-03", True, False, out=out) == 2  # a week only

@@ -22,6 +22,7 @@ from bot.store.reports import Staff
 from bot.store.uow import UnitOfWork
 
 KIND = "callback"
+MASK = ("•••", "•••")
 TAG = "callback"  # the sent message's tag: edited once answered (bot.services.callback_review)
 
 
@@ -32,9 +33,12 @@ def answer_buttons(t: Ticket) -> Callable[[str], Buttons]:
     ]
 
 
-async def review_text(ctx: Ctx, uow: UnitOfWork, t: Ticket, loc: str, result: str | None = None) -> str:
-    """The leader's message about one ticket: who to call and what about (and the answer, once given)."""
-    name, phone = await uow.callbacks.contact(t.resident_id)
+async def review_text(
+    ctx: Ctx, uow: UnitOfWork, t: Ticket, loc: str, result: str | None = None, masked: bool = False
+) -> str:
+    """The leader's message about one ticket: who to call and what about (and the answer, once given);
+    `masked`: the name and phone left out (an operator's dry run prints it)."""
+    name, phone = MASK if masked else await uow.callbacks.contact(t.resident_id)
     handler = await views.staff_label(uow, t.closed_by or t.assignee_id, t.grid, loc)
     grid = (await uow.people.grid_names([t.grid])).get(t.grid, t.grid)
     return i18n.render(
@@ -45,14 +49,21 @@ async def review_text(ctx: Ctx, uow: UnitOfWork, t: Ticket, loc: str, result: st
         handler=handler,
         grid=grid,
         result=result,
-        **recipients.mention(t.resident_id, name),
+        **recipients.mention(0 if masked else t.resident_id, name),
         **views.ticket_view(ctx, t, loc),
     )
 
 
 async def _post(
-    ctx: Ctx, uow: UnitOfWork, week: Period, leader: Staff, reviews: list[Review], pool: int
+    ctx: Ctx,
+    uow: UnitOfWork,
+    week: Period,
+    leader: Staff,
+    reviews: list[Review],
+    pool: int,
+    masked: bool = False,
 ) -> Post:
+    """One leader's intro and a message per sampled ticket (the contact `masked` for a dry run)."""
     loc = await locales.person_locale(ctx, uow, leader.person_id)
     chat = leader.tg_user_id or 0
     rule = ctx.config.assessment.callbacks
@@ -61,7 +72,7 @@ async def _post(
     for r in sorted(reviews, key=lambda r: r.ticket_id):
         t = await uow.tickets.get(r.ticket_id)
         if t is not None:
-            text = await review_text(ctx, uow, t, loc)
+            text = await review_text(ctx, uow, t, loc, masked=masked)
             notices.append(Notice(chat, text, answer_buttons(t)(loc), ticket_id=t.id, extra={"tag": TAG}))
     return Post(KIND, week.key, chat, notices)
 
@@ -97,7 +108,7 @@ async def weekly_callbacks(
     week = period or last_complete("week", now, ctx.config.timezone)
     plan = await _plan(ctx, ctx.read(), week)
     if dry_run:
-        return [await _post(ctx, ctx.read(), week, leader, reviews, pool) for leader, reviews, pool in plan]
+        return [await _post(ctx, ctx.read(), week, *planned, masked=True) for planned in plan]
     written = []
     async with ctx.uow() as uow:
         for leader, reviews, pool in plan:
