@@ -45,6 +45,12 @@ ALLOWED = {
     "explain": {"assignee_worker"},
     "supervise": LEADERS,
     "redcard": {"big_leader", "admin"},  # 挂牌督办: the big-grid leader or the admin
+    "reroute": LEADERS,
+    "not_ours": LEADERS,
+    "approve_ext": LEADERS,
+    "refuse_ext": LEADERS,
+    "merge": LEADERS,
+    "lift": LEADERS,
     "me_too": set(ROLES) - {"resident_submitter"},
 }
 NEW_GROUP = -300
@@ -133,6 +139,12 @@ SETUP = {
     "explain": "accepted",
     "supervise": "open",
     "redcard": "open",
+    "reroute": "returned",
+    "not_ours": "returned",
+    "approve_ext": "extension",
+    "refuse_ext": "extension",
+    "merge": "two",
+    "lift": "supervised",
     "me_too": "public",
 }
 EVENT = {
@@ -147,13 +159,40 @@ EVENT = {
     "explain": "close",
     "supervise": "supervise",
     "redcard": "supervise",
+    "reroute": "reroute",
+    "not_ours": "close",
+    "approve_ext": "extension_approve",
+    "refuse_ext": "extension_refuse",
+    "merge": "merge",
+    "lift": "lift",
     "me_too": "support",
 }
 
 
+async def _casework_setup(bot, upto: str) -> None:
+    """Ticket 1 returned by its worker, waiting for an extension decision, supervised; or two open."""
+    await _complaint(bot, "accepted" if upto == "extension" else "open")
+    assignee = (await _uids(bot))["assignee_worker"]
+    if upto == "returned":
+        await bot.press(assignee, assignee, 1, "c:1:rr:0")
+    elif upto == "extension":
+        await _act(bot, "extend", assignee)
+    elif upto == "supervised":
+        await bot.say(9003, 9003, "/supervise 1")
+    elif upto == "two":
+        await bot.say(5002, GROUP, "/complain 井盖松动")
+    column = {"returned": "returned_by", "extension": "extension_due", "supervised": "supervision"}.get(
+        upto, "id"
+    )
+    rows = await bot.ctx.db.fetchall(f"SELECT {column} FROM tickets ORDER BY id")
+    assert rows[0][0] is not None and len(rows) == (2 if upto == "two" else 1)
+
+
 async def _setup(bot, action: str) -> None:
     """Bring ticket 1 to where the action applies (done by the people whose job it is)."""
-    if SETUP[action] == "wish":
+    if SETUP[action] in {"returned", "extension", "supervised", "two"}:
+        await _casework_setup(bot, SETUP[action])
+    elif SETUP[action] == "wish":
         await bot.say(5001, GROUP, "/wish 帮老人买菜")
     elif SETUP[action] == "public":
         await bot.say(5001, GROUP, "/complain 设施维修 路灯坏了")
@@ -169,8 +208,11 @@ async def _act(bot, action: str, uid: int) -> str:
     if action == "bind":
         await bot.say(uid, NEW_GROUP, "/bind GN-1-1")
         return bot.last(NEW_GROUP)["text"]
-    if action in {"supervise", "redcard"}:
+    if action in {"supervise", "redcard", "lift"}:
         await bot.say(uid, uid, f"/{action} 1")
+        return bot.last(uid)["text"]
+    if action == "merge":
+        await bot.say(uid, uid, "/merge 2 1")
         return bot.last(uid)["text"]
     data = {
         "claim": "t:1:clm",
@@ -182,14 +224,19 @@ async def _act(bot, action: str, uid: int) -> str:
         "extend": "c:1:ext",
         "explain": "c:1:exp",
         "me_too": "c:1:me",
+        "not_ours": "c:1:no",
+        "approve_ext": "c:1:ea",
+        "refuse_ext": "c:1:er",
     }.get(action)
+    if action == "reroute":
+        data = f"c:1:rt:{await _person(bot, (await _uids(bot))['other_worker_same_grid'])}"
     if action == "reassign":
         other = (await _uids(bot))["other_worker_same_grid"]
         data = f"e:1:rsg:{await _person(bot, other)}"
     chat = GROUP if action in {"claim", "confirm", "me_too"} else uid
     await bot.press(uid, chat, 1, data)
     answer = bot.answers()[-1]
-    if action in {"decline", "close", "explain"}:  # the reason or note, answering the bot's prompt
+    if action in {"decline", "close", "explain", "not_ours"}:  # the reason or note, answering the prompt
         await bot.say(uid, uid, "我这周出差" if action == "decline" else "已处理")
     if action == "extend":
         due = (await bot.ctx.db.fetchone("SELECT resolve_due FROM tickets WHERE id = 1"))[0]

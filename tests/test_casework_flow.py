@@ -153,6 +153,25 @@ async def test_an_extension_approved_moves_the_deadline_and_tells_the_resident(b
     assert (await _status(bot))[6] == after and "未获批准" in bot.last(WORKER)["text"]
 
 
+async def test_an_extension_not_decided_before_the_deadline_cannot_be_approved_but_can_be_refused(bot):
+    await _bound(bot)
+    await bot.say(RESIDENT, GROUP, "/complain 环境卫生 楼道垃圾")
+    await bot.press(WORKER, WORKER, 1, "t:1:acc")
+    due = (await _status(bot))[6]
+    new_day = datetime.fromtimestamp(due + 5 * 86400, bot.ctx.config.timezone)
+    await bot.press(WORKER, WORKER, 1, "c:1:ext")
+    await bot.say(WORKER, WORKER, f"{new_day:%Y-%m-%d} 17:00 等待配件到货")
+    ask = bot.last(LEADER)
+    past = datetime.now(timezone.utc).timestamp() - 60
+    async with bot.ctx.db.write() as conn:  # the leader did not decide before the deadline
+        await conn.execute("UPDATE tickets SET resolve_due = ? WHERE id = 1", (past,))
+    await bot.press(LEADER, LEADER, 3, bot.button(ask, "c:1:ea"))
+    assert "已失效" in bot.answers()[-1] and (await _status(bot))[6] == past
+    await bot.press(LEADER, LEADER, 3, bot.button(ask, "c:1:er"))
+    row = await bot.ctx.db.fetchone("SELECT extension_due, extension_count, resolve_due FROM tickets")
+    assert tuple(row) == (None, 0, past) and "延期未获批准" in bot.last(WORKER)["text"]
+
+
 async def test_supervision_is_marked_on_the_card_and_reminded_daily(bot):
     await _bound(bot)
     await bot.say(RESIDENT, GROUP, "/complain 环境卫生 楼道垃圾")
