@@ -64,6 +64,12 @@ def _rule(action: str, t: Ticket, actor: Actor) -> None:
         "supervise": lambda: _may_mark(t, actor, "supervise"),
         "redcard": lambda: _may_mark(t, actor, "red"),
         "me_too": lambda: A.may_support(t, actor, already=False),
+        "reroute": lambda: A.may_dispatch(t, actor),
+        "not_ours": lambda: A.may_dispatch(t, actor),
+        "approve_ext": lambda: E.may_approve_extension(t, actor, NOW),
+        "refuse_ext": lambda: E.may_refuse_extension(t, actor),
+        "merge": lambda: A.may_merge(t, actor),
+        "lift": lambda: S.may_lift(t, actor),
     }
     rules[action]()
 
@@ -81,6 +87,12 @@ TICKET = {
     "supervise": in_status(Status.OPEN),
     "redcard": in_status(Status.OPEN),
     "me_too": in_status(Status.OPEN),
+    "reroute": in_status(Status.OPEN, returned_by=ASSIGNEE, assignee_id=SMALL_LEADER, return_count=1),
+    "not_ours": in_status(Status.OPEN, returned_by=ASSIGNEE, assignee_id=SMALL_LEADER, return_count=1),
+    "approve_ext": in_status(Status.ACCEPTED, extension_due=NOW + timedelta(days=5)),
+    "refuse_ext": in_status(Status.ACCEPTED, extension_due=NOW + timedelta(days=5)),
+    "merge": in_status(Status.OPEN),
+    "lift": in_status(Status.OPEN, supervision="supervise"),
 }
 
 
@@ -115,6 +127,12 @@ TRANSITIONS = {
     "supervise": lambda t, a: C.supervise(t, a, NOW, "supervise"),
     "redcard": lambda t, a: C.supervise(t, a, NOW, "red"),
     "me_too": lambda t, a: C.support(t, a, NOW, already=False),
+    "reroute": lambda t, a: C.reroute(t, a, NOW, SAME_GRID_WORKER, NORMAL),
+    "not_ours": lambda t, a: C.close_not_ours(t, a, NOW, "属于物业", CONFIRM_WINDOW),
+    "approve_ext": lambda t, a: C.approve_extension(t, a, NOW),
+    "refuse_ext": lambda t, a: C.refuse_extension(t, a, NOW),
+    "merge": lambda t, a: C.merge(t, in_status(Status.OPEN, id=2), a, NOW)[0],
+    "lift": lambda t, a: C.lift(t, a, NOW),
 }
 STATUSES = [Status.OPEN, Status.ACCEPTED, Status.CLOSED, Status.DONE, Status.MERGED]
 

@@ -40,17 +40,23 @@ def may_decide_extension(t: Ticket, actor: Actor) -> bool:
     return actor.is_leader and actor.person_id != t.assignee_id and (t.extension_count == 0 or senior(actor))
 
 
-def _require_pending(t: Ticket, actor: Actor) -> None:
+def may_refuse_extension(t: Ticket, actor: Actor) -> None:
+    """A leader (a second request: the big-grid leader or admin) may refuse a pending request, even late."""
     require_status(t, *UNFINISHED)
     require(t.extension_due is not None, "no_extension_pending")
     require(actor.is_leader and actor.person_id != t.assignee_id, "not_leader")
     require(may_decide_extension(t, actor), "needs_big_leader")
 
 
+def may_approve_extension(t: Ticket, actor: Actor, now: datetime) -> None:
+    """As refusing, and only before the deadline the request would move (after it, it has lapsed)."""
+    may_refuse_extension(t, actor)
+    require(t.resolve_due is None or now < t.resolve_due, "extension_lapsed")
+
+
 def approve_extension(t: Ticket, actor: Actor, now: datetime) -> Result:
     """The leader approves before the deadline passed: the resolve deadline moves to the requested date."""
-    _require_pending(t, actor)
-    require(t.resolve_due is None or now < t.resolve_due, "extension_lapsed")
+    may_approve_extension(t, actor, now)
     detail = {
         "due": t.extension_due.isoformat() if t.extension_due else None,
         "old_due": t.resolve_due.isoformat() if t.resolve_due else None,
@@ -69,6 +75,6 @@ def approve_extension(t: Ticket, actor: Actor, now: datetime) -> Result:
 
 def refuse_extension(t: Ticket, actor: Actor, now: datetime) -> Result:
     """The leader refuses (also after the deadline passed): the deadline stays, the request is cleared."""
-    _require_pending(t, actor)
+    may_refuse_extension(t, actor)
     due = t.extension_due.isoformat() if t.extension_due else None
     return _move(t, "extension_refuse", t.status, {"due": due}, extension_due=None)

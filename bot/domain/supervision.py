@@ -31,20 +31,30 @@ def may_mark(actor: Actor, mark: str | None) -> str | None:
     return None
 
 
-def supervise(t: Ticket, actor: Actor, now: datetime, mark: str) -> Result:
-    """A leader marks an unfinished ticket for supervision (督办) or red-card supervision (挂牌督办)."""
+def may_supervise(t: Ticket, actor: Actor, mark: str) -> None:
+    """Refused unless `actor` may put `mark` on this unfinished ticket (and take off the one it has)."""
     require_status(t, *UNFINISHED)
     require(mark in MARKS, "bad_mark")
     reason = may_mark(actor, mark) or (may_mark(actor, t.supervision) if t.supervision else None)
     require(reason is None, reason or "")
     require(t.supervision != mark, "already_marked")
+
+
+def may_lift(t: Ticket, actor: Actor) -> None:
+    """Refused unless `actor` may take the ticket's mark off (a red card: the big-grid leader or admin)."""
+    require(actor.is_leader, "not_leader")
+    require(t.supervision is not None, "not_marked")
+    reason = may_mark(actor, t.supervision)
+    require(reason is None, reason or "")
+
+
+def supervise(t: Ticket, actor: Actor, now: datetime, mark: str) -> Result:
+    """A leader marks an unfinished ticket for supervision (督办) or red-card supervision (挂牌督办)."""
+    may_supervise(t, actor, mark)
     return _move(t, "supervise", t.status, {"mark": mark, "previous": t.supervision}, supervision=mark)
 
 
 def lift(t: Ticket, actor: Actor, now: datetime) -> Result:
     """A leader lifts the supervision mark (a red card: the big-grid leader or admin)."""
-    require(actor.is_leader, "not_leader")
-    require(t.supervision is not None, "not_marked")
-    reason = may_mark(actor, t.supervision)
-    require(reason is None, reason or "")
+    may_lift(t, actor)
     return _move(t, "lift", t.status, {"mark": t.supervision}, supervision=None)
