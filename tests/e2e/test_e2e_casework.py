@@ -1,6 +1,7 @@
 """Casework for real (issue 11): the bot process against the emulator — a return rerouted, an extension
 approved and refused, a "me too" and a duplicate question, a supervision mark in a digest, a referral
-escalating when the liaison does not report, a working-day deadline skipping a weekend and holidays.
+escalating when the liaison does not report, a working-day deadline skipping a weekend and holidays,
+and one running into a year no calendar covers (the operator warned at start-up, the admin told).
 
 Every wait is on a message or a database state the bot must produce; nothing is asserted after a sleep.
 """
@@ -225,11 +226,40 @@ async def test_a_working_day_deadline_skips_the_weekend_and_the_holidays(grid: W
     assert f"{expected.month}月{expected.day}日 17:00 前办结" in request["plain_text"]
 
 
+@pytest.mark.bot_config(
+    {
+        **NO_REPORTS,
+        "sla.normal.resolve": "300wd",
+        "calendar.official": False,
+        "calendar.file": "this_year.toml",
+        "schedule.sweep_interval": "1s",
+    }
+)
+async def test_a_deadline_in_a_year_no_calendar_covers_warns_the_operator_and_tells_the_admin(grid: World):
+    w, emu = grid, grid.emu
+    missing = TODAY.year + 1  # the office file covers this year only; 300 working days reach the next
+    warning = next(line for line in w.bot.stderr().splitlines() if "bot.calendar" in line)
+    assert f"{missing} 年还没有工作日日历" in warning and "this_year.toml" in warning  # the operator's zh
+    emu.send(w.resident, w.group, "/complain 环境卫生 楼道垃圾")
+    request = await w.wait(w.worker, contains="新任务 #1")
+    _press(w, w.worker, request, "✅ 接单")
+    told = await w.wait(w.admin, contains=f"缺少 {missing} 年的工作日日历")
+    assert "#1" in told["plain_text"] and "this_year.toml" in told["plain_text"]
+    assert "楼道垃圾" not in told["plain_text"]
+    due = datetime.fromtimestamp(w.db("SELECT resolve_due FROM tickets WHERE id = 1")[0][0], SH)
+    assert due.year >= missing and due.weekday() < 5  # counted Monday to Friday: the ticket goes on
+    assert w.db("SELECT json_extract(detail, '$.year') FROM ticket_events WHERE action = 'calendar_gap'") == [
+        (missing,)
+    ]
+
+
 @pytest.fixture(autouse=True)
 def _office_calendar(tmp_path: Path) -> None:
-    """The office's calendar file beside the bot's config: the block above as holidays."""
-    years = sorted({TODAY.year, TODAY.year + 1})
+    """The office's calendar files beside the bot's config: the block above as holidays, for this
+    year and the next; and one that covers this year only."""
     holidays = ", ".join(f'"{d.isoformat()}"' for d in BLOCK)
-    (tmp_path / "office_calendar.toml").write_text(
-        f"years = {years}\nholidays = [{holidays}]\n", encoding="utf-8"
-    )
+    for name, years in (
+        ("office_calendar.toml", sorted({TODAY.year, TODAY.year + 1})),
+        ("this_year.toml", [TODAY.year]),
+    ):
+        (tmp_path / name).write_text(f"years = {years}\nholidays = [{holidays}]\n", encoding="utf-8")
