@@ -4,8 +4,10 @@ account holder's balance, paying for one's own wish, and the off-switch."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
@@ -13,6 +15,7 @@ import pytest
 from bot.cli import export, lang
 from bot.config_assessment import Assessment, TimeBankRule
 from bot.domain.periods import period_of
+from bot.domain.sla import QuietHours
 from bot.services import posts
 from bot.services.sweep import sweep
 from bot.store.db import dt
@@ -365,3 +368,37 @@ async def test_declining_to_pay_keeps_the_hours_and_a_redelivered_press_changes_
     assert await _balance(bot) == [("earn", 120, 1), ("pay", 60, 1)]
     spent = await bot.ctx.db.fetchall("SELECT action FROM ticket_events WHERE action = 'hours_paid'")
     assert len(spent) == 1
+
+
+async def _release(bot, chat: int, needle: str) -> list[bool]:
+    """For each outbox row to `chat` whose text holds `needle`: True if it was held for later."""
+    rows = await bot.ctx.db.fetchall(
+        "SELECT payload, created_at, not_before FROM outbox WHERE chat_id = ?", (chat,)
+    )
+    return [r[2] > r[1] for r in rows if needle in (json.loads(r[0]).get("text") or "")]
+
+
+async def _paid_wish(bot, n: int, confirm_first: bool) -> None:
+    """The volunteer's wish n, done by the worker; the hours recorded before or after the confirmation."""
+    await bot.say(VOLUNTEER, GROUP, "/wish 帮我搬一下柜子")
+    await bot.press(WORKER, GROUP, 90, f"t:{n}:clm")
+    await bot.press(WORKER, WORKER, 91, f"t:{n}:cls")
+    await bot.say(WORKER, WORKER, "搬好了")
+    steps = [(VOLUNTEER, GROUP, f"t:{n}:yes"), (WORKER, WORKER, f"h:{n}:60")]
+    for who, chat, data in steps if confirm_first else steps[::-1]:
+        await bot.press(who, chat, 92, data)
+
+
+async def test_in_quiet_hours_the_actors_hear_at_once_and_a_resident_not_acting_waits(tmp_path):
+    local = datetime.now(ZoneInfo("Asia/Shanghai"))  # the harness's office time zone
+    around_now = QuietHours((local - timedelta(hours=1)).time(), (local + timedelta(hours=1)).time())
+    bot = await Harness(tmp_path, quiet_hours=around_now).start()
+    try:
+        await _volunteer_with_two_hours(bot)
+        assert await _release(bot, VOLUNTEER, "这次服务用了多长时间") == [False], "the helper has just closed"
+        await _paid_wish(bot, 2, confirm_first=False)
+        assert await _release(bot, VOLUNTEER, "#2</b> 服务了") == [False], "the resident is confirming"
+        await _paid_wish(bot, 3, confirm_first=True)
+        assert await _release(bot, VOLUNTEER, "#3</b> 服务了") == [True], "the resident is not acting"
+    finally:
+        await bot.stop()

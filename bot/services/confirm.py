@@ -38,7 +38,7 @@ async def confirm(
         out = await cards.card(ctx, uow, t)
         out += await _ask_rating(ctx, uow, t, pressed)
         flag = casework.flag_earner(t) is not None
-        hours, offer = await time_bank.counted(ctx, uow, t, now)
+        hours, offer = await time_bank.counted(ctx, uow, t, now, quiet=False)
         out += await recipients.to_person(
             ctx, uow, t.closed_by, "confirmed_worker", t, flag=flag, hours=hours
         )

@@ -46,7 +46,9 @@ async def question(ctx: Ctx, uow: UnitOfWork, t: Ticket) -> list[Notice]:
     if not enabled(ctx) or t.kind is not Kind.WISH or helper is None or helper.tg_user_id == t.resident_id:
         return []  # nobody earns hours on their own wish
     most = rules.hours(round(ctx.config.assessment.time_bank.max_hours_per_wish * 60))
-    return await recipients.to_person(ctx, uow, t.closed_by, "hours_question", t, hours_buttons(t), most=most)
+    return await recipients.to_person(  # the helper has just closed it: not held by quiet hours
+        ctx, uow, t.closed_by, "hours_question", t, hours_buttons(t), quiet=False, most=most
+    )
 
 
 async def _helper(uow: UnitOfWork, who: Who, ticket_id: int) -> tuple[Ticket, int]:
@@ -109,19 +111,22 @@ async def record(
         loc = await locales.user_locale(ctx, uow, who.id)
         text = i18n.render(loc, "hours_recorded", h=rules.hours(minutes), counted=counted, t=t)
         out = edit_pressed(pressed, text) if pressed else [Notice(who.id, text, ticket_id=t.id)]
-        await uow.outbox.add(out + (await offer(ctx, uow, t) if counted else []), now)
+        out += await offer(ctx, uow, t) if counted else []  # the resident is not acting: quiet hours hold it
+        await uow.outbox.add(out, now, ctx.config.quiet_hours, ctx.config.timezone)
     ctx.kick()
     return Outcome(i18n.label(loc, "ok_hours_recorded"), ticket_id=ticket_id)
 
 
-async def counted(ctx: Ctx, uow: UnitOfWork, t: Ticket, now: datetime) -> tuple[str | None, list[Notice]]:
+async def counted(
+    ctx: Ctx, uow: UnitOfWork, t: Ticket, now: datetime, quiet: bool = True
+) -> tuple[str | None, list[Notice]]:
     """The wish is confirmed (by its resident or the clock): its pending hours count now. Returns the
     closer's hours as text for their "confirmed" message (or None), and the resident's offer to pay."""
     if not enabled(ctx) or t.kind is not Kind.WISH:
         return None, []
     done = dict(await uow.hours.count(_id(t), now))
     h = rules.hours(done[t.closed_by]) if t.closed_by in done else None
-    return h, await offer(ctx, uow, t)
+    return h, await offer(ctx, uow, t, quiet)
 
 
 async def account_of(ctx: Ctx, uow: UnitOfWork, user_id: int) -> rules.Account | None:
@@ -165,7 +170,7 @@ def pay_buttons(t: Ticket, h: str) -> object:
     ]
 
 
-async def offer(ctx: Ctx, uow: UnitOfWork, t: Ticket) -> list[Notice]:
+async def offer(ctx: Ctx, uow: UnitOfWork, t: Ticket, quiet: bool = True) -> list[Notice]:
     """Once a wish is confirmed and its helper's hours recorded (whichever comes last): a resident
     with hours in the bank is asked privately whether to pay for it with them."""
     earned = await uow.hours.earned_on(_id(t), t.closed_by) if t.closed_by else None
@@ -184,6 +189,7 @@ async def offer(ctx: Ctx, uow: UnitOfWork, t: Ticket) -> list[Notice]:
         "hours_offer",
         pay_buttons(t, h),
         in_group=False,
+        quiet=quiet,
         h=h,
         helper=helper,
         balance=rules.hours(acc.balance),
@@ -214,7 +220,7 @@ async def pay(
         out = edit_pressed(pressed, i18n.render(loc, "hours_kept", t=t))
         if yes:
             out = await _paid(ctx, uow, t, person.id, minutes, now, update_id, pressed, loc)
-        await uow.outbox.add(out, now)
+        await uow.outbox.add(out, now, ctx.config.quiet_hours, ctx.config.timezone)
     ctx.kick()
     return Outcome(i18n.label(loc, "ok_hours_paid" if yes else "ok_hours_kept"), ticket_id=ticket_id)
 
