@@ -12,6 +12,7 @@ from typing import Any, AsyncContextManager, AsyncIterator, Awaitable, Callable
 from telegram import Bot
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 
+from bot import transport
 from bot.apilog import describe
 from bot.delivery_media import MEDIA_OPS, send_media
 from bot.domain.notices import Notice
@@ -143,9 +144,9 @@ class Deliverer:
         return True
 
     async def _call(self, method: str, **params: Any) -> Any:
-        """One Bot API call through PTB's request path (its rate limiter, its errors), taking the raw
-        JSON result: building PTB objects from every answer costs more than the call's own HTTP."""
-        return await self.bot._post(method, params)  # the untyped path under every Bot method
+        """One Bot API call (PTB's rate limiter and errors), taking the raw JSON result: building PTB
+        objects from every answer costs more than the call's own HTTP (`bot.transport.call`)."""
+        return await transport.call(self.bot, method, params)
 
     async def _perform(self, row: Queued, p: dict) -> int | None:
         chat, op = row.chat_id, row.op

@@ -8,17 +8,23 @@ connection from a free list and parses responses in C. The timeouts mean what PT
 - write + read: sending the request and receiving the answer (aiohttp has no separate write
   timer, so a request with a body gets both budgets together);
 every timeout raises `telegram.error.TimedOut`, every other transport failure `NetworkError`.
+
+`call` is the short way for calls whose parameters are plain JSON (the deliverer's sends and edits,
+callback answers): the body is encoded once and the answer's `result` comes back as JSON, without
+PTB's per-parameter encoding and objects; the rate limiter and PTB's errors stay the same.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 import aiohttp
+from telegram import Bot, InputFile
 from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
-from telegram.error import NetworkError, TimedOut
+from telegram.error import NetworkError, TelegramError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 POOL_TIMEOUT_TEXT = (
@@ -106,6 +112,19 @@ class AiohttpRequest(BaseRequest):
         finally:
             self._slots.release()
 
+    async def post_json(self, url: str, data: dict[str, Any]) -> Any:
+        """POST `data` as one JSON body; the answer's `result`, or the error PTB would raise for it."""
+        body = _Json(json.dumps(data, ensure_ascii=False).encode())
+        try:
+            code, payload = await self.do_request(url, "POST", body)  # type: ignore[arg-type]
+        except TelegramError:
+            raise
+        except Exception as exc:  # as PTB's own request path words it
+            raise NetworkError(f"Unknown error in HTTP implementation: {exc!r}") from exc
+        if not 200 <= code <= 299:
+            await _Answered(code, payload).post(url)  # PTB's mapping of the answer to its error: raises
+        return self.parse_json_payload(payload)["result"]
+
     async def _acquire(self, pool_timeout: float | None) -> None:
         try:
             async with asyncio.timeout(pool_timeout):
@@ -153,3 +172,55 @@ def _body(request_data: RequestData | None, files: bool) -> dict[str, Any]:
         filename, content, mimetype = upload[0], upload[1], upload[2]
         form.add_field(name, content, filename=filename, content_type=mimetype)
     return {"data": form}
+
+
+async def call(bot: Bot, method: str, params: dict[str, Any]) -> Any:
+    """One Bot API call with plain JSON parameters (None left out), through the bot's rate limiter if
+    it has one; the answer's `result` as JSON. Other transports (and uploads) take PTB's own path."""
+    data = {k: v for k, v in params.items() if v is not None}
+    request = bot.request
+    if not isinstance(request, AiohttpRequest) or any(isinstance(v, InputFile) for v in data.values()):
+        return await bot._post(method, data)  # noqa: SLF001 (the untyped path under every Bot method)
+    url = f"{bot.base_url}/{method}"
+    limiter = getattr(bot, "rate_limiter", None)
+    if limiter is None:
+        return await request.post_json(url, data)
+    return await limiter.process_request(
+        callback=request.post_json,
+        args=(url, data),
+        kwargs={},
+        endpoint=method,
+        data=data,
+        rate_limit_args=None,
+    )
+
+
+class _Json:
+    """A request body already encoded (what `do_request` reads of PTB's `RequestData`)."""
+
+    contains_files = False
+
+    def __init__(self, payload: bytes) -> None:
+        self.json_payload = payload
+
+
+class _Answered(BaseRequest):
+    """An answer already received, fed through PTB's request wrapper for the error it maps it to."""
+
+    def __init__(self, code: int, payload: bytes) -> None:
+        self._answer = (code, payload)
+
+    @property
+    def read_timeout(self) -> float | None:
+        """Unused: nothing is sent."""
+        return None
+
+    async def initialize(self) -> None:
+        """Nothing to open."""
+
+    async def shutdown(self) -> None:
+        """Nothing to close."""
+
+    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        """The answer received."""
+        return self._answer

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from typing import AsyncIterator
+from typing import Any, AsyncIterator
 
 import pytest
 from aiohttp import web
 from telegram import Bot, InputFile
-from telegram.error import NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.ext import BaseRateLimiter, ExtBot
 from telegram.request import RequestData
 
 from bot.emulator import Emulator, serve
+from bot import transport
 from bot.transport import AiohttpRequest
 
 TOKEN = "123:ABC"
@@ -136,3 +138,70 @@ async def test_shut_down_transport_opens_again():
         await request.do_request("http://127.0.0.1:9/x", "POST")
     await request.initialize()
     await request.shutdown()
+
+
+async def test_call_sends_plain_json_and_returns_the_raw_result(emulated):
+    """The deliverer's short path: keyboard, HTML and link options arrive as sent; the answer is JSON."""
+    emu, url = emulated
+    alice = emu.user(id=502, first_name="Alice")
+    emu.send(alice, alice, "/start")
+    keyboard = {"inline_keyboard": [[{"text": "✅ 接单", "callback_data": "t:1:acc"}]]}
+    async with _bot(url, AiohttpRequest(2)) as bot:
+        sent = await transport.call(
+            bot,
+            "sendMessage",
+            {"chat_id": alice.id, "text": "<b>#1</b> 新任务", "parse_mode": "HTML", "reply_markup": keyboard},
+        )
+        edited = await transport.call(
+            bot,
+            "editMessageText",
+            {"chat_id": alice.id, "message_id": sent["message_id"], "text": "已接单", "reply_markup": None},
+        )
+    assert isinstance(sent, dict) and sent["text"] == "#1 新任务"
+    assert emu.stored(alice.id, sent["message_id"]).data["text"] == "已接单" == edited["text"]
+    assert "reply_markup" not in emu.stored(alice.id, sent["message_id"]).data  # None is left out
+
+
+async def test_call_raises_what_ptb_raises(emulated):
+    emu, url = emulated
+    stranger = emu.user(id=503, first_name="Bob")  # never started the bot
+    alice = emu.user(id=505, first_name="Alice")
+    emu.send(alice, alice, "/start")
+    async with _bot(url, AiohttpRequest(2)) as bot:
+        emu.fault("sendMessage", "429", retry_after=9)
+        with pytest.raises(RetryAfter) as waited:
+            await transport.call(bot, "sendMessage", {"chat_id": stranger.id, "text": "x"})
+        with pytest.raises(Forbidden):
+            await transport.call(bot, "sendMessage", {"chat_id": stranger.id, "text": "x"})
+        with pytest.raises(BadRequest, match="(?i)message to edit not found"):
+            await transport.call(bot, "editMessageText", {"chat_id": alice.id, "message_id": 99, "text": "x"})
+        emu.fault("sendMessage", "502")
+        with pytest.raises(NetworkError):
+            await transport.call(bot, "sendMessage", {"chat_id": alice.id, "text": "x"})
+    assert "9" in str(waited.value)
+
+
+class _Recording(BaseRateLimiter):
+    """A rate limiter that lets everything through and notes what it saw."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, Any]] = []
+
+    async def initialize(self) -> None: ...
+
+    async def shutdown(self) -> None: ...
+
+    async def process_request(self, callback, args, kwargs, endpoint, data, rate_limit_args):  # type: ignore[override]
+        self.seen.append((endpoint, data.get("chat_id")))
+        return await callback(*args, **kwargs)
+
+
+async def test_call_goes_through_the_bots_rate_limiter(emulated):
+    emu, url = emulated
+    alice = emu.user(id=504, first_name="Alice")
+    emu.send(alice, alice, "/start")
+    limiter = _Recording()
+    bot = ExtBot(TOKEN, base_url=f"{url}/bot", request=AiohttpRequest(2), rate_limiter=limiter)
+    async with bot:
+        await transport.call(bot, "sendMessage", {"chat_id": alice.id, "text": "hi"})
+    assert limiter.seen[-1] == ("sendMessage", alice.id)  # (initialising the bot called getMe first)

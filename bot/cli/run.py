@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import sys
 from typing import Any, Coroutine
@@ -15,6 +16,8 @@ from bot.config_calendar import year_ahead_gap
 from bot.cli import lang, logs
 from bot.lock import DatabaseLocked, hold
 from bot.polling import serve
+
+GC_YOUNG = 10_000  # allocations between two collections of the youngest generation
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -33,7 +36,15 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def run_async(main: Coroutine[Any, Any, None]) -> None:
-    """Run the bot on uvloop (libuv's event loop: less CPU per update than asyncio's own), if installed."""
+    """Run the bot on uvloop (libuv's event loop: less CPU per update than asyncio's own), if installed.
+
+    The objects made at start-up (modules, templates, the application) live as long as the process:
+    frozen, the garbage collector never scans them again; and it looks for cycles every `GC_YOUNG`
+    new objects instead of every 700 (each update makes a few thousand, nearly all freed at once).
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(GC_YOUNG, *gc.get_threshold()[1:])
     try:
         import uvloop
     except ImportError:  # a platform uvloop does not support

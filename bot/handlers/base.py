@@ -11,6 +11,7 @@ from telegram import Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
+from bot import transport
 from bot.apilog import describe
 from bot.domain.tickets import Refused
 from bot.services import reply
@@ -76,7 +77,8 @@ async def answer_press(update: Update, text: str | None, alert: bool = False) ->
     query = update.callback_query
     for attempt in (1, 2):
         try:
-            return bool(await query.answer(text or None, show_alert=alert and bool(text)))
+            params = {"callback_query_id": query.id, "text": text or None, "show_alert": alert and bool(text)}
+            return bool(await transport.call(update.get_bot(), "answerCallbackQuery", params))
         except BadRequest as exc:  # too old or already answered: retrying cannot help
             log.warning("answerCallbackQuery failed: %s", exc)
             return False
