@@ -180,7 +180,7 @@ async def test_supervision_is_marked_on_the_card_and_reminded_daily(bot):
     await bot.say(LEADER, LEADER, "/redcard 1")  # 挂牌督办 is the big-grid leader's (or admin's)
     assert (await _status(bot))[5] is None and "大网格长" in bot.last(LEADER)["text"]
     await bot.say(BIG_LEADER, BIG_LEADER, "/redcard 1")
-    assert (await _status(bot))[5] == "red"
+    assert (await _status(bot))[5] == "red" and bot.last(BIG_LEADER)["text"] == "#1 已列为挂牌督办"
     assert "挂牌督办" in bot.last(GROUP)["text"] and "挂牌督办" in bot.last(WORKER)["text"]
     n = len(bot.sent(WORKER))
     assert await supervision.remind_daily(bot.ctx, datetime.now(timezone.utc)) == 1
@@ -232,6 +232,8 @@ async def test_explained_closure_reaches_the_resident_and_earns_no_flag(bot):
     await bot.say(WORKER, WORKER, "楼体结构不允许加装，已向街道反映")
     told = bot.last(RESIDENT)
     assert "暂时无法解决" in told["text"] and "楼体结构" in told["text"]
+    buttons = [b["text"] for row in told["reply_markup"]["inline_keyboard"] for b in row]
+    assert buttons == ["👍 认可", "👎 不认可"]  # the answer, not "resolved": nothing was solved
     await bot.press(RESIDENT, RESIDENT, 9, "t:1:yes")
     assert (await _status(bot))[:1] == ("done",)
     detail = (await bot.ctx.db.fetchone("SELECT detail FROM ticket_events WHERE action = 'confirm'"))[0]
@@ -370,3 +372,24 @@ async def test_erasing_a_supporter_keeps_the_count_but_not_who_pressed(bot):
     await privacy.erase(bot.ctx, NEIGHBOUR, datetime.now(timezone.utc))
     assert await bot.ctx.db.fetchall("SELECT * FROM ticket_supporters") == []
     assert (await _status(bot))[4] == 1
+
+
+async def test_in_english_the_returned_request_says_returned_and_an_answer_is_accepted_not_resolved(bot):
+    """Everyone but the group chose English: the resident's answer is in English, not the group's zh."""
+    await _bound(bot)
+    for uid in (RESIDENT, WORKER, LEADER):
+        await _start(bot, uid)
+        await bot.say(uid, uid, "/lang en")
+    await bot.say(RESIDENT, GROUP, "/complain 邻居家装修太吵")
+    await bot.press(WORKER, WORKER, 1, "c:1:ret")
+    await bot.press(WORKER, WORKER, 1, "c:1:rr:2")
+    await bot.deliverer.deliver_due()
+    calls = bot.transport.calls
+    edits = [p["text"] for n, p in calls if n == "editMessageText" and int(p["chat_id"]) == WORKER]
+    assert any(t.startswith("↩️ You returned <b>#1</b>") for t in edits), edits
+    await bot.press(LEADER, LEADER, 2, "c:1:no")
+    await bot.say(LEADER, LEADER, "Noise from building work: please call the property company")
+    told = bot.last(RESIDENT)
+    assert "is not for this grid" in told["text"]
+    buttons = [b["text"] for row in told["reply_markup"]["inline_keyboard"] for b in row]
+    assert buttons == ["👍 I accept it", "👎 I do not"]

@@ -65,11 +65,14 @@ def close_buttons(t: Ticket) -> object:
 
 
 def confirm_buttons(t: Ticket) -> object:
-    """Resolved? Yes / No, for the resident."""
+    """Resolved? Yes / No, for the resident; for an explanation, a referral or "not ours": do they accept
+    the answer (the same moves: confirm, or back to whoever closed it)?"""
+    answer = t.outcome in ("explained", "referred", "not_ours")
+    yes, no = ("btn_accept_answer", "btn_dispute_answer") if answer else ("btn_yes", "btn_no")
     return lambda loc: [
         [
-            (i18n.label(loc, "btn_yes"), cb.ticket(t.id, "yes")),
-            (i18n.label(loc, "btn_no"), cb.ticket(t.id, "no")),
+            (i18n.label(loc, yes), cb.ticket(t.id, "yes")),
+            (i18n.label(loc, no), cb.ticket(t.id, "no")),
         ]
     ]
 

@@ -30,9 +30,8 @@ async def mark(
         out += await recipients.to_person(ctx, uow, t.assignee_id, template, t, quiet=False, by=by, mark=kind)
         return out
 
-    return await act(
-        ctx, who, ticket_id, now, update_id, decide, notify, "ok_lifted" if kind is None else "ok_supervised"
-    )
+    answer = {None: "ok_lifted", "red": "ok_red_carded"}.get(kind, "ok_supervised")
+    return await act(ctx, who, ticket_id, now, update_id, decide, notify, answer)
 
 
 async def remind_daily(ctx: Ctx, now: datetime) -> int:

@@ -181,7 +181,8 @@ async def recent_count(
 
 _WITH_RESIDENT_AND_GROUP = (
     "SELECT t.*, u.tg_user_id AS u_tg_user_id, u.first_name AS u_first_name, u.locale AS u_locale, "
-    "u.started AS u_started, u.blocked AS u_blocked, u.home_grid AS u_home_grid, g.chat_id AS g_chat_id, "
+    "u.started AS u_started, u.blocked AS u_blocked, u.home_grid AS u_home_grid, "
+    "u.tg_language AS u_tg_language, u.roster_locale AS u_roster_locale, g.chat_id AS g_chat_id, "
     "g.link_code AS g_link_code, g.grid AS g_grid, g.title AS g_title, g.locale AS g_locale, "
     "g.member AS g_member, g.can_delete AS g_can_delete, g.bound_by AS g_bound_by, "
     "(SELECT json_group_array(user_id) FROM (SELECT user_id FROM ticket_supporters s WHERE s.ticket_id = "
@@ -212,15 +213,16 @@ class Tickets:
     def _remember(self, row: Any) -> None:
         """Keep the resident's user, the origin group and the supporters read with the ticket."""
         self._seen.supporters[row["id"]] = json.loads(row["supporters"])
-        prefixed = {k[2:]: row[k] for k in row.keys() if k[:2] in ("u_", "g_")}
-        self._seen.users[row["resident_id"]] = (
+        self._seen.users[row["resident_id"]] = (  # u_ columns only: the group's locale is g_locale
             User(
                 row["resident_id"],
-                prefixed["first_name"] or "",
-                prefixed["locale"],
-                bool(prefixed["started"]),
-                bool(prefixed["blocked"]),
-                prefixed["home_grid"],
+                row["u_first_name"] or "",
+                row["u_locale"],
+                bool(row["u_started"]),
+                bool(row["u_blocked"]),
+                row["u_home_grid"],
+                row["u_tg_language"],
+                row["u_roster_locale"],
             )
             if row["u_tg_user_id"] is not None
             else None
