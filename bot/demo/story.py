@@ -17,6 +17,7 @@ from bot.app import build
 from bot.domain.roster import load_roster
 from bot.emulator import Emulator, EmulatorTimeout, serve
 from bot.services.roster import apply
+from bot.demo import time_bank
 from bot.demo.words import WORDS
 
 __all__ = ["WORDS", "Demo", "StepFailed"]
@@ -316,6 +317,7 @@ class Demo:
             self._in(volunteer, "t:2:cls"),
             who=volunteer.first_name,
         )
+        await time_bank.story(self, volunteer, neighbour, group)  # done, an hour recorded and counted
 
         await self._casework(resident, neighbour, worker, leader, group)
 

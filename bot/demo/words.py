@@ -15,6 +15,7 @@ WORDS = {
         "wish": "/wish 帮楼上独居老人买菜",
         "public": "/complain 设施维修 3号楼前的路灯坏了一个星期",
         "not_ours": "路灯归市政管养，已转报12345热线，请留意回访",
+        "wish_note": "菜已买好送到老人家里",
         "steps": {
             "start": "{who} 私聊机器人，发送 /start（工作人员先开通私聊，机器人才能给他们发消息）",
             "add": "{who} 把机器人拉进群「{group}」",
@@ -35,6 +36,9 @@ WORDS = {
             "reason": "{who} 选择退单原因“属职能部门职责”",
             "not_ours": "{who} 点击“非本辖区事项”",
             "explain": "{who} 回复说明：{text}",
+            "hours": "{who} 点击“1 小时”，记下这次服务的时长",
+            "wish_yes": "{who} 在群卡片上点击“已解决”",
+            "my": "{who} 私聊发送 /my",
         },
         "done": "演示完成，用时 {s:.1f} 秒。",
         "failed": "演示失败：{step}——{why}",
@@ -50,6 +54,7 @@ WORDS = {
         "wish": "/wish Buy groceries for the old lady upstairs",
         "public": "/complain repair The street light in front of block 3 has been out for a week",
         "not_ours": "Street lights are the city's: reported to the 12345 hotline, expect their call",
+        "wish_note": "Bought the groceries and took them to her flat",
         "steps": {
             "start": "{who} opens a private chat with the bot: /start "
             "(staff do this first, so the bot may write to them)",
@@ -72,6 +77,9 @@ WORDS = {
             "reason": "{who} picks the reason “An agency's job”",
             "not_ours": "{who} presses “Not ours”",
             "explain": "{who} replies with the explanation: {text}",
+            "hours": "{who} presses “1 h” to record the time the help took",
+            "wish_yes": "{who} presses Resolved on the group card",
+            "my": "{who} sends /my in the private chat",
         },
         "done": "Demo finished in {s:.1f} s.",
         "failed": "Demo failed: {step} — {why}",

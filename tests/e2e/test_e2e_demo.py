@@ -52,6 +52,9 @@ async def test_demo_tells_the_story_in_chinese():
         "  [群 幸福小区网格群] (已编辑)",
         "    [👍 已解决] [👎 未解决]",
         "    [🙋 我来认领]",
+        "    [0.5 小时] [1 小时] [2 小时] [其他时长…]",
+        "    ⏱ 1 小时服务时长已计入您的时间银行。",
+        "    ⏱ 时间银行：余额 1 小时",
     ):
         assert line in out.splitlines(), line
     assert "楼道垃圾三天没人清运" in out and "演示完成" in out
@@ -65,3 +68,4 @@ async def test_demo_in_english():
     assert code == 0, f"exit {code}\n{out}\n{err}"
     assert "  [group 幸福小区网格群]" in out.splitlines() and "  [private 赵强]" in out.splitlines()
     assert "[✅ Accept] [↩️ Return]" in out and "[🙋 Me too (1)]" in out and "Demo finished in" in out
+    assert "    ⏱ Time bank: 1 h to spend" in out.splitlines()
