@@ -22,7 +22,7 @@ from bot.store import bot_facts
 from bot.store.people import People
 from bot.store.db import Database
 
-RESIDENT = ("new", "status", "my", "lang", "help")
+RESIDENT = ("new", "status", "my", "phone", "lang", "help")
 STAFF = ("new", "queue", "log", "stats", "status", "my", "lang", "help")
 GROUP = ("wish", "complain", "help")
 GROUP_ADMIN = ("wish", "complain", "bind", "lang", "help")

@@ -76,3 +76,22 @@ def test_call_back_satisfaction_is_satisfied_over_reached_leaving_out_unreachabl
     assert C.Results(unreachable=2).rate is None and not C.Results(unreachable=2).empty
     assert C.Results().empty and C.Results().rate is None
     assert C.Results(1, 0, 2) + C.Results(0, 1, 1) == C.Results(1, 1, 3)
+
+
+@pytest.mark.parametrize(
+    "typed, kept",
+    [
+        ("13800138000", "13800138000"),
+        (" 138 0013 8000 ", "138 0013 8000"),
+        ("+86-138-0013-8000", "+86-138-0013-8000"),
+        ("１３８００１３８０００", "13800138000"),  # full-width digits from a Chinese keyboard
+        ("(010) 6512 3456", "(010) 6512 3456"),
+        ("12345", None),
+        ("1380013800012345", None),
+        ("138o0138000", None),
+        ("电话13800138000", None),
+        ("", None),
+    ],
+)
+def test_a_phone_number_as_residents_type_it(typed: str, kept: str | None) -> None:
+    assert C.parse_phone(typed) == kept

@@ -8,6 +8,7 @@ itself is bot.domain.assessment.callback_sample.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Callable, Iterable
@@ -153,3 +154,16 @@ def plan_week(
             len(grids),
         )
     return plan
+
+
+_PHONE_CHARS = set("0123456789+-() ")
+
+
+def parse_phone(text: str) -> str | None:
+    """A phone number as a resident types it (full-width digits too): 6-15 digits with spaces, +, -,
+    brackets; None for anything else."""
+    raw = unicodedata.normalize("NFKC", text or "").strip()
+    digits = sum(c.isdigit() for c in raw)
+    if not raw or not set(raw) <= _PHONE_CHARS or not 6 <= digits <= 15:
+        return None
+    return " ".join(raw.split())

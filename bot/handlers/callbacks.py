@@ -1,15 +1,23 @@
 """The big-grid leader's call-back answers `v:<ticket>:<ok|no|na>` (satisfied, not satisfied: a note is
-asked, could not reach)."""
+asked, could not reach), and a resident's own phone number for call-backs (/phone, a shared contact)."""
 
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, ContextTypes
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
 
 from bot.callback_data import CALLBACK, CALLBACK_ANSWERS
 from bot.domain.model import Refused
 from bot.handlers.base import answer_press, ctx_of, guarded, now, who_of
 from bot.services import callback_review
+from bot.services import phone as phone_service
 from bot.services.act import Pressed
 
 
@@ -29,6 +37,25 @@ async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await answer_press(update, outcome.answer)
 
 
+@guarded
+async def phone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/phone NUMBER` (or `/phone 删除`, or alone: what is kept) in a private chat."""
+    text = " ".join(context.args or [])
+    await phone_service.give(ctx_of(context), who_of(update), text, now(), update.update_id)
+
+
+@guarded
+async def contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A contact shared in the private chat: the user's own number is kept like `/phone NUMBER`."""
+    shared, who = update.effective_message.contact, who_of(update)
+    if shared is None or shared.user_id != who.id:
+        raise Refused("not_own_contact")
+    await phone_service.give(ctx_of(context), who, shared.phone_number, now(), update.update_id)
+
+
 def register(app: Application) -> None:
     """Add this module's handlers."""
     app.add_handler(CallbackQueryHandler(pressed, pattern=r"^v:"))
+    private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+    app.add_handler(CommandHandler("phone", phone, private))
+    app.add_handler(MessageHandler(private & filters.CONTACT, contact))

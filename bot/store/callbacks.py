@@ -69,15 +69,24 @@ class Callbacks:
         )
 
     async def contact(self, user_id: int) -> tuple[str, str | None]:
-        """The resident's first name as they gave it to Telegram (else the roster's) and the phone the
-        roster holds for them, if any: for the reviewing leader's private chat only."""
+        """The resident's first name as they gave it to Telegram (else the roster's) and the phone they
+        gave the bot (else the roster's), if any: for the reviewing leader's private chat only."""
         rows = await self._conn.execute_fetchall(
-            "SELECT u.first_name, p.name, p.phone FROM (SELECT ? AS id) q "
+            "SELECT u.first_name, p.name, COALESCE(u.phone, p.phone) FROM (SELECT ? AS id) q "
             "LEFT JOIN users u ON u.tg_user_id = q.id LEFT JOIN people p ON p.tg_user_id = q.id",
             (user_id,),
         )
         first, roster, phone = rows[0]
         return first or roster or "", phone or None
+
+    async def phone(self, user_id: int) -> str | None:
+        """The phone number the user gave the bot themselves."""
+        rows = await self._conn.execute_fetchall("SELECT phone FROM users WHERE tg_user_id = ?", (user_id,))
+        return rows[0][0] if rows else None
+
+    async def set_phone(self, user_id: int, phone: str | None) -> None:
+        """Keep (or, with None, forget) the phone number a user gave (their users row exists)."""
+        await self._conn.execute("UPDATE users SET phone = ? WHERE tg_user_id = ?", (phone, user_id))
 
     async def results(self, start: datetime, end: datetime) -> dict[Key, Results]:
         """Call-back answers given in [start, end) per (grid, worker judged)."""

@@ -11,3 +11,5 @@ CREATE TABLE callbacks (
     answered_at REAL
 );
 CREATE INDEX callbacks_answered ON callbacks(answered_at) WHERE answered_at IS NOT NULL;
+-- A phone number the resident gave the bot themselves (/phone or their shared contact), for call-backs.
+ALTER TABLE users ADD COLUMN phone TEXT;
