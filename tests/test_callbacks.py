@@ -5,7 +5,7 @@ sample reaches the big-grid leader privately with name, phone and buttons; press
 from __future__ import annotations
 
 import io
-from datetime import datetime
+from datetime import datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -14,7 +14,10 @@ import pytest
 
 from bot.cli import export, lang
 from bot.cli import post as post_cli
+from bot.config import ConfigError, from_dict
+from bot.config_assessment import Assessment, CallbackRule
 from bot.domain.callbacks import Results
+from bot.domain.periods import At
 from bot.domain.periods import parse_period
 from bot.services import posts
 from bot.services.callback_week import weekly_callbacks
@@ -258,6 +261,12 @@ async def test_ledger_summary_has_call_back_satisfaction_per_grid_and_no_contact
     assert grids["GN-1-2"]["回访满意率"] is None
     cells = "\n".join(str(c) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row)
     assert PHONE not in cells and "还没修好" not in cells
+    march = tmp_path / "march.xlsx"
+    span = ["--from", "2025-03-01", "--to", "2025-03-31", "--out", str(march)]
+    assert await export.run(bot.config, export.parse(["ledger", *span]), now=now) == 0
+    rows = list(openpyxl.load_workbook(march).worksheets[0].iter_rows(values_only=True))
+    results = {r[0]: dict(zip(rows[0], r))["回访结果"] for r in rows[1:]}
+    assert sorted(results.values()) == sorted(["满意", "不满意（重办）", "未接通"])
 
 
 async def test_operator_dry_run_prints_the_sample_without_names_or_phones_and_records_nothing(bot):
@@ -275,3 +284,23 @@ async def test_operator_dry_run_prints_the_sample_without_names_or_phones_and_re
     assert (await bot.ctx.db.fetchone("SELECT COUNT(*) FROM callbacks"))[0] == 0
     assert (await bot.ctx.db.fetchone("SELECT COUNT(*) FROM posts"))[0] == 0
     assert await post_cli.run(bot.config, "callbacks", "2025-03", True, False, out=out) == 2  # a week only
+
+
+def test_the_weekly_run_is_scheduled_by_its_own_key_and_a_bad_one_is_named():
+    cfg = from_dict({"schedule": {"callback_review": "fri 17:30"}}, path="g.toml", need_token=False)
+    assert cfg.reports.callback_review == At(time(17, 30), weekday=4)
+    assert ("callback_review", cfg.reports.callback_review, weekly_callbacks) in posts.jobs_of(cfg.reports)
+    with pytest.raises(ConfigError) as info:
+        from_dict({"schedule": {"callback_review": "daily"}}, path="g.toml", need_token=False)
+    assert str(info.value).startswith("g.toml: [schedule.callback_review] ")
+
+
+async def test_switched_off_nothing_is_sampled_or_sent(tmp_path: Path):
+    off = Assessment(callbacks=CallbackRule(enabled=False))
+    h = await Harness(tmp_path, assessment=off).start()
+    try:
+        await _done_tickets(h, 3)
+        assert await weekly_callbacks(h.ctx, MONDAY) == []
+        assert (await h.ctx.db.fetchone("SELECT COUNT(*) FROM callbacks"))[0] == 0
+    finally:
+        await h.stop()

@@ -49,6 +49,7 @@ BASE_COLUMNS = (
     Column("resolve_late", 9, "flag"),
     Column("outcome", 12),
     Column("rating", 6, "int"),
+    Column("callback", 10),
     Column("close_note", 30),
     Column("supporters", 8, "int"),
     Column("merged_into", 8, "int"),
@@ -108,6 +109,7 @@ class Record:
     resident_name: str | None = None
     resident_id: int | None = None
     response_due: float | None = None  # the first accept deadline the ticket had (None: older tickets)
+    callback: str | None = None  # the call-back review's answer, if the ticket was sampled
 
 
 def day_range(first: date, last: date, zone: ZoneInfo) -> tuple[datetime, datetime]:

@@ -145,6 +145,7 @@ def _row(
         "resolve_late": _yes(lang, late_resolve),
         "outcome": i18n.label(lang, f"outcome_{r.outcome}") if r.outcome else None,
         "rating": r.rating,
+        "callback": i18n.label(lang, f"ledger_callback_{r.callback}") if r.callback else None,
         "close_note": r.close_note,
         "supporters": r.supporters,
         "merged_into": r.merged_into,

@@ -45,7 +45,8 @@ def _select(with_text: bool, with_names: bool, grid_count: int | None) -> str:
         f"{_count('decline', 'return')}, {_count('reassign', 'reroute')}, t.extension_count, "
         f"{_count('escalate')}, {_count('nudge')}, {_count('supervise')}, t.supervision, t.reopen_count, "
         f"t.outcome, t.rating, t.close_note, t.support_count, t.merged_into, "
-        f"{_hours('earn')}, {_hours('earn', True)}, {_hours('pay')}{extra}, t.response_due FROM tickets t "
+        f"{_hours('earn')}, {_hours('earn', True)}, {_hours('pay')}{extra}, t.response_due, "
+        "(SELECT c.result FROM callbacks c WHERE c.ticket_id = t.id) FROM tickets t "
         + ("LEFT JOIN users u ON u.tg_user_id = t.resident_id " if with_names else "")
         + f"WHERE {where} ORDER BY t.id"
     )
