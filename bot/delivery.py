@@ -76,8 +76,9 @@ class Deliverer:
                 raise
             except Exception:  # keep the loop alive; the row stays pending
                 log.exception("delivery round failed")
-            try:
-                await asyncio.wait_for(self._wake.wait(), idle)
+            try:  # asyncio.timeout, not wait_for: 3.11's wait_for swallows a stop that comes with a kick
+                async with asyncio.timeout(idle):
+                    await self._wake.wait()
             except TimeoutError:
                 pass
             self._wake.clear()

@@ -69,8 +69,8 @@ def _day(locale: str, d: date) -> str:
 
 
 def period_name(locale: str, period: Any) -> str:
-    """A period as an office names it: `11月29日`, `11月30日–12月6日（第49周）`, `2026年11月`
-    (en: `29 Nov`, `30 Nov – 6 Dec (week 49)`, `November 2026`)."""
+    """A period as an office names it: `11月29日`, `11月30日–12月6日（第49周）`, `2026年11月`,
+    `2026年第四季度` (en: `29 Nov`, `30 Nov – 6 Dec (week 49)`, `November 2026`, `Q4 2026`)."""
     first, zh = period.start.date(), pick(locale) == "zh"
     if period.kind == "day":
         return _day(locale, first)
@@ -79,6 +79,9 @@ def period_name(locale: str, period: Any) -> str:
         if zh:
             return f"{_day(locale, first)}–{_day(locale, last)}（第{week}周）"
         return f"{_day(locale, first)} – {_day(locale, last)} (week {week})"
+    if period.kind == "quarter":
+        q = (first.month - 1) // 3 + 1
+        return f"{first.year}年第{'一二三四'[q - 1]}季度" if zh else f"Q{q} {first.year}"
     return f"{first.year}年{first.month}月" if zh else f"{_MONTH_NAMES_EN[first.month - 1]} {first.year}"
 
 

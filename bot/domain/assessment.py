@@ -108,6 +108,37 @@ def red_twice(previous: Colour | None, current: Colour | None) -> bool:
     return previous is Colour.RED and current is Colour.RED
 
 
+@dataclass(frozen=True)
+class GridMonth:
+    """A grid's colour for one month (`2025-03`) and the figures behind it, as stored with the post."""
+
+    grid: str
+    month: str
+    colour: Colour
+    rates: Rates = Rates()
+    overdue: int = 0
+    marks: int = 0
+
+
+def graded(
+    grid: str, month: str, rates: Rates, overdue: int, marks: int, rule: ColourRule
+) -> GridMonth | None:
+    """The grid's month with its colour, or None when it gets none (see grid_colour)."""
+    colour = grid_colour(rates, overdue, marks, rule)
+    return None if colour is None else GridMonth(grid, month, colour, rates, overdue, marks)
+
+
+def reds_twice(
+    current: Iterable[GridMonth], before: dict[str, GridMonth]
+) -> list[tuple[GridMonth, GridMonth]]:
+    """Each grid red this month and the month before: (this month, the month before), in grid order."""
+    return [
+        (now, before[now.grid])
+        for now in sorted(current, key=lambda g: g.grid)
+        if now.grid in before and red_twice(before[now.grid].colour, now.colour)
+    ]
+
+
 # --- call-back sampling (回访审核) ----------------------------------------------------------------
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-KINDS = ("day", "week", "month")
+KINDS = ("day", "week", "month", "quarter")
 
 
 def _midnight(day: date, zone: ZoneInfo) -> datetime:
@@ -25,7 +25,8 @@ def _first_of_next_month(day: date) -> date:
 
 @dataclass(frozen=True)
 class Period:
-    """A half-open local interval [start, end): one day, one week (Monday to Monday) or one month."""
+    """A half-open local interval [start, end): one day, one week (Monday to Monday), one month or one
+    quarter (January, April, July or October to three months later)."""
 
     kind: str
     start: datetime
@@ -33,13 +34,15 @@ class Period:
 
     @property
     def key(self) -> str:
-        """`2025-03-04`, `2025-W10` (ISO week) or `2025-03`: what a post records it covered."""
+        """`2025-03-04`, `2025-W10` (ISO week), `2025-03` or `2025-Q1`: what a post records it covered."""
         d = self.start.date()
         if self.kind == "day":
             return d.isoformat()
         if self.kind == "week":
             year, week, _ = d.isocalendar()
             return f"{year}-W{week:02d}"
+        if self.kind == "quarter":
+            return f"{d.year:04d}-Q{(d.month - 1) // 3 + 1}"
         return f"{d.year:04d}-{d.month:02d}"
 
     @property
@@ -88,9 +91,24 @@ def month_of(moment: datetime, zone: ZoneInfo) -> Period:
     return Period("month", _midnight(d, zone), _midnight(_first_of_next_month(d), zone))
 
 
+def quarter_of(moment: datetime, zone: ZoneInfo) -> Period:
+    """The local calendar quarter holding the moment (Q1 = January to March)."""
+    d = moment.astimezone(zone).date()
+    first = date(d.year, (d.month - 1) // 3 * 3 + 1, 1)
+    end = first
+    for _ in range(3):
+        end = _first_of_next_month(end)
+    return Period("quarter", _midnight(first, zone), _midnight(end, zone))
+
+
+def is_quarter_start(moment: datetime, zone: ZoneInfo) -> bool:
+    """True in the first local month of a quarter (January, April, July, October)."""
+    return moment.astimezone(zone).month % 3 == 1
+
+
 def period_of(kind: str, moment: datetime, zone: ZoneInfo) -> Period:
-    """The period of a kind (day, week, month) holding the moment."""
-    return {"day": day_of, "week": week_of, "month": month_of}[kind](moment, zone)
+    """The period of a kind (day, week, month, quarter) holding the moment."""
+    return {"day": day_of, "week": week_of, "month": month_of, "quarter": quarter_of}[kind](moment, zone)
 
 
 def last_complete(kind: str, now: datetime, zone: ZoneInfo) -> Period:
@@ -118,9 +136,11 @@ def bound_during(bound_at: datetime | None, period: Period) -> bool:
 
 
 def parse_period(text: str, zone: ZoneInfo) -> Period:
-    """`2025-03-04` (a day), `2025-W10` (an ISO week) or `2025-03` (a month)."""
+    """`2025-03-04` (a day), `2025-W10` (an ISO week), `2025-03` (a month) or `2025-Q1` (a quarter)."""
     text = text.strip()
     try:
+        if m := re.fullmatch(r"(\d{4})-Q([1-4])", text, re.IGNORECASE):
+            return quarter_of(_midnight(date(int(m[1]), int(m[2]) * 3 - 2, 1), zone), zone)
         if m := re.fullmatch(r"(\d{4})-W(\d{1,2})", text, re.IGNORECASE):
             monday = date.fromisocalendar(int(m[1]), int(m[2]), 1)
             return week_of(_midnight(monday, zone), zone)
@@ -128,7 +148,7 @@ def parse_period(text: str, zone: ZoneInfo) -> Period:
             return month_of(_midnight(date(int(m[1]), int(m[2]), 1), zone), zone)
         return day_of(_midnight(date.fromisoformat(text), zone), zone)
     except ValueError:
-        raise ValueError(f"not a period: {text!r} (use 2025-03-04, 2025-W10 or 2025-03)") from None
+        raise ValueError(f"not a period: {text!r} (use 2025-03-04, 2025-W10, 2025-03 or 2025-Q1)") from None
 
 
 # --- schedules ---------------------------------------------------------------------------------

@@ -8,9 +8,11 @@ from datetime import datetime
 
 from bot import i18n
 from bot.domain import reports as rep
-from bot.domain.assessment import grid_colour
+from bot.domain.assessment import GridMonth
 from bot.domain.periods import Period, last_complete
-from bot.services import chart, locales, time_bank_posts, views
+from bot.services import chart, colours, locales, time_bank_posts, views
+from bot.services import monthly_private as private
+from bot.services.monthly_private import LEADER_ROLES
 from bot.domain.records import Group
 from bot.services.context import Ctx
 from bot.store.uow import UnitOfWork
@@ -22,13 +24,10 @@ from bot.services.publish import (
     publish,
     rate_view,
     sum_over,
-    text_messages,
     with_chart,
 )
-from bot.store import reports as store
 
-MONTHLY_KINDS = ("monthly", "monthly_bottom", "monthly_admin")
-LEADER_ROLES = ("small_leader", "big_leader")
+MONTHLY_KINDS = ("monthly", "monthly_bottom", "monthly_admin", colours.KIND)
 
 
 @dataclass
@@ -42,6 +41,7 @@ class Standing:
     bottom: list[rep.GridScore]
     repeat: list[rep.GridScore]
     colours: dict[str, str] = field(default_factory=dict)  # grid -> blue / yellow / red (none when off)
+    graded: list[GridMonth] = field(default_factory=list)  # the same with their figures, to store
 
 
 @dataclass
@@ -72,20 +72,9 @@ async def standings(ctx: Ctx, uow: UnitOfWork, month: Period, now: datetime) -> 
     found = [_standing(tree, community, data) for community in tree.communities()]
     if ctx.config.assessment.colours.enabled:
         for s in found:
-            s.colours = _colours(ctx, s, data)
+            s.graded = colours.grade(ctx, s.ranking, month, data.overdue, data.marks)
+            s.colours = {g.grid: g.colour.value for g in s.graded}
     return tree, found
-
-
-def _colours(ctx: Ctx, s: Standing, data: _Month) -> dict[str, str]:
-    """Each grid's blue / yellow / red from its rates, overdue tickets and supervision marks."""
-    rule = ctx.config.assessment.colours
-    found = {
-        r.grid.code: grid_colour(
-            r.grid.rates, data.overdue.get(r.grid.code, 0), data.marks.get(r.grid.code, 0), rule
-        )
-        for r in s.ranking
-    }
-    return {code: c.value for code, c in found.items() if c is not None}
 
 
 async def _read_month(ctx: Ctx, uow: UnitOfWork, month: Period, now: datetime) -> _Month:
@@ -170,10 +159,16 @@ async def monthly(ctx: Ctx, now: datetime, period: Period | None = None, dry_run
         posts += await _group_posts(
             ctx, uow, groups, set(area), month, {**params, "hot": hot, "volunteers": volunteers}
         )
-        posts += await _bottom_posts(ctx, uow, _bottom_readers(tree, s, leaders), s, month, params)
-        posts += await _admin_posts(ctx, uow, _admins(tree, s, leaders), month, params)
+        named = private.bottom_readers(tree, s, leaders)
+        posts += await private.bottom_posts(ctx, uow, named, s, month, params)
+        admins = private.admins(tree, s, leaders)
+        posts += await private.admin_posts(ctx, uow, admins, month, params)
+        names = {g.code: g.name for g in tree.grids.values()}
+        posts += await colours.red_alerts(ctx, uow, s.graded, month, admins, names, params["community"])
     done = {(k, c) for k in MONTHLY_KINDS for c in await uow.reports.posted(k, month.key)}
-    return await publish(ctx, [p for p in posts if (p.kind, p.chat_id) not in done], now, dry_run)
+    graded = [g for s in all_standings for g in s.graded]
+    fresh = [p for p in posts if (p.kind, p.chat_id) not in done]
+    return await publish(ctx, fresh, now, dry_run, colours.saver(graded, now) if graded else None)
 
 
 def _params(tree: Tree, s: Standing, month: Period) -> dict:
@@ -250,66 +245,3 @@ def _ranking_chart(ctx: Ctx, loc: str, params: dict) -> bytes | None:
         i18n.period_name("en", params["month"]),
     )
     return png
-
-
-def _bottom_readers(
-    tree: Tree, s: Standing, leaders: list[store.Staff]
-) -> dict[int, tuple[int, list[rep.GridScore]]]:
-    """Each leader of a bottom grid (below the community itself): their chat, person and bottom grids."""
-    named: dict[int, tuple[int, list[rep.GridScore]]] = {}
-    for grid in s.bottom:
-        chain = set(tree.ancestry(grid.code))
-        for st in leaders:
-            if st.role in LEADER_ROLES and st.grid in chain and st.grid != s.community and st.tg_user_id:
-                named.setdefault(st.tg_user_id, (st.person_id, []))[1].append(grid)
-    return named
-
-
-async def _bottom_posts(
-    ctx: Ctx,
-    uow: UnitOfWork,
-    named: dict[int, tuple[int, list[rep.GridScore]]],
-    s: Standing,
-    month: Period,
-    params: dict,
-) -> list[Post]:
-    """Each bottom grid's leaders told privately where their grids stand."""
-    rank_of = {r.grid.code: r.rank for r in s.ranking}
-    posts = []
-    for chat, (pid, grids) in named.items():
-        loc = await locales.person_locale(ctx, uow, pid)
-        view = [
-            {"name": g.name, "rank": rank_of[g.code], "repeat": g in s.repeat, **rate_view(g.rates)}
-            for g in dict.fromkeys(grids)
-        ]
-        posts.append(
-            Post(
-                "monthly_bottom",
-                month.key,
-                chat,
-                text_messages(chat, i18n.render(loc, "monthly_bottom", grids=view, **params)),
-            )
-        )
-    return posts
-
-
-def _admins(tree: Tree, s: Standing, leaders: list[store.Staff]) -> dict[int, int]:
-    """The admins on the community, above it or within it: chat to person."""
-    reach = set(tree.ancestry(s.community)) | set(tree.subtree(s.community))
-    return {
-        st.tg_user_id: st.person_id
-        for st in leaders
-        if st.role == "admin" and st.grid in reach and st.tg_user_id
-    }
-
-
-async def _admin_posts(
-    ctx: Ctx, uow: UnitOfWork, admins: dict[int, int], month: Period, params: dict
-) -> list[Post]:
-    """The community's month for its admins, repeat bottoms included."""
-    posts = []
-    for chat, pid in admins.items():
-        loc = await locales.person_locale(ctx, uow, pid)
-        text = i18n.render(loc, "monthly_admin", **params)
-        posts.append(Post("monthly_admin", month.key, chat, text_messages(chat, text)))
-    return posts

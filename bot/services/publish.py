@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Awaitable, Callable
 
 from bot import telegram_text as tt
 from bot.domain import reports as rep
@@ -14,8 +15,10 @@ from bot.domain.callbacks import Results
 from bot.services.context import Ctx
 from bot.services.notices import Buttons, Notice
 from bot.store import reports as store
+from bot.store.uow import UnitOfWork
 
 HELPERS = ("worker", "volunteer", "liaison")
+Also = Callable[[UnitOfWork], Awaitable[None]]  # more to write in a post's transaction
 
 
 @dataclass
@@ -28,18 +31,24 @@ class Post:
     notices: list[Notice] = field(default_factory=list)
 
 
-async def publish(ctx: Ctx, posts: list[Post], now: datetime, dry_run: bool = False) -> list[Post]:
-    """Write the posts (each recorded in `posts` with its outbox rows, one transaction); a post already
-    recorded for its (kind, period, chat) is skipped. A dry run writes nothing and returns them all."""
-    if dry_run or not posts:
+async def publish(
+    ctx: Ctx, posts: list[Post], now: datetime, dry_run: bool = False, also: Also | None = None
+) -> list[Post]:
+    """Write the posts (each recorded in `posts` with its outbox rows, one transaction, together with what
+    `also` writes); a post already recorded for its (kind, period, chat) is skipped. A dry run writes
+    nothing and returns them all."""
+    if dry_run or not (posts or also):
         return posts
     written = []
     async with ctx.uow() as uow:
+        if also is not None:
+            await also(uow)
         for p in posts:
             if await uow.reports.claim_post(p.kind, p.period, p.chat_id, now):
                 await uow.outbox.add(p.notices, now)
                 written.append(p)
-    ctx.kick()
+    if written:
+        ctx.kick()
     return written
 
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, AsyncIterator
 import aiosqlite
 
 from bot.store.callbacks import Callbacks
+from bot.store.assessment import Assessments
 from bot.store.casework import Casework
 from bot.store.drafts import Drafts
 from bot.store.groups import Groups
@@ -44,6 +45,7 @@ class UnitOfWork:
         self.work_logs = WorkLogs(conn)
         self.callbacks = Callbacks(conn)
         self.hours = TimeBank(conn)
+        self.assessment = Assessments(conn)
 
 
 def as_uow(source: "UnitOfWork | aiosqlite.Connection") -> UnitOfWork:
