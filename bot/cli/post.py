@@ -1,5 +1,5 @@
-"""`python -m bot post weekly-tally|monthly|digests|collection-day [--dry-run|--send] [--config FILE]
-[--period P]`: make a scheduled post on demand.
+"""`python -m bot post weekly-tally|monthly|digests|collection-day|callbacks|quarterly-stars
+[--dry-run|--send] [--config FILE] [--period P]`: make a scheduled post on demand.
 
 Without --dry-run the posts go to the outbox (the running bot's deliverer sends them) and are recorded,
 so the scheduled run will not repeat them; --send also delivers them right away (for a bot that is not
@@ -85,7 +85,7 @@ async def run(
                 "post_period",
                 command=command,
                 unit=lang.say(f"unit_{expected}"),
-                example="2025-W10" if expected == "week" else "2025-03",
+                example={"week": "2025-W10", "quarter": "2025-Q1"}.get(expected, "2025-03"),
             ),
             file=sys.stderr,
         )

@@ -63,6 +63,22 @@ def stars(q: Quarter, rule: StarRule) -> int:
     return 1 + sum(1 for t in rule.thresholds if score >= t - 1e-9)
 
 
+@dataclass(frozen=True)
+class Rating:
+    """One worker's quarter rated: their figures, the score behind the stars, and the stars."""
+
+    person_id: int
+    quarter: Quarter
+    score: float
+    stars: int
+
+
+def rate_all(quarters: dict[int, Quarter], rule: StarRule) -> list[Rating]:
+    """Every worker's rating, most stars first, then the higher score, then the person id."""
+    found = [Rating(pid, q, star_score(q, rule), stars(q, rule)) for pid, q in quarters.items()]
+    return sorted(found, key=lambda r: (-r.stars, -r.score, r.person_id))
+
+
 # --- grid colours (蓝黄红) ------------------------------------------------------------------------
 
 

@@ -214,6 +214,7 @@ class ReportSettings:
     monthly_digest: At = At(time(8, 0), monthday=1)
     collection_day: At = At(time(9, 0), monthday=23)
     callback_review: At = At(time(9, 0), weekday=0)
+    quarterly_stars: At = At(time(9, 30), monthday=1)  # runs monthly, posts in a quarter's first month
     chart_font: str = ""
     enabled: bool = True
     catch_up: timedelta = timedelta(0)  # at start, make a post whose moment passed less than this ago
@@ -227,6 +228,7 @@ _SHAPES = {
     "monthly_digest": "monthly",
     "collection_day": "monthly",
     "callback_review": "weekly",
+    "quarterly_stars": "monthly",
 }
 
 

@@ -20,6 +20,7 @@ from bot.services.collection import collection_day
 from bot.services.context import Ctx
 from bot.services.digests import DIGEST_ROLE, digests
 from bot.services.monthly import Standing, monthly, standings
+from bot.services import quarterly
 from bot.services.publish import HELPERS, Post, Tree, accept_seconds, publish
 from bot.services.tally import weekly_tally
 
@@ -67,6 +68,7 @@ def jobs_of(settings: ReportSettings) -> list[tuple[str, At, Builder]]:
         ("monthly_digest", settings.monthly_digest, _monthly_digest),
         ("collection_day", settings.collection_day, collection_day),
         ("callback_review", settings.callback_review, weekly_callbacks),
+        ("quarterly_stars", settings.quarterly_stars, quarterly.scheduled),
     ]
 
 
@@ -78,13 +80,19 @@ RUNNERS: dict[str, Builder] = {
     "digests": digests,
     "collection-day": collection_day,
     "callbacks": weekly_callbacks,
+    "quarterly-stars": quarterly.quarterly_stars,
 }
-PERIOD_KINDS = {"weekly-tally": "week", "monthly": "month", "collection-day": "month", "callbacks": "week"}
+PERIOD_KINDS = {
+    "weekly-tally": "week",
+    "monthly": "month",
+    "collection-day": "month",
+    "callbacks": "week",
+    "quarterly-stars": "quarter",
+}
 
 
 def default_period(command: str, now: datetime, zone: tzinfo) -> Period:
     """The period a command covers by default."""
     if command == "collection-day":
         return period_of("month", now, zone)
-    kinds = {"weekly-tally": "week", "monthly": "month", "callbacks": "week"}
-    return last_complete(kinds.get(command, "day"), now, zone)
+    return last_complete(PERIOD_KINDS.get(command, "day"), now, zone)
