@@ -76,7 +76,7 @@ async def _quarters(
     found = {}
     for pid in workers:
         flags = sum(c.flags for (_, p), c in counts.items() if p == pid)
-        r = rep.total([v for (_, p), v in rates.items() if p == pid]) or rep.Rates()
+        r = sum((v for (_, p), v in rates.items() if p == pid), rep.Rates())
         cb = sum((v for (_, p), v in calls.items() if p == pid), Results())
         found[pid] = Quarter(flags, r, cb.satisfied, cb.reached)
     return found
@@ -151,6 +151,6 @@ async def _group_posts(
         names = [w.name for w in five if set(w.grids) & area]
         if names and bound_during(g.bound_at, q):
             loc = await locales.group_locale(ctx, uow, g.chat_id)
-            text = i18n.render(loc, "stars_group", quarter=q, names=names, grid=tree.name(g.grid))
+            text = i18n.render(loc, "stars_group", quarter=q, names=names)
             posts.append(Post(GROUP, q.key, g.chat_id, text_messages(g.chat_id, text)))
     return posts
