@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import io
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, time
+
+import pytest
 
 from bot.cli import post as post_cli
-from bot.domain.assessment import StarRule
+from bot.config import ConfigError, from_dict
+from bot.domain.periods import At
 from bot.services import posts, quarterly
 from tests.test_posts import ADMIN, G1, G2, SECRET, SH, WORKER, _all_text, _story, _texts
 
@@ -144,5 +147,10 @@ async def test_the_post_command_takes_a_quarter(bot, capsys):
     assert [tuple(r) for r in rows] == [("stars_admin", "2025-Q1"), ("stars_worker", "2025-Q1")]
 
 
-def test_default_rule_matches_the_documented_config():
-    assert StarRule().thresholds == (0.2, 0.4, 0.6, 0.8)
+def test_the_run_is_scheduled_by_its_own_key_and_a_bad_one_is_named():
+    cfg = from_dict({"schedule": {"quarterly_stars": "2 10:00"}}, path="g.toml", need_token=False)
+    assert cfg.reports.quarterly_stars == At(time(10, 0), monthday=2)
+    assert ("quarterly_stars", cfg.reports.quarterly_stars, quarterly.scheduled) in posts.jobs_of(cfg.reports)
+    with pytest.raises(ConfigError) as info:
+        from_dict({"schedule": {"quarterly_stars": "mon 09:00"}}, path="g.toml", need_token=False)
+    assert str(info.value).startswith("g.toml: [schedule.quarterly_stars] ")
