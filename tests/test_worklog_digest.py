@@ -142,3 +142,25 @@ async def test_switched_off_the_digest_has_no_work_log(tmp_path):
         assert not _calls(bot, LEADER, "sendMediaGroup")
     finally:
         await bot.stop()
+
+
+async def test_the_ledgers_grid_summary_counts_the_periods_work_log_entries(bot, tmp_path):
+    import openpyxl
+
+    from tests.test_ledger import _export
+
+    march = datetime(2025, 3, 5, 2, 0, tzinfo=timezone.utc)
+    for at, grid in (
+        (march, "GN-1-1"),
+        (march, "GN-1-1"),
+        (datetime(2025, 2, 27, tzinfo=timezone.utc), "GN-1-1"),
+    ):
+        await _add(bot, "p004", at, "走访", grid=grid)
+    await _add(bot, "p006", march, "入户", grid="GN-1-2")
+    book = openpyxl.load_workbook(await _export(bot, tmp_path))
+    rows = list(book.worksheets[1].iter_rows(values_only=True))
+    grids = {r[0]: dict(zip(rows[0], r)) for r in rows[1:]}
+    assert {g: v["工作日志条数"] for g, v in grids.items()} == {"GN": 0, "GN-1": 0, "GN-1-1": 2, "GN-1-2": 1}
+    assert "走访" not in "\n".join(
+        str(c) for ws in book.worksheets for r in ws.iter_rows(values_only=True) for c in r
+    )

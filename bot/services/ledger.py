@@ -29,6 +29,7 @@ SUMMARY_COLUMNS = (
     dom.Column("accept_late", 9, "int"),
     dom.Column("resolve_late", 9, "int"),
     dom.Column("flags", 8, "int"),
+    dom.Column("work_logs", 9, "int"),
     dom.Column("response", 9, "rate"),
     dom.Column("resolution", 9, "rate"),
     dom.Column("satisfaction", 9, "rate"),
@@ -183,12 +184,14 @@ def _path(tree: Tree, code: str) -> str:
 async def _summary_rows(
     ctx: Ctx, query: Query, look: _Lookup, codes: list[str], summary: dom.Summary, now: datetime
 ) -> list[list[object]]:
-    """Each grid's tickets in the period, red flags and the three rates (as the monthly ranking counts)."""
+    """Each grid's tickets in the period, red flags, work-log entries and the three rates (as the monthly
+    ranking counts)."""
     uow = ctx.read()
     rates = await uow.reports.rates(query.start, query.end, now, look.accept)
     counts = await uow.reports.counts(query.start, query.end)
     flags, grid_rates = _by_grid(counts), _by_grid(rates)
     calls = _by_grid(await uow.reports.callback_results(query.start, query.end))
+    logs = _by_grid(await uow.work_logs.counts(query.start, query.end))  # 工作日志 entries in the period
     rows = []
     for code in codes:
         t = summary.grids.get(code, dom.GridTally())
@@ -204,6 +207,7 @@ async def _summary_rows(
                 t.accept_late,
                 t.resolve_late,
                 flags.get(code, rep.Counts()).flags,
+                logs.get(code, 0),
                 r.response,
                 r.resolution,
                 r.satisfaction,
