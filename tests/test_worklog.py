@@ -4,21 +4,28 @@ line alone, or asked for; refused politely to non-workers, in groups and for bad
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime, timezone
 
 from bot.config_assessment import WorkLogRule
 from tests.harness import Harness
 from tests.test_story import GROUP, LEADER, RESIDENT, VOLUNTEER, WORKER, _bound
 
+T_ANY = (datetime(2000, 1, 1, tzinfo=timezone.utc), datetime(2100, 1, 1, tzinfo=timezone.utc))
 PHOTO = [
     {"file_id": "SMALL1", "file_unique_id": "s1", "width": 90, "height": 90},
     {"file_id": "LARGE1", "file_unique_id": "l1", "width": 1280, "height": 960},
 ]
 
 
-async def _photo(bot, uid: int, chat: int, caption: str | None) -> None:
-    msg = {"message_id": 500, "date": 0, "chat": bot.chat(chat), "from": bot.user(uid), "photo": PHOTO}
+async def _photo(
+    bot, uid: int, chat: int, caption: str | None, album: str | None = None, file_id: str = "LARGE1"
+) -> None:
+    photo = [PHOTO[0], {**PHOTO[1], "file_id": file_id}]
+    msg = {"message_id": 500, "date": 0, "chat": bot.chat(chat), "from": bot.user(uid), "photo": photo}
     if caption is not None:
         msg["caption"] = caption
+    if album is not None:
+        msg["media_group_id"] = album
     await bot.feed({"message": msg})
 
 
@@ -151,3 +158,21 @@ async def test_help_lists_log_in_both_languages(bot):
     await bot.say(WORKER, WORKER, "/lang en")
     await bot.say(WORKER, WORKER, "/help")
     assert "/log text — a worker's daily work log" in bot.last(WORKER)["text"]
+
+
+async def test_an_album_captioned_log_is_one_entry_with_all_its_photos(bot):
+    await _bound(bot)
+    await bot.say(RESIDENT, GROUP, "/complain 环境卫生 楼道垃圾")
+    await bot.press(WORKER, WORKER, 1, bot.button(bot.last(WORKER), "t:1:acc"))
+    await bot.press(WORKER, WORKER, 1, "t:1:cls")  # a close prompt is waiting: the album must not answer it
+    await _photo(bot, WORKER, WORKER, "/log 走访3-2-401独居老人", album="ALB1", file_id="A1")
+    await _photo(bot, WORKER, WORKER, None, album="ALB1", file_id="A2")
+    await _photo(bot, WORKER, WORKER, None, album="ALB1", file_id="A3")
+    assert await _logs(bot) == [("p004", "GN-1-1", "走访3-2-401独居老人", "A1", None)]
+    (entry,) = await bot.ctx.read().work_logs.between(["GN-1-1"], T_ANY[0], T_ANY[1])
+    assert entry.photos == ("A1", "A2", "A3")
+    assert bot.last(WORKER)["text"] == "📷 已附到这条工作日志（共 3 张照片）"
+    status = await bot.ctx.db.fetchone("SELECT status FROM tickets WHERE id = 1")
+    assert status[0] == "accepted", "the album's photos did not close the ticket"
+    await _photo(bot, WORKER, WORKER, None, album="OTHER", file_id="B1")  # someone else's album: not a log
+    assert len((await bot.ctx.read().work_logs.between(["GN-1-1"], *T_ANY))[0].photos) == 3

@@ -164,3 +164,22 @@ async def test_the_ledgers_grid_summary_counts_the_periods_work_log_entries(bot,
     assert "走访" not in "\n".join(
         str(c) for ws in book.worksheets for r in ws.iter_rows(values_only=True) for c in r
     )
+
+
+async def test_an_entry_sent_as_an_album_shows_all_its_photos_captioned_once(bot):
+    await _photo(bot, WORKER, WORKER, "/log 走访3-2-401独居老人", album="ALB1", file_id="A1")
+    await _photo(bot, WORKER, WORKER, None, album="ALB1", file_id="A2")
+    await _photo(bot, WORKER, WORKER, "/log 清理楼道小广告", file_id="B1")
+    await _today_digest(bot)
+    text = next(m["text"] for m in bot.sent(LEADER) if "工作日志" in m.get("text", ""))
+    assert "走访3-2-401独居老人 📷×2\n" in text and "清理楼道小广告 📷\n" in text + "\n"
+    assert "• 赵强：2 条" in text and "📷 照片 3 张附在下方。" in text
+    (album,) = _calls(bot, LEADER, "sendMediaGroup")
+    assert [m["media"] for m in album["media"]] == ["A1", "A2", "B1"]
+    captions = [m["caption"] for m in album["media"]]
+    assert (
+        captions[0].endswith("\n走访3-2-401独居老人")
+        and "\n" not in captions[1]
+        and "走访" not in captions[1]
+    )
+    assert captions[2].endswith("\n清理楼道小广告")

@@ -35,6 +35,12 @@ class Entry:
     text: str
     photo_file_id: str | None = None
     ticket_id: int | None = None
+    more_photos: tuple[str, ...] = ()  # the album's other photos, in the order they came
+
+    @property
+    def photos(self) -> tuple[str, ...]:
+        """Every photo of the entry, the captioned one first."""
+        return ((self.photo_file_id,) if self.photo_file_id else ()) + self.more_photos
 
 
 def parse_log(raw: str | None) -> LogInput:

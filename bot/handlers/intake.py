@@ -101,6 +101,8 @@ async def captioned(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def answered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A message answering one of the bot's prompts, or a step of a private draft."""
     ctx, msg, who = ctx_of(context), update.effective_message, who_of(update)
+    if await worklog_handlers.album_photo(update, context, msg):
+        return  # the rest of a work-log album, not an answer to anything
     reply_to = msg.reply_to_message.message_id if msg.reply_to_message else None
     prompt = await reply.prompt_for(ctx, msg.chat_id, who.id, reply_to)
     if prompt is not None:

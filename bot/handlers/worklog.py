@@ -34,7 +34,8 @@ async def _log(update: Update, context: ContextTypes.DEFAULT_TYPE, rest: str | N
     msg = update.effective_message
     if msg.chat.type != "private":  # never stored from a group: the line may name a household
         raise Refused("log_in_private")
-    await worklog.log(ctx_of(context), who_of(update), rest, _photo(msg), now(), update.update_id)
+    album = msg.media_group_id if msg.photo else None
+    await worklog.log(ctx_of(context), who_of(update), rest, _photo(msg), now(), update.update_id, album)
 
 
 @guarded
@@ -67,6 +68,14 @@ async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         raise Refused("bad_button")
     toast = await worklog.ask_for_ticket(ctx_of(context), who_of(update), int(m[1]), now(), update.update_id)
     await answer_press(update, toast)
+
+
+async def album_photo(update: Update, context: ContextTypes.DEFAULT_TYPE, msg: Message) -> bool:
+    """A captionless photo of an album whose captioned photo was a `/log`: it joins that entry."""
+    if not (msg.photo and msg.media_group_id and msg.chat.type == "private") or msg.caption:
+        return False
+    ctx, photo = ctx_of(context), msg.photo[-1].file_id
+    return await worklog.album_photo(ctx, who_of(update), msg.media_group_id, photo, now(), update.update_id)
 
 
 def register(app: Application) -> None:

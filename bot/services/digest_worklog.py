@@ -62,7 +62,13 @@ def part(
     grids = [g for g in grids if g["workers"] or g["idle"]]
     if not grids:
         return "", []
-    photos = [e for g in grids for w in g["workers"] for e in w["entries"] if e["photo"]]
+    photos = [
+        {**e, "photo": f, "first": i == 0}
+        for g in grids
+        for w in g["workers"]
+        for e in w["entries"]
+        for i, f in enumerate(e["photos"])
+    ]
     text = i18n.render(
         loc,
         "digest_worklog",
@@ -94,14 +100,17 @@ def _entry(e: Entry, name: str, zone: tzinfo) -> dict:
         "time": e.at.astimezone(zone).strftime("%H:%M"),
         "text": e.text,
         "ticket": e.ticket_id,
-        "photo": e.photo_file_id,
+        "photos": list(e.photos),
     }
 
 
 def _albums(chat: int, photos: list[dict], loc: str) -> list[Notice]:
     """The photos as albums of 2-10 (a lone photo as a plain one), each captioned with who, when, what."""
     captions = [
-        i18n.render(loc, "digest_worklog_caption", **{**p, "text": p["text"][:CAPTION_TEXT]}) for p in photos
+        i18n.render(
+            loc, "digest_worklog_caption", **{**p, "text": p["text"][:CAPTION_TEXT] if p["first"] else ""}
+        )
+        for p in photos
     ]
     out = []
     for start, end in domain.albums(len(photos)):

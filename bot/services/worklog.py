@@ -18,12 +18,19 @@ from bot.store.uow import UnitOfWork
 
 
 async def log(
-    ctx: Ctx, who: Who, raw: str | None, photo: str | None, now: datetime, update_id: int | None
+    ctx: Ctx,
+    who: Who,
+    raw: str | None,
+    photo: str | None,
+    now: datetime,
+    update_id: int | None,
+    album: str | None = None,
 ) -> None:
-    """`/log …` in a private chat: store the entry, or ask for its line when there is none yet."""
+    """`/log …` in a private chat: store the entry, or ask for its line when there is none yet
+    (`album`: the media group the photo came in; its other photos will join the entry)."""
     wanted = _parse(ctx, raw)
     if wanted.text:
-        return await _record(ctx, who, wanted, photo, now, update_id)
+        return await _record(ctx, who, wanted, photo, now, update_id, album)
     await _ask(ctx, who, wanted.ticket_id, photo, now, update_id)
 
 
@@ -88,12 +95,36 @@ async def _author(
     return person, t.grid
 
 
+async def album_photo(
+    ctx: Ctx, who: Who, album: str, photo: str, now: datetime, update_id: int | None
+) -> bool:
+    """Another photo of the album whose captioned photo began a work-log entry: it joins that entry
+    (and the worker is told); False when no entry of theirs came with this album."""
+    if not ctx.config.assessment.work_log.enabled:
+        return False
+    entry = await ctx.read().work_logs.of_album(who.id, album)
+    if entry is None:
+        return False
+    async with ctx.uow(update_id) as uow:
+        count = await uow.work_logs.add_photo(entry, photo)
+        loc = await locales.user_locale(ctx, uow, who.id, who.language)
+        await uow.outbox.add([Notice(who.id, i18n.label(loc, "ok_log_photo_added", n=count))], now)
+    ctx.kick()
+    return True
+
+
 async def _record(
-    ctx: Ctx, who: Who, wanted: domain.LogInput, photo: str | None, now: datetime, update_id: int | None
+    ctx: Ctx,
+    who: Who,
+    wanted: domain.LogInput,
+    photo: str | None,
+    now: datetime,
+    update_id: int | None,
+    album: str | None = None,
 ) -> None:
     async with ctx.uow(update_id) as uow:
         person, grid = await _author(uow, who, wanted, wanted.ticket_id)
-        await uow.work_logs.add(person.id, grid, now, wanted.text, photo, wanted.ticket_id)
+        await uow.work_logs.add(person.id, grid, now, wanted.text, photo, wanted.ticket_id, album)
         await uow.prompts.consume(who.id, PURPOSE)
         loc = await locales.user_locale(ctx, uow, who.id, who.language)
         text = i18n.render(loc, "log_saved", text=wanted.text, ticket=wanted.ticket_id, photo=bool(photo))

@@ -11,11 +11,18 @@ from bot.domain.worklog import Entry
 from bot.store.db import dt, ts
 
 
-def _entry(row: Any) -> Entry:
+def _entry(row: Any, more: tuple[str, ...] = ()) -> Entry:
     at = dt(row["at"])
     assert at is not None
     return Entry(
-        row["id"], row["person_id"], row["grid"], at, row["text"], row["photo_file_id"], row["ticket_id"]
+        row["id"],
+        row["person_id"],
+        row["grid"],
+        at,
+        row["text"],
+        row["photo_file_id"],
+        row["ticket_id"],
+        more,
     )
 
 
@@ -30,15 +37,39 @@ class WorkLogs:
         self._conn = conn
 
     async def add(
-        self, person_id: int, grid: str, at: datetime, text: str, photo: str | None, ticket_id: int | None
+        self,
+        person_id: int,
+        grid: str,
+        at: datetime,
+        text: str,
+        photo: str | None,
+        ticket_id: int | None,
+        album: str | None = None,
     ) -> int:
-        """Store one entry; its id."""
+        """Store one entry (`album`: the media group its photo came in); its id."""
         cur = await self._conn.execute(
-            "INSERT INTO work_logs (person_id, grid, at, text, photo_file_id, ticket_id) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (person_id, grid, ts(at), text, photo, ticket_id),
+            "INSERT INTO work_logs (person_id, grid, at, text, photo_file_id, ticket_id, media_group_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (person_id, grid, ts(at), text, photo, ticket_id, album),
         )
         return int(cur.lastrowid or 0)
+
+    async def of_album(self, user_id: int, album: str) -> int | None:
+        """The entry this Telegram user started with a photo of this album (media group), if any."""
+        rows = await self._conn.execute_fetchall(
+            "SELECT w.id FROM work_logs w JOIN people p ON p.id = w.person_id "
+            "WHERE w.media_group_id = ? AND p.tg_user_id = ? ORDER BY w.id LIMIT 1",
+            (album, user_id),
+        )
+        return int(rows[0][0]) if rows else None
+
+    async def add_photo(self, log_id: int, file_id: str) -> int:
+        """Add another photo of its album to an entry; how many photos the entry has now."""
+        await self._conn.execute("INSERT OR IGNORE INTO work_log_photos VALUES (?, ?)", (log_id, file_id))
+        rows = await self._conn.execute_fetchall(
+            "SELECT 1 + (SELECT COUNT(*) FROM work_log_photos WHERE log_id = ?)", (log_id,)
+        )
+        return int(rows[0][0])
 
     async def between(self, grids: list[str], start: datetime, end: datetime) -> list[Entry]:
         """Entries written in these grids in [start, end), oldest first."""
@@ -49,7 +80,21 @@ class WorkLogs:
             "ORDER BY at, id",
             (*grids, ts(start), ts(end)),
         )
-        return [_entry(r) for r in rows]
+        more = await self._more_photos([r["id"] for r in rows])
+        return [_entry(r, tuple(more.get(r["id"], []))) for r in rows]
+
+    async def _more_photos(self, log_ids: list[int]) -> dict[int, list[str]]:
+        """The album photos of these entries beyond their first, in the order they came."""
+        out: dict[int, list[str]] = {}
+        for i in range(0, len(log_ids), 500):  # SQLite's bound-parameter limit
+            part = log_ids[i : i + 500]
+            for log_id, file_id in await self._conn.execute_fetchall(
+                f"SELECT log_id, file_id FROM work_log_photos WHERE log_id IN ({_marks(len(part))}) "
+                "ORDER BY rowid",
+                part,
+            ):
+                out.setdefault(int(log_id), []).append(file_id)
+        return out
 
     async def last_logged(self, person_ids: list[int], before: datetime) -> dict[int, datetime]:
         """Each person's latest entry before a moment (people who never logged are left out)."""
