@@ -83,3 +83,12 @@ async def test_colours_switched_off_store_nothing_and_report_nothing(bot):
     bot.ctx.config = replace(bot.ctx.config, assessment=replace(a, colours=ColourRule(enabled=False)))
     written = await _february_and_march(bot)
     assert "monthly_red" not in {p.kind for p in written} and await _stored(bot) == []
+
+
+async def test_the_admins_monthly_table_shows_each_grids_colour(bot):
+    await _story(bot)
+    await bot.say(ADMIN, ADMIN, "/lang en")
+    written = await posts.monthly(bot.ctx, APRIL, dry_run=True)
+    (admin,) = ["\n".join(n.text or "" for n in p.notices) for p in written if p.kind == "monthly_admin"]
+    assert "1. 🟡 幸福小区网格: 100% · 80% · 67%\n2. 🔴 和平里网格: 0% · — · —\n" in admin
+    assert "Grid colours: 🔵 blue · 🟡 yellow · 🔴 red" in admin
