@@ -154,3 +154,22 @@ def test_the_run_is_scheduled_by_its_own_key_and_a_bad_one_is_named():
     with pytest.raises(ConfigError) as info:
         from_dict({"schedule": {"quarterly_stars": "mon 09:00"}}, path="g.toml", need_token=False)
     assert str(info.value).startswith("g.toml: [schedule.quarterly_stars] ")
+
+
+async def test_a_long_table_is_split_into_messages_each_headed(bot):
+    await _story(bot)
+    async with bot.ctx.db.write() as conn:
+        for i in range(80):
+            await conn.execute(
+                "INSERT INTO people (code, name, invite_code) VALUES (?, ?, ?)",
+                (f"w{i}", f"网格员{i:02d}号", f"winv{i}"),
+            )
+            await conn.execute("INSERT INTO roles VALUES (last_insert_rowid(), 'GN-1-2', 'worker')")
+    await _post(bot)
+    parts = _texts(bot, ADMIN)
+    assert len(parts) > 1 and all(len(p) <= 4096 for p in parts)
+    assert parts[0].startswith("📋 <b>2025年第一季度 网格员星级</b>\n")
+    assert all(p.startswith("📋 <b>2025年第一季度 网格员星级</b>（续）\n") for p in parts[1:])
+    joined = "\n".join(parts)
+    assert all(f"<b>网格员{i:02d}号</b>" in joined for i in range(80))
+    assert "1 星 81 人" in parts[-1]

@@ -136,7 +136,8 @@ async def _admin_posts(
         loc = await locales.person_locale(ctx, uow, pid)
         view = [_view(tree, w, r) for w, r in rows]
         text = i18n.render(loc, "stars_admin", quarter=q, rows=view, rule=_rule_view(ctx))
-        posts.append(Post(ADMIN, q.key, chat, text_messages(chat, text)))
+        more = i18n.render(loc, "stars_admin_continued", quarter=q)
+        posts.append(Post(ADMIN, q.key, chat, text_messages(chat, text, continued=more)))
     return posts
 
 
