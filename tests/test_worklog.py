@@ -176,3 +176,47 @@ async def test_an_album_captioned_log_is_one_entry_with_all_its_photos(bot):
     assert status[0] == "accepted", "the album's photos did not close the ticket"
     await _photo(bot, WORKER, WORKER, None, album="OTHER", file_id="B1")  # someone else's album: not a log
     assert len((await bot.ctx.read().work_logs.between(["GN-1-1"], *T_ANY))[0].photos) == 3
+
+
+async def test_a_workers_personal_data_export_holds_their_work_log(bot):
+    from bot.services import privacy
+
+    await _photo(bot, WORKER, WORKER, "/log 走访3-2-401独居老人", album="ALB1", file_id="A1")
+    await _photo(bot, WORKER, WORKER, None, album="ALB1", file_id="A2")
+    doc = await privacy.export(bot.ctx.db, WORKER)
+    (entry,) = doc["staff"]["work_log"]
+    assert (entry["text"], entry["photo_file_id"], entry["more_photos"]) == (
+        "走访3-2-401独居老人",
+        "A1",
+        "A2",
+    )
+    assert (await privacy.export(bot.ctx.db, RESIDENT))["staff"] is None
+
+
+async def _staff_menus(bot) -> dict:
+    from bot import commands
+
+    await commands.set_staff_menus(bot.app, bot.ctx.db)
+    menus = {}
+    for name, p in bot.transport.calls:
+        if name == "setMyCommands" and (p.get("scope") or {}).get("chat_id") == WORKER:
+            menus[p.get("language_code")] = {c["command"]: c["description"] for c in p["commands"]}
+    return menus
+
+
+async def test_the_staff_menu_lists_log_in_both_languages(bot):
+    menus = await _staff_menus(bot)
+    assert (
+        menus[None]["log"] == "记工作日志（可附照片）"
+        and menus["en"]["log"] == "Daily work log (with a photo)"
+    )
+
+
+async def test_switched_off_the_staff_menu_has_no_log(tmp_path):
+    cfg = Harness(tmp_path).config
+    bot = await Harness(tmp_path, assessment=replace(cfg.assessment, work_log=WorkLogRule(False))).start()
+    try:
+        menus = await _staff_menus(bot)
+        assert menus and all("log" not in m and "queue" in m for m in menus.values())
+    finally:
+        await bot.stop()

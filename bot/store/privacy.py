@@ -90,7 +90,11 @@ async def export(db: Database, user_id: int, now: datetime | None = None) -> dic
         "telegram_user_id": user_id,
         "exported_at": (now or datetime.now(timezone.utc)).isoformat(),
         "user": _rows(user)[0] if user else None,
-        "staff": ({**_rows(person)[0], "roles": _rows(roles)} if person else None),
+        "staff": (
+            {**_rows(person)[0], "roles": _rows(roles), "work_log": await _work_log(conn, person)}
+            if person
+            else None
+        ),
         "tickets": [{**t, "events": by_ticket.get(t["id"], [])} for t in _rows(tickets)],
         "events_on_other_tickets": _rows(elsewhere),
         "drafts": _rows(await _all(conn, "SELECT * FROM drafts WHERE user_id = ?", (user_id,))),
@@ -104,6 +108,18 @@ async def export(db: Database, user_id: int, now: datetime | None = None) -> dic
             )
         ),
     }
+
+
+async def _work_log(conn: aiosqlite.Connection, person: list[aiosqlite.Row]) -> list[dict[str, Any]]:
+    """A staff member's own work-log entries (工作日志), their album photos with them."""
+    rows = await _all(
+        conn,
+        "SELECT w.id, w.grid, w.at, w.text, w.photo_file_id, w.ticket_id, "
+        "(SELECT group_concat(file_id, ' ') FROM work_log_photos p WHERE p.log_id = w.id) AS more_photos "
+        "FROM work_logs w WHERE w.person_id = ? ORDER BY w.id",
+        (person[0]["id"],),
+    )
+    return _rows(rows)
 
 
 @dataclass
