@@ -183,3 +183,24 @@ async def test_an_entry_sent_as_an_album_shows_all_its_photos_captioned_once(bot
         and "走访" not in captions[1]
     )
     assert captions[2].endswith("\n清理楼道小广告")
+
+
+async def test_a_leader_of_two_grids_sees_each_grids_log_under_its_name_and_captions_fit(bot):
+    async with bot.ctx.db.write() as conn:
+        leader = (
+            await (await conn.execute("SELECT id FROM people WHERE tg_user_id = ?", (LEADER,))).fetchone()
+        )[0]
+        await conn.execute("INSERT INTO roles VALUES (?, 'GN-1-2', 'small_leader')", (leader,))
+    start = day_of(datetime.now(timezone.utc), SH).start
+    await _add(bot, "p004", start + timedelta(hours=2), "长" * 1000, "PH1")
+    await _add(bot, "p006", start + timedelta(hours=3), "和平里入户走访", "PH2", grid="GN-1-2")
+    await _today_digest(bot)
+    text = "\n".join(m["text"] for m in bot.sent(LEADER) if m.get("text"))
+    part = text[text.index("📒 <b>工作日志</b>") :]
+    assert part.index("<b>幸福小区网格</b>\n• 赵强：1 条") < part.index("<b>和平里网格</b>\n• 陈静：1 条"), (
+        part
+    )
+    (album,) = _calls(bot, LEADER, "sendMediaGroup")
+    from bot import telegram_text as tt
+
+    assert all(tt.tg_len(m["caption"]) <= tt.TELEGRAM_CAPTION_LIMIT for m in album["media"])
