@@ -304,3 +304,20 @@ async def test_switched_off_nothing_is_sampled_or_sent(tmp_path: Path):
         assert (await h.ctx.db.fetchone("SELECT COUNT(*) FROM callbacks"))[0] == 0
     finally:
         await h.stop()
+
+
+async def test_not_satisfied_when_the_handler_has_left_goes_to_the_nearest_leader(bot):
+    await _done_tickets(bot, 3)
+    await weekly_callbacks(bot.ctx, MONDAY)
+    await bot.deliverer.deliver_due()
+    msg, tid, mid = await _first(bot)
+    async with bot.ctx.db.write() as conn:  # 赵强 left the roster after closing it
+        await conn.execute("UPDATE people SET active = 0 WHERE tg_user_id = ?", (WORKER,))
+    await bot.press(BIG, BIG, mid, bot.button(msg, f"v:{tid}:no"))
+    await bot.say(BIG, BIG, "路灯还是不亮", reply_to=await _prompt_id(bot))
+    row = await bot.ctx.db.fetchone(
+        "SELECT t.status, p.tg_user_id FROM tickets t JOIN people p ON p.id = t.assignee_id WHERE t.id = ?",
+        (tid,),
+    )
+    assert tuple(row) == ("accepted", LEADER)
+    assert "路灯还是不亮" in bot.last(LEADER)["text"] and bot.button(bot.last(LEADER), f"t:{tid}:cls")

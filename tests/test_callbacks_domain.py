@@ -95,3 +95,9 @@ def test_call_back_satisfaction_is_satisfied_over_reached_leaving_out_unreachabl
 )
 def test_a_phone_number_as_residents_type_it(typed: str, kept: str | None) -> None:
     assert C.parse_phone(typed) == kept
+
+
+def test_a_reopen_goes_to_the_stand_in_when_the_handler_has_left() -> None:
+    _, (after, events) = C.reopen(REVIEW, in_status(Status.DONE), BIG, NOW, NORMAL, "n", to_person=21)
+    assert after.assignee_id == 21 and events[0].detail["assignee"] == 21
+    assert events[0].detail["worker"] == ASSIGNEE  # the call-back still judges the handler's work

@@ -102,13 +102,20 @@ def record(
 
 
 def reopen(
-    review: Review | None, t: Ticket, actor: Actor, now: datetime, tier: Tier, note: str
+    review: Review | None,
+    t: Ticket,
+    actor: Actor,
+    now: datetime,
+    tier: Tier,
+    note: str,
+    to_person: int | None = None,
 ) -> tuple[Review, Result]:
-    """Not satisfied: the done ticket goes back to whoever handled it, accepted, with a fresh resolve
-    deadline and the leader's note (the resident's first verdict and red flag stand)."""
+    """Not satisfied: the done ticket goes back to whoever handled it (or `to_person`, when they have
+    left), accepted, with a fresh resolve deadline and the leader's note (the resident's first verdict
+    and red flag stand)."""
     review = may_reopen(review, t, actor)
     require(not is_blank(note), "empty_callback_note")
-    handler = t.closed_by or t.assignee_id
+    handler = to_person or t.closed_by or t.assignee_id
     detail = {"note": note, "assignee": handler, "worker": review.worker_id}
     moved = _move(
         t,

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from bot import i18n
 from bot.domain import callbacks as domain
+from bot.domain import casework
 from bot.domain.inputs import visible
 from bot.domain.model import Refused, Ticket
 from bot.services import cards, locales, recipients, views
@@ -75,6 +76,14 @@ async def _told(ctx: Ctx, uow: UnitOfWork, t: Ticket, note: str, chat: int) -> l
     return out + [Notice(chat, told, ticket_id=t.id)]
 
 
+async def _stand_in(uow: UnitOfWork, t: Ticket) -> int | None:
+    """Who redoes the work when its handler has left the roster: the nearest leader (None: the handler)."""
+    handler = await uow.people.person(t.closed_by or t.assignee_id)
+    if handler is None or handler.active:
+        return None
+    return casework.dispatcher(await uow.people.ladder(t.grid), handler.id, 0)
+
+
 async def reopen(
     ctx: Ctx, who: Who, ticket_id: int, note: str, now: datetime, update_id: int | None
 ) -> Outcome:
@@ -86,7 +95,9 @@ async def reopen(
     async def decide(uow, t, actor):
         await uow.prompts.consume(who.id, "callback", ticket_id)
         tier = ctx.config.tier_for(t.kind.value, t.category)
-        review, moved = domain.reopen(await uow.callbacks.get(t.id), t, actor, now, tier, note)
+        review, moved = domain.reopen(
+            await uow.callbacks.get(t.id), t, actor, now, tier, note, await _stand_in(uow, t)
+        )
         await uow.callbacks.answer(review)
         return moved
 
