@@ -1,7 +1,8 @@
 """The quarterly star rating for real (issue 13 point 3): the bot process against the emulator. A
 complaint is handled and confirmed; the operator's `post quarterly-stars` for that quarter tells the
 worker their stars privately, gives the admin the table and names the five-star worker in the group;
-running it again sends nothing twice.
+running it again sends nothing twice. The operator's `post monthly` stores each grid's colour (issue 13
+point 4) with the post that shows it.
 
 Every wait is on a message or a database state the bot must produce; nothing is asserted after a sleep.
 """
@@ -47,4 +48,20 @@ async def test_the_post_command_gives_the_quarters_stars_to_worker_admin_and_gro
         ("stars_admin",),
         ("stars_group",),
         ("stars_worker",),
+    ]
+
+
+@pytest.mark.bot_config({"reports.enabled": False})
+async def test_the_monthly_post_command_stores_each_grids_colour_with_the_post(grid: World):
+    w = grid
+    await _confirmed_complaint(w)
+    (done,) = w.db("SELECT at FROM ticket_events WHERE action = 'confirm'")[0]
+    month = datetime.fromtimestamp(done, timezone.utc).astimezone(SH).strftime("%Y-%m")
+    await _cli(w, "post", "monthly", "--period", month)
+    post = await w.wait(w.group, contains="月度晒单")
+    text = post.get("plain_text") or post.get("caption") or ""
+    assert "1. 🔵 幸福小区网格：100% · 100% · —" in text
+    # 和平里 had nothing to measure and nothing wrong: no colour, no row
+    assert w.db("SELECT grid, month, colour, on_time, due, resolved, evaluated FROM grid_colours") == [
+        ("GN-1-1", month, "blue", 1, 1, 1, 1)
     ]
