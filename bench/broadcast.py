@@ -33,6 +33,7 @@ from bot.app import CONNECTIONS, rate_limiter
 from bot.delivery import Deliverer
 from bot.emulator import RateLimits, serve
 from bot.services.notices import Notice, enqueue
+from bot.store.uow import UnitOfWork
 from bot.store.db import Database
 from bot.transport import AiohttpRequest
 from bench.common import TOKEN, WatchingEmulator, table, write_result
@@ -90,7 +91,7 @@ async def run(
         await bot.initialize()
         async with db.write() as conn:
             await enqueue(
-                conn,
+                UnitOfWork(conn),
                 [
                     Notice(c, f"<b>本周红旗榜</b> 网格 {i}：接单 3，办结 2，红旗 🚩×2")
                     for i, c in enumerate(chats)

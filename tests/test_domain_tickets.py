@@ -696,3 +696,9 @@ def test_may_reassign_decides_who_may_hand_a_ticket_on_and_to_whom():
     assert refused(A.may_reassign, t, LEADER, 99, others) == "not_grid_worker"
     assert refused(A.may_reassign, t, LEADER, ASSIGNEE, others | {ASSIGNEE}) == "same_assignee"
     assert refused(A.may_reassign, in_status(Status.DONE), LEADER, workers=others).startswith("not_")
+
+
+def test_a_stored_ticket_has_its_number_and_a_draft_has_none():
+    assert in_status(Status.OPEN).number == 1
+    with pytest.raises(ValueError):
+        new_ticket(id=None).number

@@ -88,3 +88,24 @@ def test_button_data_is_written_and_read_by_one_module():
         if f.name != "callback_data.py" and literal.search(f.read_text(encoding="utf-8"))
     ]
     assert found == []
+
+
+def _calls(tree: ast.AST, method: str) -> list[int]:
+    return [
+        n.lineno
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == method
+    ]
+
+
+def test_services_and_handlers_write_only_through_the_unit_of_work():
+    """A write transaction is `ctx.uow(…)` (or `unit_of_work(db)`), whose repositories are the only way in:
+    nobody above the store opens `Database.write()` on a bare connection."""
+    found = [
+        f"{f.relative_to(BOT)}:{line}"
+        for f, tree in _modules(())
+        if f.parent.name in {"services", "handlers"}
+        for line in _calls(tree, "write")
+    ]
+    assert found == []
+    assert _calls(ast.parse("async def f(db):\n    async with db.write() as conn: ..."), "write") == [2]

@@ -11,6 +11,7 @@ from bot.cli import privacy as privacy_cli
 from bot.services import privacy
 from bot.store.outbox import Outbox
 from bot.services.notices import Notice, enqueue
+from bot.store.uow import UnitOfWork
 from tests.test_story import GROUP, LEADER, RESIDENT, VOLUNTEER, WORKER, _bound
 
 OTHER = 5002
@@ -66,7 +67,7 @@ async def _story(bot) -> None:
     later = datetime.now(timezone.utc) + timedelta(hours=8)
     async with bot.ctx.db.write() as conn:  # held for quiet hours: still pending
         await enqueue(
-            conn,
+            UnitOfWork(conn),
             [Notice(RESIDENT, "晚安提醒"), Notice(WORKER, "assigned: 帮老人买菜顺便取药", ticket_id=2)],
             datetime.now(timezone.utc),
         )

@@ -78,7 +78,7 @@ def reroute(
     liaison, who must accept it."""
     may_dispatch(t, actor)
     require(to_person != t.returned_by, "same_assignee")
-    detail = {"from": t.returned_by, "to": to_person, "liaison": liaison}
+    detail: dict[str, object] = {"from": t.returned_by, "to": to_person, "liaison": liaison}
     if grid and grid != t.grid:
         detail["grid"] = grid
     return _move(
@@ -150,7 +150,8 @@ def close_as(
 def report_back(t: Ticket, actor: Actor, now: datetime) -> Result:
     """The agency liaison a ticket was referred to reports that they have it (报到)."""
     may_report_back(t, actor)
-    return _move(t, "report", t.status, {"late": now > t.report_due}, report_due=None)
+    late = t.report_due is not None and now > t.report_due
+    return _move(t, "report", t.status, {"late": late}, report_due=None)
 
 
 def report_overdue(t: Ticket, now: datetime) -> Result:

@@ -77,10 +77,10 @@ def _ts(moment: datetime | None) -> float | None:
 
 def plan(t: Ticket, policy: Policy, tier: Tier) -> Ticket:
     """The ticket with a fresh alert plan for its watched deadline, if its plan is missing or stale."""
-    key = t.alert_key
-    if key is None or t.alert_for == key:
+    key, watched = t.alert_key, t.watched
+    if key is None or watched is None or t.alert_for == key:
         return t
-    name, due = t.watched
+    name, due = watched
     window = tier.accept if name == "accept" else tier.resolve
     if policy.remind_before < window:
         remind = tier.earlier(name, due, policy.remind_before)
@@ -90,7 +90,9 @@ def plan(t: Ticket, policy: Policy, tier: Tier) -> Ticket:
 
 def _advance(t: Ticket, now: datetime, policy: Policy, tier: Tier, levels: int) -> Step:
     """Do the plan's next step (it is due)."""
-    name, due = t.watched
+    watched = t.watched
+    assert watched is not None, "a due plan watches a deadline"
+    name, due = watched
     status = t.status.value
     out = release(now, policy)
     after_window = _ts(tier.later(name, out, policy.escalation_window))
@@ -134,14 +136,14 @@ def step(t: Ticket, now: datetime, policy: Policy, tier: Tier, levels: int) -> S
     """
     if t.status is Status.CLOSED:
         if t.report_due is not None and now >= t.report_due:  # the liaison did not report back (报到)
-            late, events = casework.report_overdue(t, now)
+            late, overdue = casework.report_overdue(t, now)
             more = step(late, now, policy, tier, levels)
             alert = Alert("escalate", "report", t.report_due, 1, release(now, policy))
-            return Step(more.ticket, events + more.events, [alert, *more.alerts])
+            return Step(more.ticket, overdue + more.events, [alert, *more.alerts])
         if t.confirm_due is not None and now >= t.confirm_due:
-            done, events = tickets.auto_confirm(t, now)
+            confirmed, auto = tickets.auto_confirm(t, now)
             return Step(
-                done, events, [Alert("auto_confirm", "confirm", t.confirm_due, 0, release(now, policy))]
+                confirmed, auto, [Alert("auto_confirm", "confirm", t.confirm_due, 0, release(now, policy))]
             )
         return Step(t)
     current = plan(t, policy, tier)

@@ -120,6 +120,13 @@ class Ticket:
     response_due: datetime | None = None  # the first accept deadline, kept after acceptance (response rate)
 
     @property
+    def number(self) -> int:
+        """The ticket's number (#N): its id once stored; a draft not yet stored has none."""
+        if self.id is None:
+            raise ValueError("a ticket not yet stored has no number")
+        return self.id
+
+    @property
     def watched(self) -> tuple[str, datetime] | None:
         """The deadline the sweep watches now: acceptance for open tickets, resolution for accepted ones."""
         if self.status is Status.OPEN and self.accept_due is not None:

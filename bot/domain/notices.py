@@ -44,7 +44,7 @@ class Notice:
         """The group-safe variant used when the private chat is closed to the bot."""
         if self.fallback_chat_id is None:
             return None
-        data = {"text": self.fallback_text, "buttons": self.fallback_buttons}
+        data: dict[str, object] = {"text": self.fallback_text, "buttons": self.fallback_buttons}
         if self.extra.get("tag"):  # the group variant can be retired like the private one
             data["extra"] = {"tag": self.extra["tag"]}
         return json.dumps(data, ensure_ascii=False)

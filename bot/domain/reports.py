@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Iterable
+from typing import Any, Iterable, Protocol, TypeVar
 
 FLAG_ACTIONS = ("confirm", "auto_confirm")  # a ticket done by the resident's word or by the clock
 ACCEPT_ACTIONS = ("accept", "claim", "take")  # someone took the ticket on
@@ -86,9 +86,18 @@ class Rates:
         return not (self.due or self.evaluated or self.rated)
 
 
-def total(items: Iterable) -> object:
+class Summable(Protocol):
+    """Counts, Rates, Backlog, Results: records that add up."""
+
+    def __add__(self, other: Any) -> Any: ...
+
+
+A = TypeVar("A", bound=Summable)
+
+
+def total(items: Iterable[A]) -> A | None:
     """The sum of Counts or Rates (an empty iterable gives None)."""
-    result = None
+    result: A | None = None
     for item in items:
         result = item if result is None else result + item
     return result

@@ -54,7 +54,8 @@ def choose(
         best = min(pool, key=lambda c: (c.open_count, c.person_id))
         copied = tuple(v for v in volunteers if v != best.person_id) if track is Track.HOUSEHOLD else ()
         return Routing(best.person_id, copied)
-    return Routing((near or leaders or [None])[0])
+    fallback = near or leaders
+    return Routing(fallback[0] if fallback else None)
 
 
 def ancestors(grid: str, parents: dict[str, str | None]) -> list[str]:

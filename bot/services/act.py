@@ -75,7 +75,7 @@ async def save(
     after, events = result
     after = planned(ctx, after)
     await uow.tickets.save(after)
-    await uow.tickets.add_events(after.id, events, actor, now, update_id)
+    await uow.tickets.add_events(after.number, events, actor, now, update_id)
     notices = await notify(uow, before, after, actor)
     await uow.outbox.add(notices, now, ctx.config.quiet_hours, ctx.config.timezone)
 
@@ -116,7 +116,7 @@ async def on_pressed(
     if (
         pressed is None
         or pressed.chat_id > 0
-        or await uow.tickets.card_of(t.id) != (pressed.chat_id, pressed.message_id)
+        or await uow.tickets.card_of(t.number) != (pressed.chat_id, pressed.message_id)
     ):
         return edit_pressed(pressed, text, buttons)
     below = [Notice(pressed.chat_id, text, buttons, ticket_id=t.id)]

@@ -8,7 +8,7 @@ from bot.domain.routing import Track
 from bot.domain.tickets import Kind, Status, Ticket
 from bot.services.context import Ctx
 from bot.services.locales import group_locale
-from bot.services.notices import Buttons, Notice
+from bot.services.notices import Buttons, ButtonsFor, Notice
 from bot.services.views import staff_label, ticket_view
 from bot.store.uow import UnitOfWork
 
@@ -39,7 +39,7 @@ async def card(ctx: Ctx, uow: UnitOfWork, t: Ticket, **extra: object) -> list[No
     return [Notice(t.origin_chat_id, text, card_buttons(t, loc, public), op="card", ticket_id=t.id)]
 
 
-def accept_buttons(t: Ticket) -> object:
+def accept_buttons(t: Ticket) -> ButtonsFor:
     """Accept and Return (退单, with a reason for the dispatcher), for the assignee's private request."""
     return lambda loc: [
         [
@@ -49,7 +49,7 @@ def accept_buttons(t: Ticket) -> object:
     ]
 
 
-def close_buttons(t: Ticket) -> object:
+def close_buttons(t: Ticket) -> ButtonsFor:
     """Close (resolved), the honest other closures, more time and return, for the worker's accepted ticket."""
     return lambda loc: [
         [(i18n.label(loc, "btn_close"), cb.ticket(t.id, "cls"))],
@@ -64,7 +64,7 @@ def close_buttons(t: Ticket) -> object:
     ]
 
 
-def confirm_buttons(t: Ticket) -> object:
+def confirm_buttons(t: Ticket) -> ButtonsFor:
     """Resolved? Yes / No, for the resident; for an explanation, a referral or "not ours": do they accept
     the answer (the same moves: confirm, or back to whoever closed it)?"""
     answer = t.outcome in ("explained", "referred", "not_ours")
@@ -77,6 +77,6 @@ def confirm_buttons(t: Ticket) -> object:
     ]
 
 
-def rating_buttons(t: Ticket) -> object:
+def rating_buttons(t: Ticket) -> ButtonsFor:
     """One to five stars, for the resident."""
     return lambda loc: [[(f"{n}⭐", cb.ticket(t.id, "r", n)) for n in range(1, 6)]]

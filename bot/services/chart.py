@@ -13,6 +13,7 @@ import io
 import logging
 import shutil
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -154,7 +155,7 @@ def _labels(names: list[str], font: str | None, numbers: list[int] | None = None
     return [str(n) for n in (numbers or range(1, len(names) + 1))], False
 
 
-def _hbars(ax, labels: list[str], series: list[list[float | None]], colours, texts) -> None:
+def _hbars(ax, labels: list[str], series: Sequence[Sequence[float | None]], colours, texts) -> None:
     """Grouped horizontal bars, one group per row (top to bottom), each bar labelled with its value."""
     rows, n = len(labels), len(series)
     height = 0.8 / n
@@ -175,7 +176,7 @@ def _height(rows: int) -> float:
 def tally_png(
     title: str,
     panels: list[Panel],
-    legend: tuple[str, str, str],
+    legend: Sequence[str],
     font: str | None = None,
     fallback_title: str = "",
 ) -> tuple[bytes, bool]:
@@ -206,7 +207,7 @@ def tally_png(
 def ranking_png(
     title: str,
     rows: list[RateRow],
-    legend: tuple[str, str, str],
+    legend: Sequence[str],
     font: str | None = None,
     fallback_title: str = "",
 ) -> tuple[bytes, bool]:

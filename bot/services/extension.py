@@ -13,6 +13,7 @@ from bot.domain.inputs import visible
 from bot.domain.tickets import Refused, Ticket
 from bot.services import locales, recipients, views
 from bot.services.act import Pressed, act, ask, edit_pressed, pure
+from bot.services.notices import ButtonsFor
 from bot.services.context import Ctx, Outcome, Who
 from bot.store.uow import UnitOfWork
 from bot import callback_data as cb
@@ -50,7 +51,7 @@ async def _deciders(uow: UnitOfWork, t: Ticket) -> list[int]:
     return [p for p in order if p != t.assignee_id][:1]
 
 
-def decision_buttons(t: Ticket) -> object:
+def decision_buttons(t: Ticket) -> ButtonsFor:
     """Approve / Refuse, for the leader."""
     return lambda loc: [
         [

@@ -21,7 +21,7 @@ def _cancel(loc: str) -> list[tuple[str, str]]:
     return [(i18n.label(loc, "btn_cancel"), cb.draft("cancel"))]
 
 
-async def _grid_buttons(uow: UnitOfWork, loc: str) -> list | None:
+async def _grid_buttons(uow: UnitOfWork, loc: str) -> list:
     grids = await uow.people.leaf_grids(MAX_GRID_BUTTONS + 1)
     if len(grids) > MAX_GRID_BUTTONS:
         return [_cancel(loc)]
@@ -107,7 +107,7 @@ async def _store_answer(
     elif step == "photo":
         await uow.drafts.set(uid, now, photo_file_id=value)
     elif step == "location":
-        lat, lon = value if value else (None, None)
+        lat, lon = value if isinstance(value, tuple) else (None, None)
         await uow.drafts.set(uid, now, latitude=lat, longitude=lon)
     elif step == "grid" and value and await uow.people.grid(visible(str(value))):
         await uow.drafts.set(uid, now, grid=visible(str(value)))

@@ -75,10 +75,11 @@ async def _notices(
     ctx: Ctx, uow: UnitOfWork, t: Ticket, s: Submission, copied: tuple[int, ...], deleted: bool
 ) -> list[Notice]:
     out: list[Notice] = []
-    if deleted:
-        out.append(Notice(s.origin_chat_id, op="delete", message_id=s.origin_message_id, ticket_id=t.id))
+    chat = s.origin_chat_id
+    if deleted and chat is not None:
+        out.append(Notice(chat, op="delete", message_id=s.origin_message_id, ticket_id=t.id))
         if s.also_delete:
-            out.append(Notice(s.origin_chat_id, op="delete", message_id=s.also_delete, ticket_id=t.id))
+            out.append(Notice(chat, op="delete", message_id=s.also_delete, ticket_id=t.id))
     out += await cards.card(ctx, uow, t, removed=deleted)
     rloc = await locales.user_locale(ctx, uow, t.resident_id)
     out += await recipients.to_resident(
@@ -134,7 +135,7 @@ async def open_ticket(
         draft, ctx.config.tier_for(s.kind.value, s.category), route.assignee_id, now, route.copied
     )
     t = await uow.tickets.insert(reminders.planned(ctx, opened))
-    await uow.tickets.add_events(t.id, events, actor, now, update_id)
+    await uow.tickets.add_events(t.number, events, actor, now, update_id)
     group = await uow.groups.get(s.origin_chat_id) if s.origin_chat_id else None
     deleted = bool(s.kind is Kind.COMPLAINT and group and group.can_delete and s.origin_message_id)
     notices = await _notices(ctx, uow, t, s, route.copied, deleted)

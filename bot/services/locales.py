@@ -5,13 +5,12 @@ from __future__ import annotations
 from bot import i18n
 from bot.domain.records import User
 from bot.services.context import Ctx
-from bot.store.uow import UnitOfWork, as_uow
+from bot.store.uow import UnitOfWork
 
 
 async def user_locale(ctx: Ctx, uow: UnitOfWork, user_id: int | None, language: str | None = None) -> str:
     """A Telegram user's language: their /lang choice, else their roster entry's, else their Telegram
     language (`language`, the update's language_code, if not yet recorded), else the bot's default."""
-    uow = as_uow(uow)
     user = await uow.people.user(user_id) if user_id else None
     if user is None and user_id:  # not seen yet: a roster person bound by the import, or nobody
         person = await uow.people.person_by_user(user_id)
@@ -39,7 +38,6 @@ def locale_of(ctx: Ctx, user: User | None) -> str:
 
 async def person_locale(ctx: Ctx, uow: UnitOfWork, person_id: int | None) -> str:
     """A staff member's language: their /lang choice, else the roster's, else Telegram's, else the default."""
-    uow = as_uow(uow)
     who = await uow.people.person(person_id)
     user = await uow.people.user(who.tg_user_id) if who and who.tg_user_id else None
     return i18n.first_choice(
@@ -52,5 +50,5 @@ async def person_locale(ctx: Ctx, uow: UnitOfWork, person_id: int | None) -> str
 
 async def group_locale(ctx: Ctx, uow: UnitOfWork, chat_id: int | None) -> str:
     """A group's language."""
-    group = await as_uow(uow).groups.get(chat_id) if chat_id else None
+    group = await uow.groups.get(chat_id) if chat_id else None
     return i18n.pick(group.locale if group and group.locale else ctx.config.locale)

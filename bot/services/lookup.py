@@ -51,7 +51,7 @@ async def _reply(
         )
         entries = []
         for t in (found := await pick(uow))[:MAX_LISTED]:
-            events = await uow.tickets.timeline(t.id)
+            events = await uow.tickets.timeline(t.number)
             if not await _readable(uow, who, t, events):
                 if template == "status":
                     raise Refused("no_ticket")  # not told whether it exists
@@ -73,7 +73,7 @@ async def news(ctx: Ctx, who: Who, ticket_id: int, now: datetime, update_id: int
         if t is None or t.resident_id != who.id:
             raise Refused("no_ticket")
         loc = await locales.user_locale(ctx, uow, who.id)
-        entry = await _entry(ctx, uow, t, loc, True, await uow.tickets.timeline(t.id))
+        entry = await _entry(ctx, uow, t, loc, True, await uow.tickets.timeline(t.number))
         buttons = (
             cards.confirm_buttons(t)
             if t.status is Status.CLOSED

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Callable
 from zoneinfo import ZoneInfo
 
 from bot.domain.notices import Buttons, Notice, release_at
 from bot.domain.sla import QuietHours
-from bot.store.uow import UnitOfWork, as_uow
+from bot.store.uow import UnitOfWork
 
-__all__ = ["Buttons", "Notice", "enqueue", "release_at"]
+__all__ = ["Buttons", "ButtonsFor", "Notice", "enqueue", "release_at"]
+
+ButtonsFor = Callable[[str], Buttons | None]  # a message's buttons in the reader's locale
 
 
 async def enqueue(
@@ -20,4 +23,4 @@ async def enqueue(
     zone: ZoneInfo | None = None,
 ) -> int:
     """Write notices to the outbox in order; quiet ones wait for the end of quiet hours."""
-    return await as_uow(uow).outbox.add(notices, now, quiet, zone)
+    return await uow.outbox.add(notices, now, quiet, zone)

@@ -13,7 +13,7 @@ from bot.domain.tickets import Actor, Refused, Ticket
 from bot.services import cards, locales, recipients, views
 from bot.services.act import act, ask, pure
 from bot.services.context import Ctx, Outcome, Who
-from bot.services.notices import Notice
+from bot.services.notices import ButtonsFor, Notice
 from bot.store.uow import UnitOfWork
 from bot import callback_data as cb
 
@@ -25,7 +25,7 @@ async def to_supporters(
     out: list[Notice] = []
     if not t.support_count:  # nobody said "me too": no query
         return out
-    for uid in await uow.casework.supporters(t.id):
+    for uid in await uow.casework.supporters(t.number):
         user = await uow.people.user(uid)
         if user is None or not user.started or user.blocked:
             continue
@@ -152,7 +152,7 @@ async def close_as(
     return await act(ctx, who, ticket_id, now, update_id, decide, notify, "ok_closed")
 
 
-def report_buttons(t: Ticket) -> object:
+def report_buttons(t: Ticket) -> ButtonsFor:
     """The liaison's "Report: I have it" (报到) button."""
     return lambda loc: [[(i18n.label(loc, "btn_report"), cb.casework(t.id, "rep"))]]
 

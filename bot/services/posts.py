@@ -11,7 +11,8 @@ collection, the plumbing in publish.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, tzinfo
+from datetime import datetime
+from zoneinfo import ZoneInfo
 from typing import Any, Awaitable, Callable
 
 from bot.domain.periods import At, Period, ReportSettings, last_complete, period_of
@@ -91,7 +92,7 @@ PERIOD_KINDS = {
 }
 
 
-def default_period(command: str, now: datetime, zone: tzinfo) -> Period:
+def default_period(command: str, now: datetime, zone: ZoneInfo) -> Period:
     """The period a command covers by default."""
     if command == "collection-day":
         return period_of("month", now, zone)

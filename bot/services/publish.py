@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass, field
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Awaitable, Callable
+from typing import Any, Awaitable, Callable, TypeVar, overload
 
 from bot import telegram_text as tt
 from bot.domain import reports as rep
@@ -106,10 +107,11 @@ class Tree:
 
     def ancestry(self, code: str) -> list[str]:
         """The grid, then its ancestors nearest first."""
-        out = []
-        while code and code not in out:
-            out.append(code)
-            code = self.grids[code].parent if code in self.grids else None
+        out: list[str] = []
+        current: str | None = code
+        while current and current not in out:
+            out.append(current)
+            current = self.grids[current].parent if current in self.grids else None
         return out
 
     def community(self, code: str) -> str:
@@ -136,7 +138,20 @@ def accept_seconds(ctx: Ctx) -> dict[tuple[str, str], float]:
     return table
 
 
-def sum_over(data: dict, grids: set[str], person: int | None = None, default: object = None) -> object:
+T = TypeVar("T", bound=rep.Summable)
+
+
+@overload
+def sum_over(data: Mapping[tuple[str, Any], T], grids: set[str], person: int | None, default: T) -> T: ...
+
+
+@overload
+def sum_over(data: Mapping[tuple[str, Any], T], grids: set[str], person: int | None = None) -> T | None: ...
+
+
+def sum_over(
+    data: Mapping[tuple[str, Any], T], grids: set[str], person: int | None = None, default: T | None = None
+) -> T | None:
     """The total of the values in these grids (for one person, if given), or `default` when none."""
     items = [v for (g, p), v in data.items() if g in grids and (person is None or p == person)]
     return rep.total(items) or default

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from bot import i18n
+from bot.domain.records import User
 from bot.domain.tickets import Kind, Ticket
 from bot.services.cards import accept_buttons
 from bot.services.context import Ctx
 from bot.services.locales import group_locale, locale_of, person_locale
-from bot.services.notices import Buttons, Notice
+from bot.services.notices import Buttons, ButtonsFor, Notice
 from bot.services.views import staff_label, ticket_view
-from bot.store.uow import UnitOfWork, as_uow
+from bot.store.uow import UnitOfWork
 
 
 def mention(user_id: int, name: str) -> dict:
@@ -22,32 +23,22 @@ async def to_resident(
     uow: UnitOfWork,
     t: Ticket,
     template: str,
-    buttons_for: object = None,
+    buttons_for: ButtonsFor | None = None,
     quiet: bool = True,
     in_group: bool = True,
     **params: object,
 ) -> list[Notice]:
     """Tell the resident privately; if they never started the bot (or blocked it), in their group."""
-    user = await as_uow(uow).people.user(t.resident_id)
+    user = await uow.people.user(t.resident_id)
     private_ok = bool(user and user.reachable)
     if not in_group and not private_ok:
         return []
-    loc = locale_of(ctx, user)
-    gloc = await group_locale(ctx, uow, t.origin_chat_id)
-    name = user.first_name if user else ""
-    make = buttons_for if callable(buttons_for) else (lambda _loc: None)
-    group_text = (
-        i18n.render(
-            gloc, f"{template}_group", **ticket_view(ctx, t, gloc), **mention(t.resident_id, name), **params
-        )
-        if in_group
-        else None
-    )
-    group_buttons = make(gloc)
-    if in_group and t.kind is Kind.COMPLAINT:  # the group learns nothing of who complained or what about
-        group_text, group_buttons = neutral_news(ctx, t, gloc)
+    make = buttons_for or _no_buttons
+    group = await _for_group(ctx, uow, t, template, make, user, params) if in_group else None
     if private_ok or t.origin_chat_id is None:
+        loc = locale_of(ctx, user)
         text = i18n.render(loc, template, **ticket_view(ctx, t, loc), **params)
+        chat, fallback, buttons = (t.origin_chat_id, *group) if group else (None, None, None)
         return [
             Notice(
                 t.resident_id,
@@ -55,12 +46,36 @@ async def to_resident(
                 make(loc),
                 quiet=quiet,
                 ticket_id=t.id,
-                fallback_chat_id=t.origin_chat_id if in_group else None,
-                fallback_text=group_text,
-                fallback_buttons=group_buttons,
+                fallback_chat_id=chat,
+                fallback_text=fallback,
+                fallback_buttons=buttons,
             )
         ]
-    return [Notice(t.origin_chat_id, group_text, group_buttons, quiet=quiet, ticket_id=t.id)]
+    if group is None:
+        return []
+    return [Notice(t.origin_chat_id, group[0], group[1], quiet=quiet, ticket_id=t.id)]
+
+
+def _no_buttons(locale: str) -> None:
+    return None
+
+
+async def _for_group(
+    ctx: Ctx,
+    uow: UnitOfWork,
+    t: Ticket,
+    template: str,
+    make: ButtonsFor,
+    user: User | None,
+    params: dict[str, object],
+) -> tuple[str, Buttons | None]:
+    """What the resident's group reads instead (a complaint: news naming nobody), and its buttons."""
+    gloc = await group_locale(ctx, uow, t.origin_chat_id)
+    if t.kind is Kind.COMPLAINT:  # the group learns nothing of who complained or what about
+        return neutral_news(ctx, t, gloc)
+    named = mention(t.resident_id, user.first_name if user else "")
+    text = i18n.render(gloc, f"{template}_group", **ticket_view(ctx, t, gloc), **named, **params)
+    return text, make(gloc)
 
 
 def neutral_news(ctx: Ctx, t: Ticket, gloc: str) -> tuple[str, Buttons]:
@@ -76,12 +91,12 @@ async def to_person(
     person_id: int | None,
     template: str,
     t: Ticket,
-    buttons_for: object = None,
+    buttons_for: ButtonsFor | None = None,
     quiet: bool = True,
     **params: object,
 ) -> list[Notice]:
     """A private message to a staff member who has bound their Telegram account."""
-    who = await as_uow(uow).people.person(person_id) if person_id else None
+    who = await uow.people.person(person_id) if person_id else None
     if who is None or who.tg_user_id is None:
         return []
     loc = await person_locale(ctx, uow, who.id)

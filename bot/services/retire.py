@@ -8,14 +8,14 @@ from bot.domain.tickets import Ticket
 from bot.services import locales, views
 from bot.services.context import Ctx
 from bot.services.notices import Notice
-from bot.store.uow import UnitOfWork, as_uow
+from bot.store.uow import UnitOfWork
 
 
 async def request(
     ctx: Ctx, uow: UnitOfWork, t: Ticket, person_id: int | None, declined: bool = False
 ) -> list[Notice]:
     """The person's request for this ticket edited to say who holds it now, without buttons."""
-    who = await as_uow(uow).people.person(person_id) if person_id else None
+    who = await uow.people.person(person_id) if person_id else None
     if who is None or who.tg_user_id is None or person_id == t.assignee_id:
         return []
     loc = await locales.person_locale(ctx, uow, who.id)

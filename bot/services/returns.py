@@ -13,7 +13,7 @@ from bot.domain.tickets import Actor, Refused, Ticket
 from bot.services import cards, locales, recipients, retire, views
 from bot.services.act import Pressed, act, ask, edit_pressed, pure
 from bot.services.context import Ctx, Outcome, Who
-from bot.services.notices import Notice
+from bot.services.notices import ButtonsFor, Notice
 from bot.services.outcomes import closed_notices
 from bot.store.uow import UnitOfWork
 from bot import callback_data as cb
@@ -68,14 +68,14 @@ async def _candidates(ctx: Ctx, uow: UnitOfWork, t: Ticket) -> list[tuple[str, i
     if liaison is not None and liaison.active and liaison.id != t.returned_by:
         out.append((f"📣 {liaison.name}", liaison.id, None))
     exclude = {t.returned_by or -1, t.assignee_id or -1}
-    names = {}
-    for c in await uow.casework.workers_below(t.assignee_id, exclude):
+    names: dict[str, str] = {}
+    for c in await uow.casework.workers_below(t.assignee_id or -1, exclude):
         names.setdefault(c.grid, (await uow.people.grid_names([c.grid])).get(c.grid, c.grid))
         out.append((f"{c.name} · {names[c.grid]}", c.person_id, c.grid))
     return out
 
 
-def reroute_buttons(t: Ticket, options: list[tuple[str, int, str | None]]) -> object:
+def reroute_buttons(t: Ticket, options: list[tuple[str, int, str | None]]) -> ButtonsFor:
     """One button per candidate, then "Not ours"."""
     return lambda loc: (
         [[(name, cb.casework(t.id, "rt", pid))] for name, pid, _ in options]

@@ -11,8 +11,8 @@ from bot.domain.roster import Roster
 from bot.domain.roster_diff import RosterDiff, diff
 from bot.services.context import Ctx
 from bot.services.handover import hand_over
-from bot.store import roster_import as store
 from bot.store.db import Database
+from bot.store.uow import UnitOfWork, unit_of_work
 
 
 @dataclass
@@ -54,8 +54,8 @@ def _summary(d: RosterDiff) -> ImportSummary:
     )
 
 
-async def _moves(conn, moved: list[tuple[int | None, int | None]]) -> list[tuple[str, int, str]]:
-    names = await store.names(conn, [i for pair in moved for i in pair if i is not None])
+async def _moves(uow: UnitOfWork, moved: list[tuple[int | None, int | None]]) -> list[tuple[str, int, str]]:
+    names = await uow.roster.names([i for pair in moved for i in pair if i is not None])
     counts: dict[tuple[int | None, int | None], int] = {}
     for pair in moved:
         counts[pair] = counts.get(pair, 0) + 1
@@ -80,21 +80,27 @@ async def apply(
     TooManyDeactivated (nothing written) if more than this share of active people would go."""
     summary = ImportSummary()
     try:
-        async with db.write() as conn:
-            await store.defer_foreign_keys(conn)
-            summary = _summary(diff(await store.grids(conn), await store.people(conn), roster))
-            if max_share is not None and summary.changes.deactivated_share() > max_share:
-                raise TooManyDeactivated(summary, max_share)
-            await store.write_grids(conn, roster)
-            await store.write_people(conn, roster)
-            await store.deactivate(conn, [code for code, _ in summary.changes.deactivated])
-            await store.refresh_roster_locales(conn)
-            summary.invites = await store.invites(conn)
+        async with unit_of_work(db) as uow:
+            summary = await _write(uow, roster, max_share)
             if ctx is not None:
-                moved = await hand_over(ctx, conn, now)
-                summary.tickets_handed_over, summary.moves = len(moved), await _moves(conn, moved)
+                moved = await hand_over(ctx, uow, now)
+                summary.tickets_handed_over, summary.moves = len(moved), await _moves(uow, moved)
             if dry_run:
                 raise _RollBack
     except _RollBack:
         summary.dry_run = True
+    return summary
+
+
+async def _write(uow: UnitOfWork, roster: Roster, max_share: float | None) -> ImportSummary:
+    """Compare the file with the store, refuse too many departures, then write grids and people."""
+    await uow.roster.defer_foreign_keys()
+    summary = _summary(diff(await uow.roster.grids(), await uow.roster.people(), roster))
+    if max_share is not None and summary.changes.deactivated_share() > max_share:
+        raise TooManyDeactivated(summary, max_share)
+    await uow.roster.write_grids(roster)
+    await uow.roster.write_people(roster)
+    await uow.roster.deactivate([code for code, _ in summary.changes.deactivated])
+    await uow.roster.refresh_roster_locales()
+    summary.invites = await uow.roster.invites()
     return summary

@@ -44,7 +44,7 @@ async def remind_daily(ctx: Ctx, now: datetime) -> int:
                     ctx, uow, t.assignee_id, "supervision_reminder", t, quiet=True, mark=t.supervision
                 )
                 await uow.tickets.add_events(
-                    t.id,
+                    t.number,
                     [domain.Event("remind", t.status.value, t.status.value, {"deadline": "supervision"})],
                     SYSTEM,
                     now,

@@ -18,7 +18,7 @@ from bot.domain.casework import flag_earner
 from bot.domain.model import SYSTEM, Status, Ticket
 from bot.services import calendar_gap, cards, locales, recipients, reminders, retire, time_bank, views
 from bot.services.context import Ctx
-from bot.services.notices import Notice
+from bot.services.notices import ButtonsFor, Notice
 from bot.store.uow import UnitOfWork
 from bot import callback_data as cb
 
@@ -45,12 +45,12 @@ async def levels_of(uow: UnitOfWork, t: Ticket) -> list[list[int]]:
     return rungs
 
 
-def work_buttons(t: Ticket) -> object:
+def work_buttons(t: Ticket) -> ButtonsFor:
     """What the assignee can do now: accept or decline an open ticket, close an accepted one."""
     return cards.accept_buttons(t) if t.status is Status.OPEN else cards.close_buttons(t)
 
 
-def escalation_buttons(t: Ticket) -> object:
+def escalation_buttons(t: Ticket) -> ButtonsFor:
     """A leader's buttons on an escalated ticket: nudge, reassign, take it."""
     return lambda loc: [
         [
@@ -161,7 +161,7 @@ async def sweep_ticket(ctx: Ctx, ticket_id: int, now: datetime) -> bool:
             t, now, reminders.policy(ctx), ctx.config.tier_for(t.kind.value, t.category), len(rungs)
         )
         await uow.tickets.save(step.ticket)
-        await uow.tickets.add_events(t.id, step.events, SYSTEM, now)
+        await uow.tickets.add_events(t.number, step.events, SYSTEM, now)
         await uow.outbox.add(
             await _notices(ctx, uow, step.ticket, step.alerts, rungs),
             now,

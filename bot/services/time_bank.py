@@ -16,7 +16,7 @@ from bot.domain.model import Actor, Kind, Refused, Ticket
 from bot.services import locales, recipients, views
 from bot.services.act import Pressed, edit_pressed
 from bot.services.context import Ctx, Outcome, Who
-from bot.services.notices import Notice
+from bot.services.notices import ButtonsFor, Notice
 from bot.store.uow import UnitOfWork
 
 
@@ -32,7 +32,7 @@ def enabled(ctx: Ctx) -> bool:
     return ctx.config.assessment.time_bank.enabled
 
 
-def hours_buttons(t: Ticket) -> object:
+def hours_buttons(t: Ticket) -> ButtonsFor:
     """[0.5h] [1h] [2h] [other…] for the helper."""
     return lambda loc: [
         [(i18n.label(loc, "btn_hours", h=rules.hours(m)), cb.hours(t.id, m)) for m in rules.CHOICES],
@@ -160,7 +160,7 @@ async def of_resident(ctx: Ctx, uow: UnitOfWork, t: Ticket) -> dict | None:
 # --- paying for one's own wish with hours --------------------------------------------------------
 
 
-def pay_buttons(t: Ticket, h: str) -> object:
+def pay_buttons(t: Ticket, h: str) -> ButtonsFor:
     """[⏳ pay N h] [no thanks] for an account holder whose wish was done."""
     return lambda loc: [
         [

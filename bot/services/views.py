@@ -5,14 +5,14 @@ from __future__ import annotations
 from bot import i18n
 from bot.domain.tickets import Ticket
 from bot.services.context import Ctx
-from bot.store.uow import UnitOfWork, as_uow
+from bot.store.uow import UnitOfWork
 
 ROLE_ORDER = ["worker", "liaison", "small_leader", "big_leader", "admin", "volunteer"]
 
 
 async def staff_label(uow: UnitOfWork, person_id: int | None, grid: str, locale: str) -> str:
     """`网格员 赵强`: the person's role near the grid and their name."""
-    found = await as_uow(uow).people.label(person_id)
+    found = await uow.people.label(person_id)
     if found is None:
         return i18n.label(locale, "nobody")
     held = sorted(found.roles, key=lambda r: ROLE_ORDER.index(r) if r in ROLE_ORDER else 99)

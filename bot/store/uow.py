@@ -18,6 +18,7 @@ from bot.store.people import People
 from bot.store.privacy import PersonalData
 from bot.store.prompts import Prompts
 from bot.store.reporting import Reports
+from bot.store.roster_import import Rosters
 from bot.store.seen import Seen
 from bot.store.tickets import Tickets
 from bot.store.worklog import WorkLogs
@@ -46,11 +47,7 @@ class UnitOfWork:
         self.callbacks = Callbacks(conn)
         self.hours = TimeBank(conn)
         self.assessment = Assessments(conn)
-
-
-def as_uow(source: "UnitOfWork | aiosqlite.Connection") -> UnitOfWork:
-    """A unit of work over a bare connection (for code not yet given one); a unit of work as it is."""
-    return source if isinstance(source, UnitOfWork) else UnitOfWork(source)
+        self.roster = Rosters(conn)
 
 
 @asynccontextmanager
