@@ -12,7 +12,8 @@ from typing import Iterable
 
 import aiosqlite
 
-from bot.domain.reports import ACCEPT_ACTIONS, FLAG_ACTIONS, REOPEN_ACTIONS, Counts, Rates
+from bot.domain.reports import ACCEPT_ACTIONS, FLAG_ACTIONS, REOPEN_ACTIONS, Counts
+from bot.store.rates import rates as rates  # the three rates: bot/store/rates.py
 from bot.store.db import dt, ts
 
 Key = tuple[str, int | None]  # (grid code, person id)
@@ -128,85 +129,6 @@ async def _done(conn: aiosqlite.Connection, lo: float, hi: float) -> list[aiosql
 async def last_flags(conn: aiosqlite.Connection, start: datetime, end: datetime) -> dict[Key, datetime]:
     """When each (grid, person) earned their last red flag in [start, end) (the stars' tie-break)."""
     return {(r[0], r[1]): dt(r[4]) for r in await _done(conn, ts(start), ts(end)) if r[4] is not None}
-
-
-# --- the three rates ---------------------------------------------------------------------------
-
-
-def _tier_rows(accept_seconds: dict[tuple[str, str], float]) -> tuple[str, list]:
-    values = ", ".join("(?, ?, ?)" for _ in accept_seconds)
-    params = [x for (kind, cat), secs in accept_seconds.items() for x in (kind, cat, secs)]
-    return values, params
-
-
-async def rates(
-    conn: aiosqlite.Connection,
-    start: datetime,
-    end: datetime,
-    now: datetime,
-    accept_seconds: dict[tuple[str, str], float],
-) -> dict[Key, Rates]:
-    """The three rates' numerators and denominators per (grid, person) for [start, end).
-
-    response: tickets whose first accept deadline fell in the period and that were accepted or whose
-    deadline has passed by `now`; on time if first accepted by it. The deadline is the one the ticket
-    had (`response_due`, a working-time tier's included); tickets from before it was stored count
-    submission + the tier's accept time (`accept_seconds[(kind, category)]`, `(kind, '*')` as the
-    fallback). Credited to whoever accepted it, else to whoever holds it.
-    resolution: the resident's verdicts in the period (confirm of a resolved ticket = resolved; confirm of
-    an explained or not-ours one and reopen = not; referred ones are the agency's, left out), credited to
-    the closer (docs/metrics.md). satisfaction: ratings given in the period, 4 or 5 stars satisfied,
-    credited to the closer.
-    """
-    lo, hi, now_s = ts(start), ts(end), ts(now)
-    longest = max(accept_seconds.values(), default=0.0)
-    values, params = _tier_rows(accept_seconds)
-    result: dict[Key, Rates] = {}
-
-    def add(key: Key, r: Rates) -> None:
-        result[key] = result.get(key, Rates()) + r
-
-    rows = await conn.execute_fetchall(
-        f"WITH tiers(kind, category, secs) AS (VALUES {values}), "
-        f"due AS (SELECT t.id AS ticket_id, t.grid, t.assignee_id, t.response_due AS deadline "
-        f"        FROM tickets t WHERE t.response_due >= ? AND t.response_due < ? "
-        f"      UNION ALL "
-        f"      SELECT s.ticket_id, t.grid, t.assignee_id, s.at + COALESCE(tc.secs, td.secs) AS deadline "
-        f"        FROM ticket_events s JOIN tickets t ON t.id = s.ticket_id "
-        f"        LEFT JOIN tiers tc ON tc.kind = t.kind AND tc.category = t.category "
-        f"        LEFT JOIN tiers td ON td.kind = t.kind AND td.category = '*' "
-        f"        WHERE s.action = 'submit' AND s.at >= ? AND s.at < ? AND t.response_due IS NULL), "
-        f"firsts AS (SELECT d.*, a.at AS accepted_at, a.actor_person_id AS acceptor FROM due d "
-        f"        LEFT JOIN ticket_events a ON a.id = (SELECT MIN(x.id) FROM ticket_events x "
-        f"            WHERE x.ticket_id = d.ticket_id AND x.action IN ({_ACCEPT})) "
-        f"        WHERE d.deadline >= ? AND d.deadline < ?) "
-        f"SELECT grid, COALESCE(acceptor, assignee_id) AS who, "
-        f"       SUM(accepted_at IS NOT NULL AND accepted_at <= deadline), COUNT(*) "
-        f"FROM firsts WHERE accepted_at IS NOT NULL OR deadline <= ? GROUP BY grid, who",
-        (*params, lo, hi, lo - longest, hi, lo, hi, now_s),
-    )
-    for grid, who, on_time, due in rows:
-        add((grid, who), Rates(on_time=on_time, due=due))
-    rows = await conn.execute_fetchall(
-        "SELECT t.grid, COALESCE(json_extract(e.detail, '$.credited'), json_extract(e.detail, '$.assignee'), "
-        "t.closed_by) AS who, SUM(e.action = 'confirm' AND COALESCE(json_extract(e.detail, '$.outcome'), "
-        "'resolved') = 'resolved'), COUNT(*) FROM ticket_events e "
-        "JOIN tickets t ON t.id = e.ticket_id WHERE e.action IN ('confirm', 'reopen') "
-        "AND COALESCE(json_extract(e.detail, '$.outcome'), '') != 'referred' "
-        "AND e.at >= ? AND e.at < ? GROUP BY t.grid, who",
-        (lo, hi),
-    )
-    for grid, who, resolved, evaluated in rows:
-        add((grid, who), Rates(resolved=resolved, evaluated=evaluated))
-    rows = await conn.execute_fetchall(
-        "SELECT t.grid, t.closed_by, SUM(json_extract(e.detail, '$.stars') >= 4), COUNT(*) "
-        "FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id WHERE e.action = 'rate' "
-        "AND e.at >= ? AND e.at < ? GROUP BY t.grid, t.closed_by",
-        (lo, hi),
-    )
-    for grid, who, satisfied, rated in rows:
-        add((grid, who), Rates(satisfied=satisfied, rated=rated))
-    return result
 
 
 # --- digests -----------------------------------------------------------------------------------
