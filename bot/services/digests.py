@@ -98,7 +98,7 @@ async def _read_digest(ctx: Ctx, uow: UnitOfWork, tree: Tree, period: Period, no
     cases = uow.casework
     supervised: dict[str, list[tuple[int, str]]] = {}
     for t in await cases.supervised():
-        supervised.setdefault(t.grid, []).append((t.id, t.supervision or ""))
+        supervised.setdefault(t.grid, []).append((t.number, t.supervision or ""))
     hot: dict[str, list[Hot]] = {}
     for h in await cases.hot(codes, rates_period.start, limit=50):
         hot.setdefault(h.grid, []).append(h)
@@ -124,7 +124,8 @@ def _by_reader(readers: list[store.Staff]) -> dict[int, tuple[int, list[str]]]:
     """Each reader's chat: their person id and the grids they hold the role on."""
     by_reader: dict[int, tuple[int, list[str]]] = {}
     for st in readers:
-        by_reader.setdefault(st.tg_user_id, (st.person_id, []))[1].append(st.grid)
+        if st.tg_user_id is not None:  # a reader is someone the bot can write to
+            by_reader.setdefault(st.tg_user_id, (st.person_id, []))[1].append(st.grid)
     return by_reader
 
 
@@ -195,7 +196,7 @@ def _worker_rows(data: _Digest, code: str, names: dict[int, str]) -> tuple[list[
         | people_in(data.callbacks, area)
     )
     rows, idle = [], 0
-    for p in sorted(people, key=lambda x: (x is None, names.get(x, ""), x or 0)):
+    for p in sorted(people, key=lambda x: (x is None, names.get(x or 0, ""), x or 0)):
         b, r = _person_totals(data, code, p)
         blocked = p in data.unreachable
         cb = sum_over(data.callbacks, area, p, Results()) if p is not None else Results()

@@ -83,7 +83,7 @@ async def _read_month(ctx: Ctx, uow: UnitOfWork, month: Period, now: datetime) -
     last = await uow.reports.last_flags(month.start, month.end)
     before = month.previous()
     rates_before = await uow.reports.rates(before.start, before.end, now, accept_seconds(ctx))
-    names = await uow.reports.names({p for (_, p) in counts})
+    names = await uow.reports.names({p for (_, p) in counts if p is not None})
     cases, cw = uow.casework, ctx.config.casework
     marks = await cases.supervision_counts(month.start, month.end)
     penalties = {g: n * cw.supervise_penalty + red * cw.red_penalty for g, (n, red) in marks.items()}

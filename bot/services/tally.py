@@ -68,7 +68,9 @@ async def _read_week(ctx: Ctx, uow: UnitOfWork, week: Period) -> _Week:
 
 
 async def _group_tally(ctx: Ctx, uow: UnitOfWork, data: _Week, group: Group) -> Post | None:
-    """The group's tally post, or None when nobody worked in its grids."""
+    """The group's tally post, or None when nobody worked in its grids (or it is bound to none)."""
+    if group.grid is None:
+        return None
     rows = await _worker_rows(uow, data, set(data.tree.subtree(group.grid)))
     if not rows:
         return None
