@@ -53,8 +53,9 @@ async def prepare(db: Database, chats: list[int], now: datetime) -> None:
 
 
 def limiter(kind: str, per_second: int) -> AIORateLimiter:
-    """`app`: bot.app.rate_limiter(), as the bot uses it. `smooth`: the same limits as a bucket of one
-    (one message every 1/(per_second - 1) s), which never bursts past a sliding 1-second window."""
+    """`app`: bot.app.rate_limiter(), as the bot uses it (evenly spaced slots, `bot.pacing`). `smooth`:
+    PTB's AIORateLimiter as a bucket of one (one message every 1/(per_second - 1) s; the bot's setting
+    before `bot.pacing`), which never bursts past a sliding 1-second window either."""
     if kind == "app":
         return rate_limiter()
     return AIORateLimiter(overall_max_rate=1, overall_time_period=1 / (per_second - 1))
