@@ -21,7 +21,7 @@ import json
 from typing import Any
 
 import aiohttp
-from telegram import Bot, InputFile
+from telegram import Bot, InputFile, TelegramObject
 from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TelegramError, TimedOut
@@ -114,7 +114,7 @@ class AiohttpRequest(BaseRequest):
 
     async def post_json(self, url: str, data: dict[str, Any]) -> Any:
         """POST `data` as one JSON body; the answer's `result`, or the error PTB would raise for it."""
-        body = _Json(json.dumps(data, ensure_ascii=False).encode())
+        body = _Json(json.dumps(data, ensure_ascii=False, default=_plain).encode())
         try:
             code, payload = await self.do_request(url, "POST", body)  # type: ignore[arg-type]
         except TelegramError:
@@ -193,6 +193,13 @@ async def call(bot: Bot, method: str, params: dict[str, Any]) -> Any:
         data=data,
         rate_limit_args=None,
     )
+
+
+def _plain(value: Any) -> Any:
+    """JSON for a PTB object among the parameters (a keyboard, an InputMedia): its Bot API form."""
+    if isinstance(value, TelegramObject):
+        return value.to_dict()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
 class _Json:

@@ -8,7 +8,7 @@ from typing import Any, AsyncIterator
 
 import pytest
 from aiohttp import web
-from telegram import Bot, InputFile
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import BaseRateLimiter, ExtBot
 from telegram.request import RequestData
@@ -160,6 +160,20 @@ async def test_call_sends_plain_json_and_returns_the_raw_result(emulated):
     assert isinstance(sent, dict) and sent["text"] == "#1 新任务"
     assert emu.stored(alice.id, sent["message_id"]).data["text"] == "已接单" == edited["text"]
     assert "reply_markup" not in emu.stored(alice.id, sent["message_id"]).data  # None is left out
+
+
+async def test_call_takes_ptb_objects_among_the_parameters(emulated):
+    """A keyboard given as PTB's own object reaches Telegram in its Bot API form (not a failed send)."""
+    emu, url = emulated
+    alice = emu.user(id=503, first_name="Alice")
+    emu.send(alice, alice, "/start")
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("✅ 接单", callback_data="t:1:acc")]])
+    async with _bot(url, AiohttpRequest(2)) as bot:
+        sent = await transport.call(
+            bot, "sendMessage", {"chat_id": alice.id, "text": "#1", "reply_markup": keyboard}
+        )
+    stored = emu.stored(alice.id, sent["message_id"]).data
+    assert stored["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "t:1:acc"
 
 
 async def test_call_raises_what_ptb_raises(emulated):
