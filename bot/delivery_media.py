@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 from typing import Any, Awaitable, Callable
 
-from telegram import InputFile
+from telegram import InputFile, InputMediaPhoto
 
 MEDIA_OPS = {"photo": "sendPhoto", "album": "sendMediaGroup"}
 Call = Callable[..., Awaitable[Any]]
@@ -15,7 +15,11 @@ Call = Callable[..., Awaitable[Any]]
 async def send_media(call: Call, chat: int, op: str, p: dict, reply_markup: Any) -> int:
     """Send a media row; the id of its (first) message."""
     if op == "album":
-        media = (p.get("extra") or {})["media"]  # InputMediaPhoto objects, already as JSON (album_item)
+        items = (p.get("extra") or {})["media"]
+        media = [
+            InputMediaPhoto(i["media"], caption=i.get("caption"), parse_mode=i.get("parse_mode"))
+            for i in items
+        ]
         sent = await call("sendMediaGroup", chat_id=chat, media=media)
         return int(sent[0]["message_id"])
     upload = p.get("photo_b64") or (p.get("extra") or {}).get("photo_b64")
