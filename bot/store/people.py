@@ -281,36 +281,3 @@ class People:
             f"SELECT code, name FROM grids WHERE code IN ({', '.join('?' * len(codes))})", codes
         )
         return {r[0]: r[1] for r in rows}
-
-
-# Module-level forms for code that holds a bare connection (the deliverer, reports); they read uncached.
-
-
-async def mark_blocked(conn: aiosqlite.Connection, user_id: int) -> None:
-    """The user blocked the bot or never started it."""
-    await People(conn).mark_blocked(user_id)
-
-
-async def ladder(conn: aiosqlite.Connection, grid_code: str) -> dict[str, list[int]]:
-    """Leaders above a grid, nearest first per role."""
-    return await People(conn).ladder(grid_code)
-
-
-async def staff_grids(conn: aiosqlite.Connection, person_id: int) -> list[str]:
-    """Every grid a person may see."""
-    return await People(conn).staff_grids(person_id)
-
-
-async def grid_names(conn: aiosqlite.Connection, codes: list[str]) -> dict[str, str]:
-    """Display names of grids by code."""
-    return await People(conn).grid_names(codes)
-
-
-async def person_by_user(conn: aiosqlite.Connection, user_id: int) -> Person | None:
-    """The active roster person bound to this Telegram user."""
-    return await People(conn).person_by_user(user_id)
-
-
-async def actor_for(conn: aiosqlite.Connection, user_id: int | None, grid_code: str) -> Actor:
-    """The acting user with their roles near a grid."""
-    return await People(conn).actor(user_id, grid_code)
