@@ -18,6 +18,7 @@ from bot.domain.periods import period_of
 from bot.domain.sla import QuietHours
 from bot.services import posts
 from bot.services.sweep import sweep
+from bot.store import privacy as store_privacy
 from bot.store.db import dt
 from tests.harness import Harness
 from tests.test_story import _bound
@@ -402,3 +403,12 @@ async def test_in_quiet_hours_the_actors_hear_at_once_and_a_resident_not_acting_
         assert await _release(bot, VOLUNTEER, "#3</b> 服务了") == [True], "the resident is not acting"
     finally:
         await bot.stop()
+
+
+async def test_a_volunteers_personal_data_export_holds_their_time_bank(bot):
+    await _volunteer_with_two_hours(bot)
+    doc = await store_privacy.export(bot.ctx.db, VOLUNTEER)
+    lines = doc["staff"]["time_bank"]
+    assert [(x["ticket_id"], x["kind"], x["minutes"]) for x in lines] == [(1, "earn", 120)]
+    assert isinstance(lines[0]["counted_at"], str) and isinstance(lines[0]["recorded_at"], str)
+    assert (await store_privacy.export(bot.ctx.db, RESIDENT))["staff"] is None

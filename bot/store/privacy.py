@@ -37,6 +37,8 @@ _TIME_COLUMNS = {
     "bound_at",
     "not_before",
     "alert_at",
+    "recorded_at",
+    "counted_at",
 }
 
 
@@ -59,6 +61,25 @@ async def _all(conn: aiosqlite.Connection, sql: str, params: tuple = ()) -> list
     return list(await conn.execute_fetchall(sql, params))
 
 
+async def _staff(conn: aiosqlite.Connection, user_id: int) -> dict[str, Any] | None:
+    """The roster person behind the user, if any: their entry, roles, work log and time-bank account."""
+    person = await _all(
+        conn, "SELECT id, code, name, phone, locale, active FROM people WHERE tg_user_id = ?", (user_id,)
+    )
+    if not person:
+        return None
+    pid = (person[0]["id"],)
+    roles = await _all(conn, "SELECT grid, role FROM roles WHERE person_id = ?", pid)
+    hours = await _all(
+        conn,
+        "SELECT ticket_id, kind, minutes, counterpart, recorded_at, counted_at FROM time_bank "
+        "WHERE person_id = ? ORDER BY id",
+        pid,
+    )
+    work_log = await _work_log(conn, person)
+    return {**_rows(person)[0], "roles": _rows(roles), "work_log": work_log, "time_bank": _rows(hours)}
+
+
 async def export(db: Database, user_id: int, now: datetime | None = None) -> dict[str, Any]:
     """Everything stored about a Telegram user, as a JSON-ready document."""
     conn = db.reader
@@ -76,25 +97,13 @@ async def export(db: Database, user_id: int, now: datetime | None = None) -> dic
         f"SELECT * FROM ticket_events WHERE actor_user_id = ? AND ticket_id NOT IN ({marks}) ORDER BY id",
         (user_id, *ids),
     )
-    person = await _all(
-        conn, "SELECT id, code, name, phone, locale, active FROM people WHERE tg_user_id = ?", (user_id,)
-    )
-    roles = (
-        await _all(conn, "SELECT grid, role FROM roles WHERE person_id = ?", (person[0]["id"],))
-        if person
-        else []
-    )
     user = await _all(conn, "SELECT * FROM users WHERE tg_user_id = ?", (user_id,))
     return {
         "format": "gridbot-personal-data/1",
         "telegram_user_id": user_id,
         "exported_at": (now or datetime.now(timezone.utc)).isoformat(),
         "user": _rows(user)[0] if user else None,
-        "staff": (
-            {**_rows(person)[0], "roles": _rows(roles), "work_log": await _work_log(conn, person)}
-            if person
-            else None
-        ),
+        "staff": await _staff(conn, user_id),
         "tickets": [{**t, "events": by_ticket.get(t["id"], [])} for t in _rows(tickets)],
         "events_on_other_tickets": _rows(elsewhere),
         "drafts": _rows(await _all(conn, "SELECT * FROM drafts WHERE user_id = ?", (user_id,))),
