@@ -412,3 +412,12 @@ async def test_a_volunteers_personal_data_export_holds_their_time_bank(bot):
     assert [(x["ticket_id"], x["kind"], x["minutes"]) for x in lines] == [(1, "earn", 120)]
     assert isinstance(lines[0]["counted_at"], str) and isinstance(lines[0]["recorded_at"], str)
     assert (await store_privacy.export(bot.ctx.db, RESIDENT))["staff"] is None
+
+
+async def test_a_volunteers_stats_show_the_hours_counted_this_month_and_the_balance(bot):
+    await _volunteer_with_two_hours(bot)
+    await bot.say(VOLUNTEER, VOLUNTEER, "/stats")
+    text = bot.last(VOLUNTEER)["text"]
+    assert "\n⏱ 时间银行：本期计入 2 小时 · 余额 2 小时\n待办事项：/queue" in text
+    await bot.say(WORKER, WORKER, "/stats")
+    assert "时间银行" not in bot.last(WORKER)["text"], "a worker who never recorded hours has no account"

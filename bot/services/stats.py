@@ -12,7 +12,7 @@ from bot.domain import stats as dom
 from bot.domain.callbacks import Results
 from bot.domain.periods import Period, is_whole_month
 from bot.domain.tickets import Refused
-from bot.services import chart, locales
+from bot.services import chart, locales, time_bank_posts
 from bot.services.context import Ctx, Outcome, Who
 from bot.services.publish import Tree, accept_seconds, callback_view, rate_view, sum_over, with_chart
 from bot.store import callbacks as callbacks_store
@@ -133,5 +133,6 @@ async def _worker(ctx: Ctx, loc: str, period: Period, person_id: int, now: datet
         c=mine,
         b=held,
         cb=callback_view(rep.total(r for (_, p), r in cbs.items() if p == person_id) or Results()),
+        bank=await time_bank_posts.stats_view(ctx, ctx.read(), person_id, period),
         **rate_view(rep.total(r for (_, p), r in rates.items() if p == person_id) or rep.Rates()),
     )

@@ -132,15 +132,18 @@ async def counted(
 async def account_of(ctx: Ctx, uow: UnitOfWork, user_id: int) -> rules.Account | None:
     """A Telegram user's time-bank account, if they are a roster person who has one (a volunteer,
     or anyone who ever recorded hours); None when the bank is off."""
+    person = await uow.people.person_by_user(user_id) if enabled(ctx) else None
+    return await account_of_person(ctx, uow, person.id) if person else None
+
+
+async def account_of_person(ctx: Ctx, uow: UnitOfWork, person_id: int) -> rules.Account | None:
+    """A roster person's account: a volunteer's, or anyone's who ever recorded hours; else None."""
     if not enabled(ctx):
         return None
-    person = await uow.people.person_by_user(user_id)
-    if person is None:
+    roles = {role for role, _ in await uow.people.roles_with_grids(person_id)}
+    if "volunteer" not in roles and not await uow.hours.has_account(person_id):
         return None
-    roles = {role for role, _ in await uow.people.roles_with_grids(person.id)}
-    if "volunteer" not in roles and not await uow.hours.has_account(person.id):
-        return None
-    return rules.account(await uow.hours.entries(person.id))
+    return rules.account(await uow.hours.entries(person_id))
 
 
 def view(acc: rules.Account | None) -> dict | None:

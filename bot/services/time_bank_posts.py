@@ -1,5 +1,5 @@
-"""The time bank in the scheduled posts: the monthly post's thanks to the top volunteers, and the
-hours counted in the period in each leader's digest. Volunteers' names and hours only: never who
+"""The time bank in the posts and figures: the monthly post's thanks to the top volunteers, the
+hours counted in the period in each leader's digest, and a volunteer's own line in /stats. Volunteers' names and hours only: never who
 asked or what about."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from bot.domain import time_bank as rules
 from bot.domain.periods import Period
 from bot.services.context import Ctx
 from bot.services.publish import Tree
+from bot.services import time_bank
 from bot.services.time_bank import enabled
 from bot.store.uow import UnitOfWork
 
@@ -48,3 +49,12 @@ async def digest_part(
     rows = await _ranked(uow, grids, period.start, period.end, DIGEST_NAMES)
     total = rules.hours(sum(totals.values()))
     return i18n.render(loc, "digest_time_bank", total=total, n=len(totals), rows=rows)
+
+
+async def stats_view(ctx: Ctx, uow: UnitOfWork, person_id: int, period: Period) -> dict | None:
+    """A volunteer's /stats line: hours counted in the period and the balance; None without an account."""
+    acc = await time_bank.account_of_person(ctx, uow, person_id)
+    if acc is None:
+        return None
+    counted = await uow.hours.counted_for(person_id, period.start, period.end)
+    return {"counted": rules.hours(counted), "balance": rules.hours(acc.balance)}

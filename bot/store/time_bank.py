@@ -85,3 +85,12 @@ class TimeBank:
             (ts(start), ts(end), *grids),
         )
         return {r[0]: r[1] for r in rows}
+
+    async def counted_for(self, person_id: int, start: datetime, end: datetime) -> int:
+        """A helper's minutes counted in [start, end) (their /stats)."""
+        rows = await self._conn.execute_fetchall(
+            "SELECT COALESCE(SUM(minutes), 0) FROM time_bank WHERE person_id = ? AND kind = 'earn' "
+            "AND counted_at >= ? AND counted_at < ?",
+            (person_id, ts(start), ts(end)),
+        )
+        return int(rows[0][0])
