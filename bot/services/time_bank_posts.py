@@ -1,6 +1,6 @@
 """The time bank in the posts and figures: the monthly post's thanks to the top volunteers, the
-hours counted in the period in each leader's digest, and a volunteer's own line in /stats. Volunteers' names and hours only: never who
-asked or what about."""
+hours counted in the period in each leader's digest, and a volunteer's own line in /stats.
+Volunteers' names and hours only: never who asked or what about."""
 
 from __future__ import annotations
 
