@@ -17,7 +17,7 @@ from bot.app import build
 from bot.domain.roster import load_roster
 from bot.emulator import Emulator, EmulatorTimeout, serve
 from bot.services.roster import apply
-from bot.demo import time_bank
+from bot.demo import time_bank, work_log
 from bot.demo.words import WORDS
 
 __all__ = ["WORDS", "Demo", "StepFailed"]
@@ -318,6 +318,7 @@ class Demo:
             who=volunteer.first_name,
         )
         await time_bank.story(self, volunteer, neighbour, group)  # done, an hour recorded and counted
+        await work_log.story(self, worker, leader)  # a /log with a photo, in the leader's daily digest
 
         await self._casework(resident, neighbour, worker, leader, group)
 

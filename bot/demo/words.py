@@ -16,6 +16,7 @@ WORDS = {
         "public": "/complain 设施维修 3号楼前的路灯坏了一个星期",
         "not_ours": "路灯归市政管养，已转报12345热线，请留意回访",
         "wish_note": "菜已买好送到老人家里",
+        "log": "/log 走访3-2-401独居老人，帮忙换了灯泡",
         "steps": {
             "start": "{who} 私聊机器人，发送 /start（工作人员先开通私聊，机器人才能给他们发消息）",
             "add": "{who} 把机器人拉进群「{group}」",
@@ -39,6 +40,8 @@ WORDS = {
             "hours": "{who} 点击“1 小时”，记下这次服务的时长",
             "wish_yes": "{who} 在群卡片上点击“已解决”",
             "my": "{who} 私聊发送 /my",
+            "log": "{who} 私聊发送一张照片，说明写：{text}",
+            "digest": "每日汇总：机器人私聊发给党小组长{who}（含当天的工作日志和照片）",
         },
         "done": "演示完成，用时 {s:.1f} 秒。",
         "failed": "演示失败：{step}——{why}",
@@ -55,6 +58,7 @@ WORDS = {
         "public": "/complain repair The street light in front of block 3 has been out for a week",
         "not_ours": "Street lights are the city's: reported to the 12345 hotline, expect their call",
         "wish_note": "Bought the groceries and took them to her flat",
+        "log": "/log Visited the elderly resident at 3-2-401 and changed a light bulb",
         "steps": {
             "start": "{who} opens a private chat with the bot: /start "
             "(staff do this first, so the bot may write to them)",
@@ -80,6 +84,9 @@ WORDS = {
             "hours": "{who} presses “1 h” to record the time the help took",
             "wish_yes": "{who} presses Resolved on the group card",
             "my": "{who} sends /my in the private chat",
+            "log": "{who} sends a photo in the private chat, captioned: {text}",
+            "digest": "Daily digest: the bot sends the small-group leader {who} the day's figures "
+            "and work log, with its photo",
         },
         "done": "Demo finished in {s:.1f} s.",
         "failed": "Demo failed: {step} — {why}",
