@@ -71,3 +71,24 @@ async def test_a_bad_item_refuses_the_whole_album(emu: Emulator, tg) -> None:
     with pytest.raises(BadRequest, match="(?i)document can't be mixed with other media types"):
         await tg.send_media_group(user.id, [InputMediaPhoto(ids[0]), InputMediaDocument(b"doc")])
     assert len(emu.inbox(user)) == before, "a refused album sends nothing"
+
+
+async def test_the_deliverers_album_row_arrives_through_the_json_transport(emu: Emulator, url: str) -> None:
+    """bot.delivery_media over bot.transport's short JSON path (what the running bot uses)."""
+    from telegram import Bot
+
+    from bot import transport
+    from bot.delivery_media import album_item, send_media
+    from bot.transport import AiohttpRequest
+
+    user, ids = _user_photos(emu, 2)
+    row = {
+        "extra": {
+            "media": [album_item(ids[0], "<b>赵强</b> · 10:05\n走访"), album_item(ids[1], "<b>赵强</b>")]
+        }
+    }
+    async with Bot(TOKEN, base_url=f"{url}/bot", request=AiohttpRequest(2)) as bot:
+        first = await send_media(lambda m, **p: transport.call(bot, m, p), user.id, "album", row, None)
+    album = [m for m in emu.inbox(user) if m.get("media_group_id")]
+    assert [m["message_id"] for m in album][0] == first and len(album) == 2
+    assert [m["caption"] for m in album] == ["赵强 · 10:05\n走访", "赵强"]
