@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.domain import callbacks as C
+from bot.domain.assessment import Confirmed
 from bot.domain.tickets import Status
 from tests.test_domain_tickets import ASSIGNEE, BIG_LEADER, NORMAL, NOW, ROLES, in_status, refused
 
@@ -101,3 +102,16 @@ def test_a_reopen_goes_to_the_stand_in_when_the_handler_has_left() -> None:
     _, (after, events) = C.reopen(REVIEW, in_status(Status.DONE), BIG, NOW, NORMAL, "n", to_person=21)
     assert after.assignee_id == 21 and events[0].detail["assignee"] == 21
     assert events[0].detail["worker"] == ASSIGNEE  # the call-back still judges the handler's work
+
+
+def test_each_leader_samples_their_own_grids_reproducibly_and_grids_without_one_are_left_out() -> None:
+    found = [(Confirmed(i, 10 + i % 2), "A-1" if i <= 6 else "B-1" if i <= 8 else "X") for i in range(1, 11)]
+    leaders = {"A-1": 501, "B-1": 502}
+    plan = C.plan_week(found, leaders.get, 0.2, 3, "2025-W10")
+    assert set(plan) == {501, 502}
+    a, pool_a = plan[501]
+    b, pool_b = plan[502]
+    assert (pool_a, len(a)) == (6, 3) and (pool_b, len(b)) == (2, 2)  # at least 3, at most all
+    assert {r.grid for r in a} == {"A-1"} and {r.leader_id for r in a} == {501}
+    assert {r.worker_id for r in a} == {10, 11}  # spread over both workers
+    assert C.plan_week(found, leaders.get, 0.2, 3, "2025-W10") == plan  # the same week, the same sample
