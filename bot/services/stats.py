@@ -14,17 +14,15 @@ from bot.domain.periods import Period, is_whole_month
 from bot.domain.tickets import Refused
 from bot.services import chart, locales, time_bank_posts
 from bot.services.context import Ctx, Outcome, Who
+from bot.store.reports import Backlog
 from bot.services.publish import Tree, accept_seconds, callback_view, rate_view, sum_over, with_chart
-from bot.store import callbacks as callbacks_store
-from bot.store import reports as reports_store
-from bot.store import stats as store
 
 
 async def stats(ctx: Ctx, who: Who, chat_id: int, arg: str, now: datetime, update_id: int | None) -> Outcome:
     """Answer /stats [last] for the user behind the update."""
     if chat_id < 0:
         raise Refused("stats_private")
-    conn, zone = ctx.db.reader, ctx.config.timezone
+    zone = ctx.config.timezone
     try:
         period = dom.month(arg, now, zone)
     except dom.BadArgument:
@@ -32,7 +30,7 @@ async def stats(ctx: Ctx, who: Who, chat_id: int, arg: str, now: datetime, updat
     person = await ctx.read().people.person_by_user(who.id)
     if person is None:
         raise Refused("stats_staff_only")
-    roles = await store.roles(conn, person.id)
+    roles = await ctx.read().stats.roles(person.id)
     loc = await locales.user_locale(ctx, ctx.read(), who.id)
     if led := dom.led_grids(roles):
         text, png = await _leader(ctx, loc, period, led, now)
@@ -54,17 +52,17 @@ async def _leader(
     ctx: Ctx, loc: str, period: Period, led: list[str], now: datetime
 ) -> tuple[str, bytes | None]:
     """The leader's grids: new, open, overdue, the three rates, each worker's red flags, and a chart."""
-    conn = ctx.db.reader
-    tree = Tree(await reports_store.grids(conn))
+    data = ctx.read()
+    tree = Tree(await data.reports.grids())
     codes = dom.area_of([g for g in led if g in tree.grids], tree.subtree)
     area = set(codes)
-    backlog = await reports_store.backlog(conn, codes, period.start, period.end, now)
-    rates = await reports_store.rates(conn, period.start, period.end, now, accept_seconds(ctx))
-    rows = dom.worker_rows(await reports_store.counts(conn, period.start, period.end), area)
-    cbs = await callbacks_store.results(conn, period.start, period.end)
+    backlog = await data.reports.backlog(codes, period.start, period.end, now)
+    rates = await data.reports.rates(period.start, period.end, now, accept_seconds(ctx))
+    rows = dom.worker_rows(await data.reports.counts(period.start, period.end), area)
+    cbs = await data.reports.callback_results(period.start, period.end)
     called = sorted({p for (g, p) in cbs if g in area and p is not None} - {r.person_id for r in rows})
     rows += [dom.WorkerRow(p, rep.Counts()) for p in called]  # called back, nothing else this month
-    names = await reports_store.names(conn, [r.person_id for r in rows])
+    names = await data.reports.names([w.person_id for w in rows])
     workers = [
         {"name": names.get(r.person_id, "?"), "c": r.counts, **_callbacks(cbs, area, r.person_id)}
         for r in rows
@@ -79,7 +77,7 @@ async def _leader(
         period=_period_name(loc, period),
         now=now,
         tz=ctx.config.timezone,
-        b=sum_over(backlog, area, None, reports_store.Backlog()),
+        b=sum_over(backlog, area, None, Backlog()),
         workers=workers,
         names_drawn=drawn,
         total=rep.total(w["c"] for w in workers),
@@ -117,12 +115,12 @@ def _chart(ctx: Ctx, loc: str, place: str, period: Period, workers: list[dict]) 
 
 async def _worker(ctx: Ctx, loc: str, period: Period, person_id: int, now: datetime) -> str:
     """A worker's own month: accepted, completed, red flags, what they hold, and their three rates."""
-    conn = ctx.db.reader
-    counts = await reports_store.counts(conn, period.start, period.end)
-    rates = await reports_store.rates(conn, period.start, period.end, now, accept_seconds(ctx))
+    data = ctx.read()
+    counts = await data.reports.counts(period.start, period.end)
+    rates = await data.reports.rates(period.start, period.end, now, accept_seconds(ctx))
     mine = rep.total(c for (_, p), c in counts.items() if p == person_id) or rep.Counts()
-    held = await store.held(conn, person_id, period.start, period.end, now)
-    cbs = await callbacks_store.results(conn, period.start, period.end)
+    held = await data.stats.held(person_id, period.start, period.end, now)
+    cbs = await data.reports.callback_results(period.start, period.end)
     return i18n.render(
         loc,
         "stats_worker",

@@ -54,3 +54,18 @@ async def request(conn: aiosqlite.Connection, ticket_id: int, public: tuple[str,
     sql, params = _select(public)
     rows = await conn.execute_fetchall(sql + " WHERE t.id = ?", [*params, ticket_id])
     return Public(*rows[0]) if rows else None
+
+
+class Open311:
+    """The public board's queries of a unit of work (a read over committed data)."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def requests(self, f: Filters, public: tuple[str, ...]) -> list[Public]:
+        """The requests matching the filters, as the public board may show them."""
+        return await requests(self._conn, f, public)
+
+    async def request(self, ticket_id: int, public: tuple[str, ...]) -> Public | None:
+        """One request as the public board may show it, or None."""
+        return await request(self._conn, ticket_id, public)

@@ -38,3 +38,18 @@ async def held(
         )
     )[0][0]
     return Backlog(new=new, open=row[0], overdue=row[1] or 0)
+
+
+class Stats:
+    """The /stats queries of a unit of work (usually a read over committed data)."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def roles(self, person_id: int) -> list[tuple[str, str]]:
+        """(grid, role) of every role the person holds."""
+        return await roles(self._conn, person_id)
+
+    async def held(self, person_id: int, start: datetime, end: datetime, now: datetime) -> Backlog:
+        """One person's tickets: assigned to them in [start, end), in hand now, and overdue now."""
+        return await held(self._conn, person_id, start, end, now)

@@ -13,6 +13,7 @@ from bot.store.assessment import Assessments
 from bot.store.casework import Casework
 from bot.store.drafts import Drafts
 from bot.store.groups import Groups
+from bot.store.open311 import Open311
 from bot.store.outbox import Outbox
 from bot.store.people import People
 from bot.store.privacy import PersonalData
@@ -20,6 +21,7 @@ from bot.store.prompts import Prompts
 from bot.store.reporting import Reports
 from bot.store.roster_import import Rosters
 from bot.store.seen import Seen
+from bot.store.stats import Stats
 from bot.store.tickets import Tickets
 from bot.store.worklog import WorkLogs
 from bot.store.time_bank import TimeBank
@@ -48,6 +50,8 @@ class UnitOfWork:
         self.hours = TimeBank(conn)
         self.assessment = Assessments(conn)
         self.roster = Rosters(conn)
+        self.stats = Stats(conn)
+        self.open311 = Open311(conn)
 
 
 @asynccontextmanager
