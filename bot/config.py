@@ -167,20 +167,45 @@ def _zone(r: Reader) -> ZoneInfo:
         raise r.fail("bot.timezone", "bad_zone", value=repr(name)) from None
 
 
+def _locale(r: Reader) -> str:
+    """The bot's locale, one of LOCALES."""
+    locale = r.get("bot.locale", str, "zh")
+    if locale not in LOCALES:
+        raise r.fail("bot.locale", "bad_locale", known=", ".join(LOCALES))
+    return locale
+
+
+def _database(r: Reader, base_dir: Path | None) -> Path:
+    """The database path, relative to `base_dir` unless absolute."""
+    database = Path(r.get("storage.database", str, "gridbot.sqlite3"))
+    if base_dir is not None and not database.is_absolute():
+        database = base_dir / database
+    return database
+
+
+def _calendar_and_tiers(r: Reader, base_dir: Path | None) -> tuple[ZoneInfo, WorkCalendar, dict[str, Tier]]:
+    """The time zone, the working-day calendar and the SLA tiers that depend on it."""
+    zone = _zone(r)
+    calendar = parse_calendar(r, zone, base_dir)
+    tiers = parse_tiers(r, calendar, datetime.now(zone).year)
+    return zone, calendar, tiers
+
+
+def _check_complete(r: Reader, need_token: bool) -> None:
+    """Refuse unknown keys, then (if asked) require a bot token."""
+    r.refuse_unknown()  # before the token: a misspelled [telegram] is named, not "no bot token"
+    if need_token:
+        _token(r, True)
+
+
 def from_dict(
     data: dict[str, Any], path: str = "<config>", base_dir: Path | None = None, need_token: bool = True
 ) -> Config:
     """Build a Config from parsed TOML, validating every key it reads."""
     r = Reader(data, path)
-    locale = r.get("bot.locale", str, "zh")
-    if locale not in LOCALES:
-        raise r.fail("bot.locale", "bad_locale", known=", ".join(LOCALES))
-    database = Path(r.get("storage.database", str, "gridbot.sqlite3"))
-    if base_dir is not None and not database.is_absolute():
-        database = base_dir / database
-    zone = _zone(r)
-    calendar = parse_calendar(r, zone, base_dir)
-    tiers = parse_tiers(r, calendar, datetime.now(zone).year)
+    locale = _locale(r)
+    database = _database(r, base_dir)
+    zone, calendar, tiers = _calendar_and_tiers(r, base_dir)
     level, json_logs = _logging(r)
     categories = _categories(r, tiers)
     config = Config(
@@ -211,9 +236,7 @@ def from_dict(
         open311=open311.parse_settings(r, {c.key for c in categories}),
         assessment=parse_assessment(r),
     )
-    r.refuse_unknown()  # before the token: a misspelled [telegram] is named, not "no bot token"
-    if need_token:
-        _token(r, True)
+    _check_complete(r, need_token)
     return config
 
 

@@ -51,6 +51,11 @@ def _hard_cut(line: str, room: int) -> int:
     return max(cut, 1)
 
 
+def _closing(stack: list[tuple[str, str]]) -> str:
+    """The end tags that close every tag left open in `stack`, innermost first."""
+    return "".join(f"</{name}>" for name, _ in reversed(stack))
+
+
 def split_message(text: str, limit: int = TELEGRAM_TEXT_LIMIT) -> list[str]:
     """Split HTML text into messages of at most `limit` UTF-16 units, on line boundaries; a tag left
     open at a cut is closed there and reopened in the next part; an over-long line is cut between
@@ -61,21 +66,17 @@ def split_message(text: str, limit: int = TELEGRAM_TEXT_LIMIT) -> list[str]:
     stack: list[tuple[str, str]] = []
     current = ""
     prefix = ""
-
-    def closing(st: list[tuple[str, str]]) -> str:
-        return "".join(f"</{name}>" for name, _ in reversed(st))
-
     lines = text.split("\n")
     queue = list(lines)
     while queue:
         line = queue.pop(0)
         candidate = (current + "\n" + line) if current else prefix + line
         after = _open_tags(line, stack)
-        if tg_len(candidate) + tg_len(closing(after)) <= limit:
+        if tg_len(candidate) + tg_len(_closing(after)) <= limit:
             current, stack = candidate, after
             continue
         if current:
-            parts.append(current + closing(stack))
+            parts.append(current + _closing(stack))
             prefix = "".join(opening for _, opening in stack)
             current = ""
             queue.insert(0, line)
@@ -85,10 +86,10 @@ def split_message(text: str, limit: int = TELEGRAM_TEXT_LIMIT) -> list[str]:
         cut = _hard_cut(line, max(room, 1))
         head, tail = line[:cut], line[cut:]
         head_stack = _open_tags(head, stack)
-        parts.append(prefix + head + closing(head_stack))
+        parts.append(prefix + head + _closing(head_stack))
         stack = head_stack
         prefix = "".join(opening for _, opening in stack)
         queue.insert(0, tail)
     if current:
-        parts.append(current + closing(stack))
+        parts.append(current + _closing(stack))
     return [p for p in parts if p.strip()]

@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 
 from bot import config as config_mod
 from bot.cli import lang
-from bot.domain.periods import parse_period
+from bot.domain.periods import Period, parse_period
 from bot.services import posts as posts_mod
 from bot.services.context import Ctx
 from bot.services.context import UsernameUnknown
@@ -61,18 +61,8 @@ async def _deliver(cfg: config_mod.Config, db: Database, timeout: float = 300.0)
             await asyncio.sleep(min(5.0, max(0.2, wait)))
 
 
-async def run(
-    cfg: config_mod.Config,
-    command: str,
-    period_text: str | None,
-    dry_run: bool,
-    send: bool,
-    now: datetime | None = None,
-    out=None,
-) -> int:
-    """Build the post for the period, then print it, write it to the outbox, or send it."""
-    out = out or sys.stdout
-    now = now or datetime.now(timezone.utc)
+def _period(cfg: config_mod.Config, command: str, period_text: str | None, now: datetime) -> Period | None:
+    """The period to post for, or None (after saying why on stderr) if it is the wrong kind."""
     period = (
         parse_period(period_text, cfg.timezone)
         if period_text
@@ -89,6 +79,24 @@ async def run(
             ),
             file=sys.stderr,
         )
+        return None
+    return period
+
+
+async def run(
+    cfg: config_mod.Config,
+    command: str,
+    period_text: str | None,
+    dry_run: bool,
+    send: bool,
+    now: datetime | None = None,
+    out=None,
+) -> int:
+    """Build the post for the period, then print it, write it to the outbox, or send it."""
+    out = out or sys.stdout
+    now = now or datetime.now(timezone.utc)
+    period = _period(cfg, command, period_text, now)
+    if period is None:
         return 2
     db = await Database(cfg.database).open()
     try:

@@ -96,6 +96,27 @@ def _open_tag(text: str, index: int, match: re.Match[str]) -> tuple[str, dict[st
     return tag, attrs
 
 
+def _end_tag(
+    text: str,
+    i: int,
+    end: re.Match[str],
+    stack: list[tuple[str, dict[str, str], int]],
+    entities: list[dict[str, Any]],
+    offset: int,
+) -> None:
+    """Check the end tag at `i` against the innermost open tag, pop it and record its entity."""
+    tag = end.group(1).lower()
+    if not stack:
+        raise _error(f"Unexpected end tag at byte offset {_byte_offset(text, i)}")
+    if stack[-1][0] != tag:
+        raise _error(
+            f"Unmatched end tag at byte offset {_byte_offset(text, i)}, "
+            f'expected "</{stack[-1][0]}>", found "</{tag}>"'
+        )
+    open_tag, attrs, begin = stack.pop()
+    _close(entities, stack, open_tag, attrs, begin, offset)
+
+
 def parse_html(text: str) -> tuple[str, list[dict[str, Any]]]:
     """Parse Telegram HTML into (plain text, entities) or raise a 400 ApiError."""
     out: list[str] = []
@@ -109,16 +130,7 @@ def parse_html(text: str) -> tuple[str, list[dict[str, Any]]]:
             end = _END.match(text, i)
             start = None if end else _START.match(text, i)
             if end:
-                tag = end.group(1).lower()
-                if not stack:
-                    raise _error(f"Unexpected end tag at byte offset {_byte_offset(text, i)}")
-                if stack[-1][0] != tag:
-                    raise _error(
-                        f"Unmatched end tag at byte offset {_byte_offset(text, i)}, "
-                        f'expected "</{stack[-1][0]}>", found "</{tag}>"'
-                    )
-                open_tag, attrs, begin = stack.pop()
-                _close(entities, stack, open_tag, attrs, begin, offset)
+                _end_tag(text, i, end, stack, entities, offset)
                 i = end.end()
             elif start:
                 tag, attrs = _open_tag(text, i, start)
