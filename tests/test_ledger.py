@@ -12,7 +12,7 @@ import pytest
 
 from bot.cli import export, lang
 from bot.domain.cells import neutralise
-from tests.test_posts import G1, RESIDENT, SECRET, WORKER, _shift, _story
+from tests.test_posts import G1, RESIDENT, SECRET, SH as SH_ZONE, WORKER, _shift, _story
 
 MARCH = ["ledger", "--from", "2025-03-01", "--to", "2025-03-31"]
 NOW = datetime.fromisoformat("2025-04-01T09:00:00+08:00")
@@ -71,7 +71,7 @@ async def test_summary_sheet_has_each_grid_and_the_monthly_rates(bot, tmp_path):
     book = openpyxl.load_workbook(await _export(bot, tmp_path))
     rows = list(book.worksheets[1].iter_rows(values_only=True))
     head = rows[0]
-    assert head[:3] == ("网格编码", "网格", "所属网格路径") and head[-6:-3] == ("响应率", "解决率", "满意率")
+    assert head[:3] == ("网格编码", "网格", "所属网格路径") and head[-7:-4] == ("响应率", "解决率", "满意率")
     grids = {r[0]: dict(zip(head, r)) for r in rows[1:]}
     assert set(grids) == {"GN", "GN-1", "GN-1-1", "GN-1-2"}
     happy, peace = grids["GN-1-1"], grids["GN-1-2"]
@@ -208,3 +208,37 @@ async def test_casework_columns_supporters_extensions_supervision(bot, tmp_path)
         "🟥 挂牌督办",
     )
     assert one["状态"] == "办理中" and one["签收超时"] == "否" and BIG_LEADER
+
+
+async def test_summary_sheet_shows_each_grids_colour_once_the_month_is_assessed(bot, tmp_path):
+    """The grid colour (蓝黄红) stored with the monthly post reaches the ledger; before it, the cell is empty."""
+    from bot.services import posts
+    from tests.test_grid_colours import APRIL
+
+    await _story(bot)
+
+    def colours(path) -> dict:
+        rows = list(openpyxl.load_workbook(path).worksheets[1].iter_rows(values_only=True))
+        return {r[0]: dict(zip(rows[0], r))["网格考评"] for r in rows[1:]}
+
+    assert colours(await _export(bot, tmp_path, name="before.xlsx"))["GN-1-1"] is None
+    await posts.monthly(bot.ctx, APRIL)  # March's ranking: 幸福 yellow, 和平里 red
+    after = colours(await _export(bot, tmp_path, name="after.xlsx"))
+    assert (after["GN-1-1"], after["GN-1-2"], after["GN"]) == ("🟡 黄", "🔴 红", None)
+
+
+def test_months_covered_by_a_period():
+    """A month, a quarter and a period across the new year, in local time."""
+    from bot.domain.ledger import months_covered
+
+    sh = SH_ZONE
+    assert months_covered(datetime(2025, 3, 1, tzinfo=sh), datetime(2025, 4, 1, tzinfo=sh)) == ["2025-03"]
+    assert months_covered(datetime(2025, 1, 1, tzinfo=sh), datetime(2025, 4, 1, tzinfo=sh)) == [
+        "2025-01",
+        "2025-02",
+        "2025-03",
+    ]
+    assert months_covered(datetime(2025, 12, 20, tzinfo=sh), datetime(2026, 1, 5, tzinfo=sh)) == [
+        "2025-12",
+        "2026-01",
+    ]

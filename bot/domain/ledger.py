@@ -195,3 +195,13 @@ class Summary:
     def rows(self) -> int:
         """How many tickets were counted."""
         return sum(t.submitted for t in self.grids.values())
+
+
+def months_covered(start: datetime, end: datetime) -> list[str]:
+    """The `YYYY-MM` keys of the calendar months that local [start, end) touches, in order."""
+    last = end - timedelta(microseconds=1)
+    keys, y, m = [], start.year, start.month
+    while (y, m) <= (last.year, last.month):
+        keys.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return keys

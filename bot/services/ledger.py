@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Callable, Protocol
 
 from bot import i18n
 from bot.domain import ledger as dom
@@ -36,7 +36,9 @@ SUMMARY_COLUMNS = (
     dom.Column("callback", 9, "rate"),
     dom.Column("callback_reached", 8, "int"),
     dom.Column("callback_unreachable", 8, "int"),
+    dom.Column("colour", 12),
 )
+MARKS = {"blue": "🔵", "yellow": "🟡", "red": "🔴"}
 
 
 class Sink(Protocol):
@@ -192,6 +194,7 @@ async def _summary_rows(
     flags, grid_rates = _by_grid(counts), _by_grid(rates)
     calls = _by_grid(await uow.reports.callback_results(query.start, query.end))
     logs = _by_grid(await uow.work_logs.counts(query.start, query.end))  # 工作日志 entries in the period
+    colours = await _colours(ctx, query)
     rows = []
     for code in codes:
         t = summary.grids.get(code, dom.GridTally())
@@ -214,9 +217,26 @@ async def _summary_rows(
                 c.rate,
                 c.reached,
                 c.unreachable,
+                colours(code),
             ]
         )
     return [neutralise_row(row) for row in rows]
+
+
+async def _colours(ctx: Ctx, query: Query) -> Callable[[str], str | None]:
+    """A grid's stored monthly colours (蓝黄红) over the period: `🔵 蓝` for one month, `2025-03 🔵 · …`
+    for several; nothing for a month not yet assessed (or with colours switched off)."""
+    zone = ctx.config.timezone
+    months = dom.months_covered(query.start.astimezone(zone), query.end.astimezone(zone))
+    stored = {m: await ctx.read().assessment.colours(m) for m in months}
+
+    def cell(code: str) -> str | None:
+        found = [(m, stored[m][code].colour.value) for m in months if code in stored[m]]
+        if len(months) == 1 and found:
+            return f"{MARKS[found[0][1]]} {i18n.label(query.lang, 'ledger_colour_' + found[0][1])}"
+        return " · ".join(f"{m} {MARKS[c]}" for m, c in found) or None
+
+    return cell
 
 
 def _by_grid(data: dict) -> dict:
