@@ -211,7 +211,7 @@ async def test_casework_columns_supporters_extensions_supervision(bot, tmp_path)
 
 
 async def test_summary_sheet_shows_each_grids_colour_once_the_month_is_assessed(bot, tmp_path):
-    """The grid colour (蓝黄红) stored with the monthly post reaches the ledger; before it, the cell is empty."""
+    """The grid colour (蓝黄红) stored with the monthly post reaches the ledger; before it, it is empty."""
     from bot.services import posts
     from tests.test_grid_colours import APRIL
 
