@@ -20,6 +20,42 @@ _INSERT = (
 )
 
 
+def _row(n: Notice, now: datetime, quiet: QuietHours | None, zone: ZoneInfo | None) -> tuple:
+    """The outbox row of a notice; a quiet one waits for the end of quiet hours."""
+    when = release_at(now, quiet, zone) if n.quiet else now
+    return (
+        ts(now),
+        n.chat_id,
+        n.op,
+        n.payload(),
+        n.ticket_id,
+        n.fallback_chat_id,
+        n.fallback_payload(),
+        ts(when),
+    )
+
+
+async def _record_prompt(
+    conn: aiosqlite.Connection, chat_id: int, prompt: dict[str, Any], now: datetime, outbox_id: int | None
+) -> None:
+    """Record the question a notice asks, so the answer finds it before the delivery bookkeeping."""
+    await conn.execute(
+        "INSERT INTO prompts (chat_id, user_id, purpose, ticket_id, created_at, outbox_id, "
+        "photo_file_id, "
+        "origin_message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            chat_id,
+            prompt["user_id"],
+            prompt["purpose"],
+            prompt.get("ticket_id"),
+            ts(now),
+            outbox_id,
+            prompt.get("photo_file_id"),
+            prompt.get("origin_message_id"),
+        ),
+    )
+
+
 class Outbox:
     """The outbox repository, inside a unit of work."""
 
@@ -39,42 +75,14 @@ class Outbox:
         delivery bookkeeping still finds what was asked; the deliverer adds its message id.
         """
         notices = fold_into_cards(notices)
-
-        def row(n: Notice) -> tuple:
-            when = release_at(now, quiet, zone) if n.quiet else now
-            return (
-                ts(now),
-                n.chat_id,
-                n.op,
-                n.payload(),
-                n.ticket_id,
-                n.fallback_chat_id,
-                n.fallback_payload(),
-                ts(when),
-            )
-
         if not any(n.prompt for n in notices):
             if notices:
-                await self._conn.executemany(_INSERT, [row(n) for n in notices])
+                await self._conn.executemany(_INSERT, [_row(n, now, quiet, zone) for n in notices])
             return len(notices)
         for n in notices:
-            cur = await self._conn.execute(_INSERT, row(n))
+            cur = await self._conn.execute(_INSERT, _row(n, now, quiet, zone))
             if n.prompt:
-                await self._conn.execute(
-                    "INSERT INTO prompts (chat_id, user_id, purpose, ticket_id, created_at, outbox_id, "
-                    "photo_file_id, "
-                    "origin_message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        n.chat_id,
-                        n.prompt["user_id"],
-                        n.prompt["purpose"],
-                        n.prompt.get("ticket_id"),
-                        ts(now),
-                        cur.lastrowid,
-                        n.prompt.get("photo_file_id"),
-                        n.prompt.get("origin_message_id"),
-                    ),
-                )
+                await _record_prompt(self._conn, n.chat_id, n.prompt, now, cur.lastrowid)
         return len(notices)
 
     async def divert(self, chat_id: int, now: float, error: str) -> int:
