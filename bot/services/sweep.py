@@ -71,65 +71,93 @@ async def _notices(
     out: list[Notice] = []
     for a in alerts:
         if a.kind == "remind":
-            out += await recipients.to_person(
-                ctx,
-                uow,
-                t.assignee_id,
-                "deadline_soon",
-                t,
-                work_buttons(t),
-                quiet=True,
-                due=a.due,
-                what=a.deadline,
-            )
+            out += await _remind_assignee(ctx, uow, t, a)
         elif a.kind == "overdue":
-            loc = await locales.person_locale(ctx, uow, t.assignee_id) if t.assignee_id else ctx.config.locale
-            told = await _names(uow, rungs[0], t, loc) if rungs else ""
-            out += await recipients.to_person(
-                ctx,
-                uow,
-                t.assignee_id,
-                "deadline_passed",
-                t,
-                work_buttons(t),
-                quiet=True,
-                due=a.due,
-                what=a.deadline,
-                told=told,
-            )
+            out += await _tell_assignee_overdue(ctx, uow, t, a, rungs)
         elif a.kind == "calendar_gap":
             out += await calendar_gap.tell_admins(ctx, uow, t, a, a.release or t.created_at)
         elif a.kind == "escalate" and a.deadline == "report":  # the agency liaison did not report back
             out += await _report_overdue(ctx, uow, t, a, rungs)
         elif a.kind == "escalate" and 0 < a.level <= len(rungs):
-            for pid in rungs[a.level - 1]:
-                loc = await locales.person_locale(ctx, uow, pid)
-                assignee = await views.staff_label(uow, t.assignee_id, t.grid, loc)
-                out += await recipients.to_person(
-                    ctx,
-                    uow,
-                    pid,
-                    "escalated",
-                    t,
-                    escalation_buttons(t),
-                    quiet=True,
-                    due=a.due,
-                    what=a.deadline,
-                    level=a.level,
-                    assignee=assignee,
-                )
+            out += await _escalate_to_leaders(ctx, uow, t, a, rungs[a.level - 1])
         elif a.kind == "auto_confirm":
-            out += await cards.card(ctx, uow, t)
-            out += await retire.confirm_question(ctx, uow, t)
-            out += await recipients.to_resident(
-                ctx, uow, t, "auto_confirmed", quiet=True, window=ctx.config.auto_confirm
-            )
-            hours, offer = await time_bank.counted(ctx, uow, t, t.done_at or a.due)
-            flag = flag_earner(t) is not None
-            out += await recipients.to_person(
-                ctx, uow, t.closed_by, "auto_confirmed_worker", t, quiet=True, flag=flag, hours=hours
-            )
-            out += offer
+            out += await _auto_confirm(ctx, uow, t, a)
+    return out
+
+
+async def _remind_assignee(ctx: Ctx, uow: UnitOfWork, t: Ticket, a: deadlines.Alert) -> list[Notice]:
+    """The assignee hears that a deadline is near."""
+    return await recipients.to_person(
+        ctx,
+        uow,
+        t.assignee_id,
+        "deadline_soon",
+        t,
+        work_buttons(t),
+        quiet=True,
+        due=a.due,
+        what=a.deadline,
+    )
+
+
+async def _tell_assignee_overdue(
+    ctx: Ctx, uow: UnitOfWork, t: Ticket, a: deadlines.Alert, rungs: list[list[int]]
+) -> list[Notice]:
+    """The assignee hears that a deadline has passed, and which leaders were told."""
+    loc = await locales.person_locale(ctx, uow, t.assignee_id) if t.assignee_id else ctx.config.locale
+    told = await _names(uow, rungs[0], t, loc) if rungs else ""
+    return await recipients.to_person(
+        ctx,
+        uow,
+        t.assignee_id,
+        "deadline_passed",
+        t,
+        work_buttons(t),
+        quiet=True,
+        due=a.due,
+        what=a.deadline,
+        told=told,
+    )
+
+
+async def _escalate_to_leaders(
+    ctx: Ctx, uow: UnitOfWork, t: Ticket, a: deadlines.Alert, leaders: list[int]
+) -> list[Notice]:
+    """The leaders of the escalation rung hear that the ticket is late, and who holds it."""
+    out: list[Notice] = []
+    for pid in leaders:
+        loc = await locales.person_locale(ctx, uow, pid)
+        assignee = await views.staff_label(uow, t.assignee_id, t.grid, loc)
+        out += await recipients.to_person(
+            ctx,
+            uow,
+            pid,
+            "escalated",
+            t,
+            escalation_buttons(t),
+            quiet=True,
+            due=a.due,
+            what=a.deadline,
+            level=a.level,
+            assignee=assignee,
+        )
+    return out
+
+
+async def _auto_confirm(ctx: Ctx, uow: UnitOfWork, t: Ticket, a: deadlines.Alert) -> list[Notice]:
+    """The resident did not answer in time: the card, the resident and the worker hear it is confirmed."""
+    out: list[Notice] = []
+    out += await cards.card(ctx, uow, t)
+    out += await retire.confirm_question(ctx, uow, t)
+    out += await recipients.to_resident(
+        ctx, uow, t, "auto_confirmed", quiet=True, window=ctx.config.auto_confirm
+    )
+    hours, offer = await time_bank.counted(ctx, uow, t, t.done_at or a.due)
+    flag = flag_earner(t) is not None
+    out += await recipients.to_person(
+        ctx, uow, t.closed_by, "auto_confirmed_worker", t, quiet=True, flag=flag, hours=hours
+    )
+    out += offer
     return out
 
 
