@@ -119,9 +119,23 @@ def _row(
     late_accept = dom.accept_late(r, _accept_secs(look.accept, r), look.now)
     late_resolve = dom.resolve_late(r, look.now)
     summary.add(r, late_accept, late_resolve)
-    cat, zone, lang = ctx.config.category(r.category), ctx.config.timezone, look.lang
-    role = dom.handler_role(look.roles.get(r.handler_id or 0, []), look.tree.ancestry(r.grid))
     values = {
+        **_what_and_where(ctx, look, r),
+        **_when(ctx, r),
+        **_handling(look, r),
+        **_result(look.lang, r, late_accept, late_resolve),
+        **_hours(look.lang, r),
+        "text": r.text,
+        "resident_name": r.resident_name,
+        "resident_id": r.resident_id,
+    }
+    return [values[c.key] for c in cols]
+
+
+def _what_and_where(ctx: Ctx, look: _Lookup, r: dom.Record) -> dict[str, object]:
+    """The ticket's number, kind, category, track, grid and status cells."""
+    cat, lang = ctx.config.category(r.category), look.lang
+    return {
         "number": r.id,
         "kind": i18n.label(lang, f"kind_{r.kind}"),
         "category": cat.names.get(lang, r.category),
@@ -130,10 +144,25 @@ def _row(
         "grid": look.tree.name(r.grid),
         "grid_path": _path(look.tree, r.grid),
         "status": i18n.label(lang, f"status_{r.status}"),
+    }
+
+
+def _when(ctx: Ctx, r: dom.Record) -> dict[str, object]:
+    """When the ticket was submitted, accepted, closed and confirmed, in local time."""
+    zone = ctx.config.timezone
+    return {
         "submitted": dom.local(r.created_at, zone),
         "accepted": dom.local(r.first_accept, zone),
         "closed": dom.local(r.closed_at, zone),
         "confirmed": dom.local(r.done_at, zone),
+    }
+
+
+def _handling(look: _Lookup, r: dom.Record) -> dict[str, object]:
+    """Who handled the ticket, in what role, and how often it was declined, moved, pushed or checked."""
+    lang = look.lang
+    role = dom.handler_role(look.roles.get(r.handler_id or 0, []), look.tree.ancestry(r.grid))
+    return {
         "handler_role": i18n.label(lang, f"role_{role}") if role else None,
         "handler": look.names.get(r.handler_id) if r.handler_id else None,
         "declines": r.declines,
@@ -144,6 +173,12 @@ def _row(
         "supervisions": r.supervisions,
         "supervision": i18n.label(lang, f"mark_{r.supervision}") if r.supervision else None,
         "reopens": r.reopens,
+    }
+
+
+def _result(lang: str, r: dom.Record, late_accept: bool, late_resolve: bool) -> dict[str, object]:
+    """Whether the ticket was late, how it ended, the resident's rating and the call-back."""
+    return {
         "accept_late": _yes(lang, late_accept),
         "resolve_late": _yes(lang, late_resolve),
         "outcome": i18n.label(lang, f"outcome_{r.outcome}") if r.outcome else None,
@@ -152,12 +187,7 @@ def _row(
         "close_note": r.close_note,
         "supporters": r.supporters,
         "merged_into": r.merged_into,
-        **_hours(lang, r),
-        "text": r.text,
-        "resident_name": r.resident_name,
-        "resident_id": r.resident_id,
     }
-    return [values[c.key] for c in cols]
 
 
 def _hours(lang: str, r: dom.Record) -> dict[str, object]:
