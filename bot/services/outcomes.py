@@ -134,22 +134,27 @@ async def close_as(
     async def notify(uow, before, t, actor):
         out = await closed_notices(ctx, uow, t)
         if t.referred_to:
-            lloc = await locales.person_locale(ctx, uow, t.referred_to)
-            by = await views.staff_label(uow, t.closed_by, t.grid, lloc)
-            out += await recipients.to_person(
-                ctx,
-                uow,
-                t.referred_to,
-                "referred_liaison",
-                t,
-                report_buttons(t),
-                quiet=False,
-                by=by,
-                due=t.report_due,
-            )
+            out += await _ask_liaison_to_report(ctx, uow, t, t.referred_to)
         return out
 
     return await act(ctx, who, ticket_id, now, update_id, decide, notify, "ok_closed")
+
+
+async def _ask_liaison_to_report(ctx: Ctx, uow: UnitOfWork, t: Ticket, liaison: int) -> list[Notice]:
+    """The agency liaison hears who referred the ticket to them and by when to report back."""
+    lloc = await locales.person_locale(ctx, uow, liaison)
+    by = await views.staff_label(uow, t.closed_by, t.grid, lloc)
+    return await recipients.to_person(
+        ctx,
+        uow,
+        liaison,
+        "referred_liaison",
+        t,
+        report_buttons(t),
+        quiet=False,
+        by=by,
+        due=t.report_due,
+    )
 
 
 def report_buttons(t: Ticket) -> ButtonsFor:
