@@ -104,30 +104,44 @@ async def give_back(
     async def notify(uow, before, t, actor):
         out = await cards.card(ctx, uow, t)
         out += await retire.request(ctx, uow, t, before.assignee_id, declined=True)
-        dloc = await locales.person_locale(ctx, uow, t.assignee_id)
-        by = await views.staff_label(uow, before.assignee_id, t.grid, dloc)
-        options = await _candidates(ctx, uow, t)
-        out += await recipients.to_person(
-            ctx,
-            uow,
-            t.assignee_id,
-            "returned_leader",
-            t,
-            reroute_buttons(t, options),
-            quiet=False,
-            by=by,
-            reason=reason_text(dloc, reason),
-            count=t.return_count,
-        )
-        wloc = await locales.person_locale(ctx, uow, before.assignee_id)
-        to = await views.staff_label(uow, t.assignee_id, t.grid, wloc)
-        text = i18n.render(wloc, "returned_worker", to=to, **views.ticket_view(ctx, t, wloc))
-        out += edit_pressed(pressed, text) or await recipients.to_person(
-            ctx, uow, before.assignee_id, "returned_worker", t, to=to
-        )
+        out += await _send_to_dispatcher(ctx, uow, t, before.assignee_id, reason)
+        out += await _tell_worker_returned(ctx, uow, t, before.assignee_id, pressed)
         return out
 
     return await act(ctx, who, ticket_id, now, update_id, decide, notify, "ok_returned")
+
+
+async def _send_to_dispatcher(
+    ctx: Ctx, uow: UnitOfWork, t: Ticket, worker: int | None, reason: str
+) -> list[Notice]:
+    """The dispatcher gets the returned ticket with who returned it, why, and the reroute buttons."""
+    dloc = await locales.person_locale(ctx, uow, t.assignee_id)
+    by = await views.staff_label(uow, worker, t.grid, dloc)
+    options = await _candidates(ctx, uow, t)
+    return await recipients.to_person(
+        ctx,
+        uow,
+        t.assignee_id,
+        "returned_leader",
+        t,
+        reroute_buttons(t, options),
+        quiet=False,
+        by=by,
+        reason=reason_text(dloc, reason),
+        count=t.return_count,
+    )
+
+
+async def _tell_worker_returned(
+    ctx: Ctx, uow: UnitOfWork, t: Ticket, worker: int | None, pressed: Pressed | None
+) -> list[Notice]:
+    """The worker who returned the ticket hears to whom it went (their pressed message edited if any)."""
+    wloc = await locales.person_locale(ctx, uow, worker)
+    to = await views.staff_label(uow, t.assignee_id, t.grid, wloc)
+    text = i18n.render(wloc, "returned_worker", to=to, **views.ticket_view(ctx, t, wloc))
+    return edit_pressed(pressed, text) or await recipients.to_person(
+        ctx, uow, worker, "returned_worker", t, to=to
+    )
 
 
 async def reroute(
