@@ -11,7 +11,6 @@ still waiting to be sent to the person. Nothing here logs personal data.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -20,8 +19,8 @@ import aiosqlite
 from markupsafe import escape
 
 from bot.store.db import Database
+from bot.store.scrub import ERASED, scrub_detail, scrub_payload
 
-ERASED = "[erased]"
 ERASED_RESIDENT = 0  # no Telegram user or chat has id 0: nothing can be sent to or matched with it
 _TIME_COLUMNS = {
     "at",
@@ -164,40 +163,6 @@ async def preview(db: Database, user_id: int) -> ErasureSummary:
     return s
 
 
-_TAG = re.compile(r"(<[^>]*>)")
-
-
-def _scrub_text(text: Any, secrets: list[str], user_id: int) -> Any:
-    """Cut secrets out of an HTML message's text nodes (never out of its tags) and drop the mention."""
-    if not isinstance(text, str):
-        return text
-    text = re.sub(rf'<a href="tg://user\?id={user_id}">.*?</a>', ERASED, text, flags=re.S)
-    parts = _TAG.split(text)
-    for i in range(0, len(parts), 2):  # even indexes are text between tags
-        for secret in secrets:
-            parts[i] = parts[i].replace(secret, ERASED)
-    return "".join(parts)
-
-
-def _scrub_payload(raw: str | None, secrets: list[str], user_id: int) -> str | None:
-    if raw is None:
-        return None
-    data = json.loads(raw)
-    if isinstance(data.get("text"), str):
-        data["text"] = _scrub_text(data["text"], secrets, user_id)
-    return json.dumps(data, ensure_ascii=False)
-
-
-def _scrub_detail(raw: str) -> str:
-    try:
-        detail = json.loads(raw)
-    except ValueError:
-        return json.dumps({})
-    if not isinstance(detail, dict):
-        return json.dumps({})
-    return json.dumps({k: ERASED if isinstance(v, str) else v for k, v in detail.items()}, ensure_ascii=False)
-
-
 async def _scrub_outbox(
     conn: aiosqlite.Connection, user_id: int, ids: list[int], secrets: list[str], s: ErasureSummary
 ) -> None:
@@ -220,33 +185,41 @@ async def _scrub_outbox(
         (user_id, user_id, *ids, *needles, f'"user_id": {user_id}'),
     )
     for row in touched:
-        if (
-            row["status"] == "pending"
-            and (json.loads(row["payload"]).get("prompt") or {}).get("user_id") == user_id
-        ):
-            await conn.execute(
-                "DELETE FROM outbox WHERE id = ?", (row["id"],)
-            )  # a prompt that would re-link them
-            s.outbox_deleted += 1
-        elif row["status"] == "pending":
-            await conn.execute(
-                "UPDATE outbox SET payload = ?, fallback_payload = ? WHERE id = ?",
-                (
-                    _scrub_payload(row["payload"], secrets, user_id),
-                    _scrub_payload(row["fallback_payload"], secrets, user_id),
-                    row["id"],
-                ),
-            )
-        else:
-            await conn.execute(
-                "UPDATE outbox SET payload = ?, fallback_payload = NULL WHERE id = ?",
-                (json.dumps({"text": ERASED}), row["id"]),
-            )
+        s.outbox_deleted += await _scrub_message(conn, row, user_id, secrets)
     s.outbox_scrubbed = len(touched)
     await conn.execute(
         "UPDATE outbox SET fallback_chat_id = NULL, fallback_payload = NULL WHERE fallback_chat_id = ?",
         (user_id,),
     )
+
+
+async def _scrub_message(
+    conn: aiosqlite.Connection, row: aiosqlite.Row, user_id: int, secrets: list[str]
+) -> int:
+    """Delete a pending prompt to them, scrub a pending message, blank a sent one; 1 if deleted."""
+    if (
+        row["status"] == "pending"
+        and (json.loads(row["payload"]).get("prompt") or {}).get("user_id") == user_id
+    ):
+        await conn.execute(
+            "DELETE FROM outbox WHERE id = ?", (row["id"],)
+        )  # a prompt that would re-link them
+        return 1
+    if row["status"] == "pending":
+        await conn.execute(
+            "UPDATE outbox SET payload = ?, fallback_payload = ? WHERE id = ?",
+            (
+                scrub_payload(row["payload"], secrets, user_id),
+                scrub_payload(row["fallback_payload"], secrets, user_id),
+                row["id"],
+            ),
+        )
+    else:
+        await conn.execute(
+            "UPDATE outbox SET payload = ?, fallback_payload = NULL WHERE id = ?",
+            (json.dumps({"text": ERASED}), row["id"]),
+        )
+    return 0
 
 
 async def _scrub_events(conn: aiosqlite.Connection, user_id: int, ids: list[int], s: ErasureSummary) -> None:
@@ -257,7 +230,7 @@ async def _scrub_events(conn: aiosqlite.Connection, user_id: int, ids: list[int]
     )
     for e in events:
         await conn.execute(
-            "UPDATE ticket_events SET detail = ? WHERE id = ?", (_scrub_detail(e["detail"]), e["id"])
+            "UPDATE ticket_events SET detail = ? WHERE id = ?", (scrub_detail(e["detail"]), e["id"])
         )
     await conn.execute(
         "UPDATE ticket_events SET actor_user_id = ? WHERE actor_user_id = ?", (ERASED_RESIDENT, user_id)
