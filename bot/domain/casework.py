@@ -23,7 +23,7 @@ from bot.domain.authorisation import (
 from bot.domain.inputs import is_blank
 from bot.domain.routing import LADDER
 from bot.domain.model import Actor, Event, Result, Status, Ticket, require, require_status
-from bot.domain.tickets import _move
+from bot.domain.tickets import _move, to_accept
 from bot.domain.sla import Tier
 from bot.domain.extension import (
     approve_extension as approve_extension,
@@ -81,16 +81,8 @@ def reroute(
     detail: dict[str, object] = {"from": t.returned_by, "to": to_person, "liaison": liaison}
     if grid and grid != t.grid:
         detail["grid"] = grid
-    return _move(
-        t,
-        "reroute",
-        Status.OPEN,
-        detail,
-        assignee_id=to_person,
-        returned_by=None,
-        accept_due=tier.accept_by(now),
-        escalation_level=0,
-        grid=grid or t.grid,
+    return to_accept(
+        t, "reroute", detail, to_person, tier.accept_by(now), returned_by=None, grid=grid or t.grid
     )
 
 

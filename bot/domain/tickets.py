@@ -37,6 +37,23 @@ def _move(t: Ticket, action: str, to: Status, detail: dict | None = None, **chan
     return new, [Event(action, t.status.value, to.value, detail or {})]
 
 
+def to_accept(
+    t: Ticket, action: str, detail: dict, to_person: int | None, accept_due: datetime, **more: Any
+) -> Result:
+    """Give the ticket to `to_person`, who must accept it by `accept_due`; escalation starts again."""
+    return _move(
+        t,
+        action,
+        Status.OPEN,
+        detail,
+        assignee_id=to_person,
+        accepted_at=None,
+        accept_due=accept_due,
+        escalation_level=0,
+        **more,
+    )
+
+
 def submit(
     t: Ticket, tier: Tier, assignee_id: int | None, now: datetime, copied: tuple[int, ...] = ()
 ) -> Result:
@@ -154,17 +171,7 @@ def reassign(
 ) -> Result:
     """A leader hands an unfinished ticket to another worker (one of `workers`), who must accept it."""
     may_reassign(t, actor, to_person, workers)
-    detail = {"from": t.assignee_id, "to": to_person}
-    return _move(
-        t,
-        "reassign",
-        Status.OPEN,
-        detail,
-        assignee_id=to_person,
-        accepted_at=None,
-        accept_due=tier.accept_by(now),
-        escalation_level=0,
-    )
+    return to_accept(t, "reassign", {"from": t.assignee_id, "to": to_person}, to_person, tier.accept_by(now))
 
 
 def take(t: Ticket, actor: Actor, now: datetime) -> Result:
@@ -188,16 +195,7 @@ def hand_over(t: Ticket, now: datetime, to_person: int | None, tier: Tier) -> Re
     require_status(t, Status.OPEN, Status.ACCEPTED)
     require(to_person is not None and to_person != t.assignee_id, "nobody_to_hand_to")
     detail = {"from": t.assignee_id, "to": to_person, "reason": "left_grid"}
-    return _move(
-        t,
-        "reassign",
-        Status.OPEN,
-        detail,
-        assignee_id=to_person,
-        accepted_at=None,
-        accept_due=tier.accept_by(now),
-        escalation_level=0,
-    )
+    return to_accept(t, "reassign", detail, to_person, tier.accept_by(now))
 
 
 def nudge(t: Ticket, actor: Actor, now: datetime, last_nudge: datetime | None = None) -> Result:
